@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `npm test`: builds, type-checks, lints, then runs the three test tiers on real parts.
+#   unit         plain Node, no VS Code                         (test/unit)
+#   integration  real dockerd, Prometheus, Alertmanager         (test/integration, harness: test/infra/harness.sh)
+#   host         the extension inside a real VS Code extension host (code-server + headless Chromium)
+# Usage: bash test/run-all.sh [unit|integration|host|static ...]   (default: all)
+# Each tier prints "<tier>: N passed, N failed"; the exit code is non-zero when any step failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT_DIR="$PWD"
+TIERS=("$@"); [ ${#TIERS[@]} -eq 0 ] && TIERS=(static unit integration host)
+want() { local t; for t in "${TIERS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+FAILED=()
+step() { # name command...
+  local name=$1; shift
+  local t0=$SECONDS
+  echo "==> $name"
+  if "$@"; then echo "<== $name ok ($((SECONDS - t0)) s)"; else echo "<== $name FAILED ($((SECONDS - t0)) s)"; FAILED+=("$name"); fi
+}
+MOCHA=(node "$ROOT_DIR/node_modules/mocha/bin/mocha.js" --reporter "$ROOT_DIR/test/infra/summaryReporter.js")
+
+# Dependencies: install from the lock file when node_modules is missing or older than the lock.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci"; npm ci --no-audit --no-fund || exit 1
+fi
+
+step build npm run -s build || exit 1
+rm -rf out
+step compile-tests npx tsc -p tsconfig.test.json || exit 1
+if want static; then
+  step typecheck npm run -s typecheck
+  step lint npm run -s lint
+fi
+
+if want unit; then
+  step unit env REALM_TEST_TIER=unit "${MOCHA[@]}" --timeout 20000 'out/test/unit/**/*.test.js'
+fi
+
+HARNESS_UP=0
+harness_down() { [ "$HARNESS_UP" = 1 ] && bash test/infra/harness.sh down; HARNESS_UP=0; }
+trap harness_down EXIT
+if want integration || want host; then
+  # A harness that was already running (a developer's, kept up between runs) is left running.
+  if bash test/infra/harness.sh status; then KEEP_HARNESS=1; else KEEP_HARNESS=0; fi
+  if bash test/infra/harness.sh up; then
+    [ "$KEEP_HARNESS" = 1 ] || HARNESS_UP=1
+  else
+    FAILED+=("harness")
+  fi
+  # shellcheck disable=SC1090
+  [ -f "${REALM_IT_ROOT:-/tmp/realm-it}/env" ] && source "${REALM_IT_ROOT:-/tmp/realm-it}/env"
+fi
+
+HARNESS_OK=0; [ -n "${REALM_IT_PROMETHEUS_URL:-}" ] && HARNESS_OK=1
+if want integration && [ "$HARNESS_OK" = 1 ]; then
+  step integration env REALM_TEST_TIER=integration "${MOCHA[@]}" --timeout 120000 --exit 'out/test/integration/**/*.test.js'
+fi
+
+if want host && [ "$HARNESS_OK" = 1 ]; then
+  step host node test/infra/runHostTests.js
+fi
+
+harness_down
+if [ ${#FAILED[@]} -gt 0 ]; then echo "FAILED: ${FAILED[*]}"; exit 1; fi
+echo "all tiers passed"
