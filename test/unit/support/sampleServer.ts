@@ -12,9 +12,14 @@ export interface Sample {
 
 const SAMPLES = path.resolve(__dirname, '../../../../test/fixtures/api-samples');
 
+/** The parsed JSON of a file of test/fixtures/api-samples (a request body, a map of cases…). */
+export function rawSample(file: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(SAMPLES, file + '.json'), 'utf8'));
+}
+
 /** Loads a file of test/fixtures/api-samples, or one named case inside a file of cases. */
 export function sample(file: string, key?: string): Sample {
-  const all = JSON.parse(fs.readFileSync(path.join(SAMPLES, file + '.json'), 'utf8')) as Record<string, unknown>;
+  const all = rawSample(file) as Record<string, unknown>;
   const s = (key ? all[key] : all) as Sample | undefined;
   if (!s || typeof s.status !== 'number') throw new Error(`no sample ${file}${key ? '#' + key : ''}`);
   return s;
