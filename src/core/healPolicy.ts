@@ -1,0 +1,227 @@
+import { ComposeLabels, ContainerInfo } from './containers';
+
+/** What the healer can do to a service. */
+export type HealAction = 'restart' | 'scale_down' | 'cleanup';
+export const HEAL_ACTIONS: readonly HealAction[] = ['restart', 'scale_down', 'cleanup'];
+
+/** Why a decision did not act. Each one is shown to the user and recorded in the audit trail. */
+export type SkipReason =
+  | 'rate-limited' | 'dry-run' | 'opted-out' | 'in-grace' | 'backoff' | 'already-recovering' | 'busy'
+  | 'disabled' | 'untrusted' | 'not-watched' | 'no-action' | 'at-minimum' | 'standby';
+
+/** The pseudo-service cleanup is budgeted under (it acts on a whole project, not one service). */
+export const CLEANUP_SERVICE = '(cleanup)';
+
+/** A compose service of a watched project. */
+export interface ServiceRef {
+  project: string;
+  service: string;
+}
+
+/** The rate-limit / audit key of a service: `project/service`. */
+export function serviceKey(ref: ServiceRef): string {
+  return ref.project ? `${ref.project}/${ref.service}` : ref.service;
+}
+
+/** A firing alert as the healer needs it (Alertmanager v2 or Prometheus `/api/v1/alerts`). */
+export interface HealableAlert {
+  /** Stable identity: Alertmanager's fingerprint, or a hash of the labels. */
+  fingerprint: string;
+  labels: Record<string, string>;
+  startsAt?: string;
+}
+
+/** What started a decision. */
+export type HealTrigger =
+  | { kind: 'event'; event: 'die' | 'unhealthy'; containerId: string; containerName: string; time: number; exitCode?: number }
+  | { kind: 'alert'; alertname: string; fingerprint: string; startsAt?: string }
+  | { kind: 'manual'; why: string }
+  | { kind: 'recheck'; after: string };
+
+/** One line of `realm.healer.rules`: alerts named `alertname` (and matching `matchers`) get `action` on `service`. */
+export interface HealRule {
+  alertname: string;
+  /** Exact label values the alert must carry. */
+  matchers?: Record<string, string>;
+  action: HealAction;
+  /** The service to act on; default: the alert's `service` label. Required for `scale_down` of a shared resource alert. */
+  service?: string;
+}
+
+/** Used after the user's rules and the alert's `action` label. */
+export const DEFAULT_HEAL_RULES: readonly HealRule[] = [
+  { alertname: 'ArcanumNeedsRestart', action: 'restart' },
+  { alertname: 'SystemResourceExhaustion', action: 'scale_down' },
+  { alertname: 'HighDiskUsage', action: 'cleanup' },
+];
+
+/** The settings the decision depends on (times in ms). */
+export interface HealPolicySettings {
+  enabled: boolean;
+  dryRun: boolean;
+  /** Workspace Trust: healing is off in an untrusted workspace. */
+  trusted: boolean;
+  /** Services never touched: `service` or `project/service`. */
+  optOut: readonly string[];
+  /** After an action, the service is not judged again for this long. */
+  graceMs: number;
+  /** Base of the exponential spacing between attempts on one service (doubles per recent action). */
+  backoffMs: number;
+  /** How long to let the engine's own restart policy bring a container back before acting. */
+  engineRestartGraceMs: number;
+  /** Minimum replicas per service (`service` or `project/service`); default 1. */
+  minReplicas: Readonly<Record<string, number>>;
+}
+
+/** What the healer knows about the target service when it decides. */
+export interface ServiceSnapshot {
+  ref: ServiceRef;
+  containers: readonly ContainerInfo[];
+  /** An action on this service is running now. */
+  inFlight: boolean;
+  lastActionAt?: number;
+  /** Actions counted in the rate-limit window. */
+  recentActions: number;
+  budgetRemaining: number;
+  nextSlotAt?: number;
+  /** Since when the healer has been waiting for the engine's restart policy, if it is. */
+  awaitingEngineSince?: number;
+}
+
+export type HealDecision =
+  | { verdict: 'act'; action: HealAction; containers: ContainerInfo[] }
+  | { verdict: 'skip'; action?: HealAction; reason: SkipReason; detail: string; retryAt?: number };
+
+export interface DecisionInput {
+  trigger: HealTrigger;
+  action: HealAction;
+  /** Undefined when the trigger names no watched service. */
+  target?: ServiceSnapshot;
+  settings: HealPolicySettings;
+  now: number;
+}
+
+const skip = (reason: SkipReason, detail: string, action?: HealAction, retryAt?: number): HealDecision => ({ verdict: 'skip', reason, detail, action, retryAt });
+
+/** A replica that needs help: dead, exited, or running but unhealthy. */
+export function needsHealing(c: ContainerInfo): boolean {
+  return c.state === 'exited' || c.state === 'dead' || (c.state === 'running' && c.health === 'unhealthy');
+}
+
+/** True when the engine's restart policy will bring this exited container back by itself. */
+export function engineWillRestart(c: ContainerInfo, exitCode = c.exitCode): boolean {
+  if (c.restartPolicy === 'always' || c.restartPolicy === 'unless-stopped') return true;
+  return c.restartPolicy === 'on-failure' && exitCode !== undefined && exitCode !== 0;
+}
+
+function lookup(map: Readonly<Record<string, number>> | readonly string[], ref: ServiceRef): boolean | number | undefined {
+  if (Array.isArray(map)) return map.includes(ref.service) || map.includes(serviceKey(ref));
+  const m = map as Record<string, number>;
+  return m[serviceKey(ref)] ?? m[ref.service];
+}
+
+/**
+ * The pure heal decision: given a trigger, the chosen action, the target's state and the settings,
+ * act (and on which containers) or skip with a reason. Checks run from "may we touch this at all"
+ * to "is it worth it now", so the recorded reason is the most fundamental one.
+ */
+export function decide(input: DecisionInput): HealDecision {
+  const { trigger, action, target, settings, now } = input;
+  if (!target) return skip('not-watched', 'the trigger names no service of the watched compose projects', action);
+  const { ref } = target;
+  if (!settings.enabled) return skip('disabled', 'healing is turned off (realm.healer.enabled)', action);
+  if (!settings.trusted) return skip('untrusted', 'healing is off in an untrusted workspace', action);
+  if (lookup(settings.optOut, ref) === true) return skip('opted-out', `${ref.service} is listed in realm.healer.optOut`, action);
+  if (target.containers.some((c) => c.labels[ComposeLabels.healOptOut] === 'false')) {
+    return skip('opted-out', `${ref.service} carries the label ${ComposeLabels.healOptOut}: "false"`, action);
+  }
+  if (target.inFlight) return skip('busy', `an action on ${ref.service} is already running`, action);
+
+  const chosen = chooseContainers(trigger, action, target.containers);
+  if (action === 'restart') {
+    const recovering = target.containers.find((c) => c.state === 'restarting' || c.state === 'created' || (c.state === 'running' && c.health === 'starting'));
+    if (recovering) return skip('already-recovering', `${recovering.name} is ${recovering.state === 'running' ? 'starting' : recovering.state}`, action);
+    if (chosen.length === 0) return skip('no-action', trigger.kind === 'alert' ? `${ref.service} has no container to restart` : `${ref.service} is running again`, action);
+    const byPolicy = chosen.find((c) => (c.state === 'exited' || c.state === 'dead') && engineWillRestart(c, trigger.kind === 'event' ? trigger.exitCode ?? c.exitCode : c.exitCode));
+    if (byPolicy) {
+      const until = (target.awaitingEngineSince ?? now) + settings.engineRestartGraceMs;
+      if (now < until) return skip('already-recovering', `restart policy "${byPolicy.restartPolicy}" will restart ${byPolicy.name}; waiting for the engine`, action, until);
+    }
+  }
+  if (action === 'scale_down') {
+    const running = target.containers.filter((c) => c.state === 'running' || c.state === 'restarting');
+    const min = Math.max(1, Number(lookup(settings.minReplicas, ref) ?? 1));
+    if (running.length <= min) return skip('at-minimum', `${ref.service} runs ${running.length} replica(s), minimum ${min}`, action);
+  }
+
+  if (target.lastActionAt !== undefined) {
+    const graceEnd = target.lastActionAt + settings.graceMs;
+    if (now < graceEnd) return skip('in-grace', `${ref.service} was acted on ${Math.round((now - target.lastActionAt) / 1000)} s ago`, action, graceEnd);
+    const backoffEnd = target.lastActionAt + settings.backoffMs * 2 ** Math.max(0, target.recentActions - 1);
+    if (now < backoffEnd) return skip('backoff', `backing off after ${target.recentActions} recent action(s)`, action, backoffEnd);
+  }
+  if (target.budgetRemaining <= 0) return skip('rate-limited', `budget for ${ref.service} is spent`, action, target.nextSlotAt);
+  if (settings.dryRun) return skip('dry-run', `would ${action.replace('_', ' ')} ${ref.service}`, action);
+  return { verdict: 'act', action, containers: chosen };
+}
+
+/** Which replicas an action touches: the one that died, the sick ones, all (alert restart), or the newest (scale down). */
+function chooseContainers(trigger: HealTrigger, action: HealAction, containers: readonly ContainerInfo[]): ContainerInfo[] {
+  if (action === 'cleanup') return [];
+  if (action === 'scale_down') {
+    const newest = [...containers].filter((c) => c.state === 'running').sort((a, b) => b.createdAt - a.createdAt || b.number - a.number)[0];
+    return newest ? [newest] : [];
+  }
+  if (trigger.kind === 'alert') return containers.filter((c) => c.state !== 'removing');
+  if (trigger.kind === 'event') return containers.filter((c) => c.id === trigger.containerId && needsHealing(c));
+  return containers.filter(needsHealing);
+}
+
+export type AlertResolution =
+  | { ok: true; action: HealAction; alertname: string; target?: ServiceRef }
+  | { ok: false; reason: SkipReason; detail: string; alertname: string };
+
+const serviceLabels = ['service', 'compose_service', 'container_label_com_docker_compose_service'];
+const projectLabels = ['compose_project', 'project', 'container_label_com_docker_compose_project'];
+
+/**
+ * Maps an alert to an action and a watched service: the user's rules first, then the alert's
+ * `action` label, then the defaults. Service names from labels are only compared with the
+ * watched services; the returned ref is the watched one, never the label text.
+ */
+export function resolveAlert(alert: HealableAlert, userRules: readonly HealRule[], watched: readonly ServiceRef[]): AlertResolution {
+  const alertname = alert.labels.alertname ?? '';
+  const matches = (r: HealRule) => r.alertname === alertname && Object.entries(r.matchers ?? {}).every(([k, v]) => alert.labels[k] === v);
+  const rule = userRules.find(matches) ?? labelRule(alert, alertname) ?? DEFAULT_HEAL_RULES.find(matches);
+  if (!rule) return { ok: false, reason: 'no-action', detail: `no rule maps ${alertname || 'this alert'} to an action`, alertname };
+  const project = projectLabels.map((l) => alert.labels[l]).find(Boolean);
+  if (rule.action === 'cleanup') {
+    const known = project === undefined || watched.some((w) => w.project === project);
+    if (!known) return { ok: false, reason: 'not-watched', detail: `project "${project}" is not watched`, alertname };
+    return { ok: true, action: 'cleanup', alertname, target: { project: project ?? '', service: CLEANUP_SERVICE } };
+  }
+  const name = rule.service ?? serviceLabels.map((l) => alert.labels[l]).find(Boolean);
+  if (!name) return { ok: false, reason: 'no-action', detail: `${alertname} names no service (add "service" to its rule)`, alertname };
+  const candidates = watched.filter((w) => w.service === name && (project === undefined || w.project === project));
+  if (candidates.length !== 1) {
+    const why = candidates.length === 0 ? 'is not a service of the watched projects' : 'is ambiguous across watched projects';
+    return { ok: false, reason: 'not-watched', detail: `"${name}" ${why}`, alertname };
+  }
+  return { ok: true, action: rule.action, alertname, target: candidates[0] };
+}
+
+function labelRule(alert: HealableAlert, alertname: string): HealRule | undefined {
+  const action = alert.labels.action as HealAction | undefined;
+  return action && HEAL_ACTIONS.includes(action) ? { alertname, action } : undefined;
+}
+
+/** Keeps only well-formed rules from the `realm.healer.rules` setting (user JSON). */
+export function parseHealRules(value: unknown): HealRule[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((r): r is HealRule => {
+    if (!r || typeof r !== 'object') return false;
+    const o = r as Record<string, unknown>;
+    const matchersOk = o.matchers === undefined || (typeof o.matchers === 'object' && o.matchers !== null && Object.values(o.matchers).every((v) => typeof v === 'string'));
+    return typeof o.alertname === 'string' && HEAL_ACTIONS.includes(o.action as HealAction) && (o.service === undefined || typeof o.service === 'string') && matchersOk;
+  });
+}

@@ -1,0 +1,95 @@
+import { DockerClient, toDockerError } from '../clients/dockerClient';
+import { ComposeLabels, ContainerInfo } from '../core/containers';
+import { cleanupRotatedLogs } from './cleanupLogs';
+
+/** What an action did, for the audit trail and the Heal Now report. */
+export interface ActionReport {
+  detail: string;
+  bytesReclaimed?: number;
+}
+
+export interface CleanupRequest {
+  /** Compose projects whose stopped containers and dangling images are pruned. */
+  projects: readonly string[];
+  /** `realm.healer.logDirectories`: the only places log files may be deleted. */
+  logDirectories: readonly string[];
+  logMaxAgeDays: number;
+  /** Build cache cannot be filtered by compose project, so pruning it is opt-in. */
+  pruneBuildCache: boolean;
+  baseDir?: string;
+  now: number;
+}
+
+/**
+ * The healer's hands: every change goes through the Docker API (no shell, no compose CLI), each
+ * call bounded by a timeout. Container ids come from the engine, never from alert labels.
+ */
+export class HealActions {
+  constructor(private readonly docker: DockerClient, private readonly pruneTimeoutMs = 120_000) {}
+
+  /** Restarts the given replicas in parallel (a stopped one is simply started). */
+  async restart(containers: readonly ContainerInfo[], stopTimeoutSeconds: number): Promise<ActionReport> {
+    const results = await Promise.allSettled(containers.map((c) => this.docker.restartContainer(c.id, stopTimeoutSeconds)));
+    const failed = results.map((r, i) => (r.status === 'rejected' ? `${containers[i].name}: ${(r.reason as Error).message}` : '')).filter(Boolean);
+    if (failed.length) throw new Error(failed.join('; '));
+    return { detail: `restarted ${containers.map((c) => c.name).join(', ')}` };
+  }
+
+  /** Removes one replica (the newest, chosen by the policy): stop with a timeout, then remove. */
+  async scaleDown(replica: ContainerInfo, stopTimeoutSeconds: number): Promise<ActionReport> {
+    await this.docker.stopContainer(replica.id, stopTimeoutSeconds);
+    await this.docker.removeContainer(replica.id, true);
+    return { detail: `removed replica ${replica.name}` };
+  }
+
+  /** Prunes the projects' stopped containers and dangling images, optionally build cache, then old rotated logs. */
+  async cleanup(request: CleanupRequest): Promise<ActionReport> {
+    let bytes = 0;
+    const parts: string[] = [];
+    for (const project of request.projects) {
+      const filters = JSON.stringify({ label: [`${ComposeLabels.project}=${project}`] });
+      const containers = await this.prune('pruneContainers', () => this.docker.raw.pruneContainers({ filters }));
+      const images = await this.prune('pruneImages', () => this.docker.raw.pruneImages({ filters: JSON.stringify({ dangling: ['true'], label: [`${ComposeLabels.project}=${project}`] }) }));
+      bytes += (containers.SpaceReclaimed ?? 0) + (images.SpaceReclaimed ?? 0);
+      parts.push(`${project}: ${containers.ContainersDeleted?.length ?? 0} container(s), ${images.ImagesDeleted?.length ?? 0} image layer(s)`);
+    }
+    if (request.pruneBuildCache) {
+      const cache = await this.prune('pruneBuilder', () => this.docker.raw.pruneBuilder());
+      bytes += cache.SpaceReclaimed ?? 0;
+      parts.push(`build cache: ${(cache as { CachesDeleted?: string[] }).CachesDeleted?.length ?? 0} entr(ies)`);
+    }
+    if (request.logDirectories.length) {
+      const logs = await cleanupRotatedLogs({ directories: request.logDirectories, maxAgeDays: request.logMaxAgeDays, now: request.now, baseDir: request.baseDir });
+      bytes += logs.bytes;
+      parts.push(`${logs.deleted.length} rotated log file(s)${logs.refused.length ? `, refused ${logs.refused.length} path(s)` : ''}`);
+    }
+    return { detail: `reclaimed ${formatBytes(bytes)} (${parts.join('; ') || 'nothing to prune'})`, bytesReclaimed: bytes };
+  }
+
+  private async prune<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Docker ${operation} did not answer within ${this.pruneTimeoutMs / 1000} s`)), this.pruneTimeoutMs);
+    });
+    try {
+      return await Promise.race([fn(), timeout]);
+    } catch (e) {
+      throw toDockerError(e, operation, this.docker.engine);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** "1.2 MB", "340 B". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = -1;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HealerLease } from '../../src/healer/lease';
+
+describe('HealerLease (two windows on one workspace)', () => {
+  let dir: string;
+  const leases: HealerLease[] = [];
+  const make = (ownerId: string, staleMs = 200) => {
+    const l = new HealerLease({ directory: dir, ownerId, heartbeatMs: 60_000, staleMs });
+    leases.push(l);
+    return l;
+  };
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'realm-lease-'));
+  });
+  afterEach(async () => {
+    for (const l of leases.splice(0)) l.dispose();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('lets exactly one of two instances hold the lease', async () => {
+    const a = make('window-a');
+    const b = make('window-b');
+    await Promise.all([a.start(), b.start()]);
+    assert.equal([a.isHolder, b.isHolder].filter(Boolean).length, 1);
+    await Promise.all([a.tick(), b.tick()]);
+    assert.equal([a.isHolder, b.isHolder].filter(Boolean).length, 1, 'heartbeats do not flip it');
+  });
+
+  it('hands over at once when the holder releases', async () => {
+    const a = make('window-a');
+    const b = make('window-b');
+    await a.start();
+    await b.start();
+    assert.equal(a.isHolder, true);
+    assert.equal(b.isHolder, false);
+    await a.release();
+    await b.tick();
+    assert.equal(b.isHolder, true);
+    await a.tick();
+    assert.equal(a.isHolder, false);
+  });
+
+  it('takes over a stale lock (the holder stopped heartbeating) but not a fresh one', async () => {
+    const a = make('window-a');
+    const b = make('window-b');
+    await a.start();
+    await b.start();
+    await b.tick();
+    assert.equal(b.isHolder, false, 'fresh lock is respected');
+    const old = new Date(Date.now() - 10_000);
+    await fs.utimes(path.join(dir, 'healer.lock'), old, old); // the holder crashed 10 s ago
+    const changes: boolean[] = [];
+    b.onDidChange((held) => changes.push(held));
+    await b.tick();
+    assert.equal(b.isHolder, true);
+    assert.deepEqual(changes, [true]);
+    await a.tick();
+    assert.equal(a.isHolder, false, 'the old holder notices it lost the lease');
+  });
+
+  it('of two waiters racing for a stale lock, one wins', async () => {
+    await fs.writeFile(path.join(dir, 'healer.lock'), 'crashed-window');
+    const old = new Date(Date.now() - 10_000);
+    await fs.utimes(path.join(dir, 'healer.lock'), old, old);
+    const a = make('window-a');
+    const b = make('window-b');
+    await Promise.all([a.start(), b.start()]);
+    await Promise.all([a.tick(), b.tick()]);
+    assert.equal([a.isHolder, b.isHolder].filter(Boolean).length, 1);
+    assert.match(await fs.readFile(path.join(dir, 'healer.lock'), 'utf8'), /^window-[ab]$/);
+  });
+});
