@@ -1,0 +1,184 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ComposeFlavour } from '../core/composeProject';
+import { classifyComposeFailure, ComposeError } from './composeErrors';
+
+export { ComposeError } from './composeErrors';
+export type { ComposeErrorKind } from './composeErrors';
+
+/** The compose CLI found on this machine: `docker compose …` (v2) or `docker-compose …` (v1). */
+export interface ComposeCli {
+  program: string;
+  /** Arguments that come before compose's own (`['compose']` for the v2 plugin). */
+  baseArgs: readonly string[];
+  flavour: ComposeFlavour;
+  version: string;
+}
+
+export interface CliEnvironment {
+  /** Passed to the CLI as DOCKER_HOST (the same engine the DockerClient talks to). */
+  dockerHost?: string;
+  /** The environment to start from; default process.env (PATH decides which CLI is found). */
+  baseEnv?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Finds the compose CLI: `docker compose version` answering means v2; otherwise `docker-compose
+ * version --short` (v1, or a standalone v2 binary). Neither → ComposeError('no-compose-cli').
+ */
+export async function detectComposeCli(options: CliEnvironment & { timeoutMs?: number } = {}): Promise<ComposeCli> {
+  const env = cliEnv(options, {});
+  const timeout = options.timeoutMs ?? 15_000;
+  const v2 = await capture('docker', ['compose', 'version'], env, timeout);
+  const v2Version = v2.ok ? /v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(v2.stdout)?.[1] : undefined;
+  if (v2Version) return { program: 'docker', baseArgs: ['compose'], flavour: 'v2', version: v2Version };
+  const v1 = await capture('docker-compose', ['version', '--short'], env, timeout);
+  const v1Version = v1.ok ? /v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(v1.stdout)?.[1] : undefined;
+  if (v1Version) return { program: 'docker-compose', baseArgs: [], flavour: v1Version.startsWith('1.') ? 'v1' : 'v2', version: v1Version };
+  throw new ComposeError('no-compose-cli', 'No compose CLI found: install the Docker Compose plugin (`docker compose`) or `docker-compose`, and make sure it is on PATH.', {
+    output: [v2.stderr, v1.stderr].filter(Boolean).join('\n').slice(0, 500),
+  });
+}
+
+/** A compose project as the CLI addresses it: its files, its project name, and env for interpolation. */
+export interface ComposeProjectRef {
+  files: readonly string[];
+  projectName: string;
+  /** Extra environment for `${VAR}` interpolation (e.g. the Grafana password). Never logged. */
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface RunOptions {
+  /** Every output line of stdout and stderr, as it arrives. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs compose commands for one CLI and engine: always an argument array (no shell), output streamed
+ * line by line, cancellable, bounded by a timeout, failures turned into typed ComposeErrors.
+ */
+export class ComposeCliRunner {
+  constructor(readonly cli: ComposeCli, private readonly environment: CliEnvironment = {}) {}
+
+  /** The full argv for a compose subcommand of the project (exposed for logs and tests). */
+  argv(project: ComposeProjectRef, subcommand: readonly string[]): string[] {
+    const files = project.files.flatMap((f) => ['-f', f]);
+    return [this.cli.program, ...this.cli.baseArgs, '--ansi', 'never', '-p', project.projectName, ...files, ...subcommand];
+  }
+
+  /** Runs one compose subcommand; resolves with its output, or rejects with a ComposeError. */
+  run(project: ComposeProjectRef, subcommand: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const [program, ...args] = this.argv(project, subcommand);
+    const command = [program, ...args];
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const env = cliEnv(this.environment, project.env ?? {});
+    return new Promise<RunResult>((resolve, reject) => {
+      if (options.signal?.aborted) return reject(cancelled(command));
+      const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      const out = { stdout: '', stderr: '' };
+      let interleaved = '';
+      let settled = false;
+      let stopReason: ComposeError | undefined;
+      const splitters = (['stdout', 'stderr'] as const).map((stream) => {
+        let partial = '';
+        child[stream].setEncoding('utf8');
+        child[stream].on('data', (chunk: string) => {
+          out[stream] += chunk;
+          interleaved += chunk;
+          partial += chunk;
+          const lines = partial.split(/\r\n|\n|\r/);
+          partial = lines.pop() ?? '';
+          for (const line of lines) if (line.trim()) options.onLine?.(line, stream);
+        });
+        return () => { if (partial.trim()) options.onLine?.(partial, stream); partial = ''; };
+      });
+      // compose forwards SIGTERM to what it is doing and stops; SIGKILL only if it does not
+      const stop = (reason: ComposeError) => {
+        if (settled || stopReason) return;
+        stopReason = reason;
+        child.kill('SIGTERM');
+        setTimeout(() => { if (!settled) child.kill('SIGKILL'); }, 5000).unref();
+      };
+      const timer = setTimeout(() => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`, { command })), timeoutMs);
+      const onAbort = () => stop(cancelled(command));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = (err: Error | undefined) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        splitters.forEach((flush) => flush());
+        if (err) reject(err);
+        else resolve(out);
+      };
+      child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT'
+        ? new ComposeError('no-compose-cli', `${program} is not on PATH any more`, { command })
+        : new ComposeError('failed', `Could not run ${program}: ${e.message}`, { command })));
+      child.on('close', (code) => {
+        if (stopReason) return finish(new ComposeError(stopReason.kind, stopReason.message, { ...stopReason.details, output: interleaved.slice(-4000) }));
+        if (code === 0) return finish(undefined);
+        finish(classifyComposeFailure(interleaved, command, code, this.environment.dockerHost ?? this.environment.baseEnv?.DOCKER_HOST ?? process.env.DOCKER_HOST));
+      });
+    });
+  }
+
+  /** `up -d` (optionally only some services); output streams to onLine. */
+  up(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[] } = {}): Promise<RunResult> {
+    return this.run(project, ['up', '-d', '--remove-orphans', ...(options.services ?? [])], { timeoutMs: 600_000, ...options });
+  }
+
+  /** `down`: removes the project's containers and networks (and named volumes when asked). */
+  down(project: ComposeProjectRef, options: RunOptions & { removeVolumes?: boolean } = {}): Promise<RunResult> {
+    return this.run(project, ['down', '--remove-orphans', ...(options.removeVolumes ? ['--volumes'] : [])], { timeoutMs: 180_000, ...options });
+  }
+
+  /** `restart` of the named services (all when none are named). */
+  restart(project: ComposeProjectRef, services: readonly string[] = [], options: RunOptions = {}): Promise<RunResult> {
+    return this.run(project, ['restart', ...services], { timeoutMs: 180_000, ...options });
+  }
+
+  /** Container ids of the project (`ps -q`; stopped ones too with `all`). */
+  async ps(project: ComposeProjectRef, options: RunOptions & { all?: boolean } = {}): Promise<string[]> {
+    const { stdout } = await this.run(project, ['ps', '-q', ...(options.all ? ['-a'] : [])], { timeoutMs: 60_000, ...options });
+    return stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  }
+
+  /**
+   * `config`: the CLI's own validation; resolves with the resolved file. Its output carries the
+   * interpolated secrets, so it is returned, never streamed to onLine.
+   */
+  async config(project: ComposeProjectRef, options: Omit<RunOptions, 'onLine'> = {}): Promise<string> {
+    const { stdout } = await this.run(project, ['config'], { timeoutMs: 60_000, ...options, onLine: undefined });
+    return stdout;
+  }
+
+  /** `logs` of some services, following until the signal aborts when `follow` is set. */
+  logs(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[]; tail?: number; follow?: boolean; timestamps?: boolean } = {}): Promise<RunResult> {
+    const args = ['logs', '--no-color', '--tail', String(options.tail ?? 200), ...(options.follow ? ['--follow'] : []), ...(options.timestamps ? ['--timestamps'] : []), ...(options.services ?? [])];
+    return this.run(project, args, { timeoutMs: options.follow ? 24 * 3600_000 : 60_000, ...options });
+  }
+}
+
+function cancelled(command: readonly string[]): ComposeError {
+  return new ComposeError('cancelled', 'Cancelled', { command });
+}
+
+function cliEnv(environment: CliEnvironment, extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...(environment.baseEnv ?? process.env), ...extra };
+  if (environment.dockerHost) env.DOCKER_HOST = environment.dockerHost;
+  // v1 asks for confirmation on some prompts when it thinks a user is there; there is none
+  env.COMPOSE_INTERACTIVE_NO_CLI = '1';
+  return env;
+}
+
+function capture(program: string, args: string[], env: NodeJS.ProcessEnv, timeout: number): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(program, args, { env, timeout, windowsHide: true }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) }));
+  });
+}

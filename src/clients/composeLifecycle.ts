@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { ComposeFileError, parseComposeFile, type ComposeModel, type ComposeService } from '../core/composeFile';
+import { ComposeError, type ComposeCliRunner, type ComposeProjectRef, type RunOptions } from './composeCli';
+import { currentServiceResults, waitForServices, type ServiceResult } from './composeHealth';
+import type { DockerClient } from './dockerClient';
+
+export interface UpOptions extends RunOptions {
+  /** Only these services (and what they depend on); default: every service without a profile. */
+  services?: readonly string[];
+  /** Bound on waiting for health after `up` returns (ms). */
+  healthTimeoutMs?: number;
+  pollMs?: number;
+}
+
+export interface UpOutcome {
+  results: ServiceResult[];
+  /** True when no service failed. */
+  ok: boolean;
+}
+
+/**
+ * Reads and parses every compose file of the project. A file that cannot be read or parsed
+ * becomes ComposeError('malformed-file') carrying the file, line, column and all problems.
+ */
+export async function loadComposeModels(files: readonly string[]): Promise<ComposeModel[]> {
+  return Promise.all(files.map(async (file) => {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new ComposeError('malformed-file', `Cannot read compose file ${file}: ${(e as Error).message}`, { file });
+    }
+    try {
+      return parseComposeFile(text, file);
+    } catch (e) {
+      if (!(e instanceof ComposeFileError)) throw e;
+      throw new ComposeError('malformed-file', e.message, { file: e.file, line: e.line, column: e.column, problems: e.problems });
+    }
+  }));
+}
+
+/** The services `up` starts by default: declared in any file (overrides merge by name), without a profile. */
+export function defaultServices(models: readonly ComposeModel[]): string[] {
+  const byName = new Map<string, ComposeService>();
+  for (const m of models) for (const s of m.services) byName.set(s.name, s);
+  return [...byName.values()].filter((s) => s.profiles.length === 0).map((s) => s.name);
+}
+
+/**
+ * Stack Up: validates the files with our own parser (precise line/column), runs `up -d` with
+ * output streamed, then waits (bounded) for each service to be started, healthy or failed. When
+ * `up` itself fails, the error carries the per-service state at that moment.
+ */
+export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, project: ComposeProjectRef, options: UpOptions = {}): Promise<UpOutcome> {
+  const models = await loadComposeModels(project.files);
+  const services = options.services?.length ? [...options.services] : defaultServices(models);
+  try {
+    await runner.up(project, options);
+  } catch (err) {
+    if (err instanceof ComposeError && err.kind !== 'cancelled' && err.kind !== 'engine-unreachable') {
+      const results = await currentServiceResults(docker, project.projectName, services).catch(() => undefined);
+      if (results) throw new ComposeError(err.kind, err.message, { ...err.details, results });
+    }
+    throw err;
+  }
+  try {
+    const results = await waitForServices(docker, project.projectName, services, { timeoutMs: options.healthTimeoutMs ?? 120_000, pollMs: options.pollMs, signal: options.signal });
+    return { results, ok: results.every((r) => r.outcome !== 'failed') };
+  } catch (err) {
+    if (options.signal?.aborted) throw new ComposeError('cancelled', 'Cancelled while waiting for services to become healthy');
+    throw err;
+  }
+}
+
+/** Stack Down: `down --remove-orphans` (and `--volumes` when asked), output streamed. */
+export async function composeDown(runner: ComposeCliRunner, project: ComposeProjectRef, options: RunOptions & { removeVolumes?: boolean } = {}): Promise<void> {
+  await runner.down(project, options);
+}
+
+/** One line per service for the output channel and the final notification. */
+export function describeResult(r: ServiceResult): string {
+  const icon = r.outcome === 'failed' ? '✗' : '✓';
+  return `${icon} ${r.service}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}`;
+}
