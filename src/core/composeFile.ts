@@ -181,7 +181,7 @@ export function parsePort(value: unknown): ComposePort | undefined {
   let text = String(value);
   let protocol = 'tcp';
   const slash = text.lastIndexOf('/');
-  if (slash >= 0) {
+  if (slash >= 0 && !text.slice(slash).includes('}')) {
     protocol = text.slice(slash + 1);
     text = text.slice(0, slash);
   }
@@ -191,9 +191,27 @@ export function parsePort(value: unknown): ComposePort | undefined {
     hostIp = bracket[1];
     text = bracket[2];
   }
-  const parts = text.split(':');
+  const parts = splitOutsideVariables(text, ':');
   if (!hostIp && parts.length === 3) hostIp = parts.shift();
   const target = parts.pop() ?? '';
   const published = parts.pop();
   return { hostIp: hostIp || undefined, published: published || undefined, target, protocol };
+}
+
+/** Splits on `sep` except inside `${VAR:-default}` interpolations, which may contain it. */
+function splitOutsideVariables(text: string, sep: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '$' && text[i + 1] === '{') depth++;
+    else if (ch === '}' && depth > 0) depth--;
+    if (ch === sep && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current);
+  return parts;
 }

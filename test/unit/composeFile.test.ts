@@ -95,6 +95,7 @@ describe('composeFile.parseComposeFile', () => {
       { hostIp: '127.0.0.1', published: '5353', target: '53', protocol: 'udp' },
     ]);
     assert.deepEqual(parsePort('[::1]:8443:443/tcp'), { hostIp: '::1', published: '8443', target: '443', protocol: 'tcp' });
+    assert.deepEqual(parsePort('127.0.0.1:${WEB_PORT:-8080}:80'), { hostIp: '127.0.0.1', published: '${WEB_PORT:-8080}', target: '80', protocol: 'tcp' });
     assert.deepEqual(parsePort('8080-8081:80-81'), { hostIp: undefined, published: '8080-8081', target: '80-81', protocol: 'tcp' });
   });
 
