@@ -1,0 +1,176 @@
+/**
+ * The alert model the tree, status bar, notifications and healer share: Alertmanager's view
+ * (firing, or suppressed by a silence or inhibition) merged with Prometheus' pending alerts, which
+ * never reach Alertmanager. Labels and annotations are untrusted text: nothing here interprets them.
+ */
+import type { AmAlert, Matcher } from '../clients/alertmanagerTypes';
+import type { PromActiveAlert } from '../clients/prometheusTypes';
+
+export type AlertState = 'firing' | 'suppressed' | 'pending';
+
+export interface RealmAlert {
+  /** Stable identity within one source: Alertmanager's fingerprint, or the label set for Prometheus. */
+  key: string;
+  name: string;
+  state: AlertState;
+  /** The `severity` label, lower-cased; `none` when missing. */
+  severity: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Epoch ms since the alert fired (Alertmanager) or became active (Prometheus). */
+  since: number;
+  silencedBy: string[];
+  inhibitedBy: string[];
+  /** Link back to the Prometheus expression, when known. */
+  generatorURL: string;
+  /** Where this alert came from: Prometheus stands in while Alertmanager is unreachable. */
+  source: 'alertmanager' | 'prometheus';
+}
+
+/** Severities in display order; anything else sorts after `info`, then `none`. */
+export const SEVERITY_ORDER = ['critical', 'error', 'warning', 'info'];
+
+export function severityRank(severity: string): number {
+  const i = SEVERITY_ORDER.indexOf(severity);
+  if (i >= 0) return i;
+  return severity === 'none' ? SEVERITY_ORDER.length + 1 : SEVERITY_ORDER.length;
+}
+
+export function fromAlertmanager(a: AmAlert): RealmAlert {
+  return {
+    key: a.fingerprint,
+    name: a.labels.alertname ?? '(unnamed)',
+    state: a.state === 'suppressed' ? 'suppressed' : 'firing',
+    severity: (a.labels.severity ?? 'none').toLowerCase(),
+    labels: a.labels,
+    annotations: a.annotations,
+    since: a.startsAt,
+    silencedBy: a.silencedBy,
+    inhibitedBy: a.inhibitedBy,
+    generatorURL: a.generatorURL,
+    source: 'alertmanager',
+  };
+}
+
+export function fromPrometheus(a: PromActiveAlert, now: number): RealmAlert {
+  return {
+    key: 'prom:' + canonicalLabels(a.labels),
+    name: a.labels.alertname ?? '(unnamed)',
+    state: a.state === 'pending' ? 'pending' : 'firing',
+    severity: (a.labels.severity ?? 'none').toLowerCase(),
+    labels: a.labels,
+    annotations: a.annotations,
+    since: a.activeAt ?? now,
+    silencedBy: [],
+    inhibitedBy: [],
+    generatorURL: '',
+    source: 'prometheus',
+  };
+}
+
+/**
+ * One list from both sources. With Alertmanager's answer, it is the truth for firing and
+ * suppressed alerts (silences live there) and Prometheus adds only pending ones. Without it
+ * (`am` undefined: unreachable), Prometheus' firing alerts stand in.
+ */
+export function mergeAlerts(am: AmAlert[] | undefined, prom: PromActiveAlert[] | undefined, now: number): RealmAlert[] {
+  const out: RealmAlert[] = (am ?? []).map(fromAlertmanager);
+  for (const p of prom ?? []) {
+    if (p.state === 'pending' || (p.state === 'firing' && am === undefined)) out.push(fromPrometheus(p, now));
+  }
+  return sortAlerts(out);
+}
+
+const STATE_RANK: Record<AlertState, number> = { firing: 0, suppressed: 1, pending: 2 };
+
+/** Severity first (critical first), then firing → suppressed → pending, then longest-running first. */
+export function sortAlerts(alerts: RealmAlert[]): RealmAlert[] {
+  return [...alerts].sort((a, b) =>
+    severityRank(a.severity) - severityRank(b.severity) || STATE_RANK[a.state] - STATE_RANK[b.state] || a.since - b.since || a.key.localeCompare(b.key));
+}
+
+export interface SeverityGroup { severity: string; alerts: RealmAlert[] }
+
+/** Groups by severity, critical first; each group keeps `sortAlerts` order. */
+export function groupBySeverity(alerts: RealmAlert[]): SeverityGroup[] {
+  const groups = new Map<string, RealmAlert[]>();
+  for (const a of sortAlerts(alerts)) {
+    const list = groups.get(a.severity) ?? [];
+    list.push(a);
+    groups.set(a.severity, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => severityRank(a) - severityRank(b) || a.localeCompare(b))
+    .map(([severity, list]) => ({ severity, alerts: list }));
+}
+
+/** Alerts that notify: firing and not suppressed. */
+export function firingAlerts(alerts: RealmAlert[]): RealmAlert[] {
+  return alerts.filter((a) => a.state === 'firing');
+}
+
+/** The most severe severity among firing alerts, or undefined when nothing fires. */
+export function highestSeverity(alerts: RealmAlert[]): string | undefined {
+  return sortAlerts(firingAlerts(alerts))[0]?.severity;
+}
+
+/** What the alert concerns, for a one-line description: `service (instance)`, either, or the job. */
+export function alertTarget(labels: Record<string, string>): string {
+  const { service, instance, job } = labels;
+  if (service && instance) return `${service} (${instance})`;
+  return service || instance || job || '';
+}
+
+/** `45s`, `3m`, `1h 5m`, `2d 3h`: the two largest units, for "firing for 3m". */
+export function formatDuration(ms: number): string {
+  let rest = Math.max(0, Math.floor(ms / 1000));
+  const values = ([['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const).map(([unit, size]) => {
+    const v = Math.floor(rest / size);
+    rest -= v * size;
+    return { unit, v };
+  });
+  const first = values.findIndex((x) => x.v > 0);
+  if (first < 0) return '0s';
+  return values.slice(first, first + 2).filter((x) => x.v > 0).map((x) => `${x.v}${x.unit}`).join(' ');
+}
+
+/** "firing for 3m", "silenced for 10m", "inhibited for 1m", "pending for 2s". */
+export function describeAge(alert: RealmAlert, now: number): string {
+  const verb = alert.state === 'pending' ? 'pending' : alert.state === 'firing' ? 'firing' : alert.silencedBy.length > 0 ? 'silenced' : 'inhibited';
+  return `${verb} for ${formatDuration(now - alert.since)}`;
+}
+
+/** Equality matchers for every label: what "Silence…" proposes (the user can edit them). */
+export function matchersFromLabels(labels: Record<string, string>): Matcher[] {
+  return Object.keys(labels).sort().map((name) => ({ name, value: labels[name], isRegex: false, isEqual: true }));
+}
+
+const DURATION_UNITS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/**
+ * Parses what a user types for a silence's length: `1h`, `30m`, `2h30m`, `1d 12h`, `90` (minutes).
+ * Returns ms, or undefined for anything else (including zero).
+ */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim().toLowerCase().replace(/\s+/g, '');
+  if (/^\d+$/.test(t)) return Number(t) > 0 ? Number(t) * 60_000 : undefined;
+  if (!/^(\d+(\.\d+)?[wdhms])+$/.test(t)) return undefined;
+  let total = 0;
+  for (const m of t.matchAll(/(\d+(?:\.\d+)?)([wdhms])/g)) total += Number(m[1]) * DURATION_UNITS[m[2]];
+  return total > 0 ? Math.round(total) : undefined;
+}
+
+/** A stable text form of a label set, for identity and comparisons. */
+export function canonicalLabels(labels: Record<string, string>): string {
+  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+}
+
+/** The PromQL expression behind an alert, read from its generator URL (`g0.expr`). */
+export function sourceQuery(alert: Pick<RealmAlert, 'generatorURL'>): string | undefined {
+  if (!alert.generatorURL) return undefined;
+  try {
+    return new URL(alert.generatorURL).searchParams.get('g0.expr') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Matchers as text, for the "Silence…" input box: `alertname="ServiceDown", instance=~"127.*"`.
+ * The same syntax Alertmanager's UI and amtool use, so users can paste from either.
+ */
+import { formatMatcher, Matcher } from '../clients/alertmanagerTypes';
+
+/** `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`. */
+export const formatMatcherText = formatMatcher;
+
+/** Comma-separated matchers, in order. */
+export function formatMatchers(matchers: Matcher[]): string {
+  return matchers.map(formatMatcherText).join(', ');
+}
+
+const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^,"\s]*)\s*(,|$)/;
+
+/**
+ * Parses matcher text (optionally wrapped in `{…}`; values quoted or bare). Returns the matchers or
+ * an error message a user can act on.
+ */
+export function parseMatchers(text: string): { matchers: Matcher[] } | { error: string } {
+  let rest = text.trim();
+  if (rest.startsWith('{') && rest.endsWith('}')) rest = rest.slice(1, -1);
+  const matchers: Matcher[] = [];
+  while (rest.trim() !== '') {
+    const m = MATCHER.exec(rest);
+    if (!m) return { error: `cannot read a matcher at "${rest.trim().slice(0, 30)}" (expected name="value", name!="value", name=~"regex" or name!~"regex")` };
+    let value = m[3];
+    if (value.startsWith('"')) {
+      try {
+        value = JSON.parse(value) as string;
+      } catch {
+        return { error: `bad quoting in ${m[3].slice(0, 30)}` };
+      }
+    }
+    matchers.push({ name: m[1], value, isRegex: m[2].endsWith('~'), isEqual: m[2].startsWith('=') });
+    rest = rest.slice(m[0].length);
+  }
+  if (matchers.length === 0) return { error: 'a silence needs at least one matcher' };
+  if (!matchers.some((m) => m.isEqual && !(m.isRegex && /^(\.\*)?$/.test(m.value)) && m.value !== '')) {
+    // Alertmanager refuses silences whose matchers all match the empty string.
+    return { error: 'at least one matcher must match a non-empty value (for example alertname="…")' };
+  }
+  return { matchers };
+}

@@ -1,0 +1,238 @@
+/**
+ * The one place alerts are fetched. It polls Alertmanager (and Prometheus, for pending alerts and
+ * as a stand-in while Alertmanager is down) only while something listens, never with two polls in
+ * flight, faster while a Realm view is visible, backing off while the backend is down. Views, the
+ * status bar, notifications and the healer subscribe to its events instead of fetching.
+ *
+ * Typical use (the healer):
+ *   store.onDidChange((c) => c.added / c.changed / c.resolved / c.snapshot.alerts)
+ *   store.onDidFireCritical((alerts) => …)   // critical alerts that just started firing
+ */
+import type { AlertFilter } from '../clients/alertmanagerClient';
+import type { AmAlert, Silence } from '../clients/alertmanagerTypes';
+import type { PromActiveAlert } from '../clients/prometheusTypes';
+import { AlertDiff, diffAlerts, isEmptyDiff, newlyFiringCritical } from '../core/alertDiff';
+import { mergeAlerts, RealmAlert } from '../core/alerts';
+import { Clock, systemClock } from '../platform/clock';
+import { Disposable, toDisposable } from '../platform/disposable';
+import { Emitter, Event } from '../platform/event';
+import { Logger } from '../platform/logger';
+import { OutageTracker } from './outageTracker';
+
+/** What the store needs from the clients (AlertmanagerClient / PrometheusClient satisfy it). */
+export interface AlertSources {
+  alertmanager: {
+    readonly baseUrl: string;
+    alerts(o?: AlertFilter): Promise<AmAlert[]>;
+    silences(o?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Silence[]>;
+  };
+  prometheus?: {
+    readonly baseUrl: string;
+    alerts(o?: { signal?: AbortSignal; timeoutMs?: number }): Promise<PromActiveAlert[]>;
+  };
+}
+
+export interface AlertStoreOptions {
+  logger: Logger;
+  /** Poll interval while a Realm view is visible (ms). Default 2000 (`realm.pollIntervalSeconds`). */
+  intervalMs?: number;
+  /** Poll interval while no view is visible (ms). Default 5 × intervalMs. */
+  hiddenIntervalMs?: number;
+  /** Consecutive failed polls before Alertmanager counts as unreachable. Default 3. */
+  failuresBeforeUnreachable?: number;
+  /** Longest wait between polls while the backend is down (ms). Default 30 000. */
+  maxBackoffMs?: number;
+  /** Per-request timeout (ms). Default 5000. */
+  requestTimeoutMs?: number;
+  clock?: Clock;
+  /** Keeps only some alerts (tests filter by instance; a user could filter by label). */
+  include?: (alert: RealmAlert) => boolean;
+}
+
+export type AlertStoreStatus =
+  | 'starting' // no poll has succeeded yet (and Alertmanager has not yet failed often enough)
+  | 'ok'
+  | 'unreachable'; // Alertmanager failed `failuresBeforeUnreachable` polls in a row
+
+export interface AlertSnapshot {
+  status: AlertStoreStatus;
+  /** Sorted: severity (critical first), then firing → suppressed → pending, then oldest first. */
+  alerts: RealmAlert[];
+  /** Active and pending silences, including those that match no current alert. */
+  silences: Silence[];
+  /** True while the alerts come from Prometheus because Alertmanager is unreachable. */
+  fallback: boolean;
+  /** True once any poll has reached Alertmanager (before: the stack is probably not up). */
+  everReachable: boolean;
+  /** Epoch ms of the last poll that reached Alertmanager. */
+  lastSuccessAt?: number;
+  /** The error of the last failed Alertmanager poll, for tooltips (already logged). */
+  lastError?: Error;
+  alertmanagerUrl: string;
+}
+
+/** One change: the alert diff plus the new snapshot. */
+export interface AlertStoreChange extends AlertDiff {
+  snapshot: AlertSnapshot;
+  /** The status, fallback flag or silences changed (the alert lists may be equal). */
+  statusChanged: boolean;
+  silencesChanged: boolean;
+}
+
+export class AlertStore extends Disposable {
+  private readonly changeEmitter = this.register(new Emitter<AlertStoreChange>(() => this.updateActivity()));
+  private readonly criticalEmitter = this.register(new Emitter<RealmAlert[]>(() => this.updateActivity()));
+  /** Fires after a poll that changed anything users can see. */
+  readonly onDidChange: Event<AlertStoreChange> = this.changeEmitter.event;
+  /** Fires once per poll with the critical alerts that started firing in it (for one notification). */
+  readonly onDidFireCritical: Event<RealmAlert[]> = this.criticalEmitter.event;
+
+  private current: AlertSnapshot;
+  private visible = false;
+  private active = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inFlight: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+  private readonly clock: Clock;
+  private readonly am: OutageTracker;
+  private readonly prom: OutageTracker;
+  private intervalMs: number;
+  private hiddenIntervalMs: number;
+
+  constructor(private readonly sources: AlertSources, private readonly options: AlertStoreOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.intervalMs = options.intervalMs ?? 2000;
+    this.hiddenIntervalMs = options.hiddenIntervalMs ?? this.intervalMs * 5;
+    const threshold = options.failuresBeforeUnreachable ?? 3;
+    this.am = new OutageTracker('Alertmanager', sources.alertmanager.baseUrl, threshold, options.logger, this.clock);
+    this.prom = new OutageTracker('Prometheus', sources.prometheus?.baseUrl ?? '', threshold, options.logger, this.clock);
+    this.current = { status: 'starting', alerts: [], silences: [], fallback: false, everReachable: false, alertmanagerUrl: sources.alertmanager.baseUrl };
+    this.register(toDisposable(() => { this.abort.abort(); this.clearTimer(); }));
+  }
+
+  /** The latest snapshot (also before any poll: status `starting`, no alerts). */
+  get snapshot(): AlertSnapshot {
+    return this.current;
+  }
+
+  /** Whether the store is polling (something listens). */
+  get isPolling(): boolean {
+    return this.active;
+  }
+
+  /** A Realm view became visible (poll at the fast interval) or all were hidden. */
+  setVisible(visible: boolean): void {
+    if (this.visible === visible) return;
+    this.visible = visible;
+    // Becoming visible should not wait out a long hidden interval.
+    if (visible && this.active && !this.inFlight) this.schedule(this.sinceLastPoll() >= this.intervalMs ? 0 : this.intervalMs - this.sinceLastPoll());
+  }
+
+  /** Applies a changed `realm.pollIntervalSeconds`. */
+  setIntervals(intervalMs: number, hiddenIntervalMs = intervalMs * 5): void {
+    this.intervalMs = intervalMs;
+    this.hiddenIntervalMs = hiddenIntervalMs;
+    if (this.active && !this.inFlight) this.schedule(this.nextDelay());
+  }
+
+  /** Polls now (joining a poll already in flight) — after creating a silence, or on "Refresh". */
+  refresh(): Promise<void> {
+    if (this.isDisposed) return Promise.resolve();
+    this.clearTimer();
+    return this.poll();
+  }
+
+  private lastPollAt = 0;
+  private sinceLastPoll(): number {
+    return this.clock.now() - this.lastPollAt;
+  }
+
+  private updateActivity(): void {
+    const listening = this.changeEmitter.listenerCount + this.criticalEmitter.listenerCount > 0;
+    if (listening === this.active || this.isDisposed) return;
+    this.active = listening;
+    if (listening) void this.poll();
+    else this.clearTimer();
+  }
+
+  private poll(): Promise<void> {
+    this.inFlight ??= this.pollOnce()
+      .catch((err) => this.options.logger.error(err as Error))
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.active && !this.isDisposed) this.schedule(this.nextDelay());
+      });
+    return this.inFlight;
+  }
+
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => { this.timer = undefined; void this.poll(); }, delayMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** The base interval while healthy and during the first retries; doubling once unreachable. */
+  private nextDelay(): number {
+    const base = this.visible ? this.intervalMs : this.hiddenIntervalMs;
+    const over = this.am.failures - this.am.threshold;
+    if (over < 0) return base;
+    return Math.min(this.options.maxBackoffMs ?? 30_000, Math.max(base, this.intervalMs * 2 ** (over + 1)));
+  }
+
+  private async pollOnce(): Promise<void> {
+    this.lastPollAt = this.clock.now();
+    const call = { signal: this.abort.signal, timeoutMs: this.options.requestTimeoutMs ?? 5000 };
+    const [alerts, silences, prom] = await Promise.allSettled([
+      this.sources.alertmanager.alerts(call),
+      this.sources.alertmanager.silences(call),
+      this.sources.prometheus ? this.sources.prometheus.alerts(call) : Promise.resolve(undefined),
+    ]);
+    if (this.isDisposed) return;
+    const promAlerts = prom.status === 'fulfilled' ? prom.value : undefined;
+    if (this.sources.prometheus) this.prom.record(prom.status === 'rejected' ? (prom.reason as Error) : undefined);
+    const amError = alerts.status === 'rejected' ? (alerts.reason as Error) : silences.status === 'rejected' ? (silences.reason as Error) : undefined;
+    this.am.record(amError);
+
+    const prev = this.current;
+    let next: AlertSnapshot;
+    if (alerts.status === 'fulfilled' && silences.status === 'fulfilled') {
+      next = {
+        ...prev, status: 'ok', fallback: false, everReachable: true, lastSuccessAt: this.clock.now(), lastError: undefined,
+        alerts: this.filter(mergeAlerts(alerts.value, promAlerts, this.clock.now())),
+        silences: silences.value.filter((s) => s.state !== 'expired').sort((a, b) => a.endsAt - b.endsAt),
+      };
+    } else if (!this.am.isDown) {
+      // a blip: keep what users see until the retries say otherwise
+      next = { ...prev, lastError: amError };
+    } else {
+      next = {
+        ...prev, status: 'unreachable', lastError: amError,
+        // Prometheus stands in for firing alerts; with both down, the last known list stays (marked unreachable).
+        fallback: promAlerts !== undefined,
+        alerts: promAlerts !== undefined ? this.filter(mergeAlerts(undefined, promAlerts, this.clock.now())) : prev.alerts,
+      };
+    }
+    this.current = next;
+    const diff = diffAlerts(prev.alerts, next.alerts);
+    const statusChanged = prev.status !== next.status || prev.fallback !== next.fallback || prev.everReachable !== next.everReachable;
+    const silencesChanged = silenceKey(prev.silences) !== silenceKey(next.silences);
+    if (!isEmptyDiff(diff) || statusChanged || silencesChanged) {
+      this.changeEmitter.fire({ ...diff, snapshot: next, statusChanged, silencesChanged });
+    }
+    const critical = newlyFiringCritical(diff);
+    if (critical.length > 0) this.criticalEmitter.fire(critical);
+  }
+
+  private filter(alerts: RealmAlert[]): RealmAlert[] {
+    return this.options.include ? alerts.filter(this.options.include) : alerts;
+  }
+}
+
+function silenceKey(silences: Silence[]): string {
+  return silences.map((s) => `${s.id}:${s.state}:${s.endsAt}`).join('|');
+}
