@@ -1,0 +1,208 @@
+// The Logs panel: LogQL search, volume histogram, virtualized results, details, live tail.
+// It never touches the network: every query goes to the extension as a protocol message.
+import './logs.css';
+import type { ExtensionMessage, TailState, TimeRange } from '../../src/shared/protocol';
+import { h, select, setOptions } from '../common/dom';
+import { TimeRangePicker } from '../common/timeRange';
+import { loadState, onExtensionMessage, post, saveState } from '../common/vscodeApi';
+import { LineDetails } from './details';
+import { VolumeHistogram } from './histogram';
+import { LogModel } from './logModel';
+import { VirtualLogList } from './virtualList';
+
+interface LogsState {
+  query: string;
+  range: TimeRange;
+  limit: number;
+  direction: 'backward' | 'forward';
+  filter: string;
+}
+
+const state = loadState<LogsState>({ query: '', range: { kind: 'relative', last: '1h' }, limit: 1000, direction: 'backward', filter: '' });
+const model = new LogModel();
+let requestId = 0;
+let pendingQuery = 0;
+let pendingContext = 0;
+let tailing = false;
+let tailCapacity = 5_000;
+let lastRange: { startMs: number; endMs: number } | undefined;
+
+// ---- toolbar -------------------------------------------------------------------------------
+const queryInput = h('input', { className: 'query', attrs: { type: 'text', 'aria-label': 'LogQL query', placeholder: '{compose_service="api"} |= "error"', spellcheck: 'false' } });
+queryInput.value = state.query;
+const runButton = h('button', { text: 'Show logs', attrs: { type: 'button' } });
+const tailButton = h('button', { text: 'Live tail', attrs: { type: 'button', 'aria-pressed': 'false' } });
+const grafanaButton = h('button', { text: 'Open in Grafana Explore', attrs: { type: 'button' } });
+const labelSelect = select('Label', [['', 'Label…']]);
+const valueSelect = select('Label value', [['', 'Value…']]);
+const range = new TimeRangePicker(state.range, () => persist());
+const limitInput = h('input', { attrs: { type: 'number', min: '1', max: '100000', 'aria-label': 'Line limit' } });
+limitInput.value = String(state.limit);
+const directionSelect = select('Direction', [['backward', 'Newest first'], ['forward', 'Oldest first']], state.direction);
+const errorBox = h('div', { className: 'error', attrs: { role: 'alert', 'aria-live': 'assertive' } });
+const statusBox = h('span', { className: 'status', attrs: { 'aria-live': 'polite' } });
+const tailStateBox = h('span', { className: 'tail-state state-disconnected', attrs: { role: 'status' } });
+const filterInput = h('input', { className: 'filter', attrs: { type: 'search', 'aria-label': 'Filter results', placeholder: 'Find in results' } });
+filterInput.value = state.filter;
+const filterCount = h('span', { className: 'filter-count', attrs: { 'aria-live': 'polite' } });
+
+const histogram = new VolumeHistogram();
+const details = new LineDetails(model, {
+  copy: (text) => post({ type: 'copy', text }),
+  showContext: (row) => {
+    pendingContext = ++requestId;
+    post({ type: 'showContext', requestId: pendingContext, labels: model.labelsOf(row), tsNs: row.tsNs, count: 10 });
+  },
+}, () => list.element.focus());
+const list = new VirtualLogList(model, (row) => details.show(row));
+
+document.getElementById('app')!.append(
+  h('div', { className: 'toolbar' }, queryInput, runButton, tailButton, tailStateBox, grafanaButton),
+  h('div', { className: 'toolbar' }, labelSelect, valueSelect, range.element, limitInput, directionSelect),
+  errorBox,
+  histogram.element,
+  h('div', { className: 'toolbar' }, filterInput, filterCount, statusBox),
+  list.element,
+  details.element,
+);
+
+function persist(): void {
+  const r = range.get();
+  saveState({
+    query: queryInput.value, limit: Number(limitInput.value) || 1000, filter: filterInput.value,
+    direction: directionSelect.value as LogsState['direction'], range: typeof r === 'string' ? state.range : r,
+  } satisfies LogsState);
+}
+
+function showError(message: string): void {
+  errorBox.textContent = message;
+}
+
+function redraw(keepBottom = false): void {
+  list.refresh(keepBottom);
+  histogram.render(model, tailing ? undefined : lastRange);
+  filterCount.textContent = model.filter ? `${model.view.length.toLocaleString()} of ${model.rows.length.toLocaleString()} lines` : '';
+}
+
+// ---- actions -------------------------------------------------------------------------------
+function runQuery(): void {
+  const query = queryInput.value.trim();
+  const r = range.get();
+  if (!query) return showError('Type a LogQL query, for example {compose_service="api"}.');
+  if (typeof r === 'string') return showError(r);
+  const limit = Math.min(100_000, Math.max(1, Math.floor(Number(limitInput.value) || 1000)));
+  if (tailing) stopTail();
+  showError('');
+  statusBox.textContent = 'Searching…';
+  pendingQuery = ++requestId;
+  persist();
+  post({ type: 'runLogsQuery', requestId: pendingQuery, query, range: r, limit, direction: directionSelect.value as LogsState['direction'] });
+}
+
+function startTail(): void {
+  const query = queryInput.value.trim();
+  if (!query) return showError('Type a LogQL query to tail.');
+  showError('');
+  tailing = true;
+  tailButton.textContent = 'Stop tail';
+  tailButton.setAttribute('aria-pressed', 'true');
+  model.clear();
+  details.hide();
+  redraw();
+  post({ type: 'startTail', query });
+}
+
+function stopTail(): void {
+  tailing = false;
+  tailButton.textContent = 'Live tail';
+  tailButton.setAttribute('aria-pressed', 'false');
+  post({ type: 'stopTail' });
+}
+
+/** Adds `label="value"` to the query's stream selector (or starts one). */
+function insertMatcher(label: string, value: string): void {
+  const matcher = `${label}=${JSON.stringify(value)}`;
+  const q = queryInput.value;
+  const close = q.indexOf('}');
+  queryInput.value = close < 0 ? `{${matcher}}${q ? ' ' + q : ''}` : q.slice(0, close).trimEnd() + (q.slice(0, close).includes('=') ? ', ' : '') + matcher + q.slice(close);
+  persist();
+}
+
+function setTailState(s: TailState, dropped: number, message?: string): void {
+  tailStateBox.className = `tail-state state-${s}`;
+  tailStateBox.textContent = `● ${s}${dropped ? ` · ${dropped.toLocaleString()} dropped` : ''}`;
+  tailStateBox.title = message ?? '';
+  if (s === 'disconnected' && tailing && message && message !== 'stopped') showError(message);
+}
+
+runButton.addEventListener('click', runQuery);
+queryInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); runQuery(); } });
+queryInput.addEventListener('change', persist);
+tailButton.addEventListener('click', () => (tailing ? stopTail() : startTail()));
+grafanaButton.addEventListener('click', () => {
+  const r = range.get();
+  post({ type: 'openInGrafana', datasource: 'loki', query: queryInput.value.trim(), range: typeof r === 'string' ? state.range : r });
+});
+labelSelect.addEventListener('focus', () => post({ type: 'fetchLabels' }), { once: true });
+labelSelect.addEventListener('change', () => { setOptions(valueSelect, [['', 'Value…']]); if (labelSelect.value) post({ type: 'fetchLabelValues', label: labelSelect.value }); });
+valueSelect.addEventListener('change', () => { if (labelSelect.value && valueSelect.value) insertMatcher(labelSelect.value, valueSelect.value); });
+limitInput.addEventListener('change', persist);
+directionSelect.addEventListener('change', persist);
+filterInput.addEventListener('input', () => { model.applyFilter(filterInput.value); list.selected = -1; redraw(); persist(); });
+
+// ---- messages from the extension -----------------------------------------------------------
+onExtensionMessage((m: ExtensionMessage) => {
+  switch (m.type) {
+    case 'setQuery':
+      queryInput.value = m.query;
+      persist();
+      if (m.run) runQuery();
+      break;
+    case 'labels':
+      setOptions(labelSelect, [['', 'Label…'], ...m.names.map((n): [string, string] => [n, n])]);
+      break;
+    case 'labelValues':
+      if (m.label === labelSelect.value) setOptions(valueSelect, [['', 'Value…'], ...m.values.map((v): [string, string] => [v, v])]);
+      break;
+    case 'logsResult':
+      if (m.requestId !== pendingQuery) return; // a newer query superseded it
+      lastRange = { startMs: m.startMs, endMs: m.endMs };
+      model.setStreams(m.streams, directionSelect.value as LogsState['direction']);
+      list.selected = -1;
+      list.element.scrollTop = 0;
+      redraw();
+      statusBox.textContent = model.rows.length
+        ? `${model.rows.length.toLocaleString()} lines${m.truncated ? ` (limit ${m.limit.toLocaleString()} reached: narrow the query or raise the limit)` : ''}`
+        : 'No logs match this query in this time range.';
+      break;
+    case 'logsError':
+      if (m.requestId !== pendingQuery) return;
+      statusBox.textContent = '';
+      showError(m.message);
+      break;
+    case 'context':
+      if (m.requestId === pendingContext) details.showContext(m.before, m.after);
+      break;
+    case 'contextError':
+      if (m.requestId === pendingContext) details.showContextError(m.message);
+      break;
+    case 'tailLines':
+      if (!tailing) return;
+      model.appendStreams(m.streams, tailCapacity);
+      redraw(true);
+      statusBox.textContent = `${model.rows.length.toLocaleString()} lines (live, newest ${tailCapacity.toLocaleString()} kept)`;
+      break;
+    case 'tailState':
+      tailCapacity = m.capacity;
+      setTailState(m.state, m.dropped, m.message);
+      if (m.state === 'disconnected' && tailing && m.message !== 'stopped') { tailing = false; tailButton.textContent = 'Live tail'; tailButton.setAttribute('aria-pressed', 'false'); }
+      break;
+  }
+});
+
+setTailState('disconnected', 0);
+model.applyFilter(state.filter);
+post({ type: 'ready' });
+// After a reload the panel comes back with its last query: run it again (the extension fetches).
+if (state.query) runQuery();
+queryInput.focus();
