@@ -141,6 +141,8 @@ export function decide(input: DecisionInput): HealDecision {
   if (action === 'restart') {
     const recovering = target.containers.find((c) => c.state === 'restarting' || c.state === 'created' || (c.state === 'running' && c.health === 'starting'));
     if (recovering) return skip('already-recovering', `${recovering.name} is ${recovering.state === 'running' ? 'starting' : recovering.state}`, action);
+    const restartedByEngine = trigger.kind === 'event' && chosen.length === 0 && target.containers.find((c) => c.id === trigger.containerId && c.state === 'running' && c.restartPolicy !== 'no');
+    if (restartedByEngine) return skip('already-recovering', `restart policy "${restartedByEngine.restartPolicy}" already restarted ${restartedByEngine.name}`, action);
     if (chosen.length === 0) return skip('no-action', trigger.kind === 'alert' ? `${ref.service} has no container to restart` : `${ref.service} is running again`, action);
     const byPolicy = chosen.find((c) => (c.state === 'exited' || c.state === 'dead') && engineWillRestart(c, trigger.kind === 'event' ? trigger.exitCode ?? c.exitCode : c.exitCode));
     if (byPolicy) {

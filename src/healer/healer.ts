@@ -105,7 +105,8 @@ export class Healer extends Disposable {
   /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source. */
   async start(): Promise<void> {
     if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.onAlertsChanged()));
-    void this.streamLoop();
+    // resolves once the engine has accepted the event subscription, so no crash after start() is missed
+    await new Promise<void>((connected) => void this.streamLoop(connected));
     if (this.deps.alerts) this.onAlertsChanged();
   }
 
@@ -126,6 +127,11 @@ export class Healer extends Disposable {
 
   isBusy(): boolean {
     return this.inFlight.size > 0;
+  }
+
+  /** No action running and no re-check (grace end, engine restart wait) pending. */
+  isIdle(): boolean {
+    return this.inFlight.size === 0 && this.rechecks.size === 0;
   }
 
   /** Forgets a service's (or every service's) spent budget and gave-up marker. */
@@ -306,16 +312,19 @@ export class Healer extends Disposable {
     }
   }
 
-  private async streamLoop(): Promise<void> {
+  private async streamLoop(connected: () => void): Promise<void> {
     let delay = 1000;
     while (!this.isDisposed) {
       try {
         const handle = await this.deps.docker.streamEvents((e) => this.handleEngineEvent(e), this.deps.projects());
         this.stream = handle;
+        if (this.isDisposed) handle.dispose();
+        connected();
         delay = 1000;
         const why = await handle.closed;
         if (why && !this.isDisposed) this.deps.logger.warn(`[healer] ${why.message}; reconnecting`);
       } catch (e) {
+        connected();
         this.deps.logger.warn(`[healer] cannot watch Docker events: ${String(e)}; retrying in ${delay / 1000} s`);
         await new Promise((r) => setTimeout(r, delay).unref?.());
         delay = Math.min(delay * 2, 30_000);

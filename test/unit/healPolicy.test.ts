@@ -59,6 +59,9 @@ describe('healPolicy.decide', () => {
       const later = decide(input({ target: { ...t, awaitingEngineSince: now - 15_000 } }));
       assert.equal(later.verdict, 'act', `${restartPolicy} after the grace`);
     }
+    const back = target({}, [container({ restartPolicy: 'always', state: 'running' })]);
+    const d = decide(input({ target: back }));
+    assert.equal(d.verdict === 'skip' && d.reason, 'already-recovering', 'the engine already restarted it');
     const cleanExit = target({}, [container({ restartPolicy: 'on-failure', exitCode: 0 })]);
     assert.equal(reason({ trigger: { ...die, exitCode: 0 }, target: cleanExit }), 'act', 'on-failure does not restart exit 0');
   });

@@ -1,0 +1,108 @@
+/** Shared helpers for the healer's integration tests and bench: containers of throwaway compose projects on the harness's dockerd. */
+import { DockerClient } from '../../src/clients/dockerClient';
+import { ComposeLabels } from '../../src/core/containers';
+import { HealActions } from '../../src/healer/actions';
+import { AuditTrail } from '../../src/healer/auditTrail';
+import { ActionStarted, GaveUp, Healer } from '../../src/healer/healer';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { RateLimiter } from '../../src/core/rateLimiter';
+import { systemClock } from '../../src/platform/clock';
+import { memoryLogger } from '../../src/platform/logger';
+import { InMemoryMemento } from '../../src/platform/memento';
+import type { AlertSource } from '../../src/healer/alertSource';
+
+/** Every container these tests create carries this prefix in its project name. */
+export const PREFIX = 'realmit-heal-';
+
+export interface ServiceSpec {
+  project: string;
+  service: string;
+  number?: number;
+  image?: string;
+  cmd?: string[];
+  restartPolicy?: 'no' | 'always' | 'on-failure';
+  labels?: Record<string, string>;
+  /** `127.0.0.1:HOST` → container port 8080. */
+  hostPort?: number;
+}
+
+/** Creates and starts one replica as compose would label it; init: true so stops take ms, not 10 s. */
+export async function runReplica(docker: DockerClient, spec: ServiceSpec): Promise<string> {
+  const n = spec.number ?? 1;
+  const c = await docker.raw.createContainer({
+    name: `${spec.project}-${spec.service}-${n}`,
+    Image: spec.image ?? 'realm-test/busybox:base',
+    Cmd: spec.cmd ?? ['sleep', '100000'],
+    Labels: { [ComposeLabels.project]: spec.project, [ComposeLabels.service]: spec.service, [ComposeLabels.number]: String(n), [ComposeLabels.oneoff]: 'False', ...spec.labels },
+    ExposedPorts: spec.hostPort ? { '8080/tcp': {} } : undefined,
+    HostConfig: {
+      Init: true,
+      RestartPolicy: { Name: spec.restartPolicy ?? 'no' },
+      PortBindings: spec.hostPort ? { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(spec.hostPort) }] } : undefined,
+    },
+  });
+  await c.start();
+  return c.id;
+}
+
+/** A crash: SIGKILL to the container's PID 1 from the host (no `kill` event, as with a real crash). */
+export async function crash(docker: DockerClient, id: string): Promise<void> {
+  const d = await docker.raw.getContainer(id).inspect();
+  if (!d.State.Running || !d.State.Pid) throw new Error(`container ${id} is not running`);
+  process.kill(d.State.Pid, 'SIGKILL');
+}
+
+export async function state(docker: DockerClient, id: string): Promise<{ status: string; startedAt: string; restartCount: number }> {
+  const d = await docker.raw.getContainer(id).inspect();
+  return { status: d.State.Status, startedAt: d.State.StartedAt, restartCount: d.RestartCount };
+}
+
+/** Polls `check` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Removes every container of the given projects (or of every `realmit-heal-` project). */
+export async function removeProjects(docker: DockerClient, projects?: readonly string[]): Promise<void> {
+  const all = await docker.raw.listContainers({ all: true, filters: JSON.stringify({ label: [ComposeLabels.project] }) });
+  const mine = all.filter((c) => {
+    const p = c.Labels[ComposeLabels.project] ?? '';
+    return projects ? projects.includes(p) : p.startsWith(PREFIX);
+  });
+  await Promise.all(mine.map((c) => docker.raw.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+}
+
+export interface HealerRig {
+  healer: Healer;
+  audit: AuditTrail;
+  limiter: RateLimiter;
+  memento: InMemoryMemento;
+  started: ActionStarted[];
+  gaveUp: GaveUp[];
+  settings: HealerSettings;
+}
+
+/** A healer on the real engine watching `projects`, fast timings unless overridden. */
+export async function startHealer(docker: DockerClient, projects: string[], over: Partial<HealerSettings> = {}, memento = new InMemoryMemento(), alerts?: AlertSource): Promise<HealerRig> {
+  const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1, ...over };
+  const logger = memoryLogger(process.env.REALM_HEALER_DEBUG === '1');
+  const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
+  const audit = new AuditTrail(memento, systemClock, logger);
+  const healer = new Healer({ docker, actions: new HealActions(docker), rateLimiter: limiter, audit, clock: systemClock, logger, settings: () => settings, projects: () => projects, alerts });
+  const rig: HealerRig = { healer, audit, limiter, memento, started: [], gaveUp: [], settings };
+  healer.onDidStartAction((e) => rig.started.push(e));
+  healer.onDidGiveUp((e) => rig.gaveUp.push(e));
+  await healer.start();
+  return rig;
+}
