@@ -236,3 +236,19 @@ export class AlertStore extends Disposable {
 function silenceKey(silences: Silence[]): string {
   return silences.map((s) => `${s.id}:${s.state}:${s.endsAt}`).join('|');
 }
+
+/**
+ * The store as the healer's `AlertSource` (src/healer/alertSource.ts): a change signal and the
+ * alerts that fire now (not silenced, inhibited or pending). Subscribing keeps the store polling.
+ */
+export function firingAlertSource(store: AlertStore): {
+  onDidChange: Event<void>;
+  firing(): { fingerprint: string; labels: Record<string, string>; startsAt?: string }[];
+} {
+  return {
+    onDidChange: (listener) => store.onDidChange(() => listener()),
+    firing: () => store.snapshot.alerts
+      .filter((a) => a.state === 'firing')
+      .map((a) => ({ fingerprint: a.key, labels: a.labels, startsAt: new Date(a.since).toISOString() })),
+  };
+}
