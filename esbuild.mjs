@@ -2,7 +2,7 @@
 // webview bundles (browser, iife). `--watch` rebuilds on change, `--production` minifies and drops
 // source maps.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -67,6 +67,9 @@ const webviewOptions = {
   logLevel: 'warning',
   plugins: [reporter('webviews')],
 };
+
+// A production build starts from an empty dist/ so no stale source maps ship.
+if (production) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
 const builds = [extensionOptions, ...(Object.keys(webviewEntries).length ? [webviewOptions] : [])];
 if (watch) {

@@ -1,0 +1,226 @@
+import { DockerClient, DockerError, EngineEvent, EventStreamHandle } from '../clients/dockerClient';
+import { ContainerInfo, groupByService, ServiceGroup } from '../core/containers';
+import { Disposable, toDisposable } from '../platform/disposable';
+import { Emitter, Event } from '../platform/event';
+import { Logger } from '../platform/logger';
+
+export type EngineState = 'unknown' | 'reachable' | 'unreachable';
+
+/** A compose project the store watches; `declaredServices` come from its compose file when known. */
+export interface WatchedProject {
+  name: string;
+  /** `app` is the workspace's project (the healer watches it); `stack` is the observability stack. */
+  role: 'app' | 'stack';
+  declaredServices?: string[];
+}
+
+export interface ServicesSnapshot {
+  engine: EngineState;
+  /** Why the engine is unreachable, for the welcome view and the log. */
+  engineError?: string;
+  projects: WatchedProject[];
+  containers: ContainerInfo[];
+  groups: ServiceGroup[];
+  /** Epoch ms of the refresh that produced this snapshot. */
+  updatedAt: number;
+  /** The engine event that caused this refresh, when one did (for latency figures). */
+  cause?: EngineEvent;
+}
+
+export interface ServiceStoreOptions {
+  /** Bursts of engine events within this window cause one refresh (ms). */
+  coalesceMs?: number;
+  /** Fallback poll while the event stream is down but the engine answers (ms). */
+  fallbackPollMs?: number;
+  /** Reconnect backoff bounds while the engine is unreachable (ms). */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * The one place that reads container state from the Docker engine. It streams engine events
+ * (coalesced into refreshes), polls only as a fallback while the stream is down, reconnects with
+ * backoff when dockerd goes away, and does nothing at all while nobody listens.
+ */
+export class ServiceStore extends Disposable {
+  private readonly changeEmitter: Emitter<ServicesSnapshot>;
+  private readonly engineEventEmitter = new Emitter<EngineEvent>((n) => this.onListenersChanged(n));
+  private current: ServicesSnapshot;
+  private stream: EventStreamHandle | undefined;
+  private active = false;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private pendingCause: EngineEvent | undefined;
+  private backoffMs: number;
+  private generation = 0;
+  private readonly opts: Required<ServiceStoreOptions>;
+
+  constructor(
+    private readonly docker: DockerClient,
+    private projects: WatchedProject[],
+    private readonly logger: Logger,
+    options: ServiceStoreOptions = {},
+  ) {
+    super();
+    this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, ...options };
+    this.backoffMs = this.opts.minBackoffMs;
+    this.changeEmitter = new Emitter<ServicesSnapshot>((n) => this.onListenersChanged(n));
+    this.current = { engine: 'unknown', projects, containers: [], groups: groupByService([], declared(projects)), updatedAt: 0 };
+    this.register(this.changeEmitter);
+    this.register(this.engineEventEmitter);
+    this.register(toDisposable(() => this.stop()));
+  }
+
+  /** Fires after each refresh whose result differs from the previous snapshot. */
+  readonly onDidChange: Event<ServicesSnapshot> = (l) => this.changeEmitter.event(l);
+  /** Every engine event of a watched project, as it arrives (the healer reacts to these). */
+  readonly onEngineEvent: Event<EngineEvent> = (l) => this.engineEventEmitter.event(l);
+
+  get snapshot(): ServicesSnapshot {
+    return this.current;
+  }
+
+  get watchedProjects(): readonly WatchedProject[] {
+    return this.projects;
+  }
+
+  /** Changes the watched projects (compose files or settings changed) and refreshes. */
+  setProjects(projects: WatchedProject[]): void {
+    this.projects = projects;
+    if (this.active) {
+      this.restartStream();
+    }
+  }
+
+  /** Refreshes now (the Refresh command); resolves when the new snapshot is in. */
+  async refresh(): Promise<ServicesSnapshot> {
+    await this.runRefresh();
+    return this.current;
+  }
+
+  private onListenersChanged(_n: number): void {
+    const wanted = this.changeEmitter.listenerCount + this.engineEventEmitter.listenerCount > 0;
+    if (wanted && !this.active) this.start();
+    else if (!wanted && this.active) this.stop();
+  }
+
+  private start(): void {
+    this.active = true;
+    void this.connect();
+  }
+
+  private stop(): void {
+    this.active = false;
+    this.generation++;
+    this.stream?.dispose();
+    this.stream = undefined;
+    clearTimeout(this.refreshTimer);
+    clearTimeout(this.retryTimer);
+    this.refreshTimer = this.retryTimer = undefined;
+  }
+
+  private restartStream(): void {
+    this.stop();
+    this.start();
+  }
+
+  /** Opens the event stream first (so nothing between list and subscribe is missed), then lists. */
+  private async connect(): Promise<void> {
+    const generation = ++this.generation;
+    try {
+      const names = this.projects.map((p) => p.name);
+      const stream = await this.docker.streamEvents((e) => this.onEvent(e), names);
+      if (generation !== this.generation) {
+        stream.dispose();
+        return;
+      }
+      this.stream = stream;
+      void stream.closed.then((err) => {
+        if (generation !== this.generation) return;
+        this.stream = undefined;
+        this.logger.warn(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting`);
+        this.scheduleReconnect(0);
+      });
+      await this.runRefresh();
+      this.backoffMs = this.opts.minBackoffMs;
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.markUnreachable(err);
+      this.scheduleReconnect(this.backoffMs);
+      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
+    }
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    clearTimeout(this.retryTimer);
+    if (!this.active) return;
+    this.retryTimer = setTimeout(() => void this.connect(), delayMs);
+  }
+
+  private onEvent(e: EngineEvent): void {
+    this.engineEventEmitter.fire(e);
+    this.pendingCause ??= e;
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.runRefresh();
+    }, this.opts.coalesceMs);
+  }
+
+  /** One refresh at a time; a request during a refresh queues exactly one more. */
+  private async runRefresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        const cause = this.pendingCause;
+        this.pendingCause = undefined;
+        try {
+          const containers = await this.docker.listComposeContainers(this.projects.map((p) => p.name));
+          this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: Date.now(), cause });
+        } catch (err) {
+          this.markUnreachable(err);
+          if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
+        }
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private markUnreachable(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.current.engine !== 'unreachable') {
+      // logged once per outage, not on every retry
+      this.logger.warn(`Docker engine unreachable: ${message}`);
+    }
+    const unreachable = !(err instanceof DockerError) || err.isUnreachable;
+    if (!unreachable) {
+      this.logger.error(`Docker: ${message}`);
+      return;
+    }
+    this.publish({ ...this.current, engine: 'unreachable', engineError: message, updatedAt: Date.now(), cause: undefined });
+  }
+
+  private publish(next: ServicesSnapshot): void {
+    const changed = next.engine !== this.current.engine || next.engineError !== this.current.engineError || fingerprint(next) !== fingerprint(this.current);
+    if (this.current.engine === 'unreachable' && next.engine === 'reachable') this.logger.info('Docker engine reachable again');
+    this.current = next;
+    if (changed) this.changeEmitter.fire(next);
+  }
+}
+
+function declared(projects: WatchedProject[]) {
+  return projects.flatMap((p) => (p.declaredServices ?? []).map((service) => ({ project: p.name, service })));
+}
+
+/** What the tree shows; two snapshots with the same fingerprint need no redraw. */
+function fingerprint(s: ServicesSnapshot): string {
+  return s.groups
+    .map((g) => `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`)
+    .join('|');
+}

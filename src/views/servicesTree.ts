@@ -1,0 +1,143 @@
+import * as vscode from 'vscode';
+import { ContainerInfo, containerStatus, formatDuration, ServiceGroup, ServiceStatus } from '../core/containers';
+import { ServicesSnapshot, ServiceStore } from '../state/serviceStore';
+import { Disposable } from '../platform/disposable';
+
+/** Icon and colour per status; colours are theme tokens so every theme reads them. */
+const statusIcon: Record<ServiceStatus, [string, string | undefined]> = {
+  healthy: ['pass-filled', 'testing.iconPassed'],
+  running: ['circle-filled', 'testing.iconPassed'],
+  starting: ['loading~spin', 'charts.yellow'],
+  restarting: ['sync~spin', 'charts.yellow'],
+  unhealthy: ['warning', 'list.warningForeground'],
+  partial: ['warning', 'list.warningForeground'],
+  exited: ['error', 'list.errorForeground'],
+  'not-created': ['circle-outline', 'disabledForeground'],
+};
+
+function themeIcon(status: ServiceStatus): vscode.ThemeIcon {
+  const [id, color] = statusIcon[status];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+function statusText(status: ServiceStatus, c?: ContainerInfo): string {
+  if (status === 'exited' && c?.exitCode !== undefined) return `exited (${c.exitCode})`;
+  if (status === 'not-created') return 'defined, not created';
+  return status;
+}
+
+/** A compose project (shown as a root only when more than one project is watched). */
+export class ProjectNode extends vscode.TreeItem {
+  constructor(readonly project: string, readonly role: 'app' | 'stack', readonly groups: ServiceGroup[]) {
+    super(project, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `project:${project}`;
+    this.description = role === 'stack' ? 'observability stack' : 'workspace project';
+    this.iconPath = new vscode.ThemeIcon(role === 'stack' ? 'pulse' : 'package');
+    this.contextValue = `realm.project.${role}`;
+  }
+}
+
+/** One compose service; its replicas are the children. */
+export class ServiceNode extends vscode.TreeItem {
+  constructor(readonly group: ServiceGroup, now: number) {
+    super(group.service, group.containers.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    this.id = `service:${group.project}/${group.service}`;
+    const first = group.containers[0];
+    const restarts = group.containers.reduce((n, c) => n + c.restartCount, 0);
+    const parts = [statusText(group.status, first)];
+    if (first?.startedAt && (group.status === 'running' || group.status === 'healthy')) parts.push(`up ${formatDuration(now - first.startedAt)}`);
+    if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
+    if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
+    this.description = parts.join(' · ');
+    this.iconPath = themeIcon(group.status);
+    this.tooltip = new vscode.MarkdownString(`**${group.service}** (${group.project})\n\n${parts.join('  \n')}`);
+    this.contextValue = `realm.service.${group.status}`;
+    this.accessibilityInformation = { label: `${group.service}, ${parts.join(', ')}` };
+  }
+}
+
+/** One container (replica) of a service. */
+export class ContainerNode extends vscode.TreeItem {
+  constructor(readonly container: ContainerInfo, now: number) {
+    super(container.name, vscode.TreeItemCollapsibleState.None);
+    this.id = `container:${container.id}`;
+    const status = containerStatus(container);
+    const parts = [statusText(status, container)];
+    if (container.startedAt) parts.push(`up ${formatDuration(now - container.startedAt)}`);
+    if (container.restartCount) parts.push(`${container.restartCount} restarts`);
+    this.description = parts.join(' · ');
+    this.iconPath = themeIcon(status);
+    this.tooltip = `${container.name}\n${container.image}\n${container.id.slice(0, 12)}`;
+    this.contextValue = `realm.container.${status}`;
+  }
+}
+
+export type ServicesTreeNode = ProjectNode | ServiceNode | ContainerNode;
+
+/**
+ * The Services view: the watched compose projects, grouped by service, replicas as children.
+ * It subscribes to the store only while the view is visible, so a hidden tree does no work.
+ */
+export class ServicesTreeProvider extends Disposable implements vscode.TreeDataProvider<ServicesTreeNode> {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<ServicesTreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private subscription: vscode.Disposable | undefined;
+  private snapshot: ServicesSnapshot;
+  /** Fires after the tree was told to redraw, with the snapshot it will show (tests and benches). */
+  private readonly renderedEmitter = this.register(new vscode.EventEmitter<ServicesSnapshot>());
+  readonly onDidRender = this.renderedEmitter.event;
+
+  constructor(private readonly store: ServiceStore) {
+    super();
+    this.snapshot = store.snapshot;
+    this.register({ dispose: () => this.subscription?.dispose() });
+  }
+
+  /** Called with the view's visibility: subscribe (and so start the store) only while visible. */
+  setVisible(visible: boolean): void {
+    if (visible && !this.subscription) {
+      this.subscription = this.store.onDidChange((s) => this.update(s));
+      this.update(this.store.snapshot);
+    } else if (!visible && this.subscription) {
+      this.subscription.dispose();
+      this.subscription = undefined;
+    }
+  }
+
+  get current(): ServicesSnapshot {
+    return this.snapshot;
+  }
+
+  private update(s: ServicesSnapshot): void {
+    this.snapshot = s;
+    this.changeEmitter.fire(undefined);
+    this.renderedEmitter.fire(s);
+  }
+
+  getTreeItem(node: ServicesTreeNode): vscode.TreeItem {
+    return node;
+  }
+
+  getChildren(node?: ServicesTreeNode): ServicesTreeNode[] {
+    const now = Date.now();
+    if (this.snapshot.engine === 'unreachable') return []; // the welcome view explains
+    if (!node) {
+      const projects = this.snapshot.projects;
+      const withGroups = projects.map((p) => new ProjectNode(p.name, p.role, this.snapshot.groups.filter((g) => g.project === p.name)));
+      const nonEmpty = withGroups.filter((p) => p.groups.length > 0);
+      if (nonEmpty.length === 1 && projects.length >= 1) return nonEmpty[0].groups.map((g) => new ServiceNode(g, now));
+      return nonEmpty;
+    }
+    if (node instanceof ProjectNode) return node.groups.map((g) => new ServiceNode(g, now));
+    if (node instanceof ServiceNode) return node.group.containers.map((c) => new ContainerNode(c, now));
+    return [];
+  }
+
+  getParent(node: ServicesTreeNode): ServicesTreeNode | undefined {
+    if (node instanceof ContainerNode) {
+      const g = this.snapshot.groups.find((x) => x.containers.some((c) => c.id === node.container.id));
+      return g ? new ServiceNode(g, Date.now()) : undefined;
+    }
+    return undefined;
+  }
+}

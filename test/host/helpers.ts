@@ -1,0 +1,41 @@
+import * as http from 'node:http';
+import * as vscode from 'vscode';
+import type { RealmApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'realm.realm-observability';
+
+/** Activates the extension under test and returns its API. */
+export async function realmApi(): Promise<RealmApi> {
+  const ext = vscode.extensions.getExtension<RealmApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return ext.activate();
+}
+
+/** Polls `probe` until it returns a truthy value or the bounded timeout passes. */
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Asks the outer runner for a PNG of the workbench; resolves to its path (or '' when not offered). */
+export function screenshot(name: string): Promise<string> {
+  const base = process.env.REALM_TEST_SCREENSHOT_URL;
+  if (!base) return Promise.resolve('');
+  return new Promise((resolve) => {
+    http.get(`${base}?name=${encodeURIComponent(name)}`, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(body));
+    }).on('error', () => resolve(''));
+  });
+}

@@ -1,0 +1,23 @@
+// Mocha entry loaded by the extension host (extensionTestsPath). Runs every *.test.js beside it and
+// writes a results file the outer runner requires, so "no test ran" and a dead host both fail.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const only = process.env.REALM_HOST_SUITE; // e.g. "activation" for bench/activation
+  for (const f of fs.readdirSync(__dirname).sort()) {
+    if (f.endsWith('.test.js') && (!only || f.startsWith(only))) mocha.addFile(path.join(__dirname, f));
+  }
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const s = runner.stats ?? { passes: 0, failures: 0, pending: 0, tests: 0 };
+      const line = `${s.passes} passed, ${s.failures} failed` + (s.pending ? `, ${s.pending} skipped` : '');
+      console.log(line);
+      if (process.env.REALM_TEST_RESULTS_FILE) fs.writeFileSync(process.env.REALM_TEST_RESULTS_FILE, JSON.stringify({ ...s, line }, null, 2));
+      if (failures > 0) reject(new Error(`${failures} tests failed`));
+      else resolve();
+    });
+  });
+}
