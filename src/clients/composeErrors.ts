@@ -73,7 +73,10 @@ export function classifyComposeFailure(output: string, command: readonly string[
     const file = pos?.[1] ?? /(?:The Compose file|validating) '?([^'\s:]+)'?/.exec(output)?.[1];
     const line = pos ? Number(pos[2]) : v2Line ? Number(v2Line[1]) : undefined;
     const column = pos ? Number(pos[3]) : undefined;
-    return new ComposeError('malformed-file', `Compose rejected the file${file ? ` ${file}` : ''}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}: ${firstMatchingLine(output, /invalid|Unsupported|error|yaml|Additional|expected/i)}`, { ...base, file, line, column });
+    // v1 puts the reason on the lines after "is invalid because:"
+    const because = /is invalid because:\s*\n((?:.*\S.*\n?){1,3})/.exec(output)?.[1].trim().replace(/\s*\n\s*/g, '; ');
+    const reason = because ?? firstMatchingLine(output, /Unsupported|Additional|expected|yaml|invalid|error/i);
+    return new ComposeError('malformed-file', `Compose rejected the file${file ? ` ${file}` : ''}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}: ${reason}`, { ...base, file, line, column });
   }
 
   const unhealthy = /(?:Container|container) "?([\w.-]+)"? is unhealthy/.exec(output);
