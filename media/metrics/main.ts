@@ -1,0 +1,143 @@
+// The Metrics panel: a PromQL chart with history, completion, range and auto-refresh, plus the
+// dashboard's preset panels. It never touches the network: the extension runs every query.
+import 'uplot/dist/uPlot.min.css';
+import './metrics.css';
+import type { ExtensionMessage, MetricsPanelId, TimeRange } from '../../src/shared/protocol';
+import { h, select } from '../common/dom';
+import { TimeRangePicker } from '../common/timeRange';
+import { loadState, onExtensionMessage, post, saveState } from '../common/vscodeApi';
+import { ChartCard } from './chart';
+import { PRESETS } from './presets';
+import { QueryInput } from './queryInput';
+import { guessUnit } from './units';
+
+interface MetricsState {
+  query: string;
+  range: TimeRange;
+  history: string[];
+  refreshSeconds: number;
+  showPresets: boolean;
+}
+
+const state = loadState<MetricsState>({ query: '', range: { kind: 'relative', last: '1h' }, history: [], refreshSeconds: 0, showPresets: true });
+let requestId = 0;
+const pending = new Map<MetricsPanelId, number>();
+let namesRequested = false;
+
+const queryInput = new QueryInput(state.history, () => runMain(), () => {
+  if (!namesRequested) { namesRequested = true; post({ type: 'fetchMetricNames' }); }
+});
+queryInput.input.value = state.query;
+const runButton = h('button', { text: 'Run query', attrs: { type: 'button' } });
+const grafanaButton = h('button', { text: 'Open in Grafana Explore', attrs: { type: 'button' } });
+const queryError = h('div', { className: 'error query-error', attrs: { role: 'alert', 'aria-live': 'assertive' } });
+const range = new TimeRangePicker(state.range, () => { persist(); runAll(); });
+const refreshSelect = select('Auto-refresh', [['0', 'Auto-refresh off'], ['5', 'Every 5 s'], ['15', 'Every 15 s'], ['30', 'Every 30 s'], ['60', 'Every 1 min']], String(state.refreshSeconds));
+const presetsToggle = h('input', { attrs: { type: 'checkbox', id: 'show-presets' } });
+presetsToggle.checked = state.showPresets;
+const mainChart = new ChartCard('Query result', guessUnit(state.query));
+const presetCards = new Map(PRESETS.map((p) => [p.id, new ChartCard(p.title, p.unit)]));
+const presetGrid = h('div', { className: 'preset-grid', attrs: { 'aria-label': 'Dashboard panels' } }, ...[...presetCards.values()].map((c) => c.element));
+
+document.getElementById('app')!.append(
+  h('div', { className: 'toolbar' }, queryInput.element, runButton, range.element, refreshSelect, grafanaButton),
+  queryError,
+  mainChart.element,
+  h('div', { className: 'toolbar' }, presetsToggle, h('label', { text: 'Show dashboard panels', attrs: { for: 'show-presets' } })),
+  presetGrid,
+);
+presetGrid.hidden = !state.showPresets;
+
+function currentRange(): TimeRange | undefined {
+  const r = range.get();
+  if (typeof r === 'string') {
+    queryError.textContent = r;
+    return undefined;
+  }
+  return r;
+}
+
+function persist(): void {
+  const r = range.get();
+  saveState({
+    query: queryInput.input.value, history: queryInput.history, refreshSeconds: Number(refreshSelect.value),
+    showPresets: presetsToggle.checked, range: typeof r === 'string' ? state.range : r,
+  } satisfies MetricsState);
+}
+
+function send(panelId: MetricsPanelId, query: string, r: TimeRange): void {
+  const id = ++requestId;
+  pending.set(panelId, id);
+  post({ type: 'runMetricsQuery', requestId: id, panelId, query, range: r });
+}
+
+function runMain(): void {
+  const query = queryInput.input.value.trim();
+  const r = currentRange();
+  if (!r || !query) return;
+  queryError.textContent = '';
+  queryInput.remember(query);
+  mainChart.setUnit(guessUnit(query));
+  mainChart.showLoading();
+  persist();
+  send('main', query, r);
+}
+
+function runPresets(): void {
+  const r = currentRange();
+  if (!r || !presetsToggle.checked) return;
+  for (const p of PRESETS) send(p.id, p.query, r);
+}
+
+function runAll(): void {
+  if (queryInput.input.value.trim()) runMain();
+  runPresets();
+}
+
+let refreshTimer: ReturnType<typeof setInterval> | undefined;
+function scheduleRefresh(): void {
+  if (refreshTimer) clearInterval(refreshTimer);
+  const seconds = Number(refreshSelect.value);
+  // Refresh only while the panel is visible: a hidden panel need not load Prometheus.
+  refreshTimer = seconds > 0 ? setInterval(() => { if (document.visibilityState === 'visible') runAll(); }, seconds * 1000) : undefined;
+}
+
+runButton.addEventListener('click', runMain);
+refreshSelect.addEventListener('change', () => { persist(); scheduleRefresh(); });
+presetsToggle.addEventListener('change', () => { presetGrid.hidden = !presetsToggle.checked; persist(); runPresets(); });
+grafanaButton.addEventListener('click', () => {
+  const r = currentRange();
+  if (r) post({ type: 'openInGrafana', datasource: 'prometheus', query: queryInput.input.value.trim(), range: r });
+});
+new ResizeObserver(() => { mainChart.resize(); presetCards.forEach((c) => c.resize()); }).observe(document.body);
+
+onExtensionMessage((m: ExtensionMessage) => {
+  switch (m.type) {
+    case 'setQuery':
+      queryInput.input.value = m.query;
+      persist();
+      if (m.run) runMain();
+      break;
+    case 'metricNames':
+      queryInput.setNames(m.names);
+      break;
+    case 'metricsResult': {
+      if (pending.get(m.panelId) !== m.requestId) return; // superseded
+      const card = m.panelId === 'main' ? mainChart : presetCards.get(m.panelId);
+      card?.render(m.times, m.series, m.warnings);
+      if (m.panelId === 'main') queryError.textContent = '';
+      break;
+    }
+    case 'metricsError': {
+      if (pending.get(m.panelId) !== m.requestId) return;
+      if (m.panelId === 'main') queryError.textContent = m.message;
+      (m.panelId === 'main' ? mainChart : presetCards.get(m.panelId))?.showError(m.message);
+      break;
+    }
+  }
+});
+
+post({ type: 'ready' });
+runAll();
+scheduleRefresh();
+queryInput.input.focus();

@@ -1,0 +1,182 @@
+import * as vscode from 'vscode';
+import type { LokiClient, LokiStream } from '../clients/lokiClient';
+import { msToNs } from '../clients/lokiResponses';
+import type { LokiTail } from '../clients/lokiTail';
+import { grafanaExploreUrl } from '../core/grafanaLinks';
+import { detectLogLevel } from '../core/logLevel';
+import type { Logger } from '../platform/logger';
+import { LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
+import { PanelHost, userMessage } from './panelHost';
+
+/** What the Logs panel needs, passed in by `activate()`. Getters, so settings changes apply. */
+export interface LogsPanelDeps {
+  extensionUri: vscode.Uri;
+  logger: Logger;
+  loki: () => LokiClient;
+  grafana: () => { url: string; lokiUid: string };
+  /** Live-tail ring buffer size (default 5,000). */
+  tailCapacity?: () => number;
+  now?: () => number;
+}
+
+/** Tailed lines are forwarded in batches: one message per burst instead of one per line. */
+const TAIL_BATCH_MS = 100;
+
+/**
+ * The "Realm: Search Logs" panel (one at a time, revealed when it exists). The extension does all
+ * the fetching: queries, labels, context and the live tail; the webview only renders.
+ */
+export class LogsPanels {
+  static readonly viewType = 'realm.logs';
+  private host: PanelHost | undefined;
+  private tail: LokiTail | undefined;
+  private pendingTail: LokiStream[] = [];
+  private tailTimer: ReturnType<typeof setTimeout> | undefined;
+  private queryAbort: AbortController | undefined;
+
+  constructor(private readonly deps: LogsPanelDeps) {}
+
+  /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service). */
+  show(arg?: string | { service: string }): void {
+    const query = typeof arg === 'string' ? arg : arg && typeof arg.service === 'string' ? `{compose_service=${JSON.stringify(arg.service)}}` : undefined;
+    if (!this.host) {
+      const panel = vscode.window.createWebviewPanel(LogsPanels.viewType, 'Realm Logs', vscode.ViewColumn.Active, { enableScripts: true });
+      this.attach(panel);
+    } else {
+      this.host.panel.reveal();
+    }
+    if (query) this.host!.post({ type: 'setQuery', query, run: true });
+  }
+
+  /** Serializer: a panel restored after a reload. Its webview restores its own state. */
+  revive(panel: vscode.WebviewPanel): void {
+    this.host?.dispose();
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const host = new PanelHost(panel, this.deps.extensionUri, 'logs', this.deps.logger, (m) => this.onMessage(m));
+    host.onDispose(() => {
+      this.stopTail();
+      this.queryAbort?.abort();
+      if (this.host === host) this.host = undefined;
+    });
+    this.host = host;
+  }
+
+  private post: PanelHost['post'] = (m) => this.host?.post(m);
+
+  private async onMessage(m: WebviewMessage): Promise<void> {
+    const loki = this.deps.loki();
+    switch (m.type) {
+      case 'runLogsQuery': {
+        this.queryAbort?.abort();
+        const abort = (this.queryAbort = new AbortController());
+        const { startMs, endMs } = resolveRange(m.range, (this.deps.now ?? Date.now)());
+        try {
+          const result = await loki.queryRange({ query: m.query, startNs: msToNs(startMs), endNs: msToNs(endMs), limit: m.limit, direction: m.direction, signal: abort.signal });
+          if (result.resultType !== 'streams') {
+            this.post({ type: 'logsError', requestId: m.requestId, message: 'This is a metric query (it returns numbers, not log lines). Remove count_over_time/rate/sum to see the lines.' });
+            return;
+          }
+          const streams = withLevels(result.streams);
+          const total = streams.reduce((n, s) => n + s.entries.length, 0);
+          this.post({ type: 'logsResult', requestId: m.requestId, query: m.query, streams, limit: m.limit, truncated: total >= m.limit, startMs, endMs });
+        } catch (err) {
+          if (!abort.signal.aborted) this.post({ type: 'logsError', requestId: m.requestId, message: userMessage(err) });
+        }
+        return;
+      }
+      case 'fetchLabels':
+        this.post({ type: 'labels', names: await loki.labels().catch((err) => this.logFailure('labels', err)) });
+        return;
+      case 'fetchLabelValues':
+        this.post({ type: 'labelValues', label: m.label, values: await loki.labelValues(m.label).catch((err) => this.logFailure('label values', err)) });
+        return;
+      case 'showContext':
+        await this.showContext(loki, m);
+        return;
+      case 'startTail':
+        await this.startTail(loki, m.query);
+        return;
+      case 'stopTail':
+        this.stopTail();
+        return;
+      case 'openInGrafana': {
+        const g = this.deps.grafana();
+        const url = grafanaExploreUrl({ grafanaUrl: g.url, datasource: { type: 'loki', uid: g.lokiUid }, query: m.query, range: m.range });
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        return;
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        return;
+      default:
+        return; // messages of the other panel are not for us
+    }
+  }
+
+  /** Lines before and after one line, from the same stream (its exact label set). */
+  private async showContext(loki: LokiClient, m: Extract<WebviewMessage, { type: 'showContext' }>): Promise<void> {
+    const selector = '{' + Object.entries(m.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') + '}';
+    const ts = BigInt(m.tsNs);
+    const hour = 3_600_000_000_000n;
+    try {
+      const [before, after] = await Promise.all([
+        loki.queryRange({ query: selector, startNs: (ts - hour).toString(), endNs: m.tsNs, limit: m.count, direction: 'backward' }),
+        loki.queryRange({ query: selector, startNs: (ts + 1n).toString(), endNs: (ts + hour).toString(), limit: m.count, direction: 'forward' }),
+      ]);
+      const entries = (r: typeof before) => (r.resultType === 'streams' ? withLevels(r.streams).flatMap((s) => s.entries) : []);
+      const sortNs = (a: { tsNs: string }, b: { tsNs: string }) => (BigInt(a.tsNs) < BigInt(b.tsNs) ? -1 : 1);
+      this.post({ type: 'context', requestId: m.requestId, before: entries(before).sort(sortNs), after: entries(after).sort(sortNs) });
+    } catch (err) {
+      this.post({ type: 'contextError', requestId: m.requestId, message: userMessage(err) });
+    }
+  }
+
+  private async startTail(loki: LokiClient, query: string): Promise<void> {
+    this.stopTail();
+    const capacity = this.deps.tailCapacity?.() ?? 5_000;
+    this.post({ type: 'tailState', state: 'connecting', dropped: 0, capacity });
+    try {
+      // Loki refuses a bad tail query before the websocket opens, and a websocket cannot read why:
+      // check the query over HTTP first so the user sees Loki's own message.
+      await loki.queryRange({ query, startNs: msToNs(Date.now() - 60_000), endNs: msToNs(Date.now()), limit: 1 });
+    } catch (err) {
+      this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: userMessage(err) });
+      return;
+    }
+    const tail = (this.tail = loki.tail({ query, capacity }));
+    tail.onStatus((s) => this.post({ type: 'tailState', state: s.state, dropped: s.dropped, capacity, message: s.message }));
+    tail.onEntries((streams) => {
+      this.pendingTail.push(...streams);
+      this.tailTimer ??= setTimeout(() => {
+        this.tailTimer = undefined;
+        const batch = this.pendingTail.splice(0);
+        if (this.tail === tail) this.post({ type: 'tailLines', streams: withLevels(batch) });
+      }, TAIL_BATCH_MS);
+    });
+  }
+
+  private stopTail(): void {
+    if (this.tailTimer) clearTimeout(this.tailTimer);
+    this.tailTimer = undefined;
+    this.pendingTail = [];
+    this.tail?.dispose();
+    this.tail = undefined;
+  }
+
+  private logFailure(what: string, err: unknown): string[] {
+    this.deps.logger.warn(`Logs panel: could not fetch ${what}: ${userMessage(err)}`);
+    return [];
+  }
+
+  dispose(): void {
+    this.host?.dispose();
+  }
+}
+
+/** Adds each line's detected level (done here, once, rather than in the webview). */
+function withLevels(streams: LokiStream[]): LogStream[] {
+  return streams.map((s) => ({ labels: s.labels, entries: s.entries.map(([tsNs, line]) => ({ tsNs, line, level: detectLogLevel(line) })) }));
+}

@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import { alignSeries, MAX_CHART_SERIES, SampledSeries } from '../core/chartSeries';
+import { grafanaExploreUrl } from '../core/grafanaLinks';
+import { chooseStep } from '../core/step';
+import type { Logger } from '../platform/logger';
+import { MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
+import { PanelHost, userMessage } from './panelHost';
+
+/** The part of PrometheusClient the panel uses (PrometheusClient satisfies it). */
+export interface MetricsBackend {
+  queryRange(expr: string, options: { start: number; end: number; step?: number; signal?: AbortSignal }): Promise<{ result: SampledSeries[]; step: number }>;
+  labelValues(label: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+}
+
+/** What the Metrics panel needs, passed in by `activate()`. Getters, so settings changes apply. */
+export interface MetricsPanelDeps {
+  extensionUri: vscode.Uri;
+  logger: Logger;
+  prometheus: () => MetricsBackend;
+  grafana: () => { url: string; prometheusUid: string };
+  now?: () => number;
+}
+
+/** Points per series asked for: about one per pixel of a wide panel, far under the 11,000 limit. */
+const TARGET_POINTS = 600;
+
+/**
+ * The "Realm: Open Metrics" panel (one at a time). Runs PromQL range queries for the user's query
+ * and the preset panels; the webview draws them.
+ */
+export class MetricsPanels {
+  static readonly viewType = 'realm.metrics';
+  private host: PanelHost | undefined;
+  private readonly inFlight = new Map<MetricsPanelId, AbortController>();
+
+  constructor(private readonly deps: MetricsPanelDeps) {}
+
+  /** Command `realm.openMetrics`: optional argument a PromQL string, run at once. */
+  show(query?: string): void {
+    if (!this.host) {
+      const panel = vscode.window.createWebviewPanel(MetricsPanels.viewType, 'Realm Metrics', vscode.ViewColumn.Active, { enableScripts: true });
+      this.attach(panel);
+    } else {
+      this.host.panel.reveal();
+    }
+    if (typeof query === 'string' && query) this.host!.post({ type: 'setQuery', query, run: true });
+  }
+
+  /** Serializer: a panel restored after a reload. Its webview restores its own state. */
+  revive(panel: vscode.WebviewPanel): void {
+    this.host?.dispose();
+    this.attach(panel);
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const host = new PanelHost(panel, this.deps.extensionUri, 'metrics', this.deps.logger, (m) => this.onMessage(m));
+    host.onDispose(() => {
+      for (const a of this.inFlight.values()) a.abort();
+      this.inFlight.clear();
+      if (this.host === host) this.host = undefined;
+    });
+    this.host = host;
+  }
+
+  private async onMessage(m: WebviewMessage): Promise<void> {
+    const prometheus = this.deps.prometheus();
+    switch (m.type) {
+      case 'runMetricsQuery': {
+        // A newer query for the same chart supersedes the old one (auto-refresh, typing fast).
+        this.inFlight.get(m.panelId)?.abort();
+        const abort = new AbortController();
+        this.inFlight.set(m.panelId, abort);
+        const { startMs, endMs } = resolveRange(m.range, (this.deps.now ?? Date.now)());
+        const start = Math.floor(startMs / 1000);
+        const end = Math.ceil(endMs / 1000);
+        try {
+          const res = await prometheus.queryRange(m.query, { start, end, step: chooseStep(start, end, TARGET_POINTS), signal: abort.signal });
+          const { times, series, dropped } = alignSeries(res.result);
+          const warnings = dropped ? [`Showing ${MAX_CHART_SERIES} of ${res.result.length} series: aggregate (sum by …) to see all.`] : [];
+          this.host?.post({ type: 'metricsResult', requestId: m.requestId, panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
+        } catch (err) {
+          if (!abort.signal.aborted) this.host?.post({ type: 'metricsError', requestId: m.requestId, panelId: m.panelId, message: userMessage(err) });
+        } finally {
+          if (this.inFlight.get(m.panelId) === abort) this.inFlight.delete(m.panelId);
+        }
+        return;
+      }
+      case 'fetchMetricNames': {
+        const names = await prometheus.labelValues('__name__').catch((err) => {
+          this.deps.logger.warn(`Metrics panel: could not fetch metric names: ${userMessage(err)}`);
+          return [] as string[];
+        });
+        this.host?.post({ type: 'metricNames', names });
+        return;
+      }
+      case 'openInGrafana': {
+        const g = this.deps.grafana();
+        const url = grafanaExploreUrl({ grafanaUrl: g.url, datasource: { type: 'prometheus', uid: g.prometheusUid }, query: m.query, range: m.range });
+        await vscode.env.openExternal(vscode.Uri.parse(url, true));
+        return;
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        return;
+      default:
+        return;
+    }
+  }
+
+  dispose(): void {
+    this.host?.dispose();
+  }
+}

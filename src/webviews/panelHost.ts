@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../platform/logger';
+import { Disposable, toDisposable } from '../platform/disposable';
+import { ExtensionMessage, isWebviewMessage, WebviewMessage } from '../shared/protocol';
+import { applyPanelHtml, WebviewBundle } from './html';
+
+/**
+ * What both panels share: the page (HTML + CSP), protocol checks on what the webview posts
+ * (malformed messages are dropped and logged), and a queue that holds outgoing messages until the
+ * webview has said `ready` (a message posted before its listener exists is lost).
+ */
+export class PanelHost extends Disposable {
+  private ready = false;
+  private queue: ExtensionMessage[] = [];
+  private readonly disposeListeners: Array<() => void> = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    bundle: WebviewBundle,
+    private readonly logger: Logger,
+    onMessage: (message: WebviewMessage) => void | Promise<void>,
+  ) {
+    super();
+    applyPanelHtml(panel.webview, extensionUri, bundle, panel.title);
+    this.register(panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      if (!isWebviewMessage(raw)) {
+        this.logger.warn(`${bundle} panel: dropped a malformed message: ${safePreview(raw)}`);
+        return;
+      }
+      if (raw.type === 'ready') this.onReady();
+      try {
+        await onMessage(raw);
+      } catch (err) {
+        this.logger.error(err instanceof Error ? err : String(err));
+      }
+    }));
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(toDisposable(() => this.disposeListeners.forEach((l) => l())));
+  }
+
+  /** Runs `listener` when the panel closes (or the host is disposed). */
+  onDispose(listener: () => void): void {
+    this.disposeListeners.push(listener);
+  }
+
+  /** Sends now if the webview is ready, else after its `ready`. */
+  post(message: ExtensionMessage): void {
+    if (this.isDisposed) return;
+    if (!this.ready) {
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message).then(undefined, (err: unknown) => this.logger.warn(`could not post to the webview: ${String(err)}`));
+  }
+
+  private onReady(): void {
+    // A reloaded webview says ready again: it has lost everything, so flush what is queued now.
+    this.ready = true;
+    const queued = this.queue.splice(0);
+    for (const m of queued) this.post(m);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+function safePreview(raw: unknown): string {
+  try {
+    return JSON.stringify(raw)?.slice(0, 200) ?? String(raw);
+  } catch {
+    return typeof raw;
+  }
+}
+
+/** The message a user should see for a failed backend call: the server's own text when there is one. */
+export function userMessage(err: unknown): string {
+  const e = err as { serverMessage?: string; message?: string; status?: number };
+  if (e?.serverMessage) return e.serverMessage;
+  return e?.message ?? String(err);
+}
