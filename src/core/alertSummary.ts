@@ -1,0 +1,91 @@
+/**
+ * What the status-bar item says, as plain data (vscode-free, so it is unit-tested): text with
+ * codicons, a plain-text tooltip, and which background to use. Alert text is untrusted: it is
+ * only ever shown as plain text, with control characters removed and lengths capped.
+ */
+import { alertTarget, describeAge, firingAlerts, highestSeverity, RealmAlert } from './alerts';
+
+/** The parts of the store's snapshot the summary reads. */
+export interface AlertSummaryInput {
+  status: 'starting' | 'ok' | 'unreachable';
+  alerts: RealmAlert[];
+  fallback: boolean;
+  everReachable: boolean;
+  alertmanagerUrl: string;
+  lastError?: Error;
+}
+
+export interface StatusBarPresentation {
+  text: string;
+  tooltip: string;
+  /** `error` → statusBarItem.errorBackground, `warning` → statusBarItem.warningBackground. */
+  background?: 'error' | 'warning';
+  /** Screen-reader text. */
+  accessibleLabel: string;
+}
+
+const MAX_TOOLTIP_ALERTS = 10;
+
+export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPresentation {
+  const firing = firingAlerts(s.alerts);
+  const severity = highestSeverity(s.alerts);
+  const background = severity === 'critical' || severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : undefined;
+  const errorLine = s.lastError ? `\n\nLast error: ${plain(s.lastError.message, 200)}` : '';
+
+  if (!s.everReachable && s.status !== 'ok' && !s.fallback) {
+    return {
+      text: '$(bell-slash) stack down',
+      tooltip: `Realm alerts: Alertmanager at ${s.alertmanagerUrl} has not answered yet. Start the stack (Realm: Stack Up) or point realm.alertmanagerUrl at a running Alertmanager.${errorLine}`,
+      accessibleLabel: 'Realm alerts: stack down',
+    };
+  }
+  if (s.status === 'unreachable') {
+    const head = `Realm alerts: Alertmanager at ${s.alertmanagerUrl} is unreachable (retrying in the background).`;
+    if (s.fallback) {
+      return {
+        text: `$(bell-slash) ${firing.length}`,
+        tooltip: `${head}\nShowing Prometheus' firing alerts meanwhile; silences are unknown.\n\n${listAlerts(s.alerts, now)}${errorLine}`,
+        background: background ?? 'warning',
+        accessibleLabel: `Realm alerts: Alertmanager unreachable, ${firing.length} firing according to Prometheus`,
+      };
+    }
+    return { text: '$(bell-slash) unreachable', tooltip: `${head}\nThe alerts shown may be out of date.${errorLine}`, background: 'warning', accessibleLabel: 'Realm alerts: Alertmanager unreachable' };
+  }
+  if (firing.length === 0) {
+    const quiet = s.alerts.length ? `\n\n${listAlerts(s.alerts, now)}` : '';
+    return { text: '$(check)', tooltip: `Realm alerts: nothing fires.${quiet}`, accessibleLabel: 'Realm alerts: nothing fires' };
+  }
+  return {
+    text: `$(bell) ${firing.length}`,
+    tooltip: `Realm alerts: ${firing.length} firing${severity ? ` (highest: ${severity})` : ''}. Click to show the Alerts view.\n\n${listAlerts(s.alerts, now)}`,
+    background,
+    accessibleLabel: `Realm alerts: ${firing.length} firing, highest severity ${severity}`,
+  };
+}
+
+/** One line per alert (firing first), capped; suppressed and pending alerts are counted too. */
+function listAlerts(alerts: RealmAlert[], now: number): string {
+  const lines = alerts.slice(0, MAX_TOOLTIP_ALERTS).map((a) => {
+    const target = alertTarget(a.labels);
+    const summary = a.annotations.summary;
+    return `${a.severity.toUpperCase()} ${plain(a.name, 60)}${target ? ` · ${plain(target, 60)}` : ''} · ${describeAge(a, now)}${summary ? ` · ${plain(summary, 100)}` : ''}`;
+  });
+  if (alerts.length > MAX_TOOLTIP_ALERTS) lines.push(`…and ${alerts.length - MAX_TOOLTIP_ALERTS} more`);
+  return lines.join('\n');
+}
+
+/**
+ * The Alerts view's state for its welcome content (context key `realm.alerts.status`):
+ * `stackDown` until Alertmanager first answers, `unreachable` when it stopped answering, else `ok`.
+ */
+export function alertsViewState(s: Pick<AlertSummaryInput, 'status' | 'everReachable'>): 'stackDown' | 'unreachable' | 'ok' {
+  if (s.status === 'ok') return 'ok';
+  return s.everReachable ? 'unreachable' : 'stackDown';
+}
+
+/** One line of untrusted text: control characters become spaces, long text is cut with an ellipsis. */
+export function plain(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  return oneLine.length > max ? oneLine.slice(0, max - 1) + '…' : oneLine;
+}

@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import { groupBySeverity } from '../core/alerts';
+import { alertsViewState } from '../core/alertSummary';
+import { Disposable, toDisposable } from '../platform/disposable';
+import type { AlertSnapshot } from '../state/alertStore';
+import type { AlertStatusSource } from './statusBar';
+import { AlertDetailNode, AlertNode, AlertTreeNode, SeverityGroupNode, SilenceNode, SilencesNode } from './alertNodes';
+
+export * from './alertNodes';
+
+// Keeps "firing for 3m" current while the view is visible and nothing else changes.
+const AGE_REFRESH_MS = 30_000;
+
+/**
+ * The Alerts view: severity groups (critical first) → alerts → labels and annotations, and a
+ * Silences node. It listens to the store only while visible. When there is nothing to show it
+ * returns no nodes, so the view's welcome content (chosen by the `realm.alerts.status` context key)
+ * explains why.
+ */
+export class AlertsTreeProvider extends Disposable implements vscode.TreeDataProvider<AlertTreeNode> {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<AlertTreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** Fires after the tree was told to redraw, with the snapshot it shows (host tests and the bench). */
+  private readonly renderedEmitter = this.register(new vscode.EventEmitter<AlertSnapshot>());
+  readonly onDidRender = this.renderedEmitter.event;
+  private subscription: { dispose(): void } | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private snapshot: AlertSnapshot;
+
+  constructor(
+    private readonly store: AlertStatusSource,
+    /** Sets a context key (vscode `setContext`); used for `realm.alerts.status` = stackDown | ok | unreachable. */
+    private readonly setContext: (key: string, value: unknown) => void = (k, v) => void vscode.commands.executeCommand('setContext', k, v),
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.snapshot = store.snapshot;
+    this.register(toDisposable(() => this.setVisible(false)));
+  }
+
+  /** Called with the view's visibility: listen (and refresh durations) only while visible. */
+  setVisible(visible: boolean): void {
+    if (visible && !this.subscription) {
+      this.subscription = this.store.onDidChange((c) => this.update(c.snapshot));
+      this.timer = setInterval(() => this.changeEmitter.fire(undefined), AGE_REFRESH_MS);
+      this.update(this.store.snapshot);
+    } else if (!visible && this.subscription) {
+      this.subscription.dispose();
+      this.subscription = undefined;
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  get current(): AlertSnapshot {
+    return this.snapshot;
+  }
+
+  getTreeItem(node: AlertTreeNode): vscode.TreeItem {
+    return node;
+  }
+
+  getChildren(node?: AlertTreeNode): AlertTreeNode[] {
+    const now = this.now();
+    if (!node) {
+      const roots: AlertTreeNode[] = groupBySeverity(this.snapshot.alerts).map((g) => new SeverityGroupNode(g));
+      if (this.snapshot.silences.length) roots.push(new SilencesNode(this.snapshot.silences));
+      return roots;
+    }
+    if (node instanceof SeverityGroupNode) return node.group.alerts.map((a) => new AlertNode(a, now));
+    if (node instanceof AlertNode) {
+      const { alert } = node;
+      return [
+        ...Object.keys(alert.labels).sort().map((k) => new AlertDetailNode(alert, 'label', k, alert.labels[k])),
+        ...Object.keys(alert.annotations).sort().map((k) => new AlertDetailNode(alert, 'annotation', k, alert.annotations[k])),
+      ];
+    }
+    if (node instanceof SilencesNode) {
+      return node.silences.map((s) => new SilenceNode(s, this.snapshot.alerts.filter((a) => a.silencedBy.includes(s.id)).length, now));
+    }
+    return [];
+  }
+
+  /** Lets `TreeView.reveal` find an alert's group. */
+  getParent(node: AlertTreeNode): AlertTreeNode | undefined {
+    if (node instanceof AlertNode) {
+      const group = groupBySeverity(this.snapshot.alerts).find((g) => g.severity === node.alert.severity);
+      return group && new SeverityGroupNode(group);
+    }
+    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.now());
+    if (node instanceof SilenceNode) return new SilencesNode(this.snapshot.silences);
+    return undefined;
+  }
+
+  private update(s: AlertSnapshot): void {
+    this.snapshot = s;
+    const state = alertsViewState(s);
+    if (state !== this.contextState) {
+      this.contextState = state;
+      this.setContext('realm.alerts.status', state);
+    }
+    this.changeEmitter.fire(undefined);
+    this.renderedEmitter.fire(s);
+  }
+  private contextState: string | undefined;
+}
