@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ComposeFileError, parseComposeFile, type ComposeModel, type ComposeService } from '../core/composeFile';
-import { ComposeError, type ComposeCliRunner, type ComposeProjectRef, type RunOptions } from './composeCli';
+import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeProjectRef, type RunOptions } from './composeCli';
 import { currentServiceResults, waitForServices, type ServiceResult } from './composeHealth';
-import type { DockerClient } from './dockerClient';
+import { DockerError, type DockerClient } from './dockerClient';
 
 export interface UpOptions extends RunOptions {
   /** Only these services (and what they depend on); default: every service without a profile. */
@@ -53,6 +53,7 @@ export function defaultServices(models: readonly ComposeModel[]): string[] {
  */
 export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, project: ComposeProjectRef, options: UpOptions = {}): Promise<UpOutcome> {
   const models = await loadComposeModels(project.files);
+  await ensureEngine(docker);
   const services = options.services?.length ? [...options.services] : defaultServices(models);
   try {
     await runner.up(project, options);
@@ -81,4 +82,27 @@ export async function composeDown(runner: ComposeCliRunner, project: ComposeProj
 export function describeResult(r: ServiceResult): string {
   const icon = r.outcome === 'failed' ? '✗' : '✓';
   return `${icon} ${r.service}: ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}`;
+}
+
+/** Fails fast with ComposeError('engine-unreachable') when the engine does not answer a ping. */
+export async function ensureEngine(docker: DockerClient): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (e) {
+    if (e instanceof DockerError && e.isUnreachable) throw new ComposeError('engine-unreachable', `${e.message}. Start Docker, or set DOCKER_HOST to a running engine.`);
+    throw e;
+  }
+}
+
+/**
+ * Detects the compose CLI once, on first use, and keeps the runner; a failed detection is retried
+ * next time (the user may install compose meanwhile). The runner talks to the DockerClient's engine.
+ */
+export function lazyComposeRunner(dockerHost: string): () => Promise<ComposeCliRunner> {
+  let pending: Promise<ComposeCliRunner> | undefined;
+  return () => {
+    pending ??= detectComposeCli({ dockerHost }).then((cli) => new ComposeCliRunner(cli, { dockerHost }));
+    pending.catch(() => { pending = undefined; });
+    return pending;
+  };
 }

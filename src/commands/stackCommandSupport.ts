@@ -1,0 +1,124 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ComposeError, type ComposeCliRunner, type ComposeProjectRef } from '../clients/composeCli';
+import type { ServiceResult } from '../clients/composeHealth';
+import { describeResult } from '../clients/composeLifecycle';
+import { appProject, stackProject, type AppProjectSettings, type ProjectRole } from '../clients/composeProjects';
+import type { DockerClient } from '../clients/dockerClient';
+import { arcanumTargetsJson, stackEnvironment } from '../core/stackEnvironment';
+import { showComposeProblems } from './composeDiagnostics';
+import { grafanaAdminPassword } from './grafanaPassword';
+
+// What the stack commands share: their dependencies, project resolution, trust and progress handling.
+
+/** The settings the stack commands read (a subset of `realm.*`). */
+export interface StackSettings extends AppProjectSettings {
+  /** `realm.arcanumTarget`: host:port Prometheus scrapes as the `arcanum` job. */
+  arcanumTarget: string;
+  prometheusUrl: string;
+  alertmanagerUrl: string;
+  lokiUrl: string;
+  grafanaUrl: string;
+}
+
+/** Everything the stack commands use, passed in by activate() (no globals). */
+export interface StackCommandDeps {
+  docker: DockerClient;
+  /** The compose runner, detected once on first use (`lazyComposeRunner(docker.engine)`). */
+  composeRunner: () => Promise<ComposeCliRunner>;
+  output: vscode.LogOutputChannel;
+  diagnostics: vscode.DiagnosticCollection;
+  secrets: vscode.SecretStorage;
+  /** The extension's root (stack/compose.yaml is under it). */
+  extensionPath: string;
+  /** context.globalStorageUri.fsPath: the generated Prometheus targets file goes there. */
+  storagePath: string;
+  settings: () => StackSettings;
+  /** The first workspace folder's path, if any. */
+  workspaceFolder: () => string | undefined;
+  isTrusted: () => boolean;
+  /** Called after a command changed containers (e.g. serviceStore.refresh). */
+  afterChange?: () => void;
+}
+
+/**
+ * The compose project for a role. The stack gets its environment: the Grafana password from
+ * SecretStorage, the generated arcanum targets file, the engine socket, ports from settings.
+ */
+export async function resolveProject(deps: StackCommandDeps, role: ProjectRole, runner: ComposeCliRunner): Promise<ComposeProjectRef> {
+  const settings = deps.settings();
+  if (role === 'app') {
+    const folder = deps.workspaceFolder();
+    if (!folder) throw new Error('Open a folder that has a compose file to run its project.');
+    return appProject(folder, settings, runner.cli.flavour);
+  }
+  const targetsDir = path.join(deps.storagePath, 'prometheus-targets');
+  await mkdir(targetsDir, { recursive: true });
+  await writeFile(path.join(targetsDir, 'arcanum.json'), arcanumTargetsJson([settings.arcanumTarget]));
+  const env = stackEnvironment({
+    grafanaPassword: await grafanaAdminPassword(deps.secrets),
+    targetsDir,
+    dockerHost: deps.docker.engine,
+    urls: { prometheus: settings.prometheusUrl, alertmanager: settings.alertmanagerUrl, loki: settings.lokiUrl, grafana: settings.grafanaUrl },
+  });
+  return stackProject(deps.extensionPath, env);
+}
+
+/** Refuses compose commands in an untrusted workspace (its compose file is someone else's code). */
+export function requireTrust(deps: Pick<StackCommandDeps, 'isTrusted'>, what: string): boolean {
+  if (deps.isTrusted()) return true;
+  void vscode.window.showWarningMessage(`Realm: ${what} runs compose commands, which an untrusted workspace does not allow. Trust the workspace first.`, 'Manage Workspace Trust').then((c) => {
+    if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+export type ComposeWork<T> = (runner: ComposeCliRunner, project: ComposeProjectRef, onLine: (line: string) => void, signal: AbortSignal) => Promise<T>;
+
+/**
+ * Runs compose work in a cancellable progress notification: output lines go to the log and the
+ * notification, cancellation aborts the CLI, a malformed file lands in the Problems view, other
+ * failures are logged with their per-service state and rethrown for the command table's handler.
+ */
+export async function withComposeProgress<T>(deps: StackCommandDeps, title: string, work: ComposeWork<T>, role: ProjectRole): Promise<T | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: ${title}`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    let projectName = role as string;
+    try {
+      const runner = await deps.composeRunner();
+      const project = await resolveProject(deps, role, runner);
+      projectName = project.projectName;
+      const onLine = (line: string) => {
+        deps.output.info(`[${project.projectName}] ${line}`);
+        progress.report({ message: line.length > 90 ? line.slice(0, 89) + '…' : line });
+      };
+      const result = await work(runner, project, onLine, abort.signal);
+      deps.afterChange?.();
+      return result;
+    } catch (err) {
+      deps.afterChange?.();
+      if (!(err instanceof ComposeError)) throw err;
+      if (err.kind === 'cancelled') {
+        deps.output.warn(`[${projectName}] ${title} cancelled`);
+        return undefined;
+      }
+      if (err.details.results) logResults(deps, projectName, err.details.results);
+      if (err.details.output) deps.output.error(`[${projectName}] ${err.kind}: ${err.message}\n${err.details.output}`);
+      if (err.kind === 'malformed-file' && showComposeProblems(deps.diagnostics, err)) {
+        deps.output.error(`[${projectName}] ${err.message}`);
+        void vscode.window.showErrorMessage(`Realm: ${err.message}`, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+        return undefined;
+      }
+      throw err;
+    } finally {
+      cancel.dispose();
+    }
+  });
+}
+
+/** Writes one line per service to the log. */
+export function logResults(deps: StackCommandDeps, project: string, results: readonly ServiceResult[]): void {
+  deps.output.info(`[${project}] per-service result:\n${results.map((r) => `  ${describeResult(r)}`).join('\n')}`);
+}
