@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeCli, type ComposeProjectRef } from '../../src/clients/composeCli';
 import { composeDown, composeUp } from '../../src/clients/composeLifecycle';
+import { readContainerLogs } from '../../src/clients/containerLogs';
 import { DockerClient } from '../../src/clients/dockerClient';
 
 // The compose runner against the harness's dockerd with Debian's docker-compose 1.29 (v1) and the
@@ -142,6 +143,12 @@ services:
       const seen: string[] = [];
       await runner.logs(app, { services: ['plain'], tail: 50, onLine: (l) => seen.push(l) });
       assert.ok(seen.some((l) => l.includes('hello-from-plain')), seen.join('\n'));
+    });
+
+    it('reads one container\'s logs straight from the engine (Show Container Logs)', async () => {
+      const plain = (await docker.listComposeContainers([app.projectName])).find((c) => c.service === 'plain')!;
+      const lines2 = await readContainerLogs(docker, plain.id, { tail: 100 });
+      assert.ok(lines2.some((l) => /^\d{4}-\d\d-\d\dT\S+ hello-from-plain$/.test(l)), lines2.join('\n'));
     });
 
     it('restarts one service (its container starts again)', async () => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { appProject } from '../../src/clients/composeProjects';
 import { ComposeFileError, parseComposeFile, parsePort } from '../../src/core/composeFile';
 import { detectComposeFiles, normalizeProjectName, resolveProjectName } from '../../src/core/composeProject';
 import { classifyComposeFailure } from '../../src/clients/composeErrors';
@@ -189,5 +192,29 @@ describe('composeErrors.classifyComposeFailure', () => {
     assert.deepEqual([e.kind, e.details.service], ['unhealthy', 'client']);
     assert.equal(classifyComposeFailure('pull access denied for nope, repository does not exist', cmd, 1).kind, 'image-unavailable');
     assert.equal(classifyComposeFailure('something odd', cmd, 3).kind, 'failed');
+  });
+});
+
+describe('composeProjects.appProject', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-app-'));
+  const folder = path.join(root, 'My Shop!');
+  fs.mkdirSync(folder);
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('finds the workspace compose file and names the project after the folder, as compose does', async () => {
+    fs.writeFileSync(path.join(folder, 'docker-compose.yml'), 'services:\n  web:\n    image: x\n');
+    const p = await appProject(folder, { composeFiles: [], composeProjectName: '' }, 'v1', {});
+    assert.deepEqual(p, { files: [path.join(folder, 'docker-compose.yml')], projectName: 'myshop' });
+  });
+
+  it('uses realm.composeFiles and realm.composeProjectName when set, and the file\'s name: for v2', async () => {
+    fs.writeFileSync(path.join(folder, 'ops.yaml'), 'name: Storefront\nservices:\n  web:\n    image: x\n');
+    assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: '' }, 'v2', {})).projectName, 'storefront');
+    assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: 'Mine' }, 'v2', {})).projectName, 'mine');
+  });
+
+  it('says what to do when the folder has no compose file', async () => {
+    const empty = fs.mkdtempSync(path.join(root, 'empty-'));
+    await assert.rejects(appProject(empty, { composeFiles: [], composeProjectName: '' }, 'v1', {}), /No compose file in .*realm\.composeFiles/);
   });
 });
