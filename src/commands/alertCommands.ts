@@ -73,7 +73,7 @@ export async function silenceAlert(deps: AlertCommandDeps, arg?: AlertArg): Prom
   if (matchersText === undefined) return undefined;
   const comment = await deps.ui.showInputBox({
     title: `Silence ${plain(alert.name, 60)}: comment`, prompt: 'Why? (stored with the silence)', value: `Silenced from VS Code: ${plain(alert.name, 60)}`,
-    validateInput: (v) => (v.trim() ? undefined : 'Alertmanager needs a comment'),
+    validateInput: (v) => (v.trim() ? undefined : 'Add a short reason: it is shown with the silence'),
   });
   if (comment === undefined) return undefined;
   const parsed = parseMatchers(matchersText);

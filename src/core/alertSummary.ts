@@ -41,7 +41,7 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
   }
   if (s.status === 'unreachable') {
     const head = `Realm alerts: Alertmanager at ${s.alertmanagerUrl} is unreachable (retrying in the background).`;
-    if (s.fallback) {
+    if (s.fallback && firing.length > 0) {
       return {
         text: `$(bell-slash) ${firing.length}`,
         tooltip: `${head}\nShowing Prometheus' firing alerts meanwhile; silences are unknown.\n\n${listAlerts(s.alerts, now)}${errorLine}`,
@@ -49,7 +49,8 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
         accessibleLabel: `Realm alerts: Alertmanager unreachable, ${firing.length} firing according to Prometheus`,
       };
     }
-    return { text: '$(bell-slash) unreachable', tooltip: `${head}\nThe alerts shown may be out of date.${errorLine}`, background: 'warning', accessibleLabel: 'Realm alerts: Alertmanager unreachable' };
+    const meanwhile = s.fallback ? 'Prometheus reports nothing firing; silences are unknown.' : 'The alerts shown may be out of date.';
+    return { text: '$(bell-slash) unreachable', tooltip: `${head}\n${meanwhile}${errorLine}`, background: 'warning', accessibleLabel: 'Realm alerts: Alertmanager unreachable' };
   }
   if (firing.length === 0) {
     const quiet = s.alerts.length ? `\n\n${listAlerts(s.alerts, now)}` : '';

@@ -33,7 +33,7 @@ export class SeverityGroupNode extends vscode.TreeItem {
 /**
  * One alert: name, what it concerns, for how long, and its summary. Suppressed alerts get a muted
  * icon and say "silenced"/"inhibited"; pending ones a clock. contextValue `realm.alert.<state>`
- * (`firing`, `suppressed`, `pending`), plus `.fallback` while it comes from Prometheus.
+ * (`firing`, `suppressed`, `pending`); `realm.alert.firing.fallback` while Prometheus stands in for Alertmanager.
  */
 export class AlertNode extends vscode.TreeItem {
   constructor(readonly alert: RealmAlert, now: number) {
@@ -43,12 +43,13 @@ export class AlertNode extends vscode.TreeItem {
     const summary = alert.annotations.summary ?? alert.annotations.description;
     this.description = [target && plain(target, 60), describeAge(alert, now), summary && plain(summary, 120)].filter(Boolean).join(' · ');
     this.iconPath = alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, alert.state === 'suppressed');
-    this.contextValue = `realm.alert.${alert.state}${alert.source === 'prometheus' ? '.fallback' : ''}`;
+    // `.fallback`: firing according to Prometheus while Alertmanager is unreachable (no silence possible)
+    this.contextValue = `realm.alert.${alert.state}${alert.state === 'firing' && alert.source === 'prometheus' ? '.fallback' : ''}`;
     const md = new vscode.MarkdownString(); // appendText escapes: labels and annotations are untrusted
     md.appendMarkdown('**').appendText(alert.name).appendMarkdown('**  \n');
     md.appendText(`${alert.severity} · ${describeAge(alert, now)}${target ? ` · ${target}` : ''}`);
     if (summary) md.appendMarkdown('\n\n').appendText(summary);
-    if (alert.source === 'prometheus') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
+    if (alert.source === 'prometheus' && alert.state === 'firing') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
     this.tooltip = md;
     this.accessibilityInformation = { label: `${alert.severity} alert ${plain(alert.name, 80)}, ${describeAge(alert, now)}${target ? `, ${plain(target, 60)}` : ''}` };
   }

@@ -42,6 +42,7 @@ describe('status-bar presentation', () => {
     const fb = presentStatusBar({ ...base, status: 'unreachable', fallback: true, alerts: firing }, NOW);
     assert.equal(fb.text, '$(bell-slash) 1');
     assert.match(fb.tooltip, /silences are unknown/);
+    assert.equal(presentStatusBar({ ...base, status: 'unreachable', fallback: true, alerts: [] }, NOW).text, '$(bell-slash) unreachable');
   });
 
   it('caps the tooltip list and keeps hostile alert text on one plain line', () => {
