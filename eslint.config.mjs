@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const vscodeFree = ['src/core/**', 'src/clients/**', 'src/state/**', 'src/healer/**', 'src/shared/**', 'src/platform/**'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'dist-vsix/**', '.test-artifacts/**', 'examples/**', '**/*.js', '**/*.cjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'dist-vsix/**', '.test-artifacts/**', 'examples/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

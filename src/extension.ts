@@ -1,13 +1,35 @@
 import * as vscode from 'vscode';
-import * as path from 'node:path';
+import { AlertmanagerClient } from './clients/alertmanagerClient';
+import { BackendClients, BackendConfig } from './clients/backendClients';
+import { lazyComposeRunner } from './clients/composeLifecycle';
 import { DockerClient } from './clients/dockerClient';
-import { registerCommands, CommandTable } from './commands/registry';
-import { readSettings } from './platform/settings';
-import { ServiceStore, WatchedProject } from './state/serviceStore';
+import { CriticalAlertNotifier, vscodeAlertUi } from './commands/alertCommands';
+import { alertCommandTable } from './commands/alertCommandTable';
+import { loadBackendAuth, setBackendCredentials } from './commands/backendCredentials';
+import { healerCommandTable, HealerStatusHint, registerGaveUpNotifications } from './commands/healerCommands';
+import { CommandTable, registerCommands } from './commands/registry';
+import { stackCommandTable } from './commands/stackCommands';
+import { RateLimiter } from './core/rateLimiter';
+import { HealActions } from './healer/actions';
+import { AuditTrail } from './healer/auditTrail';
+import { Healer } from './healer/healer';
+import type { HealableAlert } from './healer/alertSource';
+import { readHealerSettings } from './healer/healerSettings';
+import { HealerLease } from './healer/lease';
+import { systemClock } from './platform/clock';
+import { readSettings, RealmSettings } from './platform/settings';
+import { AlertStore, firingAlertSource } from './state/alertStore';
+import { ServiceStore } from './state/serviceStore';
+import { AlertsTreeProvider } from './views/alertsTree';
+import { HealerTreeProvider } from './views/healerTree';
 import { ServicesTreeProvider } from './views/servicesTree';
-
-/** The compose project name of the observability stack shipped in stack/. */
-export const STACK_PROJECT = 'realm-observability';
+import { AlertStatusBar } from './views/statusBar';
+import { LogsPanels } from './webviews/logsPanel';
+import { MetricsPanels } from './webviews/metricsPanel';
+import { registerPanelSerializers } from './webviews/panelSerializers';
+import { WorkspaceProjects } from './state/workspaceProjects';
+import { clearComposeProblems, showComposeProblems } from './commands/composeDiagnostics';
+import { userInfo } from 'node:os';
 
 /** What activate() returns: the live objects, for the host-tier tests and other extensions. */
 export interface RealmApi {
@@ -15,65 +37,157 @@ export interface RealmApi {
   readonly serviceStore: ServiceStore;
   readonly servicesTree: ServicesTreeProvider;
   readonly servicesView: vscode.TreeView<unknown>;
+  readonly alertStore: AlertStore;
+  readonly alertsTree: AlertsTreeProvider;
   readonly statusBarItem: vscode.StatusBarItem;
+  readonly healer: Healer;
+  readonly audit: AuditTrail;
+  readonly healerTree: HealerTreeProvider;
+  readonly metricsPanels: MetricsPanels;
+  readonly logsPanels: LogsPanels;
+  readonly workspaceProjects: WorkspaceProjects;
 }
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
-export function activate(context: vscode.ExtensionContext): RealmApi {
+export async function activate(context: vscode.ExtensionContext): Promise<RealmApi> {
   const started = performance.now();
+  const subs = context.subscriptions;
   const logger = vscode.window.createOutputChannel('Realm Observability', { log: true });
-  context.subscriptions.push(logger);
-  const settings = () => readSettings((s) => vscode.workspace.getConfiguration(s));
+  const showLogs = () => logger.show(true);
+  const settings = (): RealmSettings => readSettings((s) => vscode.workspace.getConfiguration(s));
+  const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const healerSettings = () => readHealerSettings((k, d) => vscode.workspace.getConfiguration('realm.healer').get(k, d), vscode.workspace.isTrusted, folder());
+  const diagnostics = vscode.languages.createDiagnosticCollection('realm-compose');
+  subs.push(logger, diagnostics);
 
+  // Backends: the Docker engine (DOCKER_HOST) and the HTTP backends (settings + SecretStorage auth).
   const docker = new DockerClient({});
-  const serviceStore = new ServiceStore(docker, watchedProjects(settings().composeProjectName), logger);
-  context.subscriptions.push(serviceStore);
+  const backendConfig = async (): Promise<BackendConfig> => ({ ...settings(), auth: await loadBackendAuth(context.secrets) });
+  const backends = new BackendClients({ ...settings(), auth: {} });
+  const reconfigureBackends = async () => backends.configure(await backendConfig());
+  void reconfigureBackends();
 
+  // Stores: the only objects that fetch. Views and the healer subscribe to them.
+  const composeRunner = lazyComposeRunner(docker.engine);
+  const workspaceProjects = new WorkspaceProjects(folder, settings, composeRunner,
+    (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)), logger);
+  const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger);
+  subs.push(serviceStore, workspaceProjects, workspaceProjects.onDidChange((p) => serviceStore.setProjects(p)));
+  void workspaceProjects.resolve();
+  const alertStore = new AlertStore({
+    alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
+    prometheus: { get baseUrl() { return backends.prometheus.baseUrl; }, alerts: (o) => backends.prometheus.alerts(o) },
+  }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
+  subs.push(alertStore);
+
+  // Views.
   const servicesTree = new ServicesTreeProvider(serviceStore);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  context.subscriptions.push(servicesTree, servicesView);
-  servicesTree.setVisible(servicesView.visible);
-  context.subscriptions.push(servicesView.onDidChangeVisibility((e) => servicesTree.setVisible(e.visible)));
-  context.subscriptions.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
+  const alertsTree = new AlertsTreeProvider(alertStore);
+  const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
+  const statusBar = new AlertStatusBar(alertStore);
+  subs.push(servicesTree, servicesView, alertsTree, alertsView, statusBar);
+  subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
 
-  const statusBarItem = vscode.window.createStatusBarItem('realm.alerts', vscode.StatusBarAlignment.Left, 50);
-  statusBarItem.name = 'Realm Alerts';
-  statusBarItem.text = '$(bell-slash) Realm: stack down';
-  statusBarItem.tooltip = 'Realm Observability: the alert stack is not reachable yet';
-  statusBarItem.command = 'realm.alerts.focus';
-  statusBarItem.show();
-  context.subscriptions.push(statusBarItem);
+  // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
+  const audit = new AuditTrail(context.workspaceState, systemClock, logger);
+  const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger });
+  const healer = new Healer({
+    docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: healerSettings, lease,
+    rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
+    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
+    alerts: firingAlertSource(alertStore),
+  });
+  const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
+  const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
+  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
+  subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
+  subs.push(workspaceProjects.onDidChange(() => healer.reconnect()), lease.onDidChange(() => healerTree.refresh()));
+  void lease.start().then(() => healer.start()).catch((e: Error) => logger.error(`Healer did not start: ${e.message}`));
 
-  const showLogs = () => logger.show(true);
+  // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
+  const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [
+    [servicesView as vscode.TreeView<unknown>, (v) => servicesTree.setVisible(v)],
+    [alertsView as vscode.TreeView<unknown>, (v) => alertsTree.setVisible(v)],
+    [healerView as vscode.TreeView<unknown>, (v) => healerTree.setVisible(v)],
+  ];
+  const onVisibility = () => {
+    for (const [view, set] of views) set(view.visible);
+    alertStore.setVisible(views.some(([v]) => v.visible));
+  };
+  for (const [view] of views) subs.push(view.onDidChangeVisibility(onVisibility));
+  onVisibility();
+
+  // Webview panels: the extension fetches, the webviews render.
+  const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
+  const metricsPanels = new MetricsPanels({ extensionUri: context.extensionUri, logger, prometheus: () => backends.prometheus, grafana });
+  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines });
+  subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
+
+  // Commands: one table, one error handler.
+  const alertDeps = { alertmanager: alertmanagerProxy(backends), store: alertStore, ui: vscodeAlertUi(), userName: () => safeUserName(), logger };
+  subs.push(new CriticalAlertNotifier(alertStore.onDidFireCritical, alertDeps, () => settings().notifyOnCritical));
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
-    'realm.refresh': () => serviceStore.refresh(),
+    'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
+    'realm.openMetrics': (query?: unknown) => metricsPanels.show(typeof query === 'string' ? query : undefined),
+    'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
+    'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets)) await reconfigureBackends(); },
+    ...stackCommandTable({
+      docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,
+      storagePath: context.globalStorageUri.fsPath, settings, workspaceFolder: folder, isTrusted: () => vscode.workspace.isTrusted,
+      afterChange: () => { void serviceStore.refresh(); void workspaceProjects.resolve(); },
+    }),
+    ...alertCommandTable(alertDeps),
+    ...healerCommandTable(healerDeps),
+    'realm.healAlert': (alert?: HealableAlert) => (alert ? healer.healAlert(alert) : undefined),
   };
-  context.subscriptions.push(...registerCommands(commands, logger, showLogs));
+  subs.push(...registerCommands(commands, logger, showLogs));
 
-  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) {
-      serviceStore.setProjects(watchedProjects(settings().composeProjectName));
-    }
+  subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) void workspaceProjects.resolve();
+    if (e.affectsConfiguration('realm')) void reconfigureBackends();
+    if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
+    if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
+  subs.push(context.secrets.onDidChange(() => void reconfigureBackends()));
+  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => healerTree.refresh()));
 
   const activatedInMs = performance.now() - started;
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);
-  return { activatedInMs, serviceStore, servicesTree, servicesView, statusBarItem };
+  return {
+    activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree,
+    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects,
+  };
 }
 
 export function deactivate(): void {
   // everything is in context.subscriptions
 }
 
-function watchedProjects(configuredName: string): WatchedProject[] {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const projects: WatchedProject[] = [];
-  if (folder) {
-    // compose derives the project name from the folder: lower-case, only [a-z0-9_-]
-    const name = configuredName || path.basename(folder.uri.fsPath).toLowerCase().replace(/[^a-z0-9_-]/g, '');
-    projects.push({ name, role: 'app' });
+/** The Alertmanager client of the moment (settings and secrets can swap it). */
+function alertmanagerProxy(backends: BackendClients): Pick<AlertmanagerClient, 'createSilence' | 'expireSilence' | 'alertsUiUrl' | 'silenceUiUrl'> {
+  return {
+    createSilence: (...a) => backends.alertmanager.createSilence(...a),
+    expireSilence: (...a) => backends.alertmanager.expireSilence(...a),
+    alertsUiUrl: (...a) => backends.alertmanager.alertsUiUrl(...a),
+    silenceUiUrl: (...a) => backends.alertmanager.silenceUiUrl(...a),
+  };
+}
+
+/** "Show logs" from a Services-tree node passes the node; the panel wants `{ service }` or LogQL. */
+function logsArgument(arg: unknown): string | { service: string } | undefined {
+  if (typeof arg === 'string') return arg;
+  const group = (arg as { group?: { service?: string } } | undefined)?.group;
+  const container = (arg as { container?: { service?: string } } | undefined)?.container;
+  const service = group?.service ?? container?.service ?? (arg as { service?: unknown } | undefined)?.service;
+  return typeof service === 'string' ? { service } : undefined;
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'vscode';
   }
-  projects.push({ name: STACK_PROJECT, role: 'stack' });
-  return projects;
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # `npm test`: builds, type-checks, lints, then runs the three test tiers on real parts.
 #   unit         plain Node, no VS Code                         (test/unit)
+#   webview      the built webview bundles in headless Chromium (test/webview)
 #   integration  real dockerd, Prometheus, Alertmanager         (test/integration, harness: test/infra/harness.sh)
 #   host         the extension inside a real VS Code extension host (code-server + headless Chromium)
-# Usage: bash test/run-all.sh [unit|integration|host|static ...]   (default: all)
+# Usage: bash test/run-all.sh [static|unit|webview|integration|host ...]   (default: all)
 # Each tier prints "<tier>: N passed, N failed"; the exit code is non-zero when any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR="$PWD"
-TIERS=("$@"); [ ${#TIERS[@]} -eq 0 ] && TIERS=(static unit integration host)
+TIERS=("$@"); [ ${#TIERS[@]} -eq 0 ] && TIERS=(static unit webview integration host)
 want() { local t; for t in "${TIERS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 FAILED=()
 step() { # name command...
@@ -24,6 +25,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "==> npm ci"; npm ci --no-audit --no-fund || exit 1
 fi
 
+# System packages (Debian; installed only when missing): the engine, Prometheus tools (promtool is
+# used by unit tests too), Chromium and code-server for the webview and host tiers.
+step system-packages bash test/infra/harness.sh install || exit 1
+if want webview || want host; then step code-server bash test/infra/install-code-server.sh || exit 1; fi
+
 step build npm run -s build || exit 1
 rm -rf out
 step compile-tests npx tsc -p tsconfig.test.json || exit 1
@@ -34,6 +40,10 @@ fi
 
 if want unit; then
   step unit env REALM_TEST_TIER=unit "${MOCHA[@]}" --timeout 20000 'out/test/unit/**/*.test.js'
+fi
+
+if want webview; then
+  step webview env REALM_TEST_TIER=webview "${MOCHA[@]}" --timeout 120000 'out/test/webview/**/*.test.js'
 fi
 
 HARNESS_UP=0

@@ -7,7 +7,7 @@ import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
 import type { HealActions } from './actions';
-import type { AlertSource } from './alertSource';
+import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry, AuditTrail } from './auditTrail';
 import type { HealerSettings } from './healerSettings';
 import type { HealerLeaseLike } from './lease';
@@ -177,6 +177,18 @@ export class Healer extends Disposable {
   async healNow(): Promise<{ plan: PlanStep[]; results: AuditEntry[] }> {
     const plan = await this.plan();
     return { plan, results: await this.execute(plan) };
+  }
+
+  /**
+   * "Heal This" on one alert from the Alerts view: resolves it to an action and a watched service
+   * and runs it through the same safety rules (rate limit, grace, opt-out, dry-run) as any trigger.
+   */
+  async healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
+    const watched = this.refsOf(await this.listWatched());
+    const r = resolveAlert(alert, this.deps.settings().rules, watched);
+    const trigger: HealTrigger = { kind: 'alert', alertname: r.alertname, fingerprint: alert.fingerprint, startsAt: alert.startsAt };
+    if (r.ok) return this.evaluate(trigger, r.action, r.target, true);
+    return this.deps.audit.record({ trigger, action: 'restart', outcome: 'skipped', reason: r.reason, detail: r.detail, durationMs: 0 });
   }
 
   /** Feeds one engine event in (public so the store can forward events instead, and for tests). */

@@ -1,0 +1,64 @@
+import { AlertmanagerClient } from './alertmanagerClient';
+import { HttpAuth } from './http';
+import { LokiClient } from './lokiClient';
+import { PrometheusClient } from './prometheusClient';
+
+/** Where each HTTP backend lives and how to authenticate (secrets come from SecretStorage). */
+export interface BackendConfig {
+  prometheusUrl: string;
+  alertmanagerUrl: string;
+  lokiUrl: string;
+  lokiTenantId?: string;
+  auth: Partial<Record<'prometheus' | 'alertmanager' | 'loki', HttpAuth>>;
+}
+
+/**
+ * The current client for each HTTP backend. Settings and secrets change at run time, so the
+ * stores and panels hold this object and read `prometheus`/`alertmanager`/`loki` on each call;
+ * `configure()` swaps in new clients.
+ */
+export class BackendClients {
+  private clients!: { prometheus: PrometheusClient; alertmanager: AlertmanagerClient; loki: LokiClient };
+  private key = '';
+
+  constructor(config: BackendConfig) {
+    this.configure(config);
+  }
+
+  /** Rebuilds the clients when the configuration differs from the current one. */
+  configure(config: BackendConfig): boolean {
+    const key = JSON.stringify(config);
+    if (key === this.key) return false;
+    this.key = key;
+    this.clients = {
+      prometheus: new PrometheusClient({ baseUrl: config.prometheusUrl, auth: config.auth.prometheus }),
+      alertmanager: new AlertmanagerClient({ baseUrl: config.alertmanagerUrl, auth: config.auth.alertmanager }),
+      loki: new LokiClient({ baseUrl: config.lokiUrl, tenantId: config.lokiTenantId || undefined, auth: config.auth.loki }),
+    };
+    return true;
+  }
+
+  get prometheus(): PrometheusClient {
+    return this.clients.prometheus;
+  }
+  get alertmanager(): AlertmanagerClient {
+    return this.clients.alertmanager;
+  }
+  get loki(): LokiClient {
+    return this.clients.loki;
+  }
+}
+
+/** Non-loopback backend URLs, so the user can be warned once that data leaves the machine. */
+export function remoteBackends(config: Pick<BackendConfig, 'prometheusUrl' | 'alertmanagerUrl' | 'lokiUrl'>): string[] {
+  const remote: string[] = [];
+  for (const [name, url] of Object.entries({ Prometheus: config.prometheusUrl, Alertmanager: config.alertmanagerUrl, Loki: config.lokiUrl })) {
+    try {
+      const host = new URL(url).hostname;
+      if (!(host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host))) remote.push(`${name} (${url})`);
+    } catch {
+      remote.push(`${name} (invalid URL "${url}")`);
+    }
+  }
+  return remote;
+}
