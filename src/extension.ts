@@ -96,13 +96,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: healerSettings, lease,
     rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
     projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
-    alerts: firingAlertSource(alertStore),
+    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent,
   });
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
-  subs.push(workspaceProjects.onDidChange(() => healer.reconnect()), lease.onDidChange(() => healerTree.refresh()));
+  subs.push(lease.onDidChange(() => healerTree.refresh()));
   void lease.start().then(() => healer.start()).catch((e: Error) => logger.error(`Healer did not start: ${e.message}`));
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.

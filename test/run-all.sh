@@ -68,6 +68,9 @@ fi
 
 if want host && [ "$HARNESS_OK" = 1 ]; then
   step host node test/infra/runHostTests.js
+  if ls out/test/host/untrusted*.test.js >/dev/null 2>&1; then
+    step host-untrusted node test/infra/runHostTests.js --untrusted
+  fi
 fi
 
 harness_down

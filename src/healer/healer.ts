@@ -26,6 +26,11 @@ export interface HealerDeps {
   alerts?: AlertSource;
   /** Absent: this healer always holds the lease (single window, tests). */
   lease?: HealerLeaseLike;
+  /**
+   * The engine events to react to — in the extension, the service store's `onEngineEvent`, so one
+   * event stream serves the tree and the healer. Absent: the healer opens its own stream.
+   */
+  engineEvents?: Event<EngineEvent>;
 }
 
 /** An action being issued now (status-bar hint, latency figures). */
@@ -105,12 +110,16 @@ export class Healer extends Disposable {
   /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source. */
   async start(): Promise<void> {
     if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.onAlertsChanged()));
-    // resolves once the engine has accepted the event subscription, so no crash after start() is missed
-    await new Promise<void>((connected) => void this.streamLoop(connected));
+    if (this.deps.engineEvents) {
+      this.register(this.deps.engineEvents((e) => this.handleEngineEvent(e)));
+    } else {
+      // resolves once the engine has accepted the event subscription, so no crash after start() is missed
+      await new Promise<void>((connected) => void this.streamLoop(connected));
+    }
     if (this.deps.alerts) this.onAlertsChanged();
   }
 
-  /** Re-opens the event stream (after the watched projects changed). */
+  /** Re-opens its own event stream (after the watched projects changed); a no-op with `engineEvents`. */
   reconnect(): void {
     this.stream?.dispose();
   }

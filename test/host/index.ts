@@ -7,8 +7,12 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   const only = process.env.REALM_HOST_SUITE; // e.g. "activation" for bench/activation
+  // untrusted*.test.js run only in the window opened without Workspace Trust (runHostTests --untrusted)
+  const untrusted = process.env.REALM_TEST_UNTRUSTED === '1';
   for (const f of fs.readdirSync(__dirname).sort()) {
-    if (f.endsWith('.test.js') && (!only || f.startsWith(only))) mocha.addFile(path.join(__dirname, f));
+    if (!f.endsWith('.test.js') || (only && !f.startsWith(only))) continue;
+    if (f.startsWith('untrusted') !== untrusted) continue;
+    mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
