@@ -22,6 +22,18 @@ const ssh2Unavailable = {
   },
 };
 
+/**
+ * dockerode's BuildKit session and progress modules bring gRPC + protobuf (~400 KB, most of the
+ * bundle's load time) for `buildImage({version: '2'})`, which the extension never calls.
+ */
+const buildkitUnavailable = {
+  name: 'buildkit-unavailable',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
+      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: path.join(root, 'src/platform/buildkitUnavailable.ts') } : undefined);
+  },
+};
+
 /** Logs each rebuild's result so `npm run watch` in a terminal shows errors as they happen. */
 const reporter = (label) => ({
   name: 'reporter',
@@ -45,7 +57,7 @@ const extensionOptions = {
   minify: production,
   metafile: true,
   logLevel: 'warning',
-  plugins: [ssh2Unavailable, reporter('extension')],
+  plugins: [ssh2Unavailable, buildkitUnavailable, reporter('extension')],
 };
 
 // Each folder under media/ with a main.ts is one webview: dist/webview/<folder>.js (+ .css).

@@ -73,7 +73,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)), logger);
   const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger);
   subs.push(serviceStore, workspaceProjects, workspaceProjects.onDidChange((p) => serviceStore.setProjects(p)));
-  void workspaceProjects.resolve();
   const alertStore = new AlertStore({
     alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
     prometheus: { get baseUrl() { return backends.prometheus.baseUrl; }, alerts: (o) => backends.prometheus.alerts(o) },
@@ -103,7 +102,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
-  void lease.start().then(() => healer.start()).catch((e: Error) => logger.error(`Healer did not start: ${e.message}`));
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
   const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [
@@ -116,7 +114,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     alertStore.setVisible(views.some(([v]) => v.visible));
   };
   for (const [view] of views) subs.push(view.onDidChangeVisibility(onVisibility));
-  onVisibility();
 
   // Webview panels: the extension fetches, the webviews render.
   const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
@@ -152,6 +149,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   }));
   subs.push(context.secrets.onDidChange(() => void reconfigureBackends()));
   subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => healerTree.refresh()));
+
+  // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after
+  // activate() returns, so VS Code's start-up never waits for it.
+  const kickoff = setTimeout(() => {
+    onVisibility();
+    void workspaceProjects.resolve();
+    void lease.start().then(() => healer.start()).catch((e: Error) => logger.error(`Healer did not start: ${e.message}`));
+  }, 0);
+  subs.push({ dispose: () => clearTimeout(kickoff) });
 
   const activatedInMs = performance.now() - started;
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);

@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerode } from '../platform/lazyModules';
 import type { Readable } from 'node:stream';
 import { ComposeLabels, ContainerInfo, ContainerState, HealthStatus } from '../core/containers';
 import { IDisposable } from '../platform/disposable';
@@ -51,7 +52,7 @@ export interface EventStreamHandle extends IDisposable {
  * containers come back as domain `ContainerInfo`s.
  */
 export class DockerClient {
-  private readonly docker: Docker;
+  private client: Docker | undefined;
   readonly engine: string;
   private readonly timeoutMs: number;
 
@@ -59,7 +60,15 @@ export class DockerClient {
     const host = options.dockerHost || process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
     this.engine = host;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.docker = new Docker(parseDockerHost(host));
+    this.options = parseDockerHost(host);
+  }
+
+  private readonly options: Docker.DockerOptions;
+
+  /** dockerode, created on first use so activation does not load it. */
+  private get docker(): Docker {
+    this.client ??= new (dockerode())(this.options);
+    return this.client;
   }
 
   /** Raw dockerode, for the few calls other layers add (kept inside clients/). */

@@ -1,4 +1,5 @@
-import { request, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../platform/lazyModules';
 
 /** Which backend a request went to; carried by every error so the UI can say who failed. */
 export type Backend = 'prometheus' | 'alertmanager' | 'loki' | 'grafana';
@@ -92,6 +93,7 @@ export class HttpTransport {
   /** Builds the full URL for a path and query (exposed for "Open in …" links). */
   url(path: string, query?: RequestSpec['query']): string {
     const u = new URL(this.baseUrl + (path.startsWith('/') ? path : '/' + path));
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`not an http(s) URL: ${this.baseUrl}`);
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v === undefined) continue;
       for (const item of Array.isArray(v) ? v : [v]) u.searchParams.append(k, String(item));
@@ -102,7 +104,13 @@ export class HttpTransport {
   /** Sends the request and returns the raw body; non-2xx statuses become a BackendError. */
   async send(spec: RequestSpec): Promise<RawResponse> {
     const { backend } = this.options;
-    const url = this.url(spec.path, spec.query);
+    let url: string;
+    try {
+      url = this.url(spec.path, spec.query);
+    } catch {
+      // a mistyped setting (`localhost:9090` without a scheme, `http//…`): say which and where
+      throw new BackendError(backend, 'unreachable', this.baseUrl, `${backend} URL "${this.baseUrl}" is not a valid http(s) URL: fix realm.${backend}Url (for example http://127.0.0.1:9090)`);
+    }
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
@@ -125,7 +133,7 @@ export class HttpTransport {
     let contentType: string;
     let text: string;
     try {
-      const res = await request(url, {
+      const res = await undici().request(url, {
         method: spec.method ?? (body === undefined ? 'GET' : 'POST'),
         headers,
         body,

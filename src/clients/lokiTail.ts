@@ -1,4 +1,5 @@
-import { WebSocket, type Dispatcher } from 'undici';
+import type { Dispatcher, WebSocket } from 'undici';
+import { undici } from '../platform/lazyModules';
 import { RingBuffer } from '../core/ringBuffer';
 import { Emitter } from '../platform/event';
 import { Disposable, toDisposable } from '../platform/disposable';
@@ -87,7 +88,7 @@ export class LokiTail extends Disposable {
     url.searchParams.set('delay_for', '0');
     let socket: WebSocket;
     try {
-      socket = new WebSocket(url.toString(), { headers: this.options.headers, dispatcher: this.options.dispatcher });
+      socket = new (undici().WebSocket)(url.toString(), { headers: this.options.headers, dispatcher: this.options.dispatcher });
     } catch (err) {
       this.scheduleRetry(`cannot open ${url.origin}: ${(err as Error).message}`);
       return;

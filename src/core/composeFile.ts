@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, type Node } from 'yaml';
+import type { YAMLMap, Node } from 'yaml';
+import { yaml } from '../platform/lazyModules';
 import { ComposeLabels } from './containers';
 
 /** A 1-based position in a compose file, as editors and the `yaml` parser count. */
@@ -69,6 +70,7 @@ export interface ComposeModel {
  * syntax, wrong shapes, `depends_on` naming an unknown service), each with line and column.
  */
 export function parseComposeFile(text: string, file: string): ComposeModel {
+  const { LineCounter, parseDocument, isMap, isScalar } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number): SourcePosition => {
@@ -135,6 +137,7 @@ export function parseComposeFile(text: string, file: string): ComposeModel {
 
 /** The scalar nodes naming dependencies, from either `depends_on: [a, b]` or `depends_on: {a: {condition: …}}`. */
 function dependencyNodes(node: unknown): Array<{ value: unknown; range?: readonly number[] | null }> {
+  const { isSeq, isMap, isScalar } = yaml();
   if (isSeq(node)) return node.items.filter(isScalar);
   if (isMap(node)) return node.items.map((p) => p.key).filter(isScalar);
   return [];

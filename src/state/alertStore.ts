@@ -152,7 +152,8 @@ export class AlertStore extends Disposable {
     const listening = this.changeEmitter.listenerCount + this.criticalEmitter.listenerCount > 0;
     if (listening === this.active || this.isDisposed) return;
     this.active = listening;
-    if (listening) void this.poll();
+    // the first poll runs on the next tick: the first listener is often created during activation
+    if (listening) this.schedule(0);
     else this.clearTimer();
   }
 
