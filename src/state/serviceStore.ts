@@ -140,7 +140,8 @@ export class ServiceStore extends Disposable {
       void stream.closed.then((err) => {
         if (generation !== this.generation) return;
         this.stream = undefined;
-        this.logger.warn(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting`);
+        // info, not warn: if the engine is gone, the reconnect logs the one outage warning
+        this.logger.info(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting`);
         this.scheduleReconnect(0);
       });
       await this.runRefresh();
