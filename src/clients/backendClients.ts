@@ -54,7 +54,9 @@ export function remoteBackends(config: Pick<BackendConfig, 'prometheusUrl' | 'al
   const remote: string[] = [];
   for (const [name, url] of Object.entries({ Prometheus: config.prometheusUrl, Alertmanager: config.alertmanagerUrl, Loki: config.lokiUrl })) {
     try {
-      const host = new URL(url).hostname;
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('not http(s)');
+      const host = parsed.hostname;
       if (!(host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host))) remote.push(`${name} (${url})`);
     } catch {
       remote.push(`${name} (invalid URL "${url}")`);

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { BackendError, HttpAuth, HttpTransport } from './http';
+import { BackendError, HttpAuth, HttpTransport, RequestSpec } from './http';
 import { LokiTail, TailOptions } from './lokiTail';
 import { LokiQueryResult, LokiStream, parseQueryResponse, parseStringList } from './lokiResponses';
 
@@ -54,11 +54,7 @@ export class LokiClient {
   /** `/loki/api/v1/query_range`: log streams for a log query, a matrix for a metric query. */
   queryRange(q: RangeQuery): Promise<LokiQueryResult> {
     return this.transport.json(
-      {
-        path: '/loki/api/v1/query_range',
-        query: { query: q.query, start: q.startNs, end: q.endNs, limit: q.limit, direction: q.direction, step: q.stepSeconds === undefined ? undefined : `${q.stepSeconds}s` },
-        signal: q.signal,
-      },
+      queryRequest('/loki/api/v1/query_range', { query: q.query, start: q.startNs, end: q.endNs, limit: q.limit, direction: q.direction, step: q.stepSeconds === undefined ? undefined : `${q.stepSeconds}s` }, q.signal),
       parseQueryResponse,
     );
   }
@@ -66,7 +62,7 @@ export class LokiClient {
   /** `/loki/api/v1/query`: an instant query (vector or streams) at `timeNs` (default now). */
   query(q: { query: string; timeNs?: string; limit?: number; direction?: 'backward' | 'forward'; signal?: AbortSignal }): Promise<LokiQueryResult> {
     return this.transport.json(
-      { path: '/loki/api/v1/query', query: { query: q.query, time: q.timeNs, limit: q.limit, direction: q.direction }, signal: q.signal },
+      queryRequest('/loki/api/v1/query', { query: q.query, time: q.timeNs, limit: q.limit, direction: q.direction }, q.signal),
       parseQueryResponse,
     );
   }
@@ -104,6 +100,15 @@ export class LokiClient {
     if (auth?.kind === 'bearer') headers.authorization = 'Bearer ' + auth.token;
     return new LokiTail({ ...options, url: wsBase + '/loki/api/v1/tail', headers, dispatcher: this.options.dispatcher });
   }
+}
+
+/** Queries longer than this (encoded) go as a POST form: long URLs get cut by proxies and header limits. */
+const POST_THRESHOLD_CHARS = 2000;
+
+/** GET for short queries (readable in logs), a POST form (which Loki accepts on both query endpoints) for long ones. */
+function queryRequest(path: string, params: Record<string, string | number | undefined>, signal?: AbortSignal): RequestSpec {
+  const encoded = Object.entries(params).reduce((n, [k, v]) => n + (v === undefined ? 0 : k.length + encodeURIComponent(String(v)).length + 2), 0);
+  return encoded > POST_THRESHOLD_CHARS ? { method: 'POST', path, form: params, signal } : { method: 'GET', path, query: params, signal };
 }
 
 /** Re-exported so callers catch one error type for every backend. */

@@ -51,6 +51,13 @@ function describeStep(step: PlanStep): string {
  * host tests can assert; `{ confirm: false }` skips the modal (tests, keybindings).
  */
 export async function healNow(deps: HealerCommandDeps, options: { confirm?: boolean } = {}): Promise<{ plan: PlanStep[]; results: AuditEntry[] }> {
+  // `enablement` only greys out menus: executeCommand and keybindings still arrive here
+  if (!deps.settings().trusted) {
+    void vscode.window.showWarningMessage('Realm: Heal Now restarts containers, which an untrusted workspace does not allow. Trust the workspace first.', 'Manage Workspace Trust').then((c) => {
+      if (c) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return { plan: [], results: [] };
+  }
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Realm: planning a heal pass…' }, () => deps.healer.plan());
   if (plan.length === 0) {
     void vscode.window.showInformationMessage('Realm: nothing to heal — no firing alert maps to an action and no watched service is down or unhealthy.');

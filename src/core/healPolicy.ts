@@ -1,3 +1,4 @@
+import { plain } from './alertSummary';
 import { ComposeLabels, ContainerInfo } from './containers';
 
 /** What the healer can do to a service. */
@@ -192,14 +193,16 @@ const projectLabels = ['compose_project', 'project', 'container_label_com_docker
  * watched services; the returned ref is the watched one, never the label text.
  */
 export function resolveAlert(alert: HealableAlert, userRules: readonly HealRule[], watched: readonly ServiceRef[]): AlertResolution {
-  const alertname = alert.labels.alertname ?? '';
-  const matches = (r: HealRule) => r.alertname === alertname && Object.entries(r.matchers ?? {}).every(([k, v]) => alert.labels[k] === v);
+  const rawName = alert.labels.alertname ?? '';
+  // label text is untrusted and unbounded: what goes into the audit trail (workspace state) is capped
+  const alertname = plain(rawName, 200);
+  const matches = (r: HealRule) => r.alertname === rawName && Object.entries(r.matchers ?? {}).every(([k, v]) => alert.labels[k] === v);
   const rule = userRules.find(matches) ?? labelRule(alert, alertname) ?? DEFAULT_HEAL_RULES.find(matches);
   if (!rule) return { ok: false, reason: 'no-action', detail: `no rule maps ${alertname || 'this alert'} to an action`, alertname };
   const project = projectLabels.map((l) => alert.labels[l]).find(Boolean);
   if (rule.action === 'cleanup') {
     const known = project === undefined || watched.some((w) => w.project === project);
-    if (!known) return { ok: false, reason: 'not-watched', detail: `project "${project}" is not watched`, alertname };
+    if (!known) return { ok: false, reason: 'not-watched', detail: `project "${plain(project ?? '', 200)}" is not watched`, alertname };
     return { ok: true, action: 'cleanup', alertname, target: { project: project ?? '', service: CLEANUP_SERVICE } };
   }
   const name = rule.service ?? serviceLabels.map((l) => alert.labels[l]).find(Boolean);
@@ -207,7 +210,7 @@ export function resolveAlert(alert: HealableAlert, userRules: readonly HealRule[
   const candidates = watched.filter((w) => w.service === name && (project === undefined || w.project === project));
   if (candidates.length !== 1) {
     const why = candidates.length === 0 ? 'is not a service of the watched projects' : 'is ambiguous across watched projects';
-    return { ok: false, reason: 'not-watched', detail: `"${name}" ${why}`, alertname };
+    return { ok: false, reason: 'not-watched', detail: `"${plain(name, 200)}" ${why}`, alertname };
   }
   return { ok: true, action: rule.action, alertname, target: candidates[0] };
 }

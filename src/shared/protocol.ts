@@ -83,7 +83,13 @@ const isRecordOfStrings = (v: unknown): boolean =>
 const PANEL_IDS: readonly string[] = ['main', 'preset-up', 'preset-rate', 'preset-5xx', 'preset-memory', 'preset-alerts'];
 /** Queries, labels and copied text are bounded so a misbehaving webview cannot flood the host. */
 const MAX_TEXT = 1_000_000;
+/**
+ * Queries may be long (generated PromQL, 100 KB selectors): the extension sends long ones as a POST
+ * form and shows the server's verdict. A query dropped here would leave the panel waiting forever.
+ */
+export const MAX_QUERY_CHARS = 512_000;
 const boundedStr = (v: unknown, max = 20_000): boolean => isStr(v) && v.length <= max;
+const isQuery = (v: unknown): boolean => boundedStr(v, MAX_QUERY_CHARS);
 
 /** True for a well-formed time range; absolute ranges must be finite and ordered. */
 export function isTimeRange(v: unknown): v is TimeRange {
@@ -98,17 +104,17 @@ export function isTimeRange(v: unknown): v is TimeRange {
 
 const checks: Record<WebviewMessage['type'], Check> = {
   ready: () => true,
-  runMetricsQuery: (m) => isInt(m.requestId) && PANEL_IDS.includes(m.panelId as string) && boundedStr(m.query) && isTimeRange(m.range),
+  runMetricsQuery: (m) => isInt(m.requestId) && PANEL_IDS.includes(m.panelId as string) && isQuery(m.query) && isTimeRange(m.range),
   fetchMetricNames: () => true,
   runLogsQuery: (m) =>
-    isInt(m.requestId) && boundedStr(m.query) && isTimeRange(m.range) && isInt(m.limit) && (m.limit as number) > 0 && (m.limit as number) <= 100_000 &&
+    isInt(m.requestId) && isQuery(m.query) && isTimeRange(m.range) && isInt(m.limit) && (m.limit as number) > 0 && (m.limit as number) <= 100_000 &&
     (m.direction === 'backward' || m.direction === 'forward'),
   fetchLabels: () => true,
   fetchLabelValues: (m) => boundedStr(m.label, 1_000),
   showContext: (m) => isInt(m.requestId) && isRecordOfStrings(m.labels) && isStr(m.tsNs) && /^\d{1,20}$/.test(m.tsNs) && isInt(m.count) && (m.count as number) > 0 && (m.count as number) <= 1_000,
-  startTail: (m) => boundedStr(m.query),
+  startTail: (m) => isQuery(m.query),
   stopTail: () => true,
-  openInGrafana: (m) => (m.datasource === 'prometheus' || m.datasource === 'loki') && boundedStr(m.query) && isTimeRange(m.range),
+  openInGrafana: (m) => (m.datasource === 'prometheus' || m.datasource === 'loki') && isQuery(m.query) && isTimeRange(m.range),
   copy: (m) => boundedStr(m.text, MAX_TEXT),
 };
 

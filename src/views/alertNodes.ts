@@ -13,6 +13,14 @@ function severityIcon(severity: string, muted = false): vscode.ThemeIcon {
   return new vscode.ThemeIcon('info');
 }
 
+/** Hovers show at most this much of a label or annotation (a 100 KB value would bury the screen). */
+const TOOLTIP_CHARS = 2000;
+
+/** Keeps line breaks (tooltips show them) but caps the length, saying how much was left out. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
+
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -46,9 +54,9 @@ export class AlertNode extends vscode.TreeItem {
     // `.fallback`: firing according to Prometheus while Alertmanager is unreachable (no silence possible)
     this.contextValue = `realm.alert.${alert.state}${alert.state === 'firing' && alert.source === 'prometheus' ? '.fallback' : ''}`;
     const md = new vscode.MarkdownString(); // appendText escapes: labels and annotations are untrusted
-    md.appendMarkdown('**').appendText(alert.name).appendMarkdown('**  \n');
-    md.appendText(`${alert.severity} · ${describeAge(alert, now)}${target ? ` · ${target}` : ''}`);
-    if (summary) md.appendMarkdown('\n\n').appendText(summary);
+    md.appendMarkdown('**').appendText(plain(alert.name, 200)).appendMarkdown('**  \n');
+    md.appendText(`${plain(alert.severity, 40)} · ${describeAge(alert, now)}${target ? ` · ${plain(target, 200)}` : ''}`);
+    if (summary) md.appendMarkdown('\n\n').appendText(clip(summary, TOOLTIP_CHARS));
     if (alert.source === 'prometheus' && alert.state === 'firing') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
     this.tooltip = md;
     this.accessibilityInformation = { label: `${alert.severity} alert ${plain(alert.name, 80)}, ${describeAge(alert, now)}${target ? `, ${plain(target, 60)}` : ''}` };
@@ -61,7 +69,7 @@ export class AlertDetailNode extends vscode.TreeItem {
     super(plain(name, 60), vscode.TreeItemCollapsibleState.None);
     this.id = `alert:${alert.key}:${kind}:${name}`;
     this.description = plain(value, 200);
-    this.tooltip = value; // plain string: never rendered as markdown
+    this.tooltip = clip(value, TOOLTIP_CHARS); // plain string: never rendered as markdown
     this.iconPath = new vscode.ThemeIcon(kind === 'label' ? 'tag' : 'note');
     this.contextValue = `realm.alertDetail.${kind}`;
   }

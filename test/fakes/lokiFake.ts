@@ -146,7 +146,9 @@ export class FakeLoki {
   }
 
   private route(method: string, url: URL, body: string, text: (s: number, b: string) => void, json: (d: unknown) => void, res: http.ServerResponse): void {
-    const q = url.searchParams;
+    // Loki reads query parameters from the URL and, on POST, from a form body (long queries)
+    const form = method === 'POST' && url.pathname !== '/loki/api/v1/push' ? new URLSearchParams(body) : undefined;
+    const q = form ? new URLSearchParams([...url.searchParams, ...form]) : url.searchParams;
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const start = q.has('start') ? BigInt(q.get('start')!) : nowNs - 3_600_000_000_000n;
     const end = q.has('end') ? BigInt(q.get('end')!) : nowNs;
