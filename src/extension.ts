@@ -20,6 +20,7 @@ import { systemClock } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
 import { ServiceStore } from './state/serviceStore';
+import { ScrapeTargetStore } from './state/scrapeTargetStore';
 import { AlertsTreeProvider } from './views/alertsTree';
 import { HealerTreeProvider } from './views/healerTree';
 import { ServicesTreeProvider } from './views/servicesTree';
@@ -80,12 +81,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(alertStore);
 
   // Views.
-  const servicesTree = new ServicesTreeProvider(serviceStore);
+  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
   const alertsTree = new AlertsTreeProvider(alertStore);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
   const statusBar = new AlertStatusBar(alertStore);
-  subs.push(servicesTree, servicesView, alertsTree, alertsView, statusBar);
+  subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
   subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
 
   // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
@@ -127,7 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
-    'realm.openMetrics': (query?: unknown) => metricsPanels.show(typeof query === 'string' ? query : undefined),
+    'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
     'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
     'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets)) await reconfigureBackends(); },
     ...stackCommandTable({
@@ -179,6 +181,14 @@ function alertmanagerProxy(backends: BackendClients): Pick<AlertmanagerClient, '
     alertsUiUrl: (...a) => backends.alertmanager.alertsUiUrl(...a),
     silenceUiUrl: (...a) => backends.alertmanager.silenceUiUrl(...a),
   };
+}
+
+/** "Open Metrics" from a Services-tree node charts that service's scrape health; a string is PromQL. */
+function metricsQuery(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const service = (arg as { group?: { service?: string } } | undefined)?.group?.service;
+  // label values are quoted with JSON escaping, which PromQL string literals accept
+  return typeof service === 'string' ? `up{job=${JSON.stringify(service)}} or up{service=${JSON.stringify(service)}}` : undefined;
 }
 
 /** "Show logs" from a Services-tree node passes the node; the panel wants `{ service }` or LogQL. */

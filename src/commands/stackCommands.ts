@@ -4,9 +4,9 @@ import type { ProjectRole } from '../clients/composeProjects';
 import { clearComposeProblems } from './composeDiagnostics';
 import type { CommandTable } from './registry';
 import { logResults, requireTrust, withComposeProgress, type StackCommandDeps } from './stackCommandSupport';
-import { openInGrafana, restartService, showContainerLogs } from './stackServiceCommands';
+import { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
 
-export { openInGrafana, restartService, showContainerLogs } from './stackServiceCommands';
+export { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
 export { grafanaAdminPassword } from './grafanaPassword';
 export type { StackCommandDeps, StackSettings } from './stackCommandSupport';
 
@@ -17,6 +17,8 @@ export const StackCommandIds = {
   appUp: 'realm.appUp',
   appDown: 'realm.appDown',
   restartService: 'realm.restartService',
+  stopService: 'realm.stopService',
+  startService: 'realm.startService',
   showContainerLogs: 'realm.showContainerLogs',
   openInGrafana: 'realm.openInGrafana',
 } as const;
@@ -35,6 +37,8 @@ export function stackCommandTable(deps: StackCommandDeps): CommandTable {
     [StackCommandIds.appUp]: () => stackUp(deps, 'app'),
     [StackCommandIds.appDown]: () => stackDown(deps, 'app'),
     [StackCommandIds.restartService]: (arg?: unknown) => restartService(deps, arg),
+    [StackCommandIds.stopService]: (arg?: unknown) => setServiceRunning(deps, false, arg),
+    [StackCommandIds.startService]: (arg?: unknown) => setServiceRunning(deps, true, arg),
     [StackCommandIds.showContainerLogs]: (arg?: unknown) => showContainerLogs(deps, arg),
     [StackCommandIds.openInGrafana]: (arg?: unknown) => openInGrafana(deps, arg),
   };

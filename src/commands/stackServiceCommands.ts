@@ -78,6 +78,29 @@ export async function restartService(deps: StackCommandDeps, arg?: unknown): Pro
 }
 
 /**
+ * Realm: Stop Service / Start Service — stops or starts the service's containers (or the one
+ * container) through the engine. Stopping is the user's intent, so the healer (which ignores a
+ * `die` that follows a `kill`/stop) leaves the service alone.
+ */
+export async function setServiceRunning(deps: StackCommandDeps, running: boolean, arg?: unknown): Promise<boolean> {
+  const verb = running ? 'Start' : 'Stop';
+  if (!requireTrust(deps, `${verb} Service`)) return false;
+  const target = targetOf(arg) ?? (await pickService(deps, `${verb} which service?`));
+  if (!target) return false;
+  const containers = await containersOf(deps, target);
+  if (containers.length === 0) {
+    void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers; use App Up or Stack Up to create them.`);
+    return false;
+  }
+  const label = containers.length === 1 ? containers[0].name : target.service;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: ${running ? 'starting' : 'stopping'} ${label}…` },
+    () => Promise.all(containers.map((c) => (running ? deps.docker.startContainer(c.id) : deps.docker.stopContainer(c.id)))));
+  deps.output.info(`[${target.project}] ${running ? 'started' : 'stopped'} ${label}`);
+  deps.afterChange?.();
+  return true;
+}
+
+/**
  * Realm: Show Container Logs — the last 1000 lines of each container of the service (or of the one
  * container) in a read-only log document; reads the engine directly, so any project works.
  */

@@ -2,6 +2,14 @@ import * as vscode from 'vscode';
 import { ContainerInfo, containerStatus, formatDuration, ServiceGroup, ServiceStatus } from '../core/containers';
 import { ServicesSnapshot, ServiceStore } from '../state/serviceStore';
 import { Disposable } from '../platform/disposable';
+import type { Event } from '../platform/event';
+import type { ServiceScrapeHealth } from '../core/scrapeTargets';
+
+/** Scrape health per service name (the ScrapeTargetStore); optional: without Prometheus, none shows. */
+export interface ScrapeHealthSource {
+  readonly byService: ReadonlyMap<string, ServiceScrapeHealth>;
+  readonly onDidChange: Event<unknown>;
+}
 
 /** Icon and colour per status; colours are theme tokens so every theme reads them. */
 const statusIcon: Record<ServiceStatus, [string, string | undefined]> = {
@@ -39,7 +47,7 @@ export class ProjectNode extends vscode.TreeItem {
 
 /** One compose service; its replicas are the children. */
 export class ServiceNode extends vscode.TreeItem {
-  constructor(readonly group: ServiceGroup, now: number) {
+  constructor(readonly group: ServiceGroup, now: number, scrape?: ServiceScrapeHealth) {
     super(group.service, group.containers.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `service:${group.project}/${group.service}`;
     const first = group.containers[0];
@@ -48,9 +56,11 @@ export class ServiceNode extends vscode.TreeItem {
     if (first?.startedAt && (group.status === 'running' || group.status === 'healthy')) parts.push(`up ${formatDuration(now - first.startedAt)}`);
     if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
     if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
+    if (scrape) parts.push(scrape.health === 'up' ? 'target up' : scrape.health === 'down' ? `target down${scrape.total > 1 ? ` (${scrape.up}/${scrape.total} up)` : ''}` : 'target unknown');
     this.description = parts.join(' · ');
     this.iconPath = themeIcon(group.status);
-    this.tooltip = new vscode.MarkdownString(`**${group.service}** (${group.project})\n\n${parts.join('  \n')}`);
+    // plain text: service names and scrape errors come from compose files and servers
+    this.tooltip = [`${group.service} (${group.project})`, ...parts, ...(scrape?.lastError ? [`last scrape error: ${scrape.lastError.slice(0, 300)}`] : [])].join('\n');
     this.contextValue = `realm.service.${group.status}`;
     this.accessibilityInformation = { label: `${group.service}, ${parts.join(', ')}` };
   }
@@ -82,25 +92,28 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private readonly changeEmitter = this.register(new vscode.EventEmitter<ServicesTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private subscription: vscode.Disposable | undefined;
+  private scrapeSubscription: vscode.Disposable | undefined;
   private snapshot: ServicesSnapshot;
   /** Fires after the tree was told to redraw, with the snapshot it will show (tests and benches). */
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<ServicesSnapshot>());
   readonly onDidRender = this.renderedEmitter.event;
 
-  constructor(private readonly store: ServiceStore) {
+  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource) {
     super();
     this.snapshot = store.snapshot;
-    this.register({ dispose: () => this.subscription?.dispose() });
+    this.register({ dispose: () => { this.subscription?.dispose(); this.scrapeSubscription?.dispose(); } });
   }
 
   /** Called with the view's visibility: subscribe (and so start the store) only while visible. */
   setVisible(visible: boolean): void {
     if (visible && !this.subscription) {
       this.subscription = this.store.onDidChange((s) => this.update(s));
+      this.scrapeSubscription = this.scrape?.onDidChange(() => this.update(this.snapshot));
       this.update(this.store.snapshot);
     } else if (!visible && this.subscription) {
       this.subscription.dispose();
-      this.subscription = undefined;
+      this.scrapeSubscription?.dispose();
+      this.subscription = this.scrapeSubscription = undefined;
     }
   }
 
@@ -125,10 +138,10 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
       const projects = this.snapshot.projects;
       const withGroups = projects.map((p) => new ProjectNode(p.name, p.role, this.snapshot.groups.filter((g) => g.project === p.name)));
       const nonEmpty = withGroups.filter((p) => p.groups.length > 0);
-      if (nonEmpty.length === 1 && projects.length >= 1) return nonEmpty[0].groups.map((g) => new ServiceNode(g, now));
+      if (nonEmpty.length === 1 && projects.length >= 1) return nonEmpty[0].groups.map((g) => this.serviceNode(g, now));
       return nonEmpty;
     }
-    if (node instanceof ProjectNode) return node.groups.map((g) => new ServiceNode(g, now));
+    if (node instanceof ProjectNode) return node.groups.map((g) => this.serviceNode(g, now));
     if (node instanceof ServiceNode) return node.group.containers.map((c) => new ContainerNode(c, now));
     return [];
   }
@@ -136,8 +149,12 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   getParent(node: ServicesTreeNode): ServicesTreeNode | undefined {
     if (node instanceof ContainerNode) {
       const g = this.snapshot.groups.find((x) => x.containers.some((c) => c.id === node.container.id));
-      return g ? new ServiceNode(g, Date.now()) : undefined;
+      return g ? this.serviceNode(g, Date.now()) : undefined;
     }
     return undefined;
+  }
+
+  private serviceNode(g: ServiceGroup, now: number): ServiceNode {
+    return new ServiceNode(g, now, this.scrape?.byService.get(g.service));
   }
 }
