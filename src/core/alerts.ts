@@ -81,6 +81,25 @@ export function mergeAlerts(am: AmAlert[] | undefined, prom: PromActiveAlert[] |
   return sortAlerts(out);
 }
 
+/**
+ * A restarted Alertmanager knows no alerts until Prometheus re-sends them (its resend delay, 1 min by
+ * default). Alerts shown as firing that Prometheus still reports firing but this Alertmanager answer
+ * lacks did not resolve: keep the previous entry (same key, so nothing looks resolved or new and no
+ * second notification goes out). New alerts still come only from Alertmanager.
+ */
+export function keepStillFiring(merged: RealmAlert[], previous: readonly RealmAlert[], prom: PromActiveAlert[] | undefined): RealmAlert[] {
+  const sameAlert = (a: { labels: Record<string, string> }, b: { labels: Record<string, string> }) =>
+    a.labels.alertname === b.labels.alertname && (containsLabels(a.labels, b.labels) || containsLabels(b.labels, a.labels));
+  const kept = previous.filter((old) => old.state === 'firing'
+    && !merged.some((m) => m.key === old.key || sameAlert(m, old))
+    && (prom ?? []).some((p) => p.state === 'firing' && sameAlert(p, old)));
+  return kept.length ? sortAlerts([...merged, ...kept]) : merged;
+}
+
+function containsLabels(outer: Record<string, string>, inner: Record<string, string>): boolean {
+  return Object.entries(inner).every(([k, v]) => outer[k] === v);
+}
+
 const STATE_RANK: Record<AlertState, number> = { firing: 0, suppressed: 1, pending: 2 };
 
 /** Severity first (critical first), then firing → suppressed → pending, then longest-running first. */

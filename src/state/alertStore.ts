@@ -12,7 +12,7 @@ import type { AlertFilter } from '../clients/alertmanagerClient';
 import type { AmAlert, Silence } from '../clients/alertmanagerTypes';
 import type { PromActiveAlert } from '../clients/prometheusTypes';
 import { AlertDiff, diffAlerts, isEmptyDiff, newlyFiringCritical } from '../core/alertDiff';
-import { mergeAlerts, RealmAlert } from '../core/alerts';
+import { keepStillFiring, mergeAlerts, RealmAlert } from '../core/alerts';
 import { Clock, systemClock } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
@@ -64,6 +64,11 @@ export interface AlertSnapshot {
   fallback: boolean;
   /** True once any poll has reached Alertmanager (before: the stack is probably not up). */
   everReachable: boolean;
+  /**
+   * False once Prometheus failed `failuresBeforeUnreachable` polls in a row (pending alerts and the
+   * stand-in are unknown then), true when it answers; undefined before the first poll or without Prometheus.
+   */
+  prometheusReachable?: boolean;
   /** Epoch ms of the last poll that reached Alertmanager. */
   lastSuccessAt?: number;
   /** The error of the last failed Alertmanager poll, for tooltips (already logged). */
@@ -187,6 +192,8 @@ export class AlertStore extends Disposable {
 
   private async pollOnce(): Promise<void> {
     this.lastPollAt = this.clock.now();
+    // settings can point the clients at another Alertmanager at any time: tooltips name the one polled
+    const alertmanagerUrl = this.sources.alertmanager.baseUrl;
     const call = { signal: this.abort.signal, timeoutMs: this.options.requestTimeoutMs ?? 5000 };
     const [alerts, silences, prom] = await Promise.allSettled([
       this.sources.alertmanager.alerts(call),
@@ -204,7 +211,7 @@ export class AlertStore extends Disposable {
     if (alerts.status === 'fulfilled' && silences.status === 'fulfilled') {
       next = {
         ...prev, status: 'ok', fallback: false, everReachable: true, lastSuccessAt: this.clock.now(), lastError: undefined,
-        alerts: this.filter(mergeAlerts(alerts.value, promAlerts, this.clock.now())),
+        alerts: this.filter(keepStillFiring(mergeAlerts(alerts.value, promAlerts, this.clock.now()), prev.alerts, promAlerts)),
         silences: silences.value.filter((s) => s.state !== 'expired').sort((a, b) => a.endsAt - b.endsAt),
       };
     } else if (!this.am.isDown) {
@@ -218,11 +225,15 @@ export class AlertStore extends Disposable {
         alerts: promAlerts !== undefined ? this.filter(mergeAlerts(undefined, promAlerts, this.clock.now())) : prev.alerts,
       };
     }
+    next.prometheusReachable = this.sources.prometheus ? !this.prom.isDown : undefined;
+    next.alertmanagerUrl = alertmanagerUrl;
     this.current = next;
     const diff = diffAlerts(prev.alerts, next.alerts);
-    const statusChanged = prev.status !== next.status || prev.fallback !== next.fallback || prev.everReachable !== next.everReachable;
+    const statusChanged = prev.status !== next.status || prev.fallback !== next.fallback || prev.everReachable !== next.everReachable
+      || prev.prometheusReachable !== next.prometheusReachable;
     const silencesChanged = silenceKey(prev.silences) !== silenceKey(next.silences);
-    if (!isEmptyDiff(diff) || statusChanged || silencesChanged) {
+    const urlChanged = prev.alertmanagerUrl !== next.alertmanagerUrl;
+    if (!isEmptyDiff(diff) || statusChanged || silencesChanged || urlChanged) {
       this.changeEmitter.fire({ ...diff, snapshot: next, statusChanged, silencesChanged });
     }
     const critical = newlyFiringCritical(diff);
