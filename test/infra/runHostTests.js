@@ -66,7 +66,29 @@ async function finish(code, why) {
 process.on('SIGINT', () => finish(130, 'interrupted'));
 process.on('SIGTERM', () => finish(143, 'terminated'));
 
-/** A loopback endpoint through which a test in the extension host asks for a workbench screenshot. */
+/**
+ * Resolves once `text` is visible in the workbench or in any of its frames (webviews render in
+ * nested iframes), so a screenshot shows what the test asserted rather than a half-drawn view.
+ */
+async function waitForVisibleText(text, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      try {
+        const loc = frame.getByText(text);
+        const n = await loc.count();
+        for (let i = 0; i < n; i++) if (await loc.nth(i).isVisible()) return;
+      } catch { /* the frame went away meanwhile */ }
+    }
+    if (Date.now() > deadline) throw new Error(`"${text}" was not visible in the workbench after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * A loopback endpoint through which a test in the extension host asks for a workbench screenshot:
+ * `?name=N`, optionally `&waitForText=T&timeoutMs=MS` (answers 500 when T never becomes visible).
+ */
 function startShotServer() {
   return new Promise((resolve) => {
     shotServer = http.createServer(async (req, res) => {
@@ -75,6 +97,8 @@ function startShotServer() {
       const file = path.join(shotDir, name.endsWith('.png') ? name : name + '.png');
       try {
         if (!page) throw new Error('no page yet');
+        const waitText = u.searchParams.get('waitForText');
+        if (waitText) await waitForVisibleText(waitText, Number(u.searchParams.get('timeoutMs')) || 20000);
         fs.mkdirSync(shotDir, { recursive: true });
         await page.screenshot({ path: file });
         console.log(`${stamp()} screenshot saved: ${path.relative(ROOT, file)}`);
