@@ -6,6 +6,7 @@ import { DockerClient } from './clients/dockerClient';
 import { CriticalAlertNotifier, vscodeAlertUi } from './commands/alertCommands';
 import { alertCommandTable } from './commands/alertCommandTable';
 import { loadBackendAuth, setBackendCredentials } from './commands/backendCredentials';
+import { watchRemoteBackends } from './commands/remoteBackendWarning';
 import { healerCommandTable, HealerStatusHint, registerGaveUpNotifications } from './commands/healerCommands';
 import { CommandTable, registerCommands } from './commands/registry';
 import { stackCommandTable } from './commands/stackCommands';
@@ -67,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const backends = new BackendClients({ ...settings(), auth: {} });
   const reconfigureBackends = async () => backends.configure(await backendConfig());
   void reconfigureBackends();
+  subs.push(watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration, logger }));
 
   // Stores: the only objects that fetch. Views and the healer subscribe to them.
   const composeRunner = lazyComposeRunner(docker.engine);
