@@ -323,8 +323,10 @@ export interface ServerStats {
   peakInFlight: number;
   /** Bytes of response body the server managed to write before the client stopped reading or closed. */
   bytesWritten: number;
-  /** Whether a client closed a response before it was complete. */
+  /** Responses a client closed before they were complete. */
   clientAborted: number;
+  /** Peak of requests in flight at once on one path (one store polls each path at most once at a time). */
+  peakInFlightPerPath: Record<string, number>;
 }
 
 export type Behaviour = 'hang' | 'slow' | 'huge';
@@ -334,7 +336,8 @@ export type Behaviour = 'hang' | 'slow' | 'huge';
  * `delayMs` (a valid empty answer for every API the clients use), `huge` streams `hugeBytes` of JSON.
  */
 export class BadServer {
-  readonly stats: ServerStats = { total: 0, inFlight: 0, peakInFlight: 0, bytesWritten: 0, clientAborted: 0 };
+  readonly stats: ServerStats = { total: 0, inFlight: 0, peakInFlight: 0, bytesWritten: 0, clientAborted: 0, peakInFlightPerPath: {} };
+  private readonly inFlightPerPath = new Map<string, number>();
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -347,7 +350,7 @@ export class BadServer {
   }
 
   resetStats(): void {
-    Object.assign(this.stats, { total: 0, inFlight: 0, peakInFlight: 0, bytesWritten: 0, clientAborted: 0 });
+    Object.assign(this.stats, { total: 0, inFlight: 0, peakInFlight: 0, bytesWritten: 0, clientAborted: 0, peakInFlightPerPath: {} });
   }
 
   async start(): Promise<void> {
@@ -369,13 +372,20 @@ export class BadServer {
     s.total++;
     s.inFlight++;
     s.peakInFlight = Math.max(s.peakInFlight, s.inFlight);
+    const p = new URL(req.url ?? '/', 'http://x').pathname;
+    const n = (this.inFlightPerPath.get(p) ?? 0) + 1;
+    this.inFlightPerPath.set(p, n);
+    s.peakInFlightPerPath[p] = Math.max(s.peakInFlightPerPath[p] ?? 0, n);
     let done = false;
-    const finish = () => { if (!done) { done = true; s.inFlight--; } };
+    const finish = () => { if (!done) { done = true; s.inFlight--; this.inFlightPerPath.set(p, (this.inFlightPerPath.get(p) ?? 1) - 1); } };
     res.on('close', () => { if (!res.writableFinished) s.clientAborted++; finish(); });
     req.resume();
     if (this.behaviour === 'hang') return;
     if (this.behaviour === 'slow') {
-      const t = setTimeout(() => { this.timers.delete(t); res.writeHead(200, { 'content-type': 'application/json' }).end(emptyAnswer(req.url ?? '/')); }, this.delayMs);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(emptyAnswer(req.url ?? '/'));
+      }, this.delayMs);
       this.timers.add(t);
       return;
     }
