@@ -36,7 +36,9 @@ export class HealerModeNode extends vscode.TreeItem {
 export class HealerGroupNode extends vscode.TreeItem {
   constructor(readonly kind: 'budgets' | 'decisions', count: number) {
     super(kind === 'budgets' ? 'Budgets' : 'Recent decisions', count ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    this.id = `healer:${kind}`;
+    // VS Code keeps a node's collapsible state by id: a group that was an empty leaf would come back
+    // collapsed once it has children, hiding the decision the user just caused. A new id expands it.
+    this.id = `healer:${kind}${count ? '' : ':empty'}`;
     this.description = count ? undefined : kind === 'budgets' ? 'no service acted on' : 'none yet';
     this.contextValue = `realm.healer.group.${kind}`;
   }
