@@ -5,7 +5,7 @@ import type { LokiTail } from '../clients/lokiTail';
 import { grafanaExploreUrl } from '../core/grafanaLinks';
 import { detectLogLevel } from '../core/logLevel';
 import type { Logger } from '../platform/logger';
-import { LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
+import { ExtensionMessage, LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
 import { PanelHost, userMessage } from './panelHost';
 
 /** What the Logs panel needs, passed in by `activate()`. Getters, so settings changes apply. */
@@ -29,6 +29,9 @@ const TAIL_BATCH_MS = 100;
 export class LogsPanels {
   static readonly viewType = 'realm.logs';
   private host: PanelHost | undefined;
+  private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
+  /** Every message that reached the panel's webview (read-only; for host-tier tests and other observers). */
+  readonly onDidPost: vscode.Event<ExtensionMessage> = this.posted.event;
   private tail: LokiTail | undefined;
   private pendingTail: LokiStream[] = [];
   private tailTimer: ReturnType<typeof setTimeout> | undefined;
@@ -56,7 +59,9 @@ export class LogsPanels {
 
   private attach(panel: vscode.WebviewPanel): void {
     const host = new PanelHost(panel, this.deps.extensionUri, 'logs', this.deps.logger, (m) => this.onMessage(m));
+    const forward = host.onDidPost((m) => this.posted.fire(m));
     host.onDispose(() => {
+      forward.dispose();
       this.stopTail();
       this.queryAbort?.abort();
       if (this.host === host) this.host = undefined;
@@ -173,6 +178,7 @@ export class LogsPanels {
 
   dispose(): void {
     this.host?.dispose();
+    this.posted.dispose();
   }
 }
 

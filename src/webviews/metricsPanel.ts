@@ -3,7 +3,7 @@ import { alignSeries, MAX_CHART_SERIES, SampledSeries } from '../core/chartSerie
 import { grafanaExploreUrl } from '../core/grafanaLinks';
 import { chooseStep } from '../core/step';
 import type { Logger } from '../platform/logger';
-import { MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
+import { ExtensionMessage, MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
 import { PanelHost, userMessage } from './panelHost';
 
 /** The part of PrometheusClient the panel uses (PrometheusClient satisfies it). */
@@ -31,6 +31,9 @@ const TARGET_POINTS = 600;
 export class MetricsPanels {
   static readonly viewType = 'realm.metrics';
   private host: PanelHost | undefined;
+  private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
+  /** Every message that reached the panel's webview (read-only; for host-tier tests and other observers). */
+  readonly onDidPost: vscode.Event<ExtensionMessage> = this.posted.event;
   private readonly inFlight = new Map<MetricsPanelId, AbortController>();
 
   constructor(private readonly deps: MetricsPanelDeps) {}
@@ -54,7 +57,9 @@ export class MetricsPanels {
 
   private attach(panel: vscode.WebviewPanel): void {
     const host = new PanelHost(panel, this.deps.extensionUri, 'metrics', this.deps.logger, (m) => this.onMessage(m));
+    const forward = host.onDidPost((m) => this.posted.fire(m));
     host.onDispose(() => {
+      forward.dispose();
       for (const a of this.inFlight.values()) a.abort();
       this.inFlight.clear();
       if (this.host === host) this.host = undefined;
@@ -109,5 +114,6 @@ export class MetricsPanels {
 
   dispose(): void {
     this.host?.dispose();
+    this.posted.dispose();
   }
 }

@@ -13,6 +13,12 @@ export class PanelHost extends Disposable {
   private ready = false;
   private queue: ExtensionMessage[] = [];
   private readonly disposeListeners: Array<() => void> = [];
+  private readonly postedEmitter = this.register(new vscode.EventEmitter<ExtensionMessage>());
+  /**
+   * Fires with each message once the webview has accepted it. Read-only and for observers such as
+   * the host-tier tests ("the panel got a result"); the panels never depend on it.
+   */
+  readonly onDidPost: vscode.Event<ExtensionMessage> = this.postedEmitter.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -51,7 +57,10 @@ export class PanelHost extends Disposable {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message).then(undefined, (err: unknown) => this.logger.warn(`could not post to the webview: ${String(err)}`));
+    void this.panel.webview.postMessage(message).then(
+      (delivered) => { if (delivered) this.postedEmitter.fire(message); },
+      (err: unknown) => this.logger.warn(`could not post to the webview: ${String(err)}`),
+    );
   }
 
   private onReady(): void {
