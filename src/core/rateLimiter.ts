@@ -79,6 +79,11 @@ export class RateLimiter {
     await this.memento.update(this.storageKey, history);
   }
 
+  /** When the actions on `key` in the current window were counted, oldest first. */
+  actionTimes(key: string): number[] {
+    return this.recent(key);
+  }
+
   /** Forgets the history of one key, or of every key. */
   async reset(key?: string): Promise<void> {
     const history = key === undefined ? {} : this.pruned();

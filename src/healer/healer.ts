@@ -109,6 +109,7 @@ export class Healer extends Disposable {
 
   /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source. */
   async start(): Promise<void> {
+    await this.recordInterrupted();
     if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.onAlertsChanged()));
     if (this.deps.engineEvents) {
       this.register(this.deps.engineEvents((e) => this.handleEngineEvent(e)));
@@ -117,6 +118,24 @@ export class Healer extends Disposable {
       await new Promise<void>((connected) => void this.streamLoop(connected));
     }
     if (this.deps.alerts) this.onAlertsChanged();
+  }
+
+  /**
+   * An action is counted in the budget when issued but audited when it ends: a window reload in
+   * between left it out of the audit trail. Record each such action (once) as interrupted.
+   */
+  private async recordInterrupted(): Promise<void> {
+    if (this.deps.lease && !this.deps.lease.isHolder) return;
+    for (const key of this.deps.rateLimiter.keys()) {
+      const times = this.deps.rateLimiter.actionTimes(key);
+      const ended = this.deps.audit.entries().filter((e) => e.service === key && e.outcome !== 'skipped' && e.time >= times[0]).length;
+      for (const time of times.slice(ended)) {
+        await this.deps.audit.record({
+          time, trigger: { kind: 'recheck', after: 'reload' }, service: key, outcome: 'failed', durationMs: 0,
+          detail: 'interrupted: the window reloaded while this action ran; it was issued (and counted) but its outcome is unknown',
+        });
+      }
+    }
   }
 
   /** Re-opens its own event stream (after the watched projects changed); a no-op with `engineEvents`. */

@@ -101,11 +101,18 @@ export class OwnedProcess {
 
 // ---------------------------------------------------------------- private dockerd
 
-/** A private Docker engine under a short root in /tmp, with no bridge (the harness owns docker0). */
+/**
+ * A private Docker engine under a short root in /tmp, on its own bridge. NOT `--bridge=none`:
+ * dockerd then deletes any `docker0` link at start-up (removeDefaultBridgeInterface), which is
+ * the shared harness engine's bridge.
+ */
 export class PrivateDockerd {
   proc: OwnedProcess | undefined;
   readonly socket: string;
   readonly host: string;
+  /** Our own bridge (its address picks the engine's subnet); created before dockerd, deleted after. */
+  static readonly BRIDGE = 'rfdk0';
+  static readonly BRIDGE_CIDR = '172.31.251.1/24';
 
   constructor(readonly root: string) {
     this.socket = path.join(root, 'docker.sock');
@@ -122,6 +129,7 @@ export class PrivateDockerd {
     }
     unmountUnder(root);
     fs.rmSync(root, { recursive: true, force: true });
+    try { execFileSync('ip', ['link', 'del', PrivateDockerd.BRIDGE], { stdio: 'ignore' }); } catch { /* none */ }
   }
 
   /** Starts dockerd (keeping the data root, as a restarted engine does) and waits until it answers. */
@@ -129,11 +137,16 @@ export class PrivateDockerd {
     fs.mkdirSync(path.join(this.root, 'data'), { recursive: true });
     fs.mkdirSync(path.join(this.root, 'exec'), { recursive: true });
     fs.rmSync(this.socket, { force: true });
+    if (!fs.existsSync(`/sys/class/net/${PrivateDockerd.BRIDGE}`)) {
+      execFileSync('ip', ['link', 'add', PrivateDockerd.BRIDGE, 'type', 'bridge']);
+      execFileSync('ip', ['addr', 'add', PrivateDockerd.BRIDGE_CIDR, 'dev', PrivateDockerd.BRIDGE]);
+      execFileSync('ip', ['link', 'set', PrivateDockerd.BRIDGE, 'up']);
+    }
     const t0 = Date.now();
     this.proc = OwnedProcess.start('dockerd', 'dockerd', [
       '-H', this.host, '--data-root', path.join(this.root, 'data'), '--exec-root', path.join(this.root, 'exec'),
       '--pidfile', path.join(this.root, 'dockerd.pid'), '--storage-driver', 'overlay2',
-      '--iptables=false', '--ip-forward=false', '--ip-masq=false', '--bridge=none',
+      '--iptables=false', '--ip-forward=false', '--ip-masq=false', `--bridge=${PrivateDockerd.BRIDGE}`,
     ], path.join(this.root, 'dockerd.log'));
     const engine = new Docker({ socketPath: this.socket });
     await waitFor('the private dockerd to answer', async () => {
@@ -174,6 +187,7 @@ export class PrivateDockerd {
     }
     unmountUnder(this.root);
     fs.rmSync(this.root, { recursive: true, force: true });
+    try { execFileSync('ip', ['link', 'del', PrivateDockerd.BRIDGE], { stdio: 'ignore' }); } catch { /* gone */ }
   }
 }
 
