@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { realmApi, screenshot, waitFor } from './helpers';
+import { realmApi, waitFor } from './helpers';
 import { closedPort, harnessUrl, NotificationSpy, realmLogFile, screenshotWhenVisible, SettingsScope } from './hostSupport';
 
 interface TreeNodeShape extends vscode.TreeItem {
@@ -111,7 +111,7 @@ describe('Alerts wired: status bar and Alerts view against the harness Prometheu
       assert.ok(tookMs >= 2_500, `not on the first failed poll: after the retries (took ${tookMs} ms at a 2 s poll)`);
       assert.deepEqual(statuses, ['unreachable'], 'no flicker before the retries are spent');
       assert.equal(api.alertStore.snapshot.status, 'unreachable');
-      console.log(`screenshot: ${await screenshot('alerts-unreachable')}`);
+      console.log(`screenshot: ${await screenshotWhenVisible('alerts-unreachable', 'firing for')}`);
 
       await settings.set('realm.alertmanagerUrl', alertmanagerUrl);
       await waitFor(() => /^\$\(bell\) \d+$/.test(item.text), 'the status bar to recover', 60_000).catch((e: Error) => {

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UpOutcome } from '../../src/clients/composeLifecycle';
-import { realmApi, screenshot, waitFor } from './helpers';
-import { appProjectName, composeDown, describeTree, docker, revealWithRetry, serviceNode, serviceNodes, showRealmViews, workspaceFolder } from './hostSupport';
+import { realmApi, waitFor } from './helpers';
+import { appProjectName, composeDown, describeTree, docker, revealWithRetry, screenshotWhenVisible, serviceNode, serviceNodes, showRealmViews, workspaceFolder } from './hostSupport';
 
 describe('Stack: App Up / App Down from the command palette, Services tree, compose diagnostics', function () {
   this.timeout(240_000);
@@ -53,7 +53,7 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
     assert.match(String(worker.description), /^running · up \d+/);
     assert.deepEqual(serviceNodes(api).filter((n) => n.group.project === project).map((n) => n.label).sort(), ['web', 'worker']);
     await revealWithRetry(api.servicesView, web as unknown);
-    console.log(`screenshot: ${await screenshot('stack-up')}`);
+    console.log(`screenshot: ${await screenshotWhenVisible('stack-up', `${project}_web_1`)}`);
   });
 
   it('shows a stopped container as exited within a bounded wait, and App Down empties the project', async () => {
@@ -81,7 +81,7 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
       return nodes.length === 2 && nodes.every((n) => n.group.status === 'not-created' && n.group.containers.length === 0);
     }, 'the tree to show web and worker as defined but not created', 15_000).catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
     for (const n of serviceNodes(api).filter((x) => x.group.project === project)) assert.equal(n.description, 'defined, not created');
-    console.log(`screenshot: ${await screenshot('stack-down')}`);
+    console.log(`screenshot: ${await screenshotWhenVisible('stack-down', 'defined, not created')}`);
   });
 
   it('shows a malformed compose file in the Problems view at the right line, and clears it once fixed', async () => {
@@ -104,7 +104,7 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
       assert.match(d.message, /quote/i);
       assert.equal(await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`), '', 'nothing was started');
       await vscode.commands.executeCommand('workbench.actions.view.problems');
-      console.log(`screenshot: ${await screenshot('stack-compose-problem')}`);
+      console.log(`screenshot: ${await screenshotWhenVisible('stack-compose-problem', 'Missing closing')}`);
     } finally {
       fs.writeFileSync(composeFile, original);
     }
