@@ -152,6 +152,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
   subs.push(context.secrets.onDidChange(() => void reconfigureBackends()));
+  // a fixed (or broken) compose file updates the declared services and the Problems view at once
+  const composeWatcher = vscode.workspace.createFileSystemWatcher('**/{compose,docker-compose}{,.override}.{yaml,yml}');
+  const resolveProjects = () => void workspaceProjects.resolve();
+  subs.push(composeWatcher, composeWatcher.onDidChange(resolveProjects), composeWatcher.onDidCreate(resolveProjects), composeWatcher.onDidDelete(resolveProjects));
   subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => healerTree.refresh()));
 
   // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after

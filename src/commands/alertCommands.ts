@@ -175,7 +175,7 @@ export class CriticalAlertNotifier extends Disposable {
         const target = alertTarget(first.labels);
         const message = batch.length === 1
           ? `Critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
-          : `${batch.length} critical alerts are firing: ${batch.slice(0, 5).map((a) => plain(a.name, 40)).join(', ')}${batch.length > 5 ? '…' : ''}`;
+          : `${batch.length} critical alerts are firing: ${namesOf(batch)}`;
         const choice = await this.deps.ui.showErrorMessage(`Realm: ${message}`, 'Show', 'Silence 1h');
         if (choice === 'Show') await this.deps.ui.executeCommand(FOCUS_ALERTS_VIEW);
         if (choice === 'Silence 1h') await quickSilence(this.deps, batch).catch((err: Error) => {
@@ -187,6 +187,14 @@ export class CriticalAlertNotifier extends Disposable {
       this.open = false;
     }
   }
+}
+
+/** "A (2), B" — each alert name once, with its count, at most five names. */
+function namesOf(alerts: RealmAlert[]): string {
+  const counts = new Map<string, number>();
+  for (const a of alerts) counts.set(plain(a.name, 40), (counts.get(plain(a.name, 40)) ?? 0) + 1);
+  const names = [...counts].map(([name, n]) => (n > 1 ? `${name} (${n})` : name));
+  return names.slice(0, 5).join(', ') + (names.length > 5 ? '…' : '');
 }
 
 function toAlert(arg: AlertNode | RealmAlert): RealmAlert {

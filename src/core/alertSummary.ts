@@ -13,6 +13,8 @@ export interface AlertSummaryInput {
   everReachable: boolean;
   alertmanagerUrl: string;
   lastError?: Error;
+  /** False while Prometheus does not answer (pending alerts and the fallback are then unknown). */
+  prometheusReachable?: boolean;
 }
 
 export interface StatusBarPresentation {
@@ -31,6 +33,7 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
   const severity = highestSeverity(s.alerts);
   const background = severity === 'critical' || severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : undefined;
   const errorLine = s.lastError ? `\n\nLast error: ${plain(s.lastError.message, 200)}` : '';
+  const promLine = s.prometheusReachable === false ? '\nPrometheus does not answer: pending alerts are not shown.' : '';
 
   if (!s.everReachable && s.status !== 'ok' && !s.fallback) {
     return {
@@ -54,11 +57,11 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
   }
   if (firing.length === 0) {
     const quiet = s.alerts.length ? `\n\n${listAlerts(s.alerts, now)}` : '';
-    return { text: '$(check)', tooltip: `Realm alerts: nothing fires.${quiet}`, accessibleLabel: 'Realm alerts: nothing fires' };
+    return { text: '$(check)', tooltip: `Realm alerts: nothing fires.${promLine}${quiet}`, accessibleLabel: 'Realm alerts: nothing fires' };
   }
   return {
     text: `$(bell) ${firing.length}`,
-    tooltip: `Realm alerts: ${firing.length} firing${severity ? ` (highest: ${severity})` : ''}. Click to show the Alerts view.\n\n${listAlerts(s.alerts, now)}`,
+    tooltip: `Realm alerts: ${firing.length} firing${severity ? ` (highest: ${severity})` : ''}. Click to show the Alerts view.${promLine}\n\n${listAlerts(s.alerts, now)}`,
     background,
     accessibleLabel: `Realm alerts: ${firing.length} firing, highest severity ${severity}`,
   };

@@ -215,8 +215,12 @@ export function resolveAlert(alert: HealableAlert, userRules: readonly HealRule[
   return { ok: true, action: rule.action, alertname, target: candidates[0] };
 }
 
+/** The stack's alert rules name the clean-up action `cleanup_logs` (issue 3); both spellings work. */
+const ACTION_LABEL_ALIASES: Record<string, HealAction> = { cleanup_logs: 'cleanup' };
+
 function labelRule(alert: HealableAlert, alertname: string): HealRule | undefined {
-  const action = alert.labels.action as HealAction | undefined;
+  const raw = alert.labels.action;
+  const action = raw === undefined ? undefined : (ACTION_LABEL_ALIASES[raw] ?? (raw as HealAction));
   return action && HEAL_ACTIONS.includes(action) ? { alertname, action } : undefined;
 }
 

@@ -259,7 +259,8 @@ export function firingAlertSource(store: AlertStore): {
 } {
   return {
     onDidChange: (listener) => store.onDidChange(() => listener()),
-    firing: () => store.snapshot.alerts
+    // with neither Alertmanager nor Prometheus answering, the last list is stale: heal nothing from it
+    firing: () => (store.snapshot.status === 'unreachable' && !store.snapshot.fallback ? [] : store.snapshot.alerts)
       .filter((a) => a.state === 'firing')
       .map((a) => ({ fingerprint: a.key, labels: a.labels, startsAt: new Date(a.since).toISOString() })),
   };

@@ -152,7 +152,7 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
 
   it('raises one notification for new critical alerts, with Show and Silence 1h, and none when turned off', async () => {
     const created: NewSilence[] = [];
-    const { ui, calls } = scriptedUi({ error: ['Silence 1h', 'Show'] });
+    const { ui, calls } = scriptedUi({ error: ['Silence 1h', 'Show', undefined] });
     const store = { snapshot: { alerts: [], silences: [] } as never, refresh: async () => undefined };
     const deps: AlertCommandDeps = { alertmanager: { createSilence: async (s) => { created.push(s); return 'x'; }, expireSilence: async () => undefined, alertsUiUrl: () => '', silenceUiUrl: () => '' }, store, ui, userName: () => 'bob', logger: memoryLogger() };
     let enabled = true;
@@ -175,8 +175,10 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
     assert.equal(created.length, 1);
     assert.equal(created[0].endsAt - created[0].startsAt!, 3_600_000);
     assert.ok(calls.some((c) => c.kind === 'command' && c.args[0] === 'realm.alerts.focus'));
+    await notifier.notify([a, b, a, b]);
+    assert.equal(String(calls.filter((c) => c.kind === 'error')[2].args[0]), `Realm: 4 critical alerts are firing: ${a.name} (2), ${b.name} (2)`, 'each name once, with its count');
     enabled = false;
     await notifier.notify([a]);
-    assert.equal(calls.filter((c) => c.kind === 'error').length, 2, 'no notification when realm.alerts.notifyOnCritical is off');
+    assert.equal(calls.filter((c) => c.kind === 'error').length, 3, 'no notification when realm.alerts.notifyOnCritical is off');
   });
 });

@@ -5,7 +5,7 @@ import { PromActiveAlert } from '../../src/clients/prometheusTypes';
 import { parseAmAlert, parseSilence } from '../../src/clients/alertmanagerTypes';
 import { parseAlert } from '../../src/clients/prometheusTypes';
 import { memoryLogger, MemoryLogger } from '../../src/platform/logger';
-import { AlertSources, AlertStore, AlertStoreChange } from '../../src/state/alertStore';
+import { AlertSources, AlertStore, AlertStoreChange, firingAlertSource } from '../../src/state/alertStore';
 import { RealmAlert } from '../../src/core/alerts';
 import { sample, SampleServer } from './support/sampleServer';
 import { waitFor } from './support/waitFor';
@@ -200,5 +200,18 @@ describe('AlertStore', () => {
       store.dispose();
       await server.stop();
     }
+  });
+
+  it('gives the healer no alerts to act on once both Alertmanager and Prometheus stopped answering', async () => {
+    src.amAlerts = amFiring;
+    start();
+    const source = firingAlertSource(store);
+    await waitFor(() => source.firing().length > 0, 'firing alerts for the healer');
+    src.amAlerts = down();
+    src.promAlerts = new BackendError('prometheus', 'unreachable', 'http://prom', 'prometheus is unreachable');
+    await waitFor(() => store.snapshot.status === 'unreachable', 'unreachable', 3000);
+    assert.ok(store.snapshot.alerts.length > 0, 'the view keeps the last list, marked unreachable');
+    assert.deepEqual(source.firing(), [], 'but nothing stale is healed');
+    store.dispose();
   });
 });

@@ -45,6 +45,12 @@ describe('status-bar presentation', () => {
     assert.equal(presentStatusBar({ ...base, status: 'unreachable', fallback: true, alerts: [] }, NOW).text, '$(bell-slash) unreachable');
   });
 
+  it('says in the tooltip when Prometheus does not answer', () => {
+    assert.match(presentStatusBar({ ...base, prometheusReachable: false }, NOW).tooltip, /Prometheus does not answer/);
+    assert.match(presentStatusBar({ ...base, alerts: firing, prometheusReachable: false }, NOW).tooltip, /Prometheus does not answer/);
+    assert.doesNotMatch(presentStatusBar({ ...base, alerts: firing, prometheusReachable: true }, NOW).tooltip, /Prometheus/);
+  });
+
   it('caps the tooltip list and keeps hostile alert text on one plain line', () => {
     const many = Array.from({ length: 14 }, (_, i) => ({ ...firing[0], key: String(i), annotations: { summary: `**bold** [x](command:evil)\nline2\u0007 ${'y'.repeat(300)}` } }));
     const p = presentStatusBar({ ...base, alerts: many }, NOW);

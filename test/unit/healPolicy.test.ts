@@ -100,6 +100,9 @@ describe('healPolicy.resolveAlert', () => {
     assert.deepEqual(r.ok && r.target, watched[1]);
     const byLabel = resolveAlert(alert({ alertname: 'Custom', action: 'restart', service: 'worker' }), [], watched);
     assert.equal(byLabel.ok && byLabel.action, 'restart');
+    // the shipped stack's rules spell clean-up `cleanup_logs`
+    const stackLabel = resolveAlert(alert({ alertname: 'DiskFillingUp', action: 'cleanup_logs' }), [], watched);
+    assert.equal(stackLabel.ok && stackLabel.action, 'cleanup');
     const matcher = parseHealRules([{ alertname: 'Custom', matchers: { severity: 'critical' }, action: 'scale_down' }]);
     assert.equal(resolveAlert(alert({ alertname: 'Custom', severity: 'warning', service: 'worker' }), matcher, watched).ok, false);
   });
