@@ -76,6 +76,22 @@ describe('ServiceStore against the real Docker engine', function () {
     assert.equal(replica.exitCode, 137);
   });
 
+  it('shows a stopped container and an unhealthy one, each within 1 s of the engine event', async () => {
+    // sh supervises httpd, so killing httpd fails the health check while the container keeps running
+    const sick = await composeContainer(docker, 'sick', 1, { Cmd: ['sh', '-c', 'httpd -f -p 8080 -h /www & wait; while true; do sleep 1; done'] });
+    await waitForSnapshot(store, (x) => x.groups.find((g) => g.service === 'sick')?.status === 'healthy', 'sick healthy first', 60_000);
+    const exec = await sick.exec({ Cmd: ['sh', '-c', 'kill $(pidof httpd)'] });
+    await new Promise<void>((resolve, reject) => exec.start({}, (err, stream) => (err ? reject(err) : (stream!.on('end', () => resolve()), stream!.resume()))));
+    const unhealthy = await waitForSnapshot(store, (x) => x.groups.find((g) => g.service === 'sick')?.status === 'unhealthy', 'sick unhealthy', 60_000);
+    assert.equal(unhealthy.cause?.action, 'health_status');
+    assert.ok(unhealthy.updatedAt - unhealthy.cause!.receivedAt < 1000, 'unhealthy within 1 s of the health event');
+
+    await sick.stop({ t: 1 });
+    const stopped = await waitForSnapshot(store, (x) => x.groups.find((g) => g.service === 'sick')?.status === 'exited', 'sick exited after stop');
+    assert.ok(stopped.cause, 'the refresh was caused by an engine event');
+    assert.ok(stopped.updatedAt - stopped.cause.receivedAt < 1000, 'stopped within 1 s of the event');
+  });
+
   it('does no work while nobody listens', async () => {
     keepAlive.dispose();
     const before = store.snapshot;
