@@ -76,8 +76,10 @@ const outcomeIcon = (e: AuditEntry): vscode.ThemeIcon => {
 /** One recorded decision with its outcome icon. */
 export class DecisionNode extends vscode.TreeItem {
   constructor(readonly entry: AuditEntry, now: number) {
-    const service = entry.service?.split('/').pop() ?? '—';
-    super(`${service}: ${entry.action?.replace('_', ' ') ?? 'no action'}`, vscode.TreeItemCollapsibleState.None);
+    // a skip that never resolved to a service (an alert for something Realm does not watch) is
+    // named after its alert, so the list says what was considered
+    const subject = entry.service?.split('/').pop() ?? (entry.trigger.kind === 'alert' ? entry.trigger.alertname : '—');
+    super(entry.action ? `${subject}: ${entry.action.replace('_', ' ')}` : subject, vscode.TreeItemCollapsibleState.None);
     this.id = `healer:decision:${entry.id}`;
     const outcome = entry.outcome === 'skipped' ? `skipped (${entry.reason})` : entry.outcome;
     this.description = `${outcome} · ${formatDuration(now - entry.time)} ago`;
