@@ -34,6 +34,19 @@ const buildkitUnavailable = {
   },
 };
 
+/**
+ * The heavy libraries (undici, dockerode, yaml) are most of the extension's code but none is
+ * needed to activate. Each becomes its own file under dist/vendor/, loaded on first use
+ * (src/platform/lazyModules.ts), so VS Code's start-up does not even parse them.
+ */
+const VENDORED = ['undici', 'dockerode', 'yaml'];
+const vendorExternal = {
+  name: 'vendor-external',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (args) => ({ path: `./vendor/${args.path}.js`, external: true }));
+  },
+};
+
 /** Logs each rebuild's result so `npm run watch` in a terminal shows errors as they happen. */
 const reporter = (label) => ({
   name: 'reporter',
@@ -57,7 +70,20 @@ const extensionOptions = {
   minify: production,
   metafile: true,
   logLevel: 'warning',
-  plugins: [ssh2Unavailable, buildkitUnavailable, reporter('extension')],
+  plugins: [vendorExternal, reporter('extension')],
+};
+
+const vendorOptions = {
+  entryPoints: Object.fromEntries(VENDORED.map((name) => [`vendor/${name}`, name])),
+  outdir: path.join(root, 'dist'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: false,
+  minify: production,
+  logLevel: 'warning',
+  plugins: [ssh2Unavailable, buildkitUnavailable, reporter('vendor')],
 };
 
 // Each folder under media/ with a main.ts is one webview: dist/webview/<folder>.js (+ .css).
@@ -83,7 +109,7 @@ const webviewOptions = {
 // A production build starts from an empty dist/ so no stale source maps ship.
 if (production) rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 
-const builds = [extensionOptions, ...(Object.keys(webviewEntries).length ? [webviewOptions] : [])];
+const builds = [extensionOptions, vendorOptions, ...(Object.keys(webviewEntries).length ? [webviewOptions] : [])];
 if (watch) {
   for (const options of builds) {
     const ctx = await esbuild.context(options);

@@ -28,6 +28,9 @@ for (let i = 0; i < runs; i++) {
 }
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 const size = fs.statSync(path.join(ROOT, 'dist', 'extension.js')).size;
+const vendorDir = path.join(ROOT, 'dist', 'vendor');
+const vendor = fs.existsSync(vendorDir) ? fs.readdirSync(vendorDir).reduce((n, f) => n + fs.statSync(path.join(vendorDir, f)).size, 0) : 0;
 console.log(`activation (load bundle + activate, in the host): median ${median(loads).toFixed(1)} ms over ${loads.length} runs [${loads.map((x) => x.toFixed(1)).join(', ')}]  goal <= 25 ms`);
 console.log(`activate() body alone:                          median ${median(bodies).toFixed(1)} ms`);
 console.log(`dist/extension.js size:                          ${(size / 1024 / 1024).toFixed(2)} MB (${size} bytes)  goal <= 1.5 MB`);
+console.log(`dist/vendor/ (undici, dockerode, yaml; loaded on first use): ${(vendor / 1024 / 1024).toFixed(2)} MB`);

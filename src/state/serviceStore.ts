@@ -108,7 +108,9 @@ export class ServiceStore extends Disposable {
 
   private start(): void {
     this.active = true;
-    void this.connect();
+    // connect on the next tick: the first listener is often created during activation, which
+    // should not wait for the engine (or even for loading dockerode)
+    this.scheduleReconnect(0);
   }
 
   private stop(): void {
