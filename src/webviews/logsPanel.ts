@@ -5,8 +5,9 @@ import type { LokiTail } from '../clients/lokiTail';
 import { grafanaExploreUrl } from '../core/grafanaLinks';
 import { detectLogLevel } from '../core/logLevel';
 import type { Logger } from '../platform/logger';
-import { ExtensionMessage, LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
-import { PanelHost, userMessage } from './panelHost';
+import { LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
+import { userMessage } from './panelHost';
+import { SinglePanel } from './singlePanel';
 
 /** What the Logs panel needs, passed in by `activate()`. Getters, so settings changes apply. */
 export interface LogsPanelDeps {
@@ -26,52 +27,28 @@ const TAIL_BATCH_MS = 100;
  * The "Realm: Search Logs" panel (one at a time, revealed when it exists). The extension does all
  * the fetching: queries, labels, context and the live tail; the webview only renders.
  */
-export class LogsPanels {
+export class LogsPanels extends SinglePanel {
   static readonly viewType = 'realm.logs';
-  private host: PanelHost | undefined;
-  private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
-  /** Every message that reached the panel's webview (read-only; for host-tier tests and other observers). */
-  readonly onDidPost: vscode.Event<ExtensionMessage> = this.posted.event;
   private tail: LokiTail | undefined;
   private pendingTail: LokiStream[] = [];
   private tailTimer: ReturnType<typeof setTimeout> | undefined;
   private queryAbort: AbortController | undefined;
 
-  constructor(private readonly deps: LogsPanelDeps) {}
+  constructor(private readonly deps: LogsPanelDeps) {
+    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger });
+  }
 
   /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service). */
   show(arg?: string | { service: string }): void {
-    const query = typeof arg === 'string' ? arg : arg && typeof arg.service === 'string' ? `{compose_service=${JSON.stringify(arg.service)}}` : undefined;
-    if (!this.host) {
-      const panel = vscode.window.createWebviewPanel(LogsPanels.viewType, 'Realm Logs', vscode.ViewColumn.Active, { enableScripts: true });
-      this.attach(panel);
-    } else {
-      this.host.panel.reveal();
-    }
-    if (query) this.host!.post({ type: 'setQuery', query, run: true });
+    this.open(typeof arg === 'string' ? arg : arg && typeof arg.service === 'string' ? `{compose_service=${JSON.stringify(arg.service)}}` : undefined);
   }
 
-  /** Serializer: a panel restored after a reload. Its webview restores its own state. */
-  revive(panel: vscode.WebviewPanel): void {
-    this.host?.dispose();
-    this.attach(panel);
+  protected onClosed(): void {
+    this.stopTail();
+    this.queryAbort?.abort();
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    const host = new PanelHost(panel, this.deps.extensionUri, 'logs', this.deps.logger, (m) => this.onMessage(m));
-    const forward = host.onDidPost((m) => this.posted.fire(m));
-    host.onDispose(() => {
-      forward.dispose();
-      this.stopTail();
-      this.queryAbort?.abort();
-      if (this.host === host) this.host = undefined;
-    });
-    this.host = host;
-  }
-
-  private post: PanelHost['post'] = (m) => this.host?.post(m);
-
-  private async onMessage(m: WebviewMessage): Promise<void> {
+  protected async onMessage(m: WebviewMessage): Promise<void> {
     const loki = this.deps.loki();
     switch (m.type) {
       case 'runLogsQuery': {
@@ -176,10 +153,6 @@ export class LogsPanels {
     return [];
   }
 
-  dispose(): void {
-    this.host?.dispose();
-    this.posted.dispose();
-  }
 }
 
 /** Adds each line's detected level (done here, once, rather than in the webview). */

@@ -3,8 +3,9 @@ import { alignSeries, MAX_CHART_SERIES, SampledSeries } from '../core/chartSerie
 import { grafanaExploreUrl } from '../core/grafanaLinks';
 import { chooseStep } from '../core/step';
 import type { Logger } from '../platform/logger';
-import { ExtensionMessage, MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
-import { PanelHost, userMessage } from './panelHost';
+import { MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
+import { userMessage } from './panelHost';
+import { SinglePanel } from './singlePanel';
 
 /** The part of PrometheusClient the panel uses (PrometheusClient satisfies it). */
 export interface MetricsBackend {
@@ -28,46 +29,25 @@ const TARGET_POINTS = 600;
  * The "Realm: Open Metrics" panel (one at a time). Runs PromQL range queries for the user's query
  * and the preset panels; the webview draws them.
  */
-export class MetricsPanels {
+export class MetricsPanels extends SinglePanel {
   static readonly viewType = 'realm.metrics';
-  private host: PanelHost | undefined;
-  private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
-  /** Every message that reached the panel's webview (read-only; for host-tier tests and other observers). */
-  readonly onDidPost: vscode.Event<ExtensionMessage> = this.posted.event;
   private readonly inFlight = new Map<MetricsPanelId, AbortController>();
 
-  constructor(private readonly deps: MetricsPanelDeps) {}
+  constructor(private readonly deps: MetricsPanelDeps) {
+    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger });
+  }
 
   /** Command `realm.openMetrics`: optional argument a PromQL string, run at once. */
   show(query?: string): void {
-    if (!this.host) {
-      const panel = vscode.window.createWebviewPanel(MetricsPanels.viewType, 'Realm Metrics', vscode.ViewColumn.Active, { enableScripts: true });
-      this.attach(panel);
-    } else {
-      this.host.panel.reveal();
-    }
-    if (typeof query === 'string' && query) this.host!.post({ type: 'setQuery', query, run: true });
+    this.open(typeof query === 'string' && query ? query : undefined);
   }
 
-  /** Serializer: a panel restored after a reload. Its webview restores its own state. */
-  revive(panel: vscode.WebviewPanel): void {
-    this.host?.dispose();
-    this.attach(panel);
+  protected onClosed(): void {
+    for (const a of this.inFlight.values()) a.abort();
+    this.inFlight.clear();
   }
 
-  private attach(panel: vscode.WebviewPanel): void {
-    const host = new PanelHost(panel, this.deps.extensionUri, 'metrics', this.deps.logger, (m) => this.onMessage(m));
-    const forward = host.onDidPost((m) => this.posted.fire(m));
-    host.onDispose(() => {
-      forward.dispose();
-      for (const a of this.inFlight.values()) a.abort();
-      this.inFlight.clear();
-      if (this.host === host) this.host = undefined;
-    });
-    this.host = host;
-  }
-
-  private async onMessage(m: WebviewMessage): Promise<void> {
+  protected async onMessage(m: WebviewMessage): Promise<void> {
     const prometheus = this.deps.prometheus();
     switch (m.type) {
       case 'runMetricsQuery': {
@@ -82,9 +62,9 @@ export class MetricsPanels {
           const res = await prometheus.queryRange(m.query, { start, end, step: chooseStep(start, end, TARGET_POINTS), signal: abort.signal });
           const { times, series, dropped } = alignSeries(res.result);
           const warnings = dropped ? [`Showing ${MAX_CHART_SERIES} of ${res.result.length} series: aggregate (sum by …) to see all.`] : [];
-          this.host?.post({ type: 'metricsResult', requestId: m.requestId, panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
+          this.post({ type: 'metricsResult', requestId: m.requestId, panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
         } catch (err) {
-          if (!abort.signal.aborted) this.host?.post({ type: 'metricsError', requestId: m.requestId, panelId: m.panelId, message: userMessage(err) });
+          if (!abort.signal.aborted) this.post({ type: 'metricsError', requestId: m.requestId, panelId: m.panelId, message: userMessage(err) });
         } finally {
           if (this.inFlight.get(m.panelId) === abort) this.inFlight.delete(m.panelId);
         }
@@ -95,7 +75,7 @@ export class MetricsPanels {
           this.deps.logger.warn(`Metrics panel: could not fetch metric names: ${userMessage(err)}`);
           return [] as string[];
         });
-        this.host?.post({ type: 'metricNames', names });
+        this.post({ type: 'metricNames', names });
         return;
       }
       case 'openInGrafana': {
@@ -112,8 +92,4 @@ export class MetricsPanels {
     }
   }
 
-  dispose(): void {
-    this.host?.dispose();
-    this.posted.dispose();
-  }
 }

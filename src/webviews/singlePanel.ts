@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../platform/logger';
+import type { ExtensionMessage, WebviewMessage } from '../shared/protocol';
+import type { WebviewBundle } from './html';
+import { PanelHost } from './panelHost';
+
+export interface SinglePanelSpec {
+  viewType: string;
+  title: string;
+  bundle: WebviewBundle;
+  extensionUri: vscode.Uri;
+  logger: Logger;
+}
+
+/**
+ * The lifecycle both panels share: at most one panel at a time (revealed when it exists), revived
+ * by the serializer after a reload, its messages checked by a PanelHost, and what it posted
+ * observable through `onDidPost`. Subclasses answer the webview's messages.
+ */
+export abstract class SinglePanel {
+  private host: PanelHost | undefined;
+  private readonly posted = new vscode.EventEmitter<ExtensionMessage>();
+  /** Every message that reached the panel's webview (read-only; for host-tier tests and other observers). */
+  readonly onDidPost: vscode.Event<ExtensionMessage> = this.posted.event;
+
+  constructor(private readonly spec: SinglePanelSpec) {}
+
+  /** Serializer: a panel restored after a reload. Its webview restores its own state. */
+  revive(panel: vscode.WebviewPanel): void {
+    this.host?.dispose();
+    this.attach(panel);
+  }
+
+  dispose(): void {
+    this.host?.dispose();
+    this.posted.dispose();
+  }
+
+  /** Opens the panel (or reveals it) and, with a query, sets and runs it. */
+  protected open(query?: string): void {
+    if (!this.host) {
+      this.attach(vscode.window.createWebviewPanel(this.spec.viewType, this.spec.title, vscode.ViewColumn.Active, { enableScripts: true }));
+    } else {
+      this.host.panel.reveal();
+    }
+    if (query) this.post({ type: 'setQuery', query, run: true });
+  }
+
+  /** Sends to the webview (queued until it is ready; dropped once the panel is closed). */
+  protected post(message: ExtensionMessage): void {
+    this.host?.post(message);
+  }
+
+  /** Answers one validated message from the webview. */
+  protected abstract onMessage(message: WebviewMessage): Promise<void>;
+
+  /** The panel closed: stop whatever it had running. */
+  protected abstract onClosed(): void;
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const host = new PanelHost(panel, this.spec.extensionUri, this.spec.bundle, this.spec.logger, (m) => this.onMessage(m));
+    const forward = host.onDidPost((m) => this.posted.fire(m));
+    host.onDispose(() => {
+      forward.dispose();
+      this.onClosed();
+      if (this.host === host) this.host = undefined;
+    });
+    this.host = host;
+  }
+}
