@@ -113,13 +113,7 @@ export class AlertmanagerClient {
 
   /** True when Alertmanager answers `/-/ready` with 200; throws when it cannot be reached. */
   async isReady(options: AmCallOptions = {}): Promise<boolean> {
-    try {
-      await this.transport.send({ path: '/-/ready', signal: options.signal, timeoutMs: options.timeoutMs, headers: { accept: 'text/plain' } });
-      return true;
-    } catch (err) {
-      if (err instanceof BackendError && err.kind === 'http' && err.status === 503) return false;
-      throw err;
-    }
+    return this.transport.ready(options);
   }
 
   /** The Alertmanager UI listing alerts that match these matchers ("Open in Alertmanager"). */

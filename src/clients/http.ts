@@ -173,6 +173,20 @@ export class HttpTransport {
     }
   }
 
+  /**
+   * The `/-/ready` probe Prometheus and Alertmanager share: true on 200, false on 503 (starting
+   * up); any other failure (unreachable, timeout) is thrown as a BackendError.
+   */
+  async ready(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<boolean> {
+    try {
+      await this.send({ path: '/-/ready', signal: options.signal, timeoutMs: options.timeoutMs, headers: { accept: 'text/plain' } });
+      return true;
+    } catch (err) {
+      if (err instanceof BackendError && err.kind === 'http' && err.status === 503) return false;
+      throw err;
+    }
+  }
+
   private toBackendError(err: unknown, url: string, timeoutMs: number, callerSignal?: AbortSignal): BackendError {
     const { backend } = this.options;
     if (err instanceof BackendError) return err;

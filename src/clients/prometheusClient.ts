@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { BackendError, HttpAuth, HttpTransport, RequestSpec } from './http';
+import { HttpAuth, HttpTransport, RequestSpec } from './http';
 import { chooseStep } from '../core/step';
 import { expectArray, expectObject, expectString, isObject, optionalString, stringArray, stringRecord } from './validate';
 import {
@@ -119,13 +119,7 @@ export class PrometheusClient {
    * Throws a BackendError when it cannot be reached at all.
    */
   async isReady(options: CallOptions = {}): Promise<boolean> {
-    try {
-      await this.transport.send({ path: '/-/ready', signal: options.signal, timeoutMs: options.timeoutMs, headers: { accept: 'text/plain' } });
-      return true;
-    } catch (err) {
-      if (err instanceof BackendError && err.kind === 'http' && err.status === 503) return false;
-      throw err;
-    }
+    return this.transport.ready(options);
   }
 
   /** The Prometheus UI's graph page for an expression ("Open in Prometheus"). */

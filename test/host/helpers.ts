@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as vscode from 'vscode';
 import type { RealmApi } from '../../src/extension';
+import { waitUntil } from '../support/waitFor';
 
 export const EXTENSION_ID = 'realm.realm-observability';
 
@@ -12,19 +13,8 @@ export async function realmApi(): Promise<RealmApi> {
 }
 
 /** Polls `probe` until it returns a truthy value or the bounded timeout passes. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  return waitUntil(what, probe, timeoutMs, 100);
 }
 
 /** Asks the outer runner for a PNG of the workbench; resolves to its path (or '' when not offered). */

@@ -7,41 +7,22 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { AlertmanagerClient, isNotFound } from '../../src/clients/alertmanagerClient';
-import { BackendError } from '../../src/clients/http';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
 import { RealmAlert } from '../../src/core/alerts';
 import { memoryLogger } from '../../src/platform/logger';
 import { AlertStore } from '../../src/state/alertStore';
+import { backendError } from '../support/backendError';
+import { waitUntil } from '../support/waitFor';
 
 const PROM_URL = process.env.REALM_IT_PROMETHEUS_URL;
 const AM_URL = process.env.REALM_IT_ALERTMANAGER_URL;
 const INSTANCE = '127.0.0.1:19100';
 const ALERTS = ['ArcanumNeedsRestart', 'ServiceDown'];
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
+  return waitUntil(what, probe, timeoutMs, 100) as Promise<T>;
 }
 
-async function backendError(p: Promise<unknown>): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof BackendError, `expected BackendError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 /** The test's own scrape target: a /metrics endpoint on 127.0.0.1:19100. */
 async function serveMetrics(): Promise<http.Server> {

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { waitUntil } from '../support/waitFor';
 
 /** True while PID runs (this machine's init reaps slowly: a zombie still answers `kill -0`). */
 export function alive(pid: number | undefined): boolean {
@@ -21,20 +22,7 @@ export function alive(pid: number | undefined): boolean {
 }
 
 /** Polls `check` until it returns something truthy or `timeoutMs` passes (never a fixed sleep). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export const waitFor = waitUntil;
 
 /** Resolves with the next value an event delivers that passes `accept`, or rejects after `timeoutMs`. */
 export function nextEvent<T>(event: (l: (e: T) => void) => { dispose(): void }, what: string, accept: (e: T) => boolean = () => true, timeoutMs = 30_000): Promise<T> {

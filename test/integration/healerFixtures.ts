@@ -10,6 +10,7 @@ import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../../src/platform/logger';
 import { InMemoryMemento } from '../../src/platform/memento';
 import type { AlertSource } from '../../src/healer/alertSource';
+import { waitUntil } from '../support/waitFor';
 
 /** Every container these tests create carries this prefix in its project name. */
 export const PREFIX = 'realmit-heal-';
@@ -58,20 +59,7 @@ export async function state(docker: DockerClient, id: string): Promise<{ status:
 }
 
 /** Polls `check` every 50 ms until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000) => waitUntil(what, check, timeoutMs);
 
 /** Removes every container of the given projects (or of every `realmit-heal-` project). */
 export async function removeProjects(docker: DockerClient, projects?: readonly string[]): Promise<void> {

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import { BackendError } from '../../src/clients/http';
 import { AlertmanagerClient, isNotFound, Matcher } from '../../src/clients/alertmanagerClient';
 import { rawSample, sample, SampleServer } from './support/sampleServer';
+import { backendError } from '../support/backendError';
 
-async function backendError(p: Promise<unknown>): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof BackendError, `expected BackendError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const SILENCE_ID = 'eb93dada-c80d-4452-be92-b8e86c22948e';
 const byName: Matcher = { name: 'alertname', value: 'ServiceDown', isRegex: false, isEqual: true };

@@ -1,18 +1,7 @@
 import assert from 'node:assert/strict';
-import { BackendError } from '../../src/clients/http';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
 import { sample, SampleServer } from './support/sampleServer';
-
-/** Asserts the promise fails with a BackendError and returns it. */
-async function backendError(p: Promise<unknown>): Promise<BackendError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof BackendError, `expected BackendError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
+import { backendError } from '../support/backendError';
 
 describe('PrometheusClient (real Prometheus 2.42 bodies)', () => {
   let server: SampleServer;
