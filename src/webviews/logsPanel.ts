@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { LokiClient, LokiStream } from '../clients/lokiClient';
 import { msToNs } from '../clients/lokiResponses';
 import type { LokiTail } from '../clients/lokiTail';
-import { grafanaExploreUrl } from '../core/grafanaLinks';
 import { detectLogLevel } from '../core/logLevel';
 import type { Logger } from '../platform/logger';
 import { LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
@@ -41,6 +40,11 @@ export class LogsPanels extends SinglePanel {
   /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service). */
   show(arg?: string | { service: string }): void {
     this.open(typeof arg === 'string' ? arg : arg && typeof arg.service === 'string' ? `{compose_service=${JSON.stringify(arg.service)}}` : undefined);
+  }
+
+  protected grafanaTarget() {
+    const g = this.deps.grafana();
+    return { url: g.url, datasource: { type: 'loki' as const, uid: g.lokiUid } };
   }
 
   protected onClosed(): void {
@@ -83,15 +87,6 @@ export class LogsPanels extends SinglePanel {
         return;
       case 'stopTail':
         this.stopTail();
-        return;
-      case 'openInGrafana': {
-        const g = this.deps.grafana();
-        const url = grafanaExploreUrl({ grafanaUrl: g.url, datasource: { type: 'loki', uid: g.lokiUid }, query: m.query, range: m.range });
-        await vscode.env.openExternal(vscode.Uri.parse(url, true));
-        return;
-      }
-      case 'copy':
-        await vscode.env.clipboard.writeText(m.text);
         return;
       default:
         return; // messages of the other panel are not for us

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { alignSeries, MAX_CHART_SERIES, SampledSeries } from '../core/chartSeries';
-import { grafanaExploreUrl } from '../core/grafanaLinks';
 import { chooseStep } from '../core/step';
 import type { Logger } from '../platform/logger';
 import { MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
@@ -42,6 +41,11 @@ export class MetricsPanels extends SinglePanel {
     this.open(typeof query === 'string' && query ? query : undefined);
   }
 
+  protected grafanaTarget() {
+    const g = this.deps.grafana();
+    return { url: g.url, datasource: { type: 'prometheus' as const, uid: g.prometheusUid } };
+  }
+
   protected onClosed(): void {
     for (const a of this.inFlight.values()) a.abort();
     this.inFlight.clear();
@@ -78,15 +82,6 @@ export class MetricsPanels extends SinglePanel {
         this.post({ type: 'metricNames', names });
         return;
       }
-      case 'openInGrafana': {
-        const g = this.deps.grafana();
-        const url = grafanaExploreUrl({ grafanaUrl: g.url, datasource: { type: 'prometheus', uid: g.prometheusUid }, query: m.query, range: m.range });
-        await vscode.env.openExternal(vscode.Uri.parse(url, true));
-        return;
-      }
-      case 'copy':
-        await vscode.env.clipboard.writeText(m.text);
-        return;
       default:
         return;
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../platform/logger';
+import { grafanaExploreUrl } from '../core/grafanaLinks';
 import type { ExtensionMessage, WebviewMessage } from '../shared/protocol';
 import type { WebviewBundle } from './html';
 import { PanelHost } from './panelHost';
@@ -51,14 +52,28 @@ export abstract class SinglePanel {
     this.host?.post(message);
   }
 
-  /** Answers one validated message from the webview. */
+  /** Answers one validated message from the webview (copy and Open in Grafana are handled here). */
   protected abstract onMessage(message: WebviewMessage): Promise<void>;
+
+  /** Grafana's URL and this panel's data source there, for "Open in Grafana Explore". */
+  protected abstract grafanaTarget(): { url: string; datasource: { type: 'prometheus' | 'loki'; uid: string } };
+
+  private async handle(m: WebviewMessage): Promise<void> {
+    if (m.type === 'copy') {
+      await vscode.env.clipboard.writeText(m.text);
+    } else if (m.type === 'openInGrafana') {
+      const g = this.grafanaTarget();
+      await vscode.env.openExternal(vscode.Uri.parse(grafanaExploreUrl({ grafanaUrl: g.url, datasource: g.datasource, query: m.query, range: m.range }), true));
+    } else {
+      await this.onMessage(m);
+    }
+  }
 
   /** The panel closed: stop whatever it had running. */
   protected abstract onClosed(): void;
 
   private attach(panel: vscode.WebviewPanel): void {
-    const host = new PanelHost(panel, this.spec.extensionUri, this.spec.bundle, this.spec.logger, (m) => this.onMessage(m));
+    const host = new PanelHost(panel, this.spec.extensionUri, this.spec.bundle, this.spec.logger, (m) => this.handle(m));
     const forward = host.onDidPost((m) => this.posted.fire(m));
     host.onDispose(() => {
       forward.dispose();
