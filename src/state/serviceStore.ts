@@ -55,6 +55,7 @@ export class ServiceStore extends Disposable {
   private pendingCause: EngineEvent | undefined;
   private backoffMs: number;
   private generation = 0;
+  private pollingFallback = false;
   private readonly opts: Required<ServiceStoreOptions>;
 
   constructor(
@@ -146,13 +147,35 @@ export class ServiceStore extends Disposable {
         this.logger.info(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting`);
         this.scheduleReconnect(0);
       });
+      if (this.pollingFallback) this.logger.info('Docker events are back; polling stopped');
+      this.pollingFallback = false;
       await this.runRefresh();
       this.backoffMs = this.opts.minBackoffMs;
     } catch (err) {
       if (generation !== this.generation) return;
-      this.markUnreachable(err);
+      const pingError = await this.pingError();
+      if (!pingError) {
+        // Only the event stream fails (a proxy that does not stream, an overloaded engine): poll at
+        // a low rate — each reconnect attempt refreshes — until events flow again.
+        if (!this.pollingFallback) this.logger.warn(`Docker events unavailable (${err instanceof Error ? err.message : String(err)}); polling every ${this.opts.fallbackPollMs / 1000} s instead`);
+        this.pollingFallback = true;
+        await this.runRefresh();
+        this.scheduleReconnect(this.opts.fallbackPollMs);
+        return;
+      }
+      this.markUnreachable(pingError);
       this.scheduleReconnect(this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
+    }
+  }
+
+  /** Why the engine does not answer a ping, or undefined when it does. */
+  private async pingError(): Promise<unknown> {
+    try {
+      await this.docker.ping();
+      return undefined;
+    } catch (e) {
+      return e;
     }
   }
 
