@@ -64,10 +64,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   // Backends: the Docker engine (DOCKER_HOST) and the HTTP backends (settings + SecretStorage auth).
   const docker = new DockerClient({});
-  const backendConfig = async (): Promise<BackendConfig> => ({ ...settings(), auth: await loadBackendAuth(context.secrets) });
-  const backends = new BackendClients({ ...settings(), auth: {} });
-  const reconfigureBackends = async () => backends.configure(await backendConfig());
-  void reconfigureBackends();
+  // The clients follow the settings on every use; credentials come from SecretStorage (async) and
+  // are re-read when secrets change.
+  let auth: BackendConfig['auth'] = {};
+  const backends = new BackendClients(() => ({ ...settings(), auth }));
+  const reloadAuth = async () => { auth = await loadBackendAuth(context.secrets); backends.refresh(); };
+  void reloadAuth();
   subs.push(watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration, logger }));
 
   // Stores: the only objects that fetch. Views and the healer subscribe to them.
@@ -133,7 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
     'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
     'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
-    'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets)) await reconfigureBackends(); },
+    'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets)) await reloadAuth(); },
     ...stackCommandTable({
       docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,
       storagePath: context.globalStorageUri.fsPath, settings, workspaceFolder: folder, isTrusted: () => vscode.workspace.isTrusted,
@@ -147,11 +149,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) void workspaceProjects.resolve();
-    if (e.affectsConfiguration('realm')) void reconfigureBackends();
     if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
     if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
-  subs.push(context.secrets.onDidChange(() => void reconfigureBackends()));
+  subs.push(context.secrets.onDidChange(() => void reloadAuth()));
   // a fixed (or broken) compose file updates the declared services and the Problems view at once
   const composeWatcher = vscode.workspace.createFileSystemWatcher('**/{compose,docker-compose}{,.override}.{yaml,yml}');
   const resolveProjects = () => void workspaceProjects.resolve();

@@ -15,18 +15,20 @@ export interface BackendConfig {
 /**
  * The current client for each HTTP backend. Settings and secrets change at run time, so the
  * stores and panels hold this object and read `prometheus`/`alertmanager`/`loki` on each call;
- * `configure()` swaps in new clients.
+ * each read checks the configuration and swaps in new clients when it changed, so no request
+ * ever goes to a backend the user already moved away from.
  */
 export class BackendClients {
   private clients!: { prometheus: PrometheusClient; alertmanager: AlertmanagerClient; loki: LokiClient };
   private key = '';
 
-  constructor(config: BackendConfig) {
-    this.configure(config);
+  constructor(private readonly config: () => BackendConfig) {
+    this.refresh();
   }
 
-  /** Rebuilds the clients when the configuration differs from the current one. */
-  configure(config: BackendConfig): boolean {
+  /** Rebuilds the clients when the configuration differs from the current one; true when it did. */
+  refresh(): boolean {
+    const config = this.config();
     const key = JSON.stringify(config);
     if (key === this.key) return false;
     this.key = key;
@@ -39,12 +41,15 @@ export class BackendClients {
   }
 
   get prometheus(): PrometheusClient {
+    this.refresh();
     return this.clients.prometheus;
   }
   get alertmanager(): AlertmanagerClient {
+    this.refresh();
     return this.clients.alertmanager;
   }
   get loki(): LokiClient {
+    this.refresh();
     return this.clients.loki;
   }
 }

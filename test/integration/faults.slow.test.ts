@@ -87,7 +87,7 @@ describe('Faults: slow and oversized backends', function () {
     store.setVisible(true);
     const sub = store.onDidChange(() => undefined);
     // the logs panel's client: the production default timeout (30 s) lets a 10 s answer through
-    const backends = new BackendClients({ prometheusUrl: slow.url, alertmanagerUrl: slow.url, lokiUrl: slow.url, auth: {} });
+    const backends = new BackendClients(() => ({ prometheusUrl: slow.url, alertmanagerUrl: slow.url, lokiUrl: slow.url, auth: {} }));
     const t0 = Date.now();
     const lokiAnswer = backends.loki.labels();
     try {
@@ -109,7 +109,7 @@ describe('Faults: slow and oversized backends', function () {
   it('a 50 MB answer is refused as too-large while streaming, by every client that reads bodies', async () => {
     const huge = await server(new BadServer('huge'));
     const cap = 32 * 1024 * 1024; // the transport's default limit (BackendClients sets no other)
-    const backends = new BackendClients({ prometheusUrl: huge.url, alertmanagerUrl: huge.url, lokiUrl: huge.url, auth: {} });
+    const backends = new BackendClients(() => ({ prometheusUrl: huge.url, alertmanagerUrl: huge.url, lokiUrl: huge.url, auth: {} }));
     const now = Date.now();
     const bodyReaders: Record<string, () => Promise<unknown>> = {
       'prometheus query_range': () => backends.prometheus.queryRange('up', { start: now / 1000 - 60, end: now / 1000, step: 1 }),

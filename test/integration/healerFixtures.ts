@@ -48,9 +48,12 @@ export async function runReplica(docker: DockerClient, spec: ServiceSpec): Promi
 
 /** A crash: SIGKILL to the container's PID 1 from the host (no `kill` event, as with a real crash). */
 export async function crash(docker: DockerClient, id: string): Promise<void> {
-  const d = await docker.raw.getContainer(id).inspect();
-  if (!d.State.Running || !d.State.Pid) throw new Error(`container ${id} is not running`);
-  process.kill(d.State.Pid, 'SIGKILL');
+  // the container may be between the engine's stop and start of a restart: wait until it runs
+  const pid = await waitFor(`container ${id} to be running before the crash`, async () => {
+    const d = await docker.raw.getContainer(id).inspect();
+    return d.State.Running && !d.State.Restarting ? d.State.Pid : 0;
+  }, 20_000);
+  process.kill(pid, 'SIGKILL');
 }
 
 export async function state(docker: DockerClient, id: string): Promise<{ status: string; startedAt: string; restartCount: number }> {

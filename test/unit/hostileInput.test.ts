@@ -338,7 +338,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
 
   it('settings: invalid backend URLs give a clear error naming the setting, never a crash', async () => {
     const bad = { prometheusUrl: 'localhost:9090', alertmanagerUrl: 'http//127.0.0.1:9093', lokiUrl: 'not a url', auth: {} };
-    const clients = new BackendClients(bad); // constructing must not throw: activation goes on
+    const clients = new BackendClients(() => bad); // constructing must not throw: activation goes on
     assert.deepEqual(remoteBackends(bad), ['Prometheus (invalid URL "localhost:9090")', 'Alertmanager (invalid URL "http//127.0.0.1:9093")', 'Loki (invalid URL "not a url")']);
     await assert.rejects(clients.prometheus.query('up'), (e: BackendError) => {
       assert.ok(e instanceof BackendError);
