@@ -98,6 +98,7 @@ export class Healer extends Disposable {
   private stream: { dispose(): void } | undefined;
   private alertPass: Promise<void> | undefined;
   private alertPassAgain = false;
+  private interruptedPass: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HealerDeps) {
     super();
@@ -109,7 +110,11 @@ export class Healer extends Disposable {
 
   /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source. */
   async start(): Promise<void> {
-    await this.recordInterrupted();
+    // after a reload the old window's lease is often not stale yet: account for its actions once this window holds it
+    if (this.deps.lease?.onDidChange) this.register(this.deps.lease.onDidChange((held) => {
+      if (held) void this.accountInterrupted();
+    }));
+    await this.accountInterrupted();
     if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.onAlertsChanged()));
     if (this.deps.engineEvents) {
       this.register(this.deps.engineEvents((e) => this.handleEngineEvent(e)));
@@ -120,6 +125,12 @@ export class Healer extends Disposable {
     if (this.deps.alerts) this.onAlertsChanged();
   }
 
+  private accountInterrupted(): Promise<void> {
+    // one pass at a time, so an action is never recorded as interrupted twice
+    this.interruptedPass = this.interruptedPass.then(() => this.recordInterrupted()).catch((e: unknown) => this.deps.logger.error(`[healer] could not record interrupted actions: ${String(e)}`));
+    return this.interruptedPass;
+  }
+
   /**
    * An action is counted in the budget when issued but audited when it ends: a window reload in
    * between left it out of the audit trail. Record each such action (once) as interrupted.
@@ -127,6 +138,7 @@ export class Healer extends Disposable {
   private async recordInterrupted(): Promise<void> {
     if (this.deps.lease && !this.deps.lease.isHolder) return;
     for (const key of this.deps.rateLimiter.keys()) {
+      if (this.inFlight.has(key)) continue; // this window's own action, audited when it ends
       const times = this.deps.rateLimiter.actionTimes(key);
       const ended = this.deps.audit.entries().filter((e) => e.service === key && e.outcome !== 'skipped' && e.time >= times[0]).length;
       for (const time of times.slice(ended)) {

@@ -8,6 +8,8 @@ import type { Logger } from '../platform/logger';
 /** What the healer asks of a lease: whether this window may heal now. */
 export interface HealerLeaseLike {
   readonly isHolder: boolean;
+  /** Fires with the new holder state when this window gains or loses the lease. */
+  readonly onDidChange?: Event<boolean>;
 }
 
 export interface HealerLeaseOptions {
