@@ -71,6 +71,9 @@ if want host && [ "$HARNESS_OK" = 1 ]; then
   if ls out/test/host/untrusted*.test.js >/dev/null 2>&1; then
     step host-untrusted node test/infra/runHostTests.js --untrusted
   fi
+  if ls out/test/host/reload*.test.js >/dev/null 2>&1; then
+    step host-reload node test/infra/runHostTests.js --reload
+  fi
 fi
 
 harness_down

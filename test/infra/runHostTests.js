@@ -6,10 +6,14 @@
  * through playwright-core. Nothing is downloaded at test time.
  *
  *   node test/infra/runHostTests.js [--suite=out/test/host/index.js] [--workspace=DIR] [--untrusted]
- *        [--timeout=SECONDS] [--screenshots=DIR]
+ *        [--reload] [--timeout=SECONDS] [--screenshots=DIR]
  *
  * Fails (exit 1) when a test fails, when the extension host crashes or disconnects, and when the
  * suite wrote no results (no test ran). Exit 2: infrastructure failure or timeout.
+ * --reload: the two-phase run of reload*.test.js (alone, in its own project folder "realmreload").
+ * Phase 1 writes REALM_TEST_RELOAD_STATE and reloads the window, which runs the suite again in a new
+ * extension host; only the second run reports results. Fails unless that second phase ran (within
+ * RELOAD_PHASE2_S of the reload) and passed.
  * The workbench's screenshots (tests ask for them over a loopback URL) go to .test-artifacts/.
  */
 const path = require('path');
@@ -36,13 +40,19 @@ if (!fs.existsSync(suite)) { console.error(`${suite} missing: run \`npx tsc -p t
 
 // Short temp path: the extension host's sockets live under it (unix socket paths max ~107 bytes).
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-host-'));
-const workspace = path.resolve(args.workspace || path.join(tmp, 'realmhost'));
+const workspace = path.resolve(args.workspace || path.join(tmp, args.reload ? 'realmreload' : 'realmhost'));
 if (!args.workspace) {
   // A compose project of local images (nothing can be pulled): what the Services tree shows.
   fs.mkdirSync(workspace, { recursive: true });
   fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'host-workspace'), workspace, { recursive: true });
 }
 const resultsFile = path.join(tmp, 'results.json');
+const reloadStateFile = path.join(tmp, 'reload-state.json');
+const RELOAD_PHASE2_S = 120;
+/** --reload: which phase the suite last reported in its state file (0: none yet). */
+function reloadPhase() {
+  try { return Number(JSON.parse(fs.readFileSync(reloadStateFile, 'utf8')).phase) || 0; } catch { return 0; }
+}
 
 let server, browser, page, shotServer, finished = false, extHostLost = false;
 
@@ -57,10 +67,13 @@ async function finish(code, why) {
   if (summary && summary.failures > 0) code = code || 1;
   if (!summary) { console.log(`${stamp()} the suite wrote no results (no test ran or the host died): failure`); code = code || 1; }
   else if (!summary.tests) { console.log(`${stamp()} no test ran: failure`); code = code || 1; }
+  const noPhase2 = args.reload && reloadPhase() !== 2;
+  if (noPhase2) { console.log(`${stamp()} the phase after the window reload never ran: failure`); code = code || 1; }
   try { if (browser) await browser.close(); } catch { /* already gone */ }
   if (server) await server.stop();
   if (process.env.KEEP_TMP) console.log(`${stamp()} kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`host: ${summary ? `${summary.passes || 0} passed, ${summary.failures || 0} failed${summary.pending ? `, ${summary.pending} skipped` : ''}` : '0 passed, 1 failed'}`);
+  const failed = summary ? (summary.failures || 0) + (noPhase2 && !summary.failures ? 1 : 0) : 1;
+  console.log(`host: ${summary ? `${summary.passes || 0} passed, ${failed} failed${summary.pending ? `, ${summary.pending} skipped` : ''}` : '0 passed, 1 failed'}`);
   process.exit(code);
 }
 process.on('SIGINT', () => finish(130, 'interrupted'));
@@ -114,7 +127,8 @@ function startShotServer() {
   console.log(`${stamp()} starting code-server (workspace ${workspace})`);
   server = await startCodeServer({
     tmp, workspace, verbose, trust: !args.untrusted,
-    env: { REALM_TEST_RESULTS_FILE: resultsFile, REALM_TEST_SCREENSHOT_URL: shotUrl, REALM_TEST_WORKSPACE: workspace, REALM_TEST_UNTRUSTED: args.untrusted ? '1' : '' },
+    env: { REALM_TEST_RESULTS_FILE: resultsFile, REALM_TEST_SCREENSHOT_URL: shotUrl, REALM_TEST_WORKSPACE: workspace, REALM_TEST_UNTRUSTED: args.untrusted ? '1' : '',
+      REALM_TEST_RELOAD_STATE: args.reload ? reloadStateFile : '' },
   });
   console.log(`${stamp()} code-server on ${server.authority}`);
   browser = await launchBrowser(tmp);
@@ -136,5 +150,15 @@ function startShotServer() {
     await finish(code);
   });
   setTimeout(() => finish(2, `TIMEOUT: tests did not finish in ${timeoutS}s`), timeoutS * 1000).unref();
+  if (args.reload) {
+    // phase 1 ends by reloading the window (no results, no codeAutomationExit); phase 2 must start soon after
+    let reloadSeenAt = 0;
+    setInterval(() => {
+      if (finished) return;
+      const phase = reloadPhase();
+      if (phase === 1 && !reloadSeenAt) { reloadSeenAt = Date.now(); console.log(`${stamp()} phase 1 reloads the window`); }
+      if (phase === 1 && Date.now() - reloadSeenAt > RELOAD_PHASE2_S * 1000) finish(1, `the suite did not start again within ${RELOAD_PHASE2_S}s of the window reload`);
+    }, 500).unref();
+  }
   await page.goto(workbenchUrl(server.authority, { folder: workspace, extensionDevelopmentPath: ROOT, extensionTestsPath: suite }));
 })().catch((e) => { console.error(e); finish(2, 'runner error'); });
