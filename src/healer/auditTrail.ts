@@ -42,7 +42,8 @@ export function describeTrigger(t: HealTrigger): string {
 
 /** One line for the output channel and tooltips. */
 export function describeEntry(e: AuditEntry): string {
-  const what = e.action ? e.action.replace('_', ' ') : 'no action';
+  // an action interrupted by a reload is known only from the budget's timestamps: its kind is lost
+  const what = e.action ? e.action.replace('_', ' ') : e.outcome === 'failed' ? 'an action' : 'no action';
   const outcome = e.outcome === 'done' ? 'done' : e.outcome === 'failed' ? `FAILED: ${e.detail ?? ''}` : `skipped (${e.reason}): ${e.detail ?? ''}`;
   const extra = e.outcome === 'done' && e.detail ? ` (${e.detail})` : '';
   return `${e.service ?? '-'}: ${what} on ${describeTrigger(e.trigger)} → ${outcome}${extra}${e.durationMs ? ` in ${e.durationMs} ms` : ''}`;

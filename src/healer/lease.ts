@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
+import { readFileSync, rmSync } from 'node:fs';
 
 /** What the healer asks of a lease: whether this window may heal now. */
 export interface HealerLeaseLike {
@@ -78,8 +79,20 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
     this.set(false);
   }
 
+  /**
+   * Releases synchronously: on a window reload or close the extension host exits right after
+   * deactivation, before an async release could finish, and the next window would then wait for
+   * the lock to go stale (≈15 s without healing).
+   */
   override dispose(): void {
-    void this.release().catch(() => undefined);
+    if (this.holder) {
+      try {
+        if (readFileSync(this.file, 'utf8').trim() === this.ownerId) rmSync(this.file, { force: true });
+      } catch {
+        // already gone, or unreadable: the heartbeat stops anyway and the lock goes stale
+      }
+      this.set(false);
+    }
     super.dispose();
   }
 

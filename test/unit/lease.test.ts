@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HealerLease } from '../../src/healer/lease';
@@ -41,6 +41,18 @@ describe('HealerLease (two windows on one workspace)', () => {
     assert.equal(b.isHolder, true);
     await a.tick();
     assert.equal(a.isHolder, false);
+  });
+
+  it('gives the lease up synchronously on dispose (a reloading window exits right after), so the next window heals at once', async () => {
+    const a = make('window-a', 60_000);
+    await a.start();
+    assert.equal(a.isHolder, true);
+    a.dispose();
+    // no await between dispose and the check: the extension host may be gone by the next tick
+    assert.equal(existsSync(path.join(dir, 'healer.lock')), false, 'the lock file is gone');
+    const b = make('window-b', 60_000);
+    await b.start();
+    assert.equal(b.isHolder, true, 'the next window holds it without waiting for staleness');
   });
 
   it('takes over a stale lock (the holder stopped heartbeating) but not a fresh one', async () => {
