@@ -31,6 +31,7 @@ cmd_install() {
   command -v prometheus >/dev/null || need+=(prometheus)
   command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
   command -v ip >/dev/null || need+=(iproute2)
+  command -v curl >/dev/null || need+=(curl)
   [ ${#need[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || { log "missing ${need[*]}; install them or run as root"; exit 1; }
   log "apt-get install ${need[*]}"
