@@ -1,6 +1,6 @@
 import type { DockerClient, EngineEvent } from '../clients/dockerClient';
 import type { ContainerInfo } from '../core/containers';
-import { CLEANUP_SERVICE, decide, HealAction, HealDecision, HealTrigger, needsHealing, resolveAlert, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { CLEANUP_SERVICE, decide, HealAction, HealDecision, HealTrigger, resolveAlert, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
 import { BudgetStatus, RateLimiter } from '../core/rateLimiter';
 import type { Clock } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
@@ -11,6 +11,9 @@ import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry, AuditTrail } from './auditTrail';
 import type { HealerSettings } from './healerSettings';
 import type { HealerLeaseLike } from './lease';
+import { alertTrigger, planHealing, PlanStep, servicesOf } from './healPlan';
+import { recordInterruptedActions } from './interruptedActions';
+import { FollowedEvents, followEngineEvents } from './followEngineEvents';
 
 export interface HealerDeps {
   docker: DockerClient;
@@ -59,13 +62,7 @@ export interface ServiceHealState {
   inFlight: boolean;
 }
 
-/** One step of a Heal Now pass: what triggered it, on what, and what the policy says now. */
-export interface PlanStep {
-  trigger: HealTrigger;
-  action: HealAction;
-  target?: ServiceRef;
-  decision: HealDecision | { verdict: 'skip'; reason: 'not-watched' | 'no-action'; detail: string };
-}
+export type { PlanStep } from './healPlan';
 
 /** Runs the heal decision for one trigger; returns the recorded entry (none for silent no-ops). */
 type Evaluate = (trigger: HealTrigger, action: HealAction, ref: ServiceRef | undefined, manual?: boolean) => Promise<AuditEntry | undefined>;
@@ -95,7 +92,7 @@ export class Healer extends Disposable {
   /** Containers killed through the API recently: their `die` is someone's intent, not a crash. */
   private readonly recentKills = new Map<string, number>();
   private readonly known = new Map<string, ServiceRef>();
-  private stream: { dispose(): void } | undefined;
+  private stream: FollowedEvents | undefined;
   private alertPass: Promise<void> | undefined;
   private alertPassAgain = false;
   private interruptedPass: Promise<void> = Promise.resolve();
@@ -120,39 +117,23 @@ export class Healer extends Disposable {
       this.register(this.deps.engineEvents((e) => this.handleEngineEvent(e)));
     } else {
       // resolves once the engine has accepted the event subscription, so no crash after start() is missed
-      await new Promise<void>((connected) => void this.streamLoop(connected));
+      this.stream = await followEngineEvents(this.deps.docker, this.deps.projects, (e) => this.handleEngineEvent(e), this.deps.logger);
     }
     if (this.deps.alerts) this.onAlertsChanged();
   }
 
   private accountInterrupted(): Promise<void> {
     // one pass at a time, so an action is never recorded as interrupted twice
-    this.interruptedPass = this.interruptedPass.then(() => this.recordInterrupted()).catch((e: unknown) => this.deps.logger.error(`[healer] could not record interrupted actions: ${String(e)}`));
+    this.interruptedPass = this.interruptedPass.then(() => {
+      if (this.deps.lease && !this.deps.lease.isHolder) return;
+      return recordInterruptedActions(this.deps.rateLimiter, this.deps.audit, (key) => this.inFlight.has(key));
+    }).catch((e: unknown) => this.deps.logger.error(`[healer] could not record interrupted actions: ${String(e)}`));
     return this.interruptedPass;
-  }
-
-  /**
-   * An action is counted in the budget when issued but audited when it ends: a window reload in
-   * between left it out of the audit trail. Record each such action (once) as interrupted.
-   */
-  private async recordInterrupted(): Promise<void> {
-    if (this.deps.lease && !this.deps.lease.isHolder) return;
-    for (const key of this.deps.rateLimiter.keys()) {
-      if (this.inFlight.has(key)) continue; // this window's own action, audited when it ends
-      const times = this.deps.rateLimiter.actionTimes(key);
-      const ended = this.deps.audit.entries().filter((e) => e.service === key && e.outcome !== 'skipped' && e.time >= times[0]).length;
-      for (const time of times.slice(ended)) {
-        await this.deps.audit.record({
-          time, trigger: { kind: 'recheck', after: 'reload' }, service: key, outcome: 'failed', durationMs: 0,
-          detail: 'interrupted: the window reloaded while this action ran; it was issued (and counted) but its outcome is unknown',
-        });
-      }
-    }
   }
 
   /** Re-opens its own event stream (after the watched projects changed); a no-op with `engineEvents`. */
   reconnect(): void {
-    this.stream?.dispose();
+    this.stream?.reconnect();
   }
 
   /** Per-service budgets and markers for every service the healer knows or has acted on. */
@@ -185,20 +166,11 @@ export class Healer extends Disposable {
   /** Heal Now, step one: the plan for firing alerts and exited/unhealthy services, with the policy's verdicts. */
   async plan(): Promise<PlanStep[]> {
     const containers = await this.listWatched();
-    const watched = this.refsOf(containers);
-    const steps: Array<Omit<PlanStep, 'decision'> & { unresolved?: PlanStep['decision'] }> = [];
-    for (const alert of this.deps.alerts?.firing() ?? []) {
-      const r = resolveAlert(alert, this.deps.settings().rules, watched);
-      const trigger: HealTrigger = { kind: 'alert', alertname: r.alertname, fingerprint: alert.fingerprint, startsAt: alert.startsAt };
-      if (r.ok) steps.push({ trigger, action: r.action, target: r.target });
-      else if (r.reason !== 'no-action' || alert.labels.action) steps.push({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason as 'not-watched', detail: r.detail } });
-    }
-    for (const ref of watched) {
-      const sick = containers.filter((c) => c.project === ref.project && c.service === ref.service && needsHealing(c) && !(c.state === 'exited' && c.exitCode === 0));
-      const covered = steps.some((s) => s.action === 'restart' && s.target && serviceKey(s.target) === serviceKey(ref));
-      if (sick.length && !covered) steps.push({ trigger: { kind: 'manual', why: sick.some((c) => c.state === 'running') ? 'unhealthy' : 'exited' }, action: 'restart', target: ref });
-    }
-    return steps.map((s) => ({ trigger: s.trigger, action: s.action, target: s.target, decision: s.unresolved ?? decide({ trigger: s.trigger, action: s.action, target: s.target && this.snapshot(s.target, containers), settings: this.deps.settings(), now: this.deps.clock.now() }) }));
+    return planHealing({
+      containers, alerts: this.deps.alerts?.firing() ?? [], settings: this.deps.settings(), now: this.deps.clock.now(),
+      resolve: (alert, watched) => resolveAlert(alert, this.deps.settings().rules, watched),
+      snapshot: (ref) => this.snapshot(ref, containers),
+    });
   }
 
   /** Heal Now, step two: runs the plan's steps through the same safety rules (re-judged now). */
@@ -224,9 +196,8 @@ export class Healer extends Disposable {
    * and runs it through the same safety rules (rate limit, grace, opt-out, dry-run) as any trigger.
    */
   async healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
-    const watched = this.refsOf(await this.listWatched());
-    const r = resolveAlert(alert, this.deps.settings().rules, watched);
-    const trigger: HealTrigger = { kind: 'alert', alertname: r.alertname, fingerprint: alert.fingerprint, startsAt: alert.startsAt };
+    const r = resolveAlert(alert, this.deps.settings().rules, servicesOf(await this.listWatched()));
+    const trigger = alertTrigger(alert, r);
     if (r.ok) return this.evaluate(trigger, r.action, r.target, true);
     return this.deps.audit.record({ trigger, action: 'restart', outcome: 'skipped', reason: r.reason, detail: r.detail, durationMs: 0 });
   }
@@ -355,46 +326,20 @@ export class Healer extends Disposable {
   private async evaluateAlerts(): Promise<void> {
     const firing = this.deps.alerts?.firing() ?? [];
     if (!firing.length || (this.deps.lease && !this.deps.lease.isHolder)) return;
-    const watched = this.refsOf(await this.listWatched());
+    const watched = servicesOf(await this.listWatched());
     for (const alert of firing) {
       const r = resolveAlert(alert, this.deps.settings().rules, watched);
-      const trigger: HealTrigger = { kind: 'alert', alertname: r.alertname, fingerprint: alert.fingerprint, startsAt: alert.startsAt };
+      const trigger = alertTrigger(alert, r);
       if (r.ok) await this.evaluate(trigger, r.action, r.target);
       else if (r.reason !== 'no-action' || alert.labels.action) await this.skipped(trigger, '', { verdict: 'skip', reason: r.reason, detail: r.detail }, false);
-    }
-  }
-
-  private async streamLoop(connected: () => void): Promise<void> {
-    let delay = 1000;
-    while (!this.isDisposed) {
-      try {
-        const handle = await this.deps.docker.streamEvents((e) => this.handleEngineEvent(e), this.deps.projects());
-        this.stream = handle;
-        if (this.isDisposed) handle.dispose();
-        connected();
-        delay = 1000;
-        const why = await handle.closed;
-        if (why && !this.isDisposed) this.deps.logger.warn(`[healer] ${why.message}; reconnecting`);
-      } catch (e) {
-        connected();
-        this.deps.logger.warn(`[healer] cannot watch Docker events: ${String(e)}; retrying in ${delay / 1000} s`);
-        await new Promise((r) => setTimeout(r, delay).unref?.());
-        delay = Math.min(delay * 2, 30_000);
-      }
     }
   }
 
   private async listWatched(projects = this.deps.projects()): Promise<ContainerInfo[]> {
     if (!projects.length) return [];
     const containers = await this.deps.docker.listComposeContainers(projects);
-    for (const ref of this.refsOf(containers)) this.known.set(serviceKey(ref), ref);
+    for (const ref of servicesOf(containers)) this.known.set(serviceKey(ref), ref);
     return containers;
-  }
-
-  private refsOf(containers: readonly ContainerInfo[]): ServiceRef[] {
-    const refs = new Map<string, ServiceRef>();
-    for (const c of containers) refs.set(serviceKey(c), { project: c.project, service: c.service });
-    return [...refs.values()];
   }
 
   private snapshot(ref: ServiceRef, containers: readonly ContainerInfo[]): ServiceSnapshot {
