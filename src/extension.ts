@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { AlertmanagerClient } from './clients/alertmanagerClient';
-import { BackendClients, BackendConfig } from './clients/backendClients';
+import { BackendClients, BackendConfig, currentAlertmanager } from './clients/backendClients';
 import { lazyComposeRunner } from './clients/composeLifecycle';
 import { DockerClient } from './clients/dockerClient';
 import { CriticalAlertNotifier, vscodeAlertUi } from './commands/alertCommands';
@@ -31,7 +30,7 @@ import { MetricsPanels } from './webviews/metricsPanel';
 import { registerPanelSerializers } from './webviews/panelSerializers';
 import { WorkspaceProjects } from './state/workspaceProjects';
 import { clearComposeProblems, showComposeProblems } from './commands/composeDiagnostics';
-import { userInfo } from 'node:os';
+import { logsArgument, metricsQuery, silenceAuthor } from './commands/commandArguments';
 
 /** What activate() returns: the live objects, for the host-tier tests and other extensions. */
 export interface RealmApi {
@@ -128,7 +127,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
 
   // Commands: one table, one error handler.
-  const alertDeps = { alertmanager: alertmanagerProxy(backends), store: alertStore, ui: vscodeAlertUi(), userName: () => safeUserName(), logger };
+  const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
   subs.push(new CriticalAlertNotifier(alertStore.onDidFireCritical, alertDeps, () => settings().notifyOnCritical));
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
@@ -178,39 +177,4 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
 export function deactivate(): void {
   // everything is in context.subscriptions
-}
-
-/** The Alertmanager client of the moment (settings and secrets can swap it). */
-function alertmanagerProxy(backends: BackendClients): Pick<AlertmanagerClient, 'createSilence' | 'expireSilence' | 'alertsUiUrl' | 'silenceUiUrl'> {
-  return {
-    createSilence: (...a) => backends.alertmanager.createSilence(...a),
-    expireSilence: (...a) => backends.alertmanager.expireSilence(...a),
-    alertsUiUrl: (...a) => backends.alertmanager.alertsUiUrl(...a),
-    silenceUiUrl: (...a) => backends.alertmanager.silenceUiUrl(...a),
-  };
-}
-
-/** "Open Metrics" from a Services-tree node charts that service's scrape health; a string is PromQL. */
-function metricsQuery(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  const service = (arg as { group?: { service?: string } } | undefined)?.group?.service;
-  // label values are quoted with JSON escaping, which PromQL string literals accept
-  return typeof service === 'string' ? `up{job=${JSON.stringify(service)}} or up{service=${JSON.stringify(service)}}` : undefined;
-}
-
-/** "Show logs" from a Services-tree node passes the node; the panel wants `{ service }` or LogQL. */
-function logsArgument(arg: unknown): string | { service: string } | undefined {
-  if (typeof arg === 'string') return arg;
-  const group = (arg as { group?: { service?: string } } | undefined)?.group;
-  const container = (arg as { container?: { service?: string } } | undefined)?.container;
-  const service = group?.service ?? container?.service ?? (arg as { service?: unknown } | undefined)?.service;
-  return typeof service === 'string' ? { service } : undefined;
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'vscode';
-  }
 }

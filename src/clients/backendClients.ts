@@ -54,6 +54,16 @@ export class BackendClients {
   }
 }
 
+/** The Alertmanager calls the alert commands make, always on the current client. */
+export function currentAlertmanager(backends: BackendClients): Pick<AlertmanagerClient, 'createSilence' | 'expireSilence' | 'alertsUiUrl' | 'silenceUiUrl'> {
+  return {
+    createSilence: (...a) => backends.alertmanager.createSilence(...a),
+    expireSilence: (...a) => backends.alertmanager.expireSilence(...a),
+    alertsUiUrl: (...a) => backends.alertmanager.alertsUiUrl(...a),
+    silenceUiUrl: (...a) => backends.alertmanager.silenceUiUrl(...a),
+  };
+}
+
 /** Non-loopback backend URLs, so the user can be warned once that data leaves the machine. */
 export function remoteBackends(config: Pick<BackendConfig, 'prometheusUrl' | 'alertmanagerUrl' | 'lokiUrl'>): string[] {
   const remote: string[] = [];
