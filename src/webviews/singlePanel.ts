@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../platform/logger';
 import { grafanaExploreUrl } from '../core/grafanaLinks';
 import type { ExtensionMessage, WebviewMessage } from '../shared/protocol';
-import type { WebviewBundle } from './html';
+import { panelWebviewOptions, type WebviewBundle } from './html';
 import { PanelHost } from './panelHost';
 
 export interface SinglePanelSpec {
@@ -40,7 +40,8 @@ export abstract class SinglePanel {
   /** Opens the panel (or reveals it) and, with a query, sets and runs it. */
   protected open(query?: string): void {
     if (!this.host) {
-      this.attach(vscode.window.createWebviewPanel(this.spec.viewType, this.spec.title, vscode.ViewColumn.Active, { enableScripts: true }));
+      // the narrow resource roots apply from creation, not only once the page is set
+      this.attach(vscode.window.createWebviewPanel(this.spec.viewType, this.spec.title, vscode.ViewColumn.Active, panelWebviewOptions(this.spec.extensionUri)));
     } else {
       this.host.panel.reveal();
     }
