@@ -72,7 +72,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration, logger }));
 
   // Stores: the only objects that fetch. Views and the healer subscribe to them.
-  const composeRunner = lazyComposeRunner(docker.engine);
+  // the compose CLI gets DOCKER_HOST only when the user set it; otherwise it follows its docker context
+  const composeRunner = lazyComposeRunner(process.env.DOCKER_HOST);
   const workspaceProjects = new WorkspaceProjects(folder, settings, composeRunner,
     (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)), logger);
   const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger);
@@ -99,7 +100,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const healer = new Healer({
     docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: healerSettings, lease,
     rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
-    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
+    // nothing is healed on a guessed project name: only once compose's own naming is known
+    projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
     alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent,
   });
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });

@@ -96,9 +96,10 @@ export async function ensureEngine(docker: DockerClient): Promise<void> {
 
 /**
  * Detects the compose CLI once, on first use, and keeps the runner; a failed detection is retried
- * next time (the user may install compose meanwhile). The runner talks to the DockerClient's engine.
+ * next time (the user may install compose meanwhile). `dockerHost` (an explicit DOCKER_HOST) is passed
+ * to the CLI; without it the CLI uses its own docker context.
  */
-export function lazyComposeRunner(dockerHost: string): () => Promise<ComposeCliRunner> {
+export function lazyComposeRunner(dockerHost?: string): () => Promise<ComposeCliRunner> {
   let pending: Promise<ComposeCliRunner> | undefined;
   return () => {
     pending ??= detectComposeCli({ dockerHost }).then((cli) => new ComposeCliRunner(cli, { dockerHost }));

@@ -60,13 +60,21 @@ export class DockerClient {
     const host = options.dockerHost || process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
     this.engine = host;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.options = parseDockerHost(host);
+    // An unsupported DOCKER_HOST (ssh://, a malformed tcp://) must not stop activation: every
+    // engine call fails with the reason instead, and the Services view shows the engine unreachable.
+    try {
+      this.options = parseDockerHost(host);
+    } catch (e) {
+      this.hostError = e instanceof DockerError ? e : new DockerError('unreachable', 'connect', host, `Invalid DOCKER_HOST "${host}": ${(e as Error).message}`);
+    }
   }
 
-  private readonly options: Docker.DockerOptions;
+  private readonly options: Docker.DockerOptions = {};
+  private readonly hostError: DockerError | undefined;
 
   /** dockerode, created on first use so activation does not load it. */
   private get docker(): Docker {
+    if (this.hostError) throw this.hostError;
     this.client ??= new (dockerode())(this.options);
     return this.client;
   }

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { isNotFound } from '../clients/alertmanagerClient';
 import type { AlertmanagerClient, Matcher, Silence } from '../clients/alertmanagerClient';
 import { alertTarget, formatDuration, matchersFromLabels, parseDuration, RealmAlert, sourceQuery } from '../core/alerts';
-import { plain } from '../core/alertSummary';
+import { plain, withoutLinks } from '../core/alertSummary';
+import { describeEntry, type AuditEntry } from '../healer/auditTrail';
 import { formatMatchers, parseMatchers } from '../core/matchers';
 import { Disposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
@@ -81,19 +82,28 @@ export async function silenceAlert(deps: AlertCommandDeps, arg?: AlertArg): Prom
   return createSilence(deps, parsed.matchers, parseDuration(durationText)!, comment.trim(), alert.name);
 }
 
-/** Silences alerts for a fixed time without asking (the notification's "Silence 1h"). */
+/** Silences alerts for a fixed time without asking (the notification's "Silence 1h"): one silence per alert, one refresh, one message. */
 export async function quickSilence(deps: AlertCommandDeps, alerts: RealmAlert[], durationMs = 3_600_000): Promise<string[]> {
+  const unique = [...new Map(alerts.map((a) => [a.key, a])).values()];
   const ids: string[] = [];
-  for (const a of alerts) ids.push(await createSilence(deps, matchersFromLabels(a.labels), durationMs, `Silenced for ${formatDuration(durationMs)} from a VS Code notification`, a.name));
+  for (const a of unique) ids.push(await postSilence(deps, matchersFromLabels(a.labels), durationMs, `Silenced for ${formatDuration(durationMs)} from a VS Code notification`));
+  await deps.store.refresh();
+  const names = [...new Set(unique.map((a) => plain(a.name, 60)))].join(', ');
+  void deps.ui.showInformationMessage(withoutLinks(`Silenced ${unique.length === 1 ? names : `${unique.length} alerts (${names})`} for ${formatDuration(durationMs)}.`));
   return ids;
 }
 
 async function createSilence(deps: AlertCommandDeps, matchers: Matcher[], durationMs: number, comment: string, name: string): Promise<string> {
+  const id = await postSilence(deps, matchers, durationMs, comment);
+  await deps.store.refresh();
+  void deps.ui.showInformationMessage(withoutLinks(`Silenced ${plain(name, 60)} for ${formatDuration(durationMs)}.`));
+  return id;
+}
+
+async function postSilence(deps: AlertCommandDeps, matchers: Matcher[], durationMs: number, comment: string): Promise<string> {
   const now = (deps.now ?? Date.now)();
   const id = await deps.alertmanager.createSilence({ matchers, startsAt: now, endsAt: now + durationMs, createdBy: deps.userName(), comment });
   deps.logger.info(`silence ${id} created for ${formatDuration(durationMs)}: ${formatMatchers(matchers)}`);
-  await deps.store.refresh();
-  void deps.ui.showInformationMessage(`Silenced ${plain(name, 60)} for ${formatDuration(durationMs)}.`);
   return id;
 }
 
@@ -132,7 +142,7 @@ export async function openSourceQuery(deps: AlertCommandDeps, arg?: AlertArg): P
   if (!alert) return;
   const query = sourceQuery(alert);
   if (!query) {
-    void deps.ui.showInformationMessage(`${plain(alert.name, 60)} carries no source query (it came from Prometheus while Alertmanager was unreachable).`);
+    void deps.ui.showInformationMessage(withoutLinks(`${plain(alert.name, 60)} carries no source query (it came from Prometheus while Alertmanager was unreachable).`));
     return;
   }
   await deps.ui.executeCommand(OPEN_METRICS_COMMAND, query);
@@ -145,7 +155,11 @@ export async function openSourceQuery(deps: AlertCommandDeps, arg?: AlertArg): P
 export async function healAlert(deps: AlertCommandDeps, arg?: AlertArg): Promise<unknown> {
   const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Heal which alert?');
   if (!alert) return undefined;
-  return deps.ui.executeCommand(HEAL_ALERT_COMMAND, { ...alert, fingerprint: alert.key, startsAt: new Date(alert.since).toISOString() });
+  const entry = (await deps.ui.executeCommand(HEAL_ALERT_COMMAND, { ...alert, fingerprint: alert.key, startsAt: new Date(alert.since).toISOString() })) as AuditEntry | undefined;
+  // the healer has no UI of its own here: say what it decided (the Healer view may be closed)
+  if (entry?.outcome === 'done') void deps.ui.showInformationMessage(withoutLinks(`Realm: ${describeEntry(entry)}`));
+  else if (entry?.outcome) void deps.ui.showWarningMessage(withoutLinks(`Realm: ${describeEntry(entry)}`), {});
+  return entry;
 }
 
 /**
@@ -176,11 +190,11 @@ export class CriticalAlertNotifier extends Disposable {
         const message = batch.length === 1
           ? `Critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
           : `${batch.length} critical alerts are firing: ${namesOf(batch)}`;
-        const choice = await this.deps.ui.showErrorMessage(`Realm: ${message}`, 'Show', 'Silence 1h');
+        const choice = await this.deps.ui.showErrorMessage(withoutLinks(`Realm: ${message}`), 'Show', 'Silence 1h');
         if (choice === 'Show') await this.deps.ui.executeCommand(FOCUS_ALERTS_VIEW);
         if (choice === 'Silence 1h') await quickSilence(this.deps, batch).catch((err: Error) => {
           this.deps.logger.error(err);
-          void this.deps.ui.showErrorMessage(`Realm: could not silence: ${plain(err.message, 200)}`);
+          void this.deps.ui.showErrorMessage(withoutLinks(`Realm: could not silence: ${plain(err.message, 200)}`));
         });
       }
     } finally {

@@ -8,6 +8,7 @@ import type { Clock } from '../platform/clock';
 import { Disposable } from '../platform/disposable';
 import type { Logger } from '../platform/logger';
 import type { CommandTable } from './registry';
+import { withoutLinks } from '../core/alertSummary';
 
 export interface HealerCommandDeps {
   healer: Healer;
@@ -107,8 +108,11 @@ export async function disableHealingFor(deps: HealerCommandDeps, arg?: ServiceAr
   if (service === CLEANUP_SERVICE) throw new Error('Cleanup is not a service; turn it off through realm.healer.rules.');
   const config = vscode.workspace.getConfiguration('realm.healer');
   const current = config.get<string[]>('optOut', []);
-  if (!current.includes(service) && !current.includes(key)) await config.update('optOut', [...current, service], vscode.ConfigurationTarget.Workspace);
-  void vscode.window.showInformationMessage(`Realm: healing disabled for ${service} (realm.healer.optOut).`);
+  // project/service, so a same-named service of another project (the stack's) is not opted out too;
+  // a window without a folder has no workspace settings to write to
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  if (!current.includes(service) && !current.includes(key)) await config.update('optOut', [...current, key], target);
+  void vscode.window.showInformationMessage(withoutLinks(`Realm: healing disabled for ${key} (realm.healer.optOut).`));
 }
 
 /** Writes the whole audit trail as JSON to a file the user picks. */
@@ -132,7 +136,7 @@ export async function showGaveUpNotification(deps: HealerCommandDeps, e: GaveUp)
   const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatWait(e.nextSlotAt - deps.clock.now())}.` : '';
   const disable = `Disable Healing for ${e.ref.service}`;
   const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
-  const choice = await vscode.window.showWarningMessage(`Realm healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`, ...actions);
+  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`), ...actions);
   if (choice === 'Show Logs') deps.showLogs();
   else if (choice === 'Reset Budget') await resetBudget(deps, e.key);
   else if (choice === disable) await disableHealingFor(deps, e.key);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Logger } from '../platform/logger';
+import { withoutLinks } from '../core/alertSummary';
 
 /** A command handler; what it returns is returned to `executeCommand` callers (tests use it). */
 export type CommandHandler = (...args: never[]) => unknown;
@@ -20,7 +21,7 @@ export function registerCommands(table: CommandTable, logger: Logger, showLogs: 
         if (err instanceof vscode.CancellationError) return undefined;
         const message = err instanceof Error ? err.message : String(err);
         logger.error(`${id} failed: ${err instanceof Error ? (err.stack ?? message) : message}`);
-        void vscode.window.showErrorMessage(`Realm: ${firstLine(message)}`, 'Show Logs').then((choice) => {
+        void vscode.window.showErrorMessage(withoutLinks(`Realm: ${firstLine(message)}`), 'Show Logs').then((choice) => {
           if (choice === 'Show Logs') showLogs();
         });
         return undefined;

@@ -9,6 +9,7 @@ import type { DockerClient } from '../clients/dockerClient';
 import { arcanumTargetsJson, stackEnvironment } from '../core/stackEnvironment';
 import { showComposeProblems } from './composeDiagnostics';
 import { grafanaAdminPassword } from './grafanaPassword';
+import { withoutLinks } from '../core/alertSummary';
 
 // What the stack commands share: their dependencies, project resolution, trust and progress handling.
 
@@ -108,7 +109,7 @@ export async function withComposeProgress<T>(deps: StackCommandDeps, title: stri
       if (err.details.output) deps.output.error(`[${projectName}] ${err.kind}: ${err.message}\n${err.details.output}`);
       if (err.kind === 'malformed-file' && showComposeProblems(deps.diagnostics, err)) {
         deps.output.error(`[${projectName}] ${err.message}`);
-        void vscode.window.showErrorMessage(`Realm: ${err.message}`, 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+        void vscode.window.showErrorMessage(withoutLinks(`Realm: ${err.message}`), 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
         return undefined;
       }
       throw err;

@@ -5,6 +5,7 @@ import { clearComposeProblems } from './composeDiagnostics';
 import type { CommandTable } from './registry';
 import { logResults, requireTrust, withComposeProgress, type StackCommandDeps } from './stackCommandSupport';
 import { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
+import { withoutLinks } from '../core/alertSummary';
 
 export { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
 export { grafanaAdminPassword } from './grafanaPassword';
@@ -63,7 +64,7 @@ export async function stackUp(deps: StackCommandDeps, role: ProjectRole = 'stack
       ? `Realm: ${project.projectName} is up — ${counts}.`
       : `Realm: ${project.projectName}: ${failed.length} of ${outcome.results.length} services failed — ${failed.map((r) => `${r.service}: ${r.reason ?? 'failed'}`).join('; ')}`;
     const show = failed.length === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    void show(message, 'Show Logs').then((c) => c && deps.output.show(true));
+    void show(withoutLinks(message), 'Show Logs').then((c) => c && deps.output.show(true));
     return outcome;
   }, role);
 }

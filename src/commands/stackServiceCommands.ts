@@ -67,6 +67,10 @@ export async function restartService(deps: StackCommandDeps, arg?: unknown): Pro
     if (done === undefined) return false; // cancelled, or the file is malformed (shown in Problems)
     if (!done) {
       const containers = await containersOf(deps, target);
+      if (containers.length === 0) {
+        void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers to restart; use App Up or Stack Up to create them.`);
+        return false;
+      }
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${target.service}…` },
         () => Promise.all(containers.map((c) => deps.docker.restartContainer(c.id))));
     }

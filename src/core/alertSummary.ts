@@ -88,6 +88,14 @@ export function alertsViewState(s: Pick<AlertSummaryInput, 'status' | 'everReach
 }
 
 /** One line of untrusted text: control characters become spaces, long text is cut with an ellipsis. */
+/**
+ * Breaks Markdown link syntax: VS Code renders `[label](command:…)` in a notification message as a
+ * clickable link, so text from alerts, servers or compose output must never form one.
+ */
+export function withoutLinks(text: string): string {
+  return text.replace(/\]\s*\(/g, '] (');
+}
+
 export function plain(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();

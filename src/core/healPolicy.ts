@@ -106,7 +106,10 @@ const skip = (reason: SkipReason, detail: string, action?: HealAction, retryAt?:
 
 /** A replica that needs help: dead, exited, or running but unhealthy. */
 export function needsHealing(c: ContainerInfo): boolean {
-  return c.state === 'exited' || c.state === 'dead' || (c.state === 'running' && c.health === 'unhealthy');
+  // a clean exit (code 0) is a finished job — a migration, a seed — not a failure, as for the
+  // engine's own on-failure policy; healing it would re-run the job until the budget is spent
+  if (c.state === 'exited') return c.exitCode !== 0;
+  return c.state === 'dead' || (c.state === 'running' && c.health === 'unhealthy');
 }
 
 /** True when the engine's restart policy will bring this exited container back by itself. */

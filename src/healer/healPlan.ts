@@ -49,8 +49,7 @@ export function planHealing(input: PlanInput): PlanStep[] {
     else if (r.reason !== 'no-action' || alert.labels.action) steps.push({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason as 'not-watched', detail: r.detail } });
   }
   for (const ref of watched) {
-    // a clean exit (code 0) is a finished job, not a failure
-    const sick = input.containers.filter((c) => c.project === ref.project && c.service === ref.service && needsHealing(c) && !(c.state === 'exited' && c.exitCode === 0));
+    const sick = input.containers.filter((c) => c.project === ref.project && c.service === ref.service && needsHealing(c));
     const covered = steps.some((s) => s.action === 'restart' && s.target && serviceKey(s.target) === serviceKey(ref));
     if (sick.length && !covered) steps.push({ trigger: { kind: 'manual', why: sick.some((c) => c.state === 'running') ? 'unhealthy' : 'exited' }, action: 'restart', target: ref });
   }

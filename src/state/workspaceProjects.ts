@@ -20,6 +20,8 @@ export class WorkspaceProjects extends Disposable {
   readonly onDidChange: Event<WatchedProject[]> = this.changed.event;
   private projects: WatchedProject[];
   private resolving: Promise<WatchedProject[]> | undefined;
+  private again = false;
+  private resolvedOnce = false;
 
   constructor(
     private readonly folder: () => string | undefined,
@@ -38,9 +40,29 @@ export class WorkspaceProjects extends Disposable {
     return this.projects;
   }
 
-  /** Resolves names and declared services with the real compose CLI's rules; fires on change. */
+  /** True once the first resolution finished (names until then are a guess from the folder). */
+  get resolved(): boolean {
+    return this.resolvedOnce;
+  }
+
+  /**
+   * Resolves names and declared services with the real compose CLI's rules; fires on change. A
+   * call while a resolution runs (a settings change, a saved compose file) runs one more after it.
+   */
   resolve(): Promise<WatchedProject[]> {
-    this.resolving ??= this.doResolve().finally(() => (this.resolving = undefined));
+    if (this.resolving) {
+      this.again = true;
+      return this.resolving;
+    }
+    this.resolving = (async () => {
+      let result: WatchedProject[];
+      do {
+        this.again = false;
+        result = await this.doResolve();
+      } while (this.again);
+      this.resolvedOnce = true;
+      return result;
+    })().finally(() => (this.resolving = undefined));
     return this.resolving;
   }
 

@@ -150,6 +150,22 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
     assert.deepEqual(commands[2], ['http://am.invalid/#/silences/sil-1']);
   });
 
+  it('Heal This says what the healer decided, as plain text', async () => {
+    const { ui, calls } = scriptedUi({});
+    const decided = { id: '1', time: Date.now(), trigger: { kind: 'alert', alertname: 'ServiceDown', fingerprint: 'fp' }, service: 'app/web', action: 'restart', outcome: 'skipped', reason: 'rate-limited', detail: 'budget spent [x](command:evil)', durationMs: 0 };
+    ui.executeCommand = (c, ...a) => { calls.push({ kind: 'command', args: [c, ...a] }); return Promise.resolve(decided); };
+    const deps: AlertCommandDeps = {
+      alertmanager: { createSilence: async () => 'x', expireSilence: async () => undefined, alertsUiUrl: () => '', silenceUiUrl: () => '' },
+      store: { snapshot: { alerts: [], silences: [] } as never, refresh: async () => undefined }, ui, userName: () => 'bob', logger: memoryLogger(),
+    };
+    const alert = { key: 'fp', name: 'ServiceDown', severity: 'critical', state: 'firing', since: Date.now(), labels: { alertname: 'ServiceDown' }, annotations: {} } as never;
+    assert.equal(await healAlert(deps, alert), decided);
+    const warning = calls.find((c) => c.kind === 'warning');
+    assert.ok(warning, 'a skipped decision is shown as a warning');
+    assert.match(String(warning.args[0]), /^Realm: app\/web: restart on alert ServiceDown .* skipped \(rate-limited\)/);
+    assert.doesNotMatch(String(warning.args[0]), /\]\(/, 'no clickable link from untrusted text');
+  });
+
   it('raises one notification for new critical alerts, with Show and Silence 1h, and none when turned off', async () => {
     const created: NewSilence[] = [];
     const { ui, calls } = scriptedUi({ error: ['Silence 1h', 'Show', undefined] });

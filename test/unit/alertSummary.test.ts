@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseAmAlert } from '../../src/clients/alertmanagerTypes';
 import { mergeAlerts, RealmAlert } from '../../src/core/alerts';
-import { AlertSummaryInput, alertsViewState, plain, presentStatusBar } from '../../src/core/alertSummary';
+import { AlertSummaryInput, alertsViewState, plain, presentStatusBar, withoutLinks } from '../../src/core/alertSummary';
 import { sample } from './support/sampleServer';
 
 const NOW = Date.parse('2026-11-28T12:11:52.283Z');
@@ -66,5 +66,14 @@ describe('status-bar presentation', () => {
     assert.equal(alertsViewState({ status: 'unreachable', everReachable: false }), 'stackDown');
     assert.equal(alertsViewState({ status: 'unreachable', everReachable: true }), 'unreachable');
     assert.equal(alertsViewState({ status: 'ok', everReachable: true }), 'ok');
+  });
+});
+
+describe('notification text', () => {
+  it('never forms a Markdown link, which VS Code would make clickable (command: URIs included)', () => {
+    const hostile = 'Disk full [details](command:workbench.action.terminal.sendSequence?%7B%7D) and [x] (y) and [a]\t(b)';
+    const safe = withoutLinks(hostile);
+    assert.doesNotMatch(safe, /\]\(/);
+    assert.match(safe, /\[details\] \(command:/, 'the text is still readable');
   });
 });

@@ -52,6 +52,12 @@ describe('DockerClient (no engine needed)', () => {
     assert.match(api.message, /driver failed/);
   });
 
+  it('an unsupported DOCKER_HOST does not throw at construction (activation goes on); each call says why', async () => {
+    const client = new DockerClient({ dockerHost: 'ssh://me@build-box' });
+    await assert.rejects(client.ping(), (e: unknown) => e instanceof DockerError && e.isUnreachable && /Unsupported DOCKER_HOST "ssh:\/\/me@build-box"/.test(e.message));
+    await assert.rejects(client.listComposeContainers(), /Unsupported DOCKER_HOST/);
+  });
+
   it('reports a missing socket as an unreachable engine, naming it', async () => {
     const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'realm-')), 'none.sock');
     const client = new DockerClient({ dockerHost: `unix://${sock}`, timeoutMs: 2000 });

@@ -63,7 +63,9 @@ describe('healPolicy.decide', () => {
     const d = decide(input({ target: back }));
     assert.equal(d.verdict === 'skip' && d.reason, 'already-recovering', 'the engine already restarted it');
     const cleanExit = target({}, [container({ restartPolicy: 'on-failure', exitCode: 0 })]);
-    assert.equal(reason({ trigger: { ...die, exitCode: 0 }, target: cleanExit }), 'act', 'on-failure does not restart exit 0');
+    assert.equal(reason({ trigger: { ...die, exitCode: 0 }, target: cleanExit }), 'no-action', 'a clean exit is a finished job: neither the engine nor the healer re-runs it');
+    const failedJob = target({}, [container({ restartPolicy: 'no', exitCode: 1 })]);
+    assert.equal(reason({ trigger: { ...die, exitCode: 1 }, target: failedJob }), 'act', 'a failed one is restarted');
   });
 
   it('a dry run does not hide a spent budget, and rate limiting comes after the safety checks', () => {
