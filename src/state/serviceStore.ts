@@ -4,6 +4,9 @@ import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
 
+/** An event stream that stayed open this long was healthy: its backoff starts over (ms). */
+const STABLE_STREAM_MS = 5_000;
+
 export type EngineState = 'unknown' | 'reachable' | 'unreachable';
 
 /** A compose project the store watches; `declaredServices` come from its compose file when known. */
@@ -140,17 +143,22 @@ export class ServiceStore extends Disposable {
         return;
       }
       this.stream = stream;
+      const openedAt = Date.now();
       void stream.closed.then((err) => {
         if (generation !== this.generation) return;
         this.stream = undefined;
+        // a stream that lived a while reconnects at once; one closed right after opening (a proxy
+        // with a short timeout, an engine restarting) backs off instead of looping
+        const lived = Date.now() - openedAt >= STABLE_STREAM_MS;
+        const delay = lived ? 0 : this.backoffMs;
+        this.backoffMs = lived ? this.opts.minBackoffMs : Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
         // info, not warn: if the engine is gone, the reconnect logs the one outage warning
-        this.logger.info(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting`);
-        this.scheduleReconnect(0);
+        this.logger.info(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting${delay ? ` in ${delay / 1000} s` : ''}`);
+        this.scheduleReconnect(delay);
       });
       if (this.pollingFallback) this.logger.info('Docker events are back; polling stopped');
       this.pollingFallback = false;
       await this.runRefresh();
-      this.backoffMs = this.opts.minBackoffMs;
     } catch (err) {
       if (generation !== this.generation) return;
       const pingError = await this.pingError();

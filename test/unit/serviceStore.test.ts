@@ -51,3 +51,33 @@ describe('ServiceStore without an event stream', () => {
     }
   });
 });
+
+/** An engine (or proxy) that accepts the event stream and closes it at once, every time. */
+class FlappingEventsEngine {
+  opens = 0;
+  async ping(): Promise<void> {}
+  async listComposeContainers(): Promise<ContainerInfo[]> {
+    return [container('running')];
+  }
+  async streamEvents(): Promise<{ closed: Promise<Error | undefined>; dispose(): void }> {
+    this.opens++;
+    return { closed: Promise.resolve(new DockerError('unreachable', 'events', 'fake', 'event stream ended')), dispose: () => undefined };
+  }
+}
+
+describe('ServiceStore with an event stream that closes right after opening', () => {
+  it('backs off between reconnects instead of looping', async () => {
+    const engine = new FlappingEventsEngine();
+    const store = new ServiceStore(engine as unknown as DockerClient, [{ name: 'app', role: 'app' }], memoryLogger(), { minBackoffMs: 100, maxBackoffMs: 400 });
+    const sub = store.onDidChange(() => undefined);
+    try {
+      const started = Date.now();
+      await waitUntil('five reconnects', () => engine.opens >= 5, 10_000);
+      // backoff 100 + 200 + 400 + 400 ms between the first five opens: a tight loop would be ~0 ms
+      assert.ok(Date.now() - started >= 1000, `reconnects were spaced out (${Date.now() - started} ms for ${engine.opens})`);
+    } finally {
+      sub.dispose();
+      store.dispose();
+    }
+  });
+});
