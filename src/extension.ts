@@ -136,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
     'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
     'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
-    'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets)) await reloadAuth(); },
+    'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets, (b) => settings()[`${b}Url`])) await reloadAuth(); },
     ...stackCommandTable({
       docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,
       storagePath: context.globalStorageUri.fsPath, settings, workspaceFolder: folder, isTrusted: () => vscode.workspace.isTrusted,

@@ -3,13 +3,33 @@ import { HttpAuth } from './http';
 import { LokiClient } from './lokiClient';
 import { PrometheusClient } from './prometheusClient';
 
+/** Credentials with the origin they were stored for: they are sent only there. */
+export type BoundAuth = HttpAuth & { origin?: string };
+
 /** Where each HTTP backend lives and how to authenticate (secrets come from SecretStorage). */
 export interface BackendConfig {
   prometheusUrl: string;
   alertmanagerUrl: string;
   lokiUrl: string;
   lokiTenantId?: string;
-  auth: Partial<Record<'prometheus' | 'alertmanager' | 'loki', HttpAuth>>;
+  auth: Partial<Record<'prometheus' | 'alertmanager' | 'loki', BoundAuth>>;
+}
+
+/**
+ * The credentials for a URL, or none when they were stored for another origin: a workspace's
+ * settings that point a backend elsewhere must not carry the user's token there.
+ */
+export function authFor(auth: BoundAuth | undefined, url: string): HttpAuth | undefined {
+  if (!auth) return undefined;
+  let origin: string | undefined;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+  if (auth.origin !== origin) return undefined;
+  const { origin: _bound, ...plain } = auth;
+  return plain as HttpAuth;
 }
 
 /**
@@ -33,9 +53,9 @@ export class BackendClients {
     if (key === this.key) return false;
     this.key = key;
     this.clients = {
-      prometheus: new PrometheusClient({ baseUrl: config.prometheusUrl, auth: config.auth.prometheus }),
-      alertmanager: new AlertmanagerClient({ baseUrl: config.alertmanagerUrl, auth: config.auth.alertmanager }),
-      loki: new LokiClient({ baseUrl: config.lokiUrl, tenantId: config.lokiTenantId || undefined, auth: config.auth.loki }),
+      prometheus: new PrometheusClient({ baseUrl: config.prometheusUrl, auth: authFor(config.auth.prometheus, config.prometheusUrl) }),
+      alertmanager: new AlertmanagerClient({ baseUrl: config.alertmanagerUrl, auth: authFor(config.auth.alertmanager, config.alertmanagerUrl) }),
+      loki: new LokiClient({ baseUrl: config.lokiUrl, tenantId: config.lokiTenantId || undefined, auth: authFor(config.auth.loki, config.lokiUrl) }),
     };
     return true;
   }

@@ -1,19 +1,22 @@
 import * as vscode from 'vscode';
-import type { HttpAuth } from '../clients/http';
+import type { BoundAuth } from '../clients/backendClients';
 
 type Backend = 'prometheus' | 'alertmanager' | 'loki';
 const BACKENDS: Backend[] = ['prometheus', 'alertmanager', 'loki'];
 const secretKey = (b: Backend) => `realm.auth.${b}`;
 
-/** Reads each backend's auth from SecretStorage (never from settings). */
-export async function loadBackendAuth(secrets: vscode.SecretStorage): Promise<Partial<Record<Backend, HttpAuth>>> {
-  const auth: Partial<Record<Backend, HttpAuth>> = {};
+/**
+ * Reads each backend's auth from SecretStorage (never from settings), with the origin it was
+ * stored for: the clients send it only to that origin (see BackendClients).
+ */
+export async function loadBackendAuth(secrets: vscode.SecretStorage): Promise<Partial<Record<Backend, BoundAuth>>> {
+  const auth: Partial<Record<Backend, BoundAuth>> = {};
   for (const b of BACKENDS) {
     const raw = await secrets.get(secretKey(b));
     if (!raw) continue;
     try {
-      const v = JSON.parse(raw) as HttpAuth;
-      if (v.kind === 'basic' || v.kind === 'bearer') auth[b] = v;
+      const v = JSON.parse(raw) as BoundAuth;
+      if ((v.kind === 'basic' || v.kind === 'bearer') && typeof v.origin === 'string') auth[b] = v;
     } catch {
       // a corrupt entry is ignored: the backend is then called without auth and says 401
     }
@@ -23,9 +26,10 @@ export async function loadBackendAuth(secrets: vscode.SecretStorage): Promise<Pa
 
 /**
  * Realm: Set Backend Credentials… — basic or bearer auth for Prometheus, Alertmanager or Loki,
- * stored in SecretStorage (the OS keychain), never in settings or logs.
+ * stored in SecretStorage (the OS keychain), never in settings or logs, for the backend's current
+ * origin only.
  */
-export async function setBackendCredentials(secrets: vscode.SecretStorage): Promise<boolean> {
+export async function setBackendCredentials(secrets: vscode.SecretStorage, urlOf: (backend: Backend) => string): Promise<boolean> {
   const backend = await vscode.window.showQuickPick(BACKENDS.map((b) => ({ label: b })), { title: 'Realm: credentials for which backend?' });
   if (!backend) return false;
   const kind = await vscode.window.showQuickPick([
@@ -35,6 +39,13 @@ export async function setBackendCredentials(secrets: vscode.SecretStorage): Prom
   ], { title: `Realm: ${backend.label} authentication` });
   if (!kind) return false;
   const key = secretKey(backend.label as Backend);
+  // bound to where the backend is now: a later settings change to another host does not take the secret along
+  let origin: string;
+  try {
+    origin = new URL(urlOf(backend.label as Backend)).origin;
+  } catch {
+    throw new Error(`realm.${backend.label}Url is not a valid URL; fix it before storing credentials for it.`);
+  }
   if (kind.value === 'none') {
     await secrets.delete(key);
     return true;
@@ -42,13 +53,13 @@ export async function setBackendCredentials(secrets: vscode.SecretStorage): Prom
   if (kind.value === 'bearer') {
     const token = await vscode.window.showInputBox({ title: `${backend.label} bearer token`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a token') });
     if (!token) return false;
-    await secrets.store(key, JSON.stringify({ kind: 'bearer', token: token.trim() } satisfies HttpAuth));
+    await secrets.store(key, JSON.stringify({ kind: 'bearer', token: token.trim(), origin } satisfies BoundAuth));
     return true;
   }
   const username = await vscode.window.showInputBox({ title: `${backend.label} username`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') });
   if (!username) return false;
   const password = await vscode.window.showInputBox({ title: `${backend.label} password`, password: true, ignoreFocusOut: true });
   if (password === undefined) return false;
-  await secrets.store(key, JSON.stringify({ kind: 'basic', username: username.trim(), password } satisfies HttpAuth));
+  await secrets.store(key, JSON.stringify({ kind: 'basic', username: username.trim(), password, origin } satisfies BoundAuth));
   return true;
 }
