@@ -143,7 +143,8 @@ grafanaButton.addEventListener('click', () => {
   const r = range.get();
   post({ type: 'openInGrafana', datasource: 'loki', query: queryInput.value.trim(), range: typeof r === 'string' ? state.range : r });
 });
-labelSelect.addEventListener('focus', () => post({ type: 'fetchLabels' }), { once: true });
+// Asked on focus while the list holds only its placeholder: a Loki that was down (empty answer) is asked again.
+labelSelect.addEventListener('focus', () => { if (labelSelect.options.length <= 1) post({ type: 'fetchLabels' }); });
 labelSelect.addEventListener('change', () => { setOptions(valueSelect, [['', 'Value…']]); if (labelSelect.value) post({ type: 'fetchLabelValues', label: labelSelect.value }); });
 valueSelect.addEventListener('change', () => { if (labelSelect.value && valueSelect.value) insertMatcher(labelSelect.value, valueSelect.value); });
 limitInput.addEventListener('change', persist);

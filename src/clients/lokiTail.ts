@@ -23,6 +23,12 @@ export interface TailOptions {
   maxDelayMs?: number;
   /** After this many failed attempts in a row the tail gives up (state `disconnected`). Default 20. */
   maxAttempts?: number;
+  /**
+   * A connection counts as working (the failed-attempt count restarts) once a frame arrives or it
+   * has stayed open this long. Merely opening is not enough: a Loki that accepts the websocket and
+   * closes it at once must still reach the retry limit. Default 5,000 ms.
+   */
+  stableAfterMs?: number;
   now?: () => number;
 }
 
@@ -37,7 +43,7 @@ export interface TailStatus {
   state: TailState;
   /** Entries Loki reported as dropped (`dropped_entries`), since the tail started. */
   dropped: number;
-  /** Failed attempts in a row (0 when connected). */
+  /** Failed attempts in a row (back to 0 once a connection has delivered a frame or stayed open a while). */
   attempt: number;
   message?: string;
 }
@@ -58,6 +64,7 @@ export class LokiTail extends Disposable {
 
   private socket: WebSocket | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stableTimer: ReturnType<typeof setTimeout> | undefined;
   private lastTsNs: bigint | undefined;
   private current: TailStatus = { state: 'connecting', dropped: 0, attempt: 0 };
 
@@ -94,15 +101,35 @@ export class LokiTail extends Disposable {
       return;
     }
     this.socket = socket;
-    socket.addEventListener('open', () => this.setStatus({ state: 'connected', attempt: 0 }));
-    socket.addEventListener('message', (ev) => this.onFrame(ev.data));
+    socket.addEventListener('open', () => {
+      if (this.socket !== socket) return;
+      this.setStatus({ state: 'connected' });
+      this.stableTimer = setTimeout(() => this.markWorking(socket), this.options.stableAfterMs ?? 5_000);
+    });
+    socket.addEventListener('message', (ev) => {
+      this.markWorking(socket);
+      this.onFrame(ev.data);
+    });
     socket.addEventListener('close', (ev) => {
       if (this.socket !== socket) return; // superseded or disposed
       this.socket = undefined;
+      this.clearStableTimer();
       // Loki closes with a reason when the query fails after the upgrade; 1006 means the link dropped.
       const why = ev.reason ? `Loki closed the tail: ${ev.reason}` : ev.code === 1006 ? 'connection to Loki lost' : `tail closed (code ${ev.code})`;
       this.scheduleRetry(why);
     });
+  }
+
+  /** The connection works (a frame came, or it stayed open): failed attempts start over. */
+  private markWorking(socket: WebSocket): void {
+    if (this.socket !== socket) return;
+    this.clearStableTimer();
+    if (this.current.attempt !== 0) this.current = { ...this.current, attempt: 0 };
+  }
+
+  private clearStableTimer(): void {
+    if (this.stableTimer) clearTimeout(this.stableTimer);
+    this.stableTimer = undefined;
   }
 
   private onFrame(data: unknown): void {
@@ -154,6 +181,7 @@ export class LokiTail extends Disposable {
 
   private close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.clearStableTimer();
     const socket = this.socket;
     this.socket = undefined;
     socket?.close();

@@ -29,6 +29,8 @@ const TAIL_BATCH_MS = 100;
 export class LogsPanels extends SinglePanel {
   static readonly viewType = 'realm.logs';
   private tail: LokiTail | undefined;
+  /** Bumped by every stop (and start): a `startTail` still awaiting its check query sees it changed and gives up. */
+  private tailGeneration = 0;
   private pendingTail: LokiStream[] = [];
   private tailTimer: ReturnType<typeof setTimeout> | undefined;
   private queryAbort: AbortController | undefined;
@@ -55,6 +57,10 @@ export class LogsPanels extends SinglePanel {
   protected async onMessage(m: WebviewMessage): Promise<void> {
     const loki = this.deps.loki();
     switch (m.type) {
+      case 'ready':
+        // a (re)loaded webview starts with tailing off: a tail of the page before it is orphaned
+        this.stopTail();
+        return;
       case 'runLogsQuery': {
         this.queryAbort?.abort();
         const abort = (this.queryAbort = new AbortController());
@@ -113,6 +119,7 @@ export class LogsPanels extends SinglePanel {
 
   private async startTail(loki: LokiClient, query: string): Promise<void> {
     this.stopTail();
+    const generation = this.tailGeneration;
     const capacity = this.deps.tailCapacity?.() ?? 5_000;
     this.post({ type: 'tailState', state: 'connecting', dropped: 0, capacity });
     try {
@@ -120,11 +127,15 @@ export class LogsPanels extends SinglePanel {
       // check the query over HTTP first so the user sees Loki's own message.
       await loki.queryRange({ query, startNs: msToNs(Date.now() - 60_000), endNs: msToNs(Date.now()), limit: 1 });
     } catch (err) {
-      this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: userMessage(err) });
+      if (generation === this.tailGeneration) this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: userMessage(err) });
       return;
     }
+    // stopped, closed, reloaded or restarted while the check ran: this tail is no longer wanted
+    if (generation !== this.tailGeneration) return;
     const tail = (this.tail = loki.tail({ query, capacity }));
-    tail.onStatus((s) => this.post({ type: 'tailState', state: s.state, dropped: s.dropped, capacity, message: s.message }));
+    tail.onStatus((s) => {
+      if (this.tail === tail) this.post({ type: 'tailState', state: s.state, dropped: s.dropped, capacity, message: s.message });
+    });
     tail.onEntries((streams) => {
       this.pendingTail.push(...streams);
       this.tailTimer ??= setTimeout(() => {
@@ -136,6 +147,7 @@ export class LogsPanels extends SinglePanel {
   }
 
   private stopTail(): void {
+    this.tailGeneration++;
     if (this.tailTimer) clearTimeout(this.tailTimer);
     this.tailTimer = undefined;
     this.pendingTail = [];

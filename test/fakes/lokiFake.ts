@@ -14,6 +14,8 @@ export interface FakeLokiOptions {
   requireTenant?: string;
   /** When set, requests whose `authorization` header differs get 401. */
   requireAuthorization?: string;
+  /** When set, tail websockets are accepted and then closed at once (code 1011, this reason). */
+  closeTailsWith?: string;
 }
 
 interface StoredStream { labels: Record<string, string>; entries: Array<{ ts: bigint; line: string }> }
@@ -112,6 +114,7 @@ export class FakeLoki {
     const start = BigInt(url.searchParams.get('start') ?? '0');
     const limit = Number(url.searchParams.get('limit') ?? 100);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (this.options.closeTailsWith !== undefined) return ws.close(1011, this.options.closeTailsWith);
       const client: TailClient = { socket: ws, selector };
       this.tails.add(client);
       ws.on('close', () => this.tails.delete(client));

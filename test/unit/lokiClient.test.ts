@@ -152,6 +152,33 @@ describe('LokiClient against the fake Loki', () => {
     await loki.start();
   });
 
+  it('gives up on a Loki that accepts the tail websocket and closes it at once (opening alone is no success)', async () => {
+    await loki.stop();
+    loki = new FakeLoki({ closeTailsWith: 'too many outstanding requests' });
+    await loki.start();
+    const tail = new LokiClient({ baseUrl: loki.url }).tail({ query: '{compose_service="api"}', baseDelayMs: 10, maxDelayMs: 20, maxAttempts: 3 });
+    tails.push(tail);
+    const states: TailStatus['state'][] = [];
+    tail.onStatus((s) => states.push(s.state));
+    await until(tailEvent(tail), () => tail.status.state === 'disconnected', 'disconnected after the retry limit');
+    assert.match(tail.status.message ?? '', /^Loki closed the tail: too many outstanding requests; gave up after 3 attempts$/);
+    assert.ok(states.includes('connected'), `the websocket did open each time: ${states.join(',')}`);
+    assert.equal(loki.requests.filter((r) => r.path === '/loki/api/v1/tail').length, 4, 'the first connection and three retries');
+  });
+
+  it('counts failed attempts from zero again once a connection delivers a frame', async () => {
+    loki.ingest({ compose_service: 'api' }, [[nowNs(-1000), 'history']]);
+    const tail = client.tail({ query: '{compose_service="api"}', baseDelayMs: 10, maxDelayMs: 20 });
+    tails.push(tail);
+    await until(tailEvent(tail), () => tail.buffer.size === 1, 'the replayed line');
+    await loki.stop();
+    await until(tailEvent(tail), () => tail.status.attempt >= 2, 'two failed reconnects');
+    await loki.start();
+    loki.ingest({ compose_service: 'api' }, [[nowNs(), 'after restart']]);
+    await until(tailEvent(tail), () => tail.buffer.last()?.line === 'after restart', 'a frame after reconnecting');
+    assert.equal(tail.status.attempt, 0);
+  });
+
   it('reports a stopped tail as disconnected', async () => {
     const tail = client.tail({ query: '{compose_service="api"}' });
     await until(tailEvent(tail), () => tail.status.state === 'connected', 'connected');

@@ -108,6 +108,25 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
     assert.deepEqual(rerun.range, { kind: 'relative', last: '6h' }, 'a reloaded panel re-runs its last query');
   });
 
+  it('asks for labels again on the next focus when the first answer was empty (Loki was down), and not once it has them', async () => {
+    wp = await WebviewPage.open('logs');
+    const label = wp.page.getByLabel('Label', { exact: true });
+    const asked = async () => (await wp.posted()).filter((m) => m.type === 'fetchLabels').length;
+    await label.focus();
+    await wp.waitForPosted('fetchLabels');
+    await wp.send({ type: 'labels', names: [] });
+    await wp.page.getByLabel('LogQL query').focus();
+    await label.focus();
+    for (const deadline = Date.now() + 5_000; (await asked()) < 2 && Date.now() < deadline;) await wp.page.waitForTimeout(20);
+    assert.equal(await asked(), 2, 'focusing the empty picker again asks again');
+    await wp.send({ type: 'labels', names: ['compose_service'] });
+    await label.locator('option[value="compose_service"]').waitFor({ state: 'attached' });
+    await wp.page.getByLabel('LogQL query').focus();
+    await label.focus();
+    await wp.page.getByLabel('LogQL query').focus();
+    assert.equal(await asked(), 2, 'a filled list is not fetched again');
+  });
+
   it('live tail: shows the state, dropped counts, appends lines and keeps only the ring buffer', async () => {
     wp = await WebviewPage.open('logs');
     await wp.page.getByLabel('LogQL query').fill('{compose_service="api"}');

@@ -1,0 +1,168 @@
+// The Logs panel's live tail lifecycle (plain Node, vscode shimmed): a tail is opened only while the
+// panel still wants it. `startTail` checks the query over HTTP before opening the websocket; a stop,
+// a close, a reload (`ready`) or another start during that check must win.
+import './support/vscodeShim';
+import assert from 'node:assert/strict';
+import type * as vscode from 'vscode';
+import { LokiClient } from '../../src/clients/lokiClient';
+import type { LokiTail } from '../../src/clients/lokiTail';
+import { memoryLogger } from '../../src/platform/logger';
+import type { ExtensionMessage } from '../../src/shared/protocol';
+import { LogsPanels } from '../../src/webviews/logsPanel';
+import { FakeLoki } from '../fakes/lokiFake';
+
+describe('Logs panel live tail lifecycle', function () {
+  this.timeout(30_000);
+  let loki: FakeLoki;
+  let client: LokiClient;
+  let panels: LogsPanels;
+  let fake: ReturnType<typeof fakePanel>;
+  /** Every tail the panel opened, and those not disposed yet. */
+  let opened: LokiTail[];
+  let undisposed: Set<LokiTail>;
+  /** Check queries held until the test releases them. */
+  let held: Array<() => void>;
+
+  beforeEach(async () => {
+    loki = new FakeLoki();
+    await loki.start();
+    client = new LokiClient({ baseUrl: loki.url, timeoutMs: 5_000 });
+    opened = [];
+    undisposed = new Set();
+    held = [];
+    const realQuery = client.queryRange.bind(client);
+    client.queryRange = async (req) => {
+      await new Promise<void>((resolve) => held.push(resolve));
+      return realQuery(req);
+    };
+    const realTail = client.tail.bind(client);
+    client.tail = (options) => {
+      const t = realTail(options);
+      opened.push(t);
+      undisposed.add(t);
+      const dispose = t.dispose.bind(t);
+      t.dispose = () => { undisposed.delete(t); dispose(); };
+      return t;
+    };
+    panels = new LogsPanels({ extensionUri: fakeUri('/ext'), logger: memoryLogger(), loki: () => client, grafana: () => ({ url: '', lokiUid: 'l' }) });
+    fake = fakePanel();
+    panels.revive(fake.panel);
+    await fake.receive({ type: 'ready' });
+  });
+  afterEach(async () => {
+    panels.dispose();
+    for (const t of opened) t.dispose();
+    await loki.stop();
+  });
+
+  /** Posts `startTail` and waits until its check query is held (the await the races happen in). */
+  async function startHeld(query = '{compose_service="api"}'): Promise<{ done: Promise<unknown>; release: () => void }> {
+    const before = held.length;
+    const done = fake.receive({ type: 'startTail', query });
+    await waitUntil(() => held.length > before, 'the check query');
+    return { done, release: held[before] };
+  }
+  const live = () => [...undisposed];
+  const tailStates = () => fake.posted.filter((m): m is Extract<ExtensionMessage, { type: 'tailState' }> => m.type === 'tailState');
+
+  it('opens the tail once the check query succeeds (baseline)', async () => {
+    const start = await startHeld();
+    start.release();
+    await start.done;
+    await waitUntil(() => loki.tailCount === 1 && tailStates().some((s) => s.state === 'connected'), 'a connected tail');
+    assert.equal(live().length, 1);
+  });
+
+  it('a stopTail during the check query wins: no tail is opened', async () => {
+    const start = await startHeld();
+    await fake.receive({ type: 'stopTail' });
+    start.release();
+    await start.done;
+    await settle();
+    assert.equal(opened.length, 0, 'no websocket tail was opened');
+    assert.equal(loki.tailCount, 0);
+  });
+
+  it('the panel closing during the check query wins: no tail is opened', async () => {
+    const start = await startHeld();
+    fake.close();
+    start.release();
+    await start.done;
+    await settle();
+    assert.equal(opened.length, 0, 'no websocket tail outlives the panel');
+    assert.equal(loki.tailCount, 0);
+  });
+
+  it('a second startTail during the first one\'s check leaves exactly one tail, the second', async () => {
+    const first = await startHeld('{compose_service="first"}');
+    const second = await startHeld('{compose_service="second"}');
+    second.release();
+    await second.done;
+    first.release();
+    await first.done;
+    await waitUntil(() => loki.tailCount === 1, 'one tail websocket');
+    await settle();
+    assert.equal(live().length, 1, `one live tail, not ${live().length}`);
+    assert.equal(opened.length, 1);
+    assert.equal(loki.tailCount, 1);
+    const upgrade = loki.requests.filter((r) => r.path === '/loki/api/v1/tail');
+    assert.equal(upgrade.length, 1);
+  });
+
+  it('a reloaded webview (ready again, tailing off) stops the tail, also one still being checked', async () => {
+    const start = await startHeld();
+    start.release();
+    await start.done;
+    await waitUntil(() => loki.tailCount === 1, 'a tail websocket');
+    await fake.receive({ type: 'ready' });
+    assert.equal(live().length, 0, 'the tail of the old page is stopped');
+    await waitUntil(() => loki.tailCount === 0, 'the websocket closed');
+
+    const again = await startHeld();
+    await fake.receive({ type: 'ready' });
+    again.release();
+    await again.done;
+    await settle();
+    assert.equal(live().length, 0, 'a tail checked across the reload is not opened');
+  });
+});
+
+function settle(ms = 200): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function fakeUri(p: string): vscode.Uri {
+  const uri = { scheme: 'file', path: p, with: (c: { path?: string }) => fakeUri(c.path ?? p), toString: () => `file://${p}` };
+  return uri as unknown as vscode.Uri;
+}
+
+/** A WebviewPanel as PanelHost uses it: records posts, lets the test post as the webview and close the panel. */
+function fakePanel(): { panel: vscode.WebviewPanel; posted: ExtensionMessage[]; receive: (m: unknown) => Promise<unknown>; close: () => void } {
+  const posted: ExtensionMessage[] = [];
+  let listener: (m: unknown) => unknown = () => undefined;
+  const disposeListeners: Array<() => void> = [];
+  let disposed = false;
+  const close = () => {
+    if (disposed) return;
+    disposed = true;
+    for (const l of disposeListeners.splice(0)) l();
+  };
+  const webview = {
+    cspSource: 'vscode-resource:', options: {}, html: '', asWebviewUri: (u: vscode.Uri) => u,
+    onDidReceiveMessage: (l: (m: unknown) => unknown) => { listener = l; return { dispose: () => undefined }; },
+    postMessage: async (m: ExtensionMessage) => { posted.push(m); return true; },
+  };
+  const panel = {
+    title: 'Realm Logs', webview, reveal: () => undefined, dispose: close,
+    onDidDispose: (l: () => void) => { disposeListeners.push(l); return { dispose: () => undefined }; },
+  };
+  return { panel: panel as unknown as vscode.WebviewPanel, posted, receive: async (m) => listener(m), close };
+}
