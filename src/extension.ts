@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { BackendClients, BackendConfig, currentAlertmanager } from './clients/backendClients';
 import { lazyComposeRunner } from './clients/composeLifecycle';
+import { appFolder, isComposeFileOf } from './core/composeProject';
 import { DockerClient } from './clients/dockerClient';
 import { CriticalAlertNotifier, vscodeAlertUi } from './commands/alertCommands';
 import { alertCommandTable } from './commands/alertCommandTable';
@@ -56,7 +57,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const logger = vscode.window.createOutputChannel('Realm Observability', { log: true });
   const showLogs = () => logger.show(true);
   const settings = (): RealmSettings => readSettings((s) => vscode.workspace.getConfiguration(s));
-  const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  // the app folder is chosen once and again when folders or compose files change (it stats files)
+  let appFolderPath: string | undefined;
+  const chooseAppFolder = () => (appFolderPath = appFolder((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), settings().composeFiles.length > 0));
+  chooseAppFolder();
+  const folder = () => appFolderPath;
   const healerSettings = () => readHealerSettings((k, d) => vscode.workspace.getConfiguration('realm.healer').get(k, d), vscode.workspace.isTrusted, folder());
   const diagnostics = vscode.languages.createDiagnosticCollection('realm-compose');
   subs.push(logger, diagnostics);
@@ -149,15 +154,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(...registerCommands(commands, logger, showLogs));
 
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) void workspaceProjects.resolve();
+    if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) resolveProjects();
     if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
     if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
   subs.push(context.secrets.onDidChange(() => void reloadAuth()));
   // a fixed (or broken) compose file updates the declared services and the Problems view at once
-  const composeWatcher = vscode.workspace.createFileSystemWatcher('**/{compose,docker-compose}{,.override}.{yaml,yml}');
-  const resolveProjects = () => void workspaceProjects.resolve();
+  const composeWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  const resolveProjects = (uri?: vscode.Uri) => {
+    if (uri && !isComposeFileOf(uri.fsPath, folder(), settings().composeFiles)) return;
+    chooseAppFolder();
+    void workspaceProjects.resolve();
+  };
   subs.push(composeWatcher, composeWatcher.onDidChange(resolveProjects), composeWatcher.onDidCreate(resolveProjects), composeWatcher.onDidDelete(resolveProjects));
+  subs.push(vscode.workspace.onDidChangeWorkspaceFolders(() => resolveProjects()));
   subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => healerTree.refresh()));
 
   // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after

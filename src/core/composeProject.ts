@@ -56,6 +56,23 @@ export function resolveProjectName(options: {
   return normalizeProjectName(raw, flavour);
 }
 
+/**
+ * The workspace folder whose compose project is the app: with `realm.composeFiles` set, the first
+ * folder (the files are relative to it); otherwise the first folder that has a compose file, so a
+ * multi-root workspace with the project in its second folder still finds it.
+ */
+export function appFolder(folders: readonly string[], composeFilesConfigured: boolean, exists: (file: string) => boolean = isFile): string | undefined {
+  if (composeFilesConfigured) return folders[0];
+  return folders.find((f) => detectComposeFiles(f, exists).length > 0) ?? folders[0];
+}
+
+/** True when a changed file may change the app project: a default compose name or a configured file. */
+export function isComposeFileOf(file: string, folder: string | undefined, composeFiles: readonly string[]): boolean {
+  const base = path.basename(file);
+  if (COMPOSE_FILE_NAMES.includes(base as (typeof COMPOSE_FILE_NAMES)[number]) || Object.values(OVERRIDE_NAMES).flat().includes(base)) return true;
+  return folder !== undefined && composeFiles.some((f) => path.resolve(folder, f) === path.resolve(file));
+}
+
 function isFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();
