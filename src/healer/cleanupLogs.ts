@@ -1,8 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
 
-/** Rotated (not live) log files: `app.log.1`, `app.log.2.gz`, `app.log-20260101`, `anything.gz`. */
-export const ROTATED_LOG_PATTERNS: readonly RegExp[] = [/\.log\.\d+$/, /\.log\.\d+\.gz$/, /\.log-\d{8}(\.gz)?$/, /\.gz$/];
+/**
+ * Rotated (not live) log files: `app.log.1`, `app.log.2.gz`, `app.log.gz`, `app.log-20260101(.gz)`.
+ * Only `*.log` names: any `.gz` would take `db-backup.sql.gz` or `site.tar.gz` kept in a log directory.
+ */
+export const ROTATED_LOG_PATTERNS: readonly RegExp[] = [/\.log\.\d+$/, /\.log\.\d+\.gz$/, /\.log\.gz$/, /\.log-\d{8}(\.gz)?$/];
 
 export interface LogCleanupOptions {
   /** The directories the user listed (`realm.healer.logDirectories`); relative ones resolve against `baseDir`. */
@@ -57,7 +60,13 @@ async function resolveListedDirectory(listed: string, baseDir?: string): Promise
     return { reason: 'does not exist' };
   }
   if (real === path.parse(real).root) return { reason: 'refusing the filesystem root' };
-  const stat = await fs.stat(real);
+  let stat: Stats;
+  try {
+    stat = await fs.stat(real);
+  } catch (e) {
+    // EACCES and the like: refuse this one listed path, keep cleaning the others
+    return { reason: `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
   if (!stat.isDirectory()) return { reason: 'not a directory' };
   return real;
 }

@@ -64,6 +64,9 @@ export interface ServiceHealState {
 
 export type { PlanStep } from './healPlan';
 
+/** How long a recent kill or a de-duplicated skip is remembered (entries older than this are dropped). */
+const MEMORY_MS = 10 * 60_000;
+
 /** Runs the heal decision for one trigger; returns the recorded entry (none for silent no-ops). */
 type Evaluate = (trigger: HealTrigger, action: HealAction, ref: ServiceRef | undefined, manual?: boolean) => Promise<AuditEntry | undefined>;
 
@@ -88,7 +91,8 @@ export class Healer extends Disposable {
   private readonly gaveUp = new Map<string, GaveUp>();
   private readonly awaitingEngine = new Map<string, number>();
   private readonly rechecks = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  private readonly lastSkip = new Map<string, string>();
+  /** The last recorded skip reason per trigger identity, and when that skip last repeated (clock ms). */
+  private readonly lastSkip = new Map<string, { reason: string; at: number }>();
   /** Containers killed through the API recently: their `die` is someone's intent, not a crash. */
   private readonly recentKills = new Map<string, number>();
   private readonly known = new Map<string, ServiceRef>();
@@ -107,9 +111,12 @@ export class Healer extends Disposable {
 
   /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source. */
   async start(): Promise<void> {
-    // after a reload the old window's lease is often not stale yet: account for its actions once this window holds it
+    // after a reload the old window's lease is often not stale yet: account for its actions once this window holds it,
+    // then heal the alerts already firing (the alert source only fires on changes)
     if (this.deps.lease?.onDidChange) this.register(this.deps.lease.onDidChange((held) => {
-      if (held) void this.accountInterrupted();
+      if (held) void this.accountInterrupted().then(() => {
+        if (this.deps.alerts && !this.isDisposed) this.onAlertsChanged();
+      });
     }));
     await this.accountInterrupted();
     if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.onAlertsChanged()));
@@ -206,7 +213,9 @@ export class Healer extends Disposable {
   handleEngineEvent(e: EngineEvent): void {
     if (this.isDisposed || !e.project || !e.service || !this.deps.projects().includes(e.project)) return;
     if (e.action === 'kill') {
-      this.recentKills.set(e.containerId, Date.now());
+      const now = Date.now();
+      for (const [id, at] of this.recentKills) if (now - at > MEMORY_MS) this.recentKills.delete(id);
+      this.recentKills.set(e.containerId, now);
       return;
     }
     const isDie = e.action === 'die';
@@ -255,11 +264,19 @@ export class Healer extends Disposable {
     }
     // our own action's side effects (events while it runs) are not decisions
     if (d.reason === 'busy' && !manual && trigger.kind !== 'alert') return undefined;
-    // alerts re-fire on every poll and re-checks repeat: record the same skip of the same trigger once
-    if (!manual && (trigger.kind === 'alert' || trigger.kind === 'recheck')) {
-      const identity = `${key}|${trigger.kind === 'alert' ? `${trigger.fingerprint}@${trigger.startsAt ?? ''}` : 'recheck'}`;
-      if (this.lastSkip.get(identity) === d.reason) return undefined;
-      this.lastSkip.set(identity, d.reason);
+    // alerts re-fire on every poll, re-checks repeat, and a crash-looping service dies again and again:
+    // record the same skip once (until the reason changes, an action happens, or it stops repeating for MEMORY_MS).
+    // A service the healer gave up on stays down until someone starts it: each later crash is its own decision.
+    if (!manual && trigger.kind !== 'manual' && !(trigger.kind === 'event' && d.reason === 'rate-limited')) {
+      const identity = `${key}|${trigger.kind === 'alert' ? `${trigger.fingerprint}@${trigger.startsAt ?? ''}` : trigger.kind}`;
+      const now = this.deps.clock.now();
+      const last = this.lastSkip.get(identity);
+      if (last && last.reason === d.reason && now - last.at <= MEMORY_MS) {
+        last.at = now;
+        return undefined;
+      }
+      for (const [k, v] of this.lastSkip) if (now - v.at > MEMORY_MS) this.lastSkip.delete(k);
+      this.lastSkip.set(identity, { reason: d.reason, at: now });
     }
     this.changed.fire();
     return this.deps.audit.record({ trigger, service: key || undefined, action: d.action, outcome: 'skipped', reason: d.reason, detail: d.detail, durationMs: 0 });
@@ -268,8 +285,9 @@ export class Healer extends Disposable {
   private async act(trigger: HealTrigger, action: HealAction, ref: ServiceRef, containers: ContainerInfo[], settings: HealerSettings): Promise<AuditEntry> {
     const key = serviceKey(ref);
     this.inFlight.add(key);
-    // counted before the call is issued, so a crash mid-action still spends budget
-    const counted = this.deps.rateLimiter.record(key);
+    // counted before the call is issued, so a crash mid-action still spends budget; a failure to count is
+    // caught at once (no unhandled rejection while the action runs) and recorded with the action's outcome
+    const counted = this.deps.rateLimiter.record(key).then(() => undefined, (e: unknown) => `could not count the action in the budget: ${e instanceof Error ? e.message : String(e)}`);
     const startedAt = Date.now();
     this.started.fire({ key, action, trigger, issuedAt: startedAt });
     this.changed.fire();
@@ -280,15 +298,17 @@ export class Healer extends Disposable {
         : action === 'scale_down'
           ? await this.deps.actions.scaleDown(containers[0], settings.stopTimeoutSeconds)
           : await this.deps.actions.cleanup({ projects: ref.project ? [ref.project] : this.deps.projects(), logDirectories: settings.logDirectories, logMaxAgeDays: settings.logMaxAgeDays, pruneBuildCache: settings.pruneBuildCache, baseDir: settings.baseDir, now: this.deps.clock.now() });
-      await counted;
+      const notCounted = await counted;
+      if (notCounted) throw new Error(`${report.detail}, but ${notCounted}`);
       this.gaveUp.delete(key);
       this.awaitingEngine.delete(key);
       for (const k of [...this.lastSkip.keys()]) if (k.startsWith(`${key}|`)) this.lastSkip.delete(k);
       entry = await this.deps.audit.record({ trigger, service: key, action, outcome: 'done', detail: report.detail, durationMs: Date.now() - startedAt });
       if (action === 'restart') this.scheduleRecheck(key, ref, this.deps.clock.now() + settings.graceMs, 'grace');
     } catch (e) {
-      await counted;
-      entry = await this.deps.audit.record({ trigger, service: key, action, outcome: 'failed', detail: e instanceof Error ? e.message : String(e), durationMs: Date.now() - startedAt });
+      const notCounted = await counted;
+      const message = e instanceof Error ? e.message : String(e);
+      entry = await this.deps.audit.record({ trigger, service: key, action, outcome: 'failed', detail: notCounted && !message.endsWith(notCounted) ? `${message}; ${notCounted}` : message, durationMs: Date.now() - startedAt });
     } finally {
       this.inFlight.delete(key);
     }

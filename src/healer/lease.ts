@@ -140,6 +140,12 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
       } finally {
         await handle.close();
       }
+      if (this.isDisposed) {
+        // a heartbeat that raced the synchronous dispose() re-created the lock it had just deleted:
+        // leave none behind, or the next window waits for it to go stale
+        await fs.rm(this.file, { force: true });
+        return false;
+      }
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -153,7 +159,8 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
   }
 
   private set(held: boolean): void {
-    if (held === this.holder) return;
+    // a heartbeat finishing after dispose() must not make a disposed lease the holder again
+    if (held === this.holder || this.isDisposed) return;
     this.holder = held;
     this.options.logger?.info(held ? '[healer] this window now heals the workspace' : '[healer] another window heals this workspace');
     this.changed.fire(held);

@@ -73,7 +73,38 @@ describe('cleanupRotatedLogs', () => {
   });
 
   it('recognises rotated names only', () => {
-    for (const n of ['a.log.1', 'a.log.12.gz', 'a.log-20260101', 'a.log-20260101.gz', 'x.gz']) assert.equal(isRotatedLog(n), true, n);
-    for (const n of ['a.log', 'a.txt', 'a.log.bak', 'log.1x']) assert.equal(isRotatedLog(n), false, n);
+    for (const n of ['a.log.1', 'a.log.12.gz', 'a.log.gz', 'a.log-20260101', 'a.log-20260101.gz']) assert.equal(isRotatedLog(n), true, n);
+    for (const n of ['a.log', 'a.txt', 'a.log.bak', 'log.1x', 'x.gz', 'db-backup.sql.gz', 'site.tar.gz']) assert.equal(isRotatedLog(n), false, n);
+  });
+
+  it('leaves old non-log archives (backups, tarballs) in a listed directory alone', async () => {
+    const rotated = await file(path.join(listed, 'app.log.gz'), 30);
+    const backup = await file(path.join(listed, 'db-backup.sql.gz'), 30);
+    const tarball = await file(path.join(listed, 'nested', 'site.tar.gz'), 30);
+    const r = await cleanupRotatedLogs({ directories: [listed], maxAgeDays: 7, now });
+    assert.deepEqual(r.deleted, [rotated]);
+    assert.equal(await exists(backup), true);
+    assert.equal(await exists(tarball), true);
+  });
+
+  it('refuses a listed directory it cannot stat (EACCES) and still cleans the others', async () => {
+    const second = path.join(root, 'second');
+    const old = await file(path.join(second, 'b.log.1'), 30);
+    const realListed = await fs.realpath(listed);
+    const realStat = fs.stat;
+    // the module reads fs.promises.stat at call time: fail it for the first listed directory only
+    const failing = (async (p: Parameters<typeof fs.stat>[0], ...rest: unknown[]) => {
+      if (String(p) === realListed) throw Object.assign(new Error(`EACCES: permission denied, stat '${listed}'`), { code: 'EACCES' });
+      return (realStat as (...a: unknown[]) => unknown)(p, ...rest);
+    }) as typeof fs.stat;
+    fs.stat = failing;
+    let r;
+    try {
+      r = await cleanupRotatedLogs({ directories: [listed, second], maxAgeDays: 7, now });
+    } finally {
+      fs.stat = realStat;
+    }
+    assert.deepEqual(r.refused, [{ path: listed, reason: 'unreadable: EACCES' }]);
+    assert.deepEqual(r.deleted, [old]);
   });
 });

@@ -55,6 +55,32 @@ describe('HealerLease (two windows on one workspace)', () => {
     assert.equal(b.isHolder, true, 'the next window holds it without waiting for staleness');
   });
 
+  it('leaves no lock behind when a heartbeat runs while dispose() deletes it', async () => {
+    const a = make('window-a', 60_000);
+    await a.start();
+    assert.equal(a.isHolder, true);
+    // hold the heartbeat's first file operation until dispose() has deleted the lock
+    const realOpen = fs.open;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    fs.open = (async (...args: Parameters<typeof fs.open>) => {
+      await gate;
+      return realOpen(...args);
+    }) as typeof fs.open;
+    let tick: Promise<void>;
+    try {
+      tick = a.tick();
+      a.dispose();
+      assert.equal(existsSync(path.join(dir, 'healer.lock')), false, 'dispose deleted the lock');
+      release();
+      await tick;
+    } finally {
+      fs.open = realOpen;
+    }
+    assert.equal(existsSync(path.join(dir, 'healer.lock')), false, 'the racing heartbeat did not re-create it');
+    assert.equal(a.isHolder, false, 'a disposed lease never holds');
+  });
+
   it('takes over a stale lock (the holder stopped heartbeating) but not a fresh one', async () => {
     const a = make('window-a');
     const b = make('window-b');
