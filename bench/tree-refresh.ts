@@ -9,6 +9,7 @@ import { DockerClient } from '../src/clients/dockerClient';
 import { ComposeLabels } from '../src/core/containers';
 import { memoryLogger } from '../src/platform/logger';
 import { ServicesSnapshot, ServiceStore } from '../src/state/serviceStore';
+import { nextEvent } from '../test/support/waitFor';
 
 const PROJECT = `realmbench-tree-${process.pid}`;
 
@@ -19,15 +20,7 @@ function percentile(values: number[], p: number): number {
 
 /** Resolves with the next snapshot that satisfies `pred` (bounded). */
 function next(store: ServiceStore, pred: (s: ServicesSnapshot) => boolean, timeoutMs = 30_000): Promise<ServicesSnapshot> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error('timed out waiting for the store')); }, timeoutMs);
-    const sub = store.onDidChange((s) => {
-      if (!pred(s)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(s);
-    });
-  });
+  return nextEvent(store.onDidChange, 'the store', pred, timeoutMs);
 }
 
 async function main(): Promise<void> {

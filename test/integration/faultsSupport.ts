@@ -24,18 +24,7 @@ export function alive(pid: number | undefined): boolean {
 /** Polls `check` until it returns something truthy or `timeoutMs` passes (never a fixed sleep). */
 export const waitFor = waitUntil;
 
-/** Resolves with the next value an event delivers that passes `accept`, or rejects after `timeoutMs`. */
-export function nextEvent<T>(event: (l: (e: T) => void) => { dispose(): void }, what: string, accept: (e: T) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
-    const sub = event((e) => {
-      if (!accept(e)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}
+export { nextEvent } from '../support/waitFor';
 
 /** Records every unhandled promise rejection while installed (the suites assert there is none). */
 export function recordUnhandledRejections(): { readonly reasons: unknown[]; dispose(): void } {

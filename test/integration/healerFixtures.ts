@@ -48,12 +48,20 @@ export async function runReplica(docker: DockerClient, spec: ServiceSpec): Promi
 
 /** A crash: SIGKILL to the container's PID 1 from the host (no `kill` event, as with a real crash). */
 export async function crash(docker: DockerClient, id: string): Promise<void> {
-  // the container may be between the engine's stop and start of a restart: wait until it runs
-  const pid = await waitFor(`container ${id} to be running before the crash`, async () => {
+  // The container may be between the engine's stop and start of a restart, and the PID read from
+  // inspect can be gone by the time it is signalled (the restart replaced the process): wait until
+  // it runs, and read the PID again if it vanished.
+  await waitFor(`container ${id} to be running and crashed`, async () => {
     const d = await docker.raw.getContainer(id).inspect();
-    return d.State.Running && !d.State.Restarting ? d.State.Pid : 0;
+    if (!d.State.Running || d.State.Restarting || !d.State.Pid) return false;
+    try {
+      process.kill(d.State.Pid, 'SIGKILL');
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+      throw e;
+    }
   }, 20_000);
-  process.kill(pid, 'SIGKILL');
 }
 
 export async function state(docker: DockerClient, id: string): Promise<{ status: string; startedAt: string; restartCount: number }> {

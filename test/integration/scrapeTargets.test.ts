@@ -3,17 +3,10 @@ import { PrometheusClient } from '../../src/clients/prometheusClient';
 import { memoryLogger } from '../../src/platform/logger';
 import { ScrapeTargetStore } from '../../src/state/scrapeTargetStore';
 import { ServiceScrapeHealth } from '../../src/core/scrapeTargets';
+import { nextEvent } from '../support/waitFor';
 
 function nextChange(store: ScrapeTargetStore, pred: (m: Map<string, ServiceScrapeHealth>) => boolean, timeoutMs = 30_000): Promise<Map<string, ServiceScrapeHealth>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error('timed out waiting for scrape health')); }, timeoutMs);
-    const sub = store.onDidChange((m) => {
-      if (!pred(m)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(m);
-    });
-  });
+  return nextEvent(store.onDidChange, 'scrape health', pred, timeoutMs);
 }
 
 describe('ScrapeTargetStore against the real Prometheus', function () {
