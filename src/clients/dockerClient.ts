@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { dockerode } from '../platform/lazyModules';
+import { dockerHostFromContext } from './dockerContext';
 import type { Readable } from 'node:stream';
 import { ComposeLabels, ContainerInfo, ContainerState, HealthStatus } from '../core/containers';
 import { IDisposable } from '../platform/disposable';
@@ -36,7 +37,7 @@ export interface EngineEvent {
 }
 
 export interface DockerClientOptions {
-  /** `unix:///path`, `tcp://host:port`; default: DOCKER_HOST, else /var/run/docker.sock. */
+  /** `unix:///path`, `tcp://host:port`; default: DOCKER_HOST, else the docker CLI's current context, else /var/run/docker.sock. */
   dockerHost?: string;
   /** Per-call timeout for non-streaming calls (ms). */
   timeoutMs?: number;
@@ -57,7 +58,7 @@ export class DockerClient {
   private readonly timeoutMs: number;
 
   constructor(options: DockerClientOptions = {}) {
-    const host = options.dockerHost || process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+    const host = options.dockerHost || process.env.DOCKER_HOST || dockerHostFromContext() || 'unix:///var/run/docker.sock';
     this.engine = host;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     // An unsupported DOCKER_HOST (ssh://, a malformed tcp://) must not stop activation: every
