@@ -42,6 +42,14 @@ async function containersOf(deps: StackCommandDeps, t: ServiceTarget): Promise<C
   return (await deps.docker.listComposeContainers([t.project])).filter((c) => c.service === t.service);
 }
 
+/** The target's containers, or undefined (and a message saying how to create them) when it has none. */
+async function existingContainers(deps: StackCommandDeps, target: ServiceTarget, verb: string): Promise<ContainerInfo[] | undefined> {
+  const containers = await containersOf(deps, target);
+  if (containers.length > 0) return containers;
+  void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers to ${verb}; use App Up or Stack Up to create them.`);
+  return undefined;
+}
+
 /**
  * Realm: Restart Service — a container node restarts that replica through the engine; a service
  * of the stack or the app project restarts through `compose restart` (output streamed).
@@ -66,11 +74,8 @@ export async function restartService(deps: StackCommandDeps, arg?: unknown): Pro
     });
     if (done === undefined) return false; // cancelled, or the file is malformed (shown in Problems)
     if (!done) {
-      const containers = await containersOf(deps, target);
-      if (containers.length === 0) {
-        void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers to restart; use App Up or Stack Up to create them.`);
-        return false;
-      }
+      const containers = await existingContainers(deps, target, 'restart');
+      if (!containers) return false;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${target.service}…` },
         () => Promise.all(containers.map((c) => deps.docker.restartContainer(c.id))));
     }
@@ -91,11 +96,8 @@ export async function setServiceRunning(deps: StackCommandDeps, running: boolean
   if (!requireTrust(deps, `${verb} Service`)) return false;
   const target = targetOf(arg) ?? (await pickService(deps, `${verb} which service?`));
   if (!target) return false;
-  const containers = await containersOf(deps, target);
-  if (containers.length === 0) {
-    void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers; use App Up or Stack Up to create them.`);
-    return false;
-  }
+  const containers = await existingContainers(deps, target, verb.toLowerCase());
+  if (!containers) return false;
   const label = containers.length === 1 ? containers[0].name : target.service;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: ${running ? 'starting' : 'stopping'} ${label}…` },
     () => Promise.all(containers.map((c) => (running ? deps.docker.startContainer(c.id) : deps.docker.stopContainer(c.id)))));
