@@ -41,8 +41,12 @@ export async function detectComposeCli(options: CliEnvironment & { timeoutMs?: n
 
 /** A compose project as the CLI addresses it: its files, its project name, and env for interpolation. */
 export interface ComposeProjectRef {
+  /** `-f` files; empty: compose picks them itself in `workingDir` (defaults, override, COMPOSE_FILE). */
   files: readonly string[];
+  /** `-p`; empty: compose names the project itself (COMPOSE_PROJECT_NAME, `name:`, the folder). */
   projectName: string;
+  /** The directory compose runs in (where it looks for files and `.env` without `-f`). */
+  workingDir?: string;
   /** Extra environment for `${VAR}` interpolation (e.g. the Grafana password). Never logged. */
   env?: Readonly<Record<string, string>>;
 }
@@ -69,7 +73,8 @@ export class ComposeCliRunner {
   /** The full argv for a compose subcommand of the project (exposed for logs and tests). */
   argv(project: ComposeProjectRef, subcommand: readonly string[]): string[] {
     const files = project.files.flatMap((f) => ['-f', f]);
-    return [this.cli.program, ...this.cli.baseArgs, '--ansi', 'never', '-p', project.projectName, ...files, ...subcommand];
+    const name = project.projectName ? ['-p', project.projectName] : [];
+    return [this.cli.program, ...this.cli.baseArgs, '--ansi', 'never', ...name, ...files, ...subcommand];
   }
 
   /** Runs one compose subcommand; resolves with its output, or rejects with a ComposeError. */
@@ -80,7 +85,7 @@ export class ComposeCliRunner {
     const env = cliEnv(this.environment, project.env ?? {});
     return new Promise<RunResult>((resolve, reject) => {
       if (options.signal?.aborted) return reject(cancelled(command));
-      const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      const child = spawn(program, args, { env, cwd: project.workingDir, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
       const out = { stdout: '', stderr: '' };
       let interleaved = '';
       let settled = false;
@@ -150,11 +155,14 @@ export class ComposeCliRunner {
   }
 
   /**
-   * `config`: the CLI's own validation; resolves with the resolved file. Its output carries the
-   * interpolated secrets, so it is returned, never streamed to onLine.
+   * `config`: the project as compose resolves it (JSON on v2, YAML on v1, which has no `--format`);
+   * `allProfiles` enables every profile (v2's `--profile '*'`). The output carries interpolated
+   * secrets, so it is returned, never streamed to onLine.
    */
-  async config(project: ComposeProjectRef, options: Omit<RunOptions, 'onLine'> = {}): Promise<string> {
-    const { stdout } = await this.run(project, ['config'], { timeoutMs: 60_000, ...options, onLine: undefined });
+  async config(project: ComposeProjectRef, options: Omit<RunOptions, 'onLine'> & { allProfiles?: boolean } = {}): Promise<string> {
+    const { allProfiles, ...rest } = options;
+    const args = this.cli.flavour === 'v2' ? [...(allProfiles ? ['--profile', '*'] : []), 'config', '--format', 'json'] : ['config'];
+    const { stdout } = await this.run(project, args, { timeoutMs: 60_000, ...rest, onLine: undefined });
     return stdout;
   }
 

@@ -115,6 +115,15 @@ export class DockerClient {
     return infos.filter((i): i is ContainerInfo => i !== undefined);
   }
 
+  /**
+   * The compose project whose containers were created from `folder` (their working_dir label), for
+   * naming the workspace's project when no compose CLI is installed. Undefined when none runs.
+   */
+  async composeProjectOfFolder(folder: string): Promise<string | undefined> {
+    const list = await this.call('listContainers', () => this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.workingDir}=${folder}`] }) }));
+    return list.map((c) => c.Labels?.[ComposeLabels.project]).find((p): p is string => Boolean(p));
+  }
+
   async inspectContainer(id: string): Promise<ContainerInfo> {
     const d = await this.call('inspect', () => this.docker.getContainer(id).inspect());
     return toContainerInfo(d);

@@ -15,6 +15,8 @@ export interface WatchedProject {
   /** `app` is the workspace's project (the healer watches it); `stack` is the observability stack. */
   role: 'app' | 'stack';
   declaredServices?: string[];
+  /** True while the name and services are remembered or guessed, not yet compose's own answer. */
+  provisional?: boolean;
 }
 
 export interface ServicesSnapshot {
