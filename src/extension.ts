@@ -80,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   // the compose CLI gets DOCKER_HOST only when the user set it; otherwise it follows its docker context
   const composeRunner = lazyComposeRunner(process.env.DOCKER_HOST);
   const workspaceProjects = new WorkspaceProjects({
-    folder, settings, composeRunner, logger, memory: context.workspaceState,
+    folder, settings, composeRunner, logger, memory: context.workspaceState, isTrusted: () => vscode.workspace.isTrusted,
     onComposeProblem: (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)),
     onNoComposeCli: (message) => { logger.warn(message); void vscode.window.showWarningMessage(message); },
     engineProjectOf: (dir) => docker.composeProjectOfFolder(dir),
@@ -172,7 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   };
   subs.push(composeWatcher, composeWatcher.onDidChange(resolveProjects), composeWatcher.onDidCreate(resolveProjects), composeWatcher.onDidDelete(resolveProjects));
   subs.push(vscode.workspace.onDidChangeWorkspaceFolders(() => resolveProjects()));
-  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => healerTree.refresh()));
+  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => { healerTree.refresh(); void workspaceProjects.resolve(); }));
 
   // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after
   // activate() returns, so VS Code's start-up never waits for it.

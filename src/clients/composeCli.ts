@@ -162,7 +162,8 @@ export class ComposeCliRunner {
   async config(project: ComposeProjectRef, options: Omit<RunOptions, 'onLine'> & { allProfiles?: boolean } = {}): Promise<string> {
     const { allProfiles, ...rest } = options;
     const args = this.cli.flavour === 'v2' ? [...(allProfiles ? ['--profile', '*'] : []), 'config', '--format', 'json'] : ['config'];
-    const { stdout } = await this.run(project, args, { timeoutMs: 60_000, ...rest, onLine: undefined });
+    // `config` takes well under a second on real projects; a bound keeps a pathological file from running on
+    const { stdout } = await this.run(project, args, { timeoutMs: 20_000, ...rest, onLine: undefined });
     return stdout;
   }
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { modelFromComposeConfig, serviceNamesOf, type ComposeProjectModel } from '../core/composeModel';
 import { resolveProjectName } from '../core/composeProject';
-import { placeComposeMessage, v2OnlyFeatures } from '../core/composeSource';
+import { aliasProblem, placeComposeMessage, v2OnlyFeatures } from '../core/composeSource';
 import { yaml } from '../platform/lazyModules';
 import { ComposeError, type ComposeCliRunner, type ComposeProjectRef, type RunOptions } from './composeCli';
 import { readComposeSources, type ComposeSources } from './composeSources';
@@ -24,6 +24,13 @@ const NOT_THE_FILES = new Set(['no-compose-cli', 'cancelled', 'timeout', 'engine
  */
 export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'> = {}): Promise<ResolvedCompose> {
   const sources = await readComposeSources(ref);
+  for (const source of sources.texts) {
+    const aliases = aliasProblem(source.text);
+    if (!aliases) continue;
+    const message = `${source.file}:${aliases.line}:1: ${aliases.reason}; Docker Compose would not finish reading this file, so Realm does not ask it to.`;
+    const start = { line: aliases.line, column: 1 };
+    throw new ComposeError('malformed-file', message, { file: source.file, line: aliases.line, column: 1, problems: [{ message, start, end: start }] });
+  }
   try {
     const model = runner.cli.flavour === 'v2' ? await readV2(runner, ref, options) : await readV1(runner, ref, sources, options);
     return { model, sources };

@@ -129,6 +129,47 @@ function findScalar(node: Node | null, test: (value: string) => boolean): Node |
   return undefined;
 }
 
+/** Above this many nodes once aliases are expanded, a file is a "billion laughs", not a project. */
+export const MAX_EXPANDED_NODES = 1_000_000;
+
+/**
+ * Aliases that make a document endless or explosive: one that refers to a node containing it
+ * (`x: &a {b: *a}`), or nested aliases that expand to millions of nodes (`&b [*a, *a, …]`,
+ * `&c [*b, *b, …]`). Compose 2.26 expands them without bound (12 GB of memory seen here), so Realm
+ * refuses such a file before running compose. Undefined when the file is fine.
+ */
+export function aliasProblem(text: string): { reason: string; line: number } | undefined {
+  const { isAlias, isMap, isSeq, isPair, isDocument } = yaml();
+  const { doc, at } = parse({ file: '', text });
+  const sizes = new Map<unknown, number>();
+  const open = new Set<unknown>();
+  let problem: { reason: string; line: number } | undefined;
+  const size = (node: unknown): number => {
+    if (problem || node === null || node === undefined) return 0;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (open.has(node)) return Infinity;
+    open.add(node);
+    let total = 1;
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      const n = size(target);
+      if (n === Infinity && !problem) problem = { reason: `the alias *${node.source} refers to a node that contains it, so the document never ends`, line: at(node.range?.[0] ?? 0).line };
+      total = n;
+    } else if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) total += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    } else if (isDocument(node)) total = size(node.contents);
+    open.delete(node);
+    sizes.set(node, total);
+    if (total > MAX_EXPANDED_NODES && !problem && isAlias(node)) {
+      problem = { reason: `the alias *${node.source} expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (nested aliases multiply)`, line: at(node.range?.[0] ?? 0).line };
+    }
+    return total;
+  };
+  size(doc.contents);
+  return problem;
+}
+
 /** A compose feature Compose v1 cannot read, with where it is used. */
 export interface V2OnlyFeature {
   feature: string;

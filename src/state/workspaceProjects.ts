@@ -29,6 +29,8 @@ export interface WorkspaceProjectsDeps {
   /** With no compose CLI: the project the engine's containers of this folder carry (compose labels). */
   engineProjectOf?: (folder: string) => Promise<string | undefined>;
   memory?: ProjectMemory;
+  /** An untrusted workspace's files are someone else's: no compose process reads them (engine labels only). */
+  isTrusted?: () => boolean;
   logger: Logger;
   /** Saves within this window are resolved once (ms). */
   debounceMs?: number;
@@ -114,6 +116,13 @@ export class WorkspaceProjects extends Disposable {
       this.watched = new Set((await readComposeSources({ files: [], workingDir: folder })).watched);
       return this.publish([stack], true);
     }
+    if (this.deps.isTrusted && !this.deps.isTrusted()) {
+      this.watched = new Set((await readComposeSources(ref)).watched);
+      await this.provisional(folder, ref.files);
+      const fromEngine = await this.deps.engineProjectOf?.(folder).catch(() => undefined);
+      const app = fromEngine ? { name: fromEngine, role: 'app' as const, provisional: true } : this.projects.find((p) => p.role === 'app') ?? this.guess()[0];
+      return this.publish([app, stack], false);
+    }
     let runner: ComposeCliRunner;
     try {
       runner = await this.deps.composeRunner();
@@ -156,7 +165,8 @@ export class WorkspaceProjects extends Disposable {
   private async provisional(folder: string, files: readonly string[]): Promise<void> {
     try {
       const sources = await readComposeSources({ files, workingDir: folder });
-      const models = await loadComposeModels(sources.composeFiles);
+      // each file on its own: an override alone is incomplete, and compose's answer follows anyway
+      const models = (await Promise.all(sources.composeFiles.map((f) => loadComposeModels([f]).then(([m]) => m, () => undefined)))).filter((m) => m !== undefined);
       const services = [...new Set(models.flatMap((m) => m.services.filter((s) => s.profiles.length === 0).map((s) => s.name)))];
       const name = this.deps.settings().composeProjectName || models[0]?.name || path.basename(folder);
       this.publish([{ name: normalizeProjectName(name, 'v2'), role: 'app', declaredServices: services, provisional: true }, { name: STACK_PROJECT_NAME, role: 'stack' }], false);
