@@ -309,3 +309,19 @@ function fingerprint(s: ServicesSnapshot): string {
     .map((g) => `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`)
     .join('|');
 }
+
+/**
+ * The store as the healer's container source (`containersOf(projects)`): the containers of the
+ * given projects as of now — after every engine event received before the call — from the store's
+ * records, with no engine request unless an event is pending (then one inspect per container it
+ * named). Only projects the store watches are known. Rejects with the engine's error when it
+ * cannot be read. Subscribe to `onEngineEvent` (the healer does) to keep the store running.
+ */
+export function storeContainerSource(store: ServiceStore): { containersOf(projects: readonly string[]): Promise<ContainerInfo[]> } {
+  return {
+    containersOf: async (projects) => {
+      await store.whenCurrent();
+      return [...new Set(projects)].flatMap((p) => store.containersOf(p));
+    },
+  };
+}

@@ -3,7 +3,7 @@ import type { DockerClient, EngineEvent } from '../../src/clients/dockerClient';
 import { DockerError } from '../../src/clients/dockerClient';
 import { ComposeLabels, ContainerInfo } from '../../src/core/containers';
 import { memoryLogger } from '../../src/platform/logger';
-import { ServiceStore } from '../../src/state/serviceStore';
+import { ServiceStore, storeContainerSource } from '../../src/state/serviceStore';
 import { waitUntil } from '../support/waitFor';
 
 const container = (id: string, service: string, number: number, over: Partial<ContainerInfo> = {}): ContainerInfo => ({
@@ -156,6 +156,13 @@ describe('ServiceStore: one request per engine event', () => {
       assert.deepEqual(store.containersOf('app', 'web').map((c) => [c.id, c.oomKilled ?? false]), [['w1', true], ['w2', false]]);
       assert.deepEqual(store.containersOf('app').map((c) => c.id).sort(), ['d1', 'w1', 'w2']);
       assert.deepEqual(store.containersOf('other'), []);
+      const source = storeContainerSource(store);
+      engine.containers.get('d1')!.state = 'exited';
+      engine.event('die', 'd1');
+      const read = await source.containersOf(['app', 'app']);
+      assert.equal(read.length, 3, 'each project once');
+      assert.equal(read.find((c) => c.id === 'd1')?.state, 'exited', 'as of the event, not the coalescing window later');
+      assert.equal(engine.lists, 1, 'the source reads the store, not the engine list');
     } finally {
       dispose();
     }
