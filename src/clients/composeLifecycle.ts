@@ -53,7 +53,7 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
   await ensureEngine(docker);
   const services = options.services?.length ? [...options.services] : activeServices(model);
   try {
-    await runner.up(project, options);
+    await runner.up(project, { ...options, size: upSize(models) });
   } catch (err) {
     if (err instanceof ComposeError && err.kind !== 'cancelled' && err.kind !== 'engine-unreachable') {
       const results = await currentServiceResults(docker, project.projectName, services).catch(() => undefined);
@@ -68,6 +68,14 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
     if (options.signal?.aborted) throw new ComposeError('cancelled', 'Cancelled while waiting for services to become healthy');
     throw err;
   }
+}
+
+/** What `up` may start: every declared service with its replicas (v1 needs the count; see ComposeCliRunner.up). */
+function upSize(models: readonly ComposeModel[]): { services: number; containers: number } {
+  const byName = new Map<string, ComposeService>();
+  for (const m of models) for (const s of m.services) byName.set(s.name, s);
+  const services = [...byName.values()];
+  return { services: services.length, containers: services.reduce((n, s) => n + Math.max(1, s.replicas), 0) };
 }
 
 /** Stack Down: `down --remove-orphans` (and `--volumes` when asked), output streamed. */
