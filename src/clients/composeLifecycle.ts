@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ComposeFileError, parseComposeFile, type ComposeModel } from '../core/composeFile';
-import { activeServices } from '../core/composeModel';
+import { activeServices, type ComposeProjectModel } from '../core/composeModel';
 import { readComposeProject } from './composeConfig';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeProjectRef, type RunOptions } from './composeCli';
 import { currentServiceResults, waitForServices, type ServiceResult } from './composeHealth';
@@ -53,7 +53,7 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
   await ensureEngine(docker);
   const services = options.services?.length ? [...options.services] : activeServices(model);
   try {
-    await runner.up(project, { ...options, size: upSize(models) });
+    await runner.up(project, { ...options, size: upSize(model) });
   } catch (err) {
     if (err instanceof ComposeError && err.kind !== 'cancelled' && err.kind !== 'engine-unreachable') {
       const results = await currentServiceResults(docker, project.projectName, services).catch(() => undefined);
@@ -70,11 +70,9 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
   }
 }
 
-/** What `up` may start: every declared service with its replicas (v1 needs the count; see ComposeCliRunner.up). */
-function upSize(models: readonly ComposeModel[]): { services: number; containers: number } {
-  const byName = new Map<string, ComposeService>();
-  for (const m of models) for (const s of m.services) byName.set(s.name, s);
-  const services = [...byName.values()];
+/** What `up` may start: the default services with their replicas (v1 needs the count; see ComposeCliRunner.up). */
+function upSize(model: ComposeProjectModel): { services: number; containers: number } {
+  const services = model.services.filter((s) => s.active);
   return { services: services.length, containers: services.reduce((n, s) => n + Math.max(1, s.replicas), 0) };
 }
 
