@@ -17,6 +17,7 @@ import { Healer } from './healer/healer';
 import type { HealableAlert } from './healer/alertSource';
 import { readHealerSettings } from './healer/healerSettings';
 import { HealerLease } from './healer/lease';
+import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
@@ -114,6 +115,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
+  // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
+  const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
+  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
   const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [
