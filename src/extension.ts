@@ -94,7 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
   const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
   const statusBar = new AlertStatusBar(alertStore);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
@@ -109,6 +109,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
     alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent,
+    // a target never up since the stack started is a wrong address: shown, not healed
+    configurationProblem: (alert) => scrapeTargets.configurationProblem(alert.labels),
   });
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
