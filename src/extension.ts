@@ -17,6 +17,7 @@ import { Healer } from './healer/healer';
 import type { HealableAlert } from './healer/alertSource';
 import { readHealerSettings } from './healer/healerSettings';
 import { HealerLease } from './healer/lease';
+import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
@@ -97,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
   const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
   const statusBar = new AlertStatusBar(alertStore);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
@@ -112,12 +113,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
     alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent,
+    // a target never up since the stack started is a wrong address: shown, not healed
+    configurationProblem: (alert) => scrapeTargets.configurationProblem(alert.labels),
   });
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
+  // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
+  const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
+  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
   const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [

@@ -8,7 +8,9 @@ export const HEAL_ACTIONS: readonly HealAction[] = ['restart', 'scale_down', 'cl
 /** Why a decision did not act. Each one is shown to the user and recorded in the audit trail. */
 export type SkipReason =
   | 'rate-limited' | 'dry-run' | 'opted-out' | 'in-grace' | 'backoff' | 'already-recovering' | 'busy'
-  | 'disabled' | 'untrusted' | 'not-watched' | 'no-action' | 'at-minimum' | 'standby';
+  | 'disabled' | 'untrusted' | 'not-watched' | 'no-action' | 'at-minimum' | 'standby'
+  // the alert is about a scrape target that was never up: a wrong address, which no restart fixes
+  | 'misconfigured';
 
 /** The pseudo-service cleanup is budgeted under (it acts on a whole project, not one service). */
 export const CLEANUP_SERVICE = '(cleanup)';

@@ -14,6 +14,7 @@ import type { HealerLeaseLike } from './lease';
 import { alertTrigger, planHealing, PlanStep, servicesOf } from './healPlan';
 import { recordInterruptedActions } from './interruptedActions';
 import { FollowedEvents, followEngineEvents } from './followEngineEvents';
+import { ConfigurationProblem, misconfiguredSkip } from './misconfiguredAlert';
 
 export interface HealerDeps {
   docker: DockerClient;
@@ -34,6 +35,8 @@ export interface HealerDeps {
    * event stream serves the tree and the healer. Absent: the healer opens its own stream.
    */
   engineEvents?: Event<EngineEvent>;
+  /** Why a firing alert is a configuration problem (a target never up), not something to heal; see misconfiguredAlert.ts. */
+  configurationProblem?: ConfigurationProblem;
 }
 
 /** An action being issued now (status-bar hint, latency figures). */
@@ -205,6 +208,8 @@ export class Healer extends Disposable {
   async healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
     const r = resolveAlert(alert, this.deps.settings().rules, servicesOf(await this.listWatched()));
     const trigger = alertTrigger(alert, r);
+    const misconfigured = await misconfiguredSkip(this.deps.configurationProblem, alert);
+    if (misconfigured) return this.deps.audit.record({ trigger, action: r.ok ? r.action : 'restart', outcome: 'skipped', reason: misconfigured.reason, detail: misconfigured.detail, durationMs: 0 });
     if (r.ok) return this.evaluate(trigger, r.action, r.target, true);
     return this.deps.audit.record({ trigger, action: 'restart', outcome: 'skipped', reason: r.reason, detail: r.detail, durationMs: 0 });
   }
@@ -350,7 +355,9 @@ export class Healer extends Disposable {
     for (const alert of firing) {
       const r = resolveAlert(alert, this.deps.settings().rules, watched);
       const trigger = alertTrigger(alert, r);
-      if (r.ok) await this.evaluate(trigger, r.action, r.target);
+      const misconfigured = r.ok ? await misconfiguredSkip(this.deps.configurationProblem, alert) : undefined;
+      if (misconfigured) await this.skipped(trigger, '', { ...misconfigured, action: r.ok ? r.action : undefined }, false);
+      else if (r.ok) await this.evaluate(trigger, r.action, r.target);
       else if (r.reason !== 'no-action' || alert.labels.action) await this.skipped(trigger, '', { verdict: 'skip', reason: r.reason, detail: r.detail }, false);
     }
   }
