@@ -89,16 +89,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
   subs.push(alertStore);
 
-  // Views.
-  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
-  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets);
-  const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore);
-  const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
-  const statusBar = new AlertStatusBar(alertStore);
-  subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
-  subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
-
   // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
   const audit = new AuditTrail(context.workspaceState, systemClock, logger);
   const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger });
@@ -107,8 +97,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
-    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent,
+    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent, state: context.workspaceState,
   });
+
+  // Views.
+  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
+  const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
+  const alertsTree = new AlertsTreeProvider(alertStore);
+  const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
+  const statusBar = new AlertStatusBar(alertStore);
+  subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
+  subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
+
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
