@@ -196,6 +196,13 @@ export function decide(input: DecisionInput): HealDecision {
   if (target.budgetRemaining <= 0 && !input.manual) {
     return skip('rate-limited', `${target.recentActions} action(s) in the last hour did not keep ${ref.service} up`, action, target.nextSlotAt);
   }
+  if (!input.manual && action === 'restart' && !(trigger.kind === 'event' && trigger.event === 'die')) {
+    // a container someone just started is still starting: its health (and an alert about it) is judged after the grace period
+    const started = Math.max(...target.containers.map((c) => (c.state === 'running' ? c.startedAt ?? 0 : 0)), 0);
+    if (started && now < started + settings.graceMs && (target.lastActionAt === undefined || started > target.lastActionAt)) {
+      return skip('in-grace', `${ref.service} started ${Math.max(0, Math.round((now - started) / 1000))} s ago; health is judged after the start-up grace period`, action, started + settings.graceMs);
+    }
+  }
   if (target.lastActionAt !== undefined && !input.manual) {
     const waited = spacing(input, target.lastActionAt, target.recentActions);
     if (waited) return waited;

@@ -79,6 +79,16 @@ describe('healPolicy.decide', () => {
     assert.equal(reason({ trigger: manual, target: spent, manual: true, settings: { ...settings, optOut: ['arcanum'] } }), 'opted-out');
   });
 
+  it('judges a container someone just started only after the grace period (alerts, health), but a death at once', () => {
+    const started = target({}, [container({ state: 'running', health: 'unhealthy', startedAt: now - 5_000 })]);
+    const alert = { kind: 'alert' as const, alertname: 'ArcanumNeedsRestart', fingerprint: 'f' };
+    const d = decide(input({ trigger: alert, target: started }));
+    assert.equal(d.verdict === 'skip' && d.reason, 'in-grace');
+    assert.equal(d.verdict === 'skip' && d.retryAt, now + 25_000);
+    assert.equal(reason({ trigger: { ...die, event: 'unhealthy' }, target: started }), 'in-grace');
+    assert.equal(reason({ trigger: alert, target: target({}, [container({ state: 'running', startedAt: now - 31_000 })]) }), 'act');
+  });
+
   it('restarts every replica that died together in one decision', () => {
     const replicas = [1, 2, 3].map((n) => container({ id: `c${n}`, name: `app-arcanum-${n}`, number: n, state: n === 3 ? 'running' : 'exited' }));
     const d = decide(input({ target: target({}, replicas), alsoDied: ['c2'] }));
