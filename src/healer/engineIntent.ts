@@ -7,8 +7,11 @@ export const USER_STOPS_STORAGE_KEY = 'realm.healer.userStops';
 
 /** A `die` this soon after a `kill` through the API is that kill's (a stop's timeout is at most this). */
 const KILL_TO_DIE_MS = 120_000;
-/** The healer's own events (kill, die, stop of a restart) may arrive after the call returned. */
-const OWN_EVENTS_MS = 10_000;
+/**
+ * The healer's own kill and die (restarting a running container) may arrive just after the call
+ * returned; any later kill is someone else's (a user stopping it right after the healer's restart).
+ */
+const OWN_EVENTS_MS = 2_000;
 
 /** A service someone stopped: left alone by every trigger until it is started again. */
 export interface UserStop {
@@ -41,7 +44,7 @@ export class EngineIntent {
     this.stops = stored && typeof stored === 'object' ? { ...stored } : {};
   }
 
-  /** The healer is about to act on these containers: kills of them until the action ends are its own. */
+  /** The healer is about to stop or restart these running containers: kills of them until the action ends are its own. */
   markOwn(containerIds: readonly string[]): void {
     for (const id of containerIds) this.own.set(id, Number.POSITIVE_INFINITY);
   }
@@ -67,7 +70,10 @@ export class EngineIntent {
 
   /** A `die`: after someone's kill the service `key` is stopped by the user; after the healer's, it is its own. */
   noteDie(containerId: string, key: string): DeathCause {
-    if (this.ownKills.delete(containerId)) return 'own';
+    if (this.ownKills.delete(containerId)) {
+      this.own.delete(containerId); // its one kill and die came: the next kill is someone's again
+      return 'own';
+    }
     const killedAt = this.kills.get(containerId);
     if (killedAt === undefined || this.clock.now() - killedAt > KILL_TO_DIE_MS) return 'crash';
     this.kills.delete(containerId);

@@ -6,7 +6,6 @@ import type { Logger } from '../platform/logger';
 import type { HealActions } from './actions';
 import type { AuditEntry, AuditTrail } from './auditTrail';
 import type { ContainerSource } from './containerSource';
-import { describeDecision } from './decisionWording';
 import type { EngineIntent } from './engineIntent';
 import { describeScheduled, HealSchedule, ScheduledAction, ScheduledKind } from './healSchedule';
 import type { HealerSettings } from './healerSettings';
@@ -222,7 +221,8 @@ export class HealRunner {
     const { intent, rateLimiter, audit, actions, clock } = this.deps;
     this.inFlight.add(key);
     this.deps.schedule.cancel(key); // this action is the one that was waiting, or supersedes it
-    const touched = containers.map((c) => c.id);
+    // only a running container sends kill and die when restarted or stopped; an exited one is just started
+    const touched = containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused').map((c) => c.id);
     intent.markOwn(touched);
     // counted before the call is issued, so a crash mid-action still spends budget; a failure to count is
     // caught at once (no unhandled rejection while the action runs) and recorded with the action's outcome
@@ -251,7 +251,6 @@ export class HealRunner {
       this.inFlight.delete(key);
       intent.releaseOwn(touched);
     }
-    this.deps.logger.info(`[healer] ${describeDecision(entry)}`);
     this.deps.finished(entry);
     this.deps.changed();
     return entry;
@@ -268,8 +267,9 @@ export class HealRunner {
       const fresh = await this.deps.source.containersOf([ref.project]);
       batch = fresh.filter((c) => c.service === ref.service && died.includes(c.id) && needsHealing(c));
       if (!batch.length) break;
-      this.deps.intent.markOwn(batch.map((c) => c.id));
-      touched.push(...batch.map((c) => c.id));
+      const running = batch.filter((c) => c.state === 'running').map((c) => c.id);
+      this.deps.intent.markOwn(running);
+      touched.push(...running);
     }
     return `restarted ${names.join(', ')}`;
   }

@@ -204,10 +204,11 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.ok(healer.isIdle());
   });
 
-  it('the healer\'s own restart (kill, die, start) is neither a stop nor a crash', async () => {
+  it('the healer\'s own restart of a running container (kill, die, start) is neither a stop nor a crash', async () => {
     const healer = await makeHealer();
     engine.hold = new Promise((release) => setImmediate(release));
-    crash();
+    engine.set('c-web-1', { health: 'unhealthy' });
+    events.fire({ ...event('health_status'), healthStatus: 'unhealthy' });
     await settle(2);
     events.fire(event('kill'));
     events.fire(event('die'));
@@ -216,6 +217,21 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     await clock.advance(5_000);
     assert.deepEqual(outcomes(), ['done']);
     assert.equal(webState(healer)?.stoppedByUserAt, undefined);
+  });
+
+  it('a docker kill right after the healer restarted a crashed container is the user\'s stop', async () => {
+    const healer = await makeHealer();
+    crash();
+    await settle();
+    assert.deepEqual(outcomes(), ['done']);
+    await clock.advance(1_000);
+    engine.set('c-web-1', { state: 'exited', exitCode: 137 });
+    events.fire(event('kill'));
+    events.fire(event('die', 'c-web-1', { exitCode: 137 }));
+    await clock.advance(3_000);
+    assert.deepEqual(outcomes(), ['done', 'user-stopped']);
+    assert.ok(webState(healer)?.stoppedByUserAt !== undefined);
+    assert.deepEqual(engine.restarted, ['c-web-1']);
   });
 
   it('a scheduled restart can be cancelled; the cancellation is that decision\'s outcome', async () => {
