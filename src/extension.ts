@@ -79,8 +79,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   // Stores: the only objects that fetch. Views and the healer subscribe to them.
   // the compose CLI gets DOCKER_HOST only when the user set it; otherwise it follows its docker context
   const composeRunner = lazyComposeRunner(process.env.DOCKER_HOST);
-  const workspaceProjects = new WorkspaceProjects(folder, settings, composeRunner,
-    (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)), logger);
+  const workspaceProjects = new WorkspaceProjects({
+    folder, settings, composeRunner, logger, memory: context.workspaceState, isTrusted: () => vscode.workspace.isTrusted,
+    onComposeProblem: (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)),
+    onNoComposeCli: (message) => { logger.warn(message); void vscode.window.showWarningMessage(message); },
+    engineProjectOf: (dir) => docker.composeProjectOfFolder(dir),
+  });
   const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger);
   subs.push(serviceStore, workspaceProjects, workspaceProjects.onDidChange((p) => serviceStore.setProjects(p)));
   const alertStore = new AlertStore({
@@ -160,16 +164,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
   subs.push(context.secrets.onDidChange(() => void reloadAuth()));
-  // a fixed (or broken) compose file updates the declared services and the Problems view at once
-  const composeWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  // a fixed (or broken) compose, override, extends/include or .env file re-resolves the project
+  const composeWatcher = vscode.workspace.createFileSystemWatcher('**/{*.yaml,*.yml,.env,*.env}');
   const resolveProjects = (uri?: vscode.Uri) => {
-    if (uri && !isComposeFileOf(uri.fsPath, folder(), settings().composeFiles)) return;
+    if (uri && !workspaceProjects.isWatched(uri.fsPath) && !isComposeFileOf(uri.fsPath, folder(), settings().composeFiles)) return;
     chooseAppFolder();
-    void workspaceProjects.resolve();
+    workspaceProjects.scheduleResolve();
   };
   subs.push(composeWatcher, composeWatcher.onDidChange(resolveProjects), composeWatcher.onDidCreate(resolveProjects), composeWatcher.onDidDelete(resolveProjects));
   subs.push(vscode.workspace.onDidChangeWorkspaceFolders(() => resolveProjects()));
-  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => healerTree.refresh()));
+  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => { healerTree.refresh(); void workspaceProjects.resolve(); }));
 
   // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after
   // activate() returns, so VS Code's start-up never waits for it.

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # `npm test`: builds, type-checks, lints, then runs the three test tiers on real parts.
 #   unit         plain Node, no VS Code                         (test/unit)
+#   conformance  the project model vs `docker compose config` on the real-world compose corpus
+#                (../shared/compose-corpus, or REALM_COMPOSE_CORPUS; absent on a user's machine)
 #   webview      the built webview bundles in headless Chromium (test/webview)
 #   integration  real dockerd, Prometheus, Alertmanager         (test/integration, harness: test/infra/harness.sh)
 #   host         the extension inside a real VS Code extension host (code-server + headless Chromium)
-# Usage: bash test/run-all.sh [static|unit|webview|integration|host ...]   (default: all)
+# Usage: bash test/run-all.sh [static|unit|conformance|webview|integration|host ...]   (default: all)
 # Each tier prints "<tier>: N passed, N failed"; the exit code is non-zero when any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR="$PWD"
-TIERS=("$@"); [ ${#TIERS[@]} -eq 0 ] && TIERS=(static unit webview integration host)
+TIERS=("$@"); [ ${#TIERS[@]} -eq 0 ] && TIERS=(static unit conformance webview integration host)
 want() { local t; for t in "${TIERS[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
 FAILED=()
 step() { # name command...
@@ -40,6 +42,19 @@ fi
 
 if want unit; then
   step unit env REALM_TEST_TIER=unit "${MOCHA[@]}" --timeout 20000 'out/test/unit/**/*.test.js'
+fi
+
+if want conformance; then
+  CORPUS="${REALM_COMPOSE_CORPUS:-$ROOT_DIR/../shared/compose-corpus}"
+  if [ -d "$CORPUS/files" ]; then
+    step conformance env REALM_TEST_TIER=conformance REALM_COMPOSE_CORPUS="$CORPUS" "${MOCHA[@]}" --timeout 900000 'out/test/conformance/**/*.test.js'
+  else
+    echo "############################################################################"
+    echo "conformance: NOT RUN — the compose corpus is not at $CORPUS"
+    echo "  (it exists in CI; set REALM_COMPOSE_CORPUS to a copy to run this tier)"
+    echo "############################################################################"
+    [ "${CI:-}" = true ] && FAILED+=("conformance (corpus missing in CI)")
+  fi
 fi
 
 if want webview; then

@@ -41,8 +41,12 @@ export async function detectComposeCli(options: CliEnvironment & { timeoutMs?: n
 
 /** A compose project as the CLI addresses it: its files, its project name, and env for interpolation. */
 export interface ComposeProjectRef {
+  /** `-f` files; empty: compose picks them itself in `workingDir` (defaults, override, COMPOSE_FILE). */
   files: readonly string[];
+  /** `-p`; empty: compose names the project itself (COMPOSE_PROJECT_NAME, `name:`, the folder). */
   projectName: string;
+  /** The directory compose runs in (where it looks for files and `.env` without `-f`). */
+  workingDir?: string;
   /** Extra environment for `${VAR}` interpolation (e.g. the Grafana password). Never logged. */
   env?: Readonly<Record<string, string>>;
 }
@@ -52,7 +56,20 @@ export interface RunOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Stops the command when it prints nothing for this long (a CLI that hung); default: no such limit. */
+  idleTimeoutMs?: number;
 }
+
+/** How many services and containers an `up` starts, so v1 gets enough parallel slots. */
+export interface UpSize {
+  services: number;
+  containers: number;
+}
+
+/** Compose v1's default COMPOSE_PARALLEL_LIMIT (compose/const.py). */
+const V1_PARALLEL_LIMIT = 64;
+/** v1 `up` prints a line per container as it is created and started; this long without one, it hung. */
+const V1_UP_IDLE_MS = 180_000;
 
 export interface RunResult {
   stdout: string;
@@ -69,7 +86,8 @@ export class ComposeCliRunner {
   /** The full argv for a compose subcommand of the project (exposed for logs and tests). */
   argv(project: ComposeProjectRef, subcommand: readonly string[]): string[] {
     const files = project.files.flatMap((f) => ['-f', f]);
-    return [this.cli.program, ...this.cli.baseArgs, '--ansi', 'never', '-p', project.projectName, ...files, ...subcommand];
+    const name = project.projectName ? ['-p', project.projectName] : [];
+    return [this.cli.program, ...this.cli.baseArgs, '--ansi', 'never', ...name, ...files, ...subcommand];
   }
 
   /** Runs one compose subcommand; resolves with its output, or rejects with a ComposeError. */
@@ -80,7 +98,7 @@ export class ComposeCliRunner {
     const env = cliEnv(this.environment, project.env ?? {});
     return new Promise<RunResult>((resolve, reject) => {
       if (options.signal?.aborted) return reject(cancelled(command));
-      const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      const child = spawn(program, args, { env, cwd: project.workingDir, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
       const out = { stdout: '', stderr: '' };
       let interleaved = '';
       let settled = false;
@@ -89,6 +107,7 @@ export class ComposeCliRunner {
         let partial = '';
         child[stream].setEncoding('utf8');
         child[stream].on('data', (chunk: string) => {
+          notIdle();
           out[stream] += chunk;
           interleaved += chunk;
           partial += chunk;
@@ -106,12 +125,21 @@ export class ComposeCliRunner {
         setTimeout(() => { if (!settled) child.kill('SIGKILL'); }, 5000).unref();
       };
       const timer = setTimeout(() => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`, { command })), timeoutMs);
+      let idleTimer: NodeJS.Timeout | undefined;
+      const idle = options.idleTimeoutMs;
+      const notIdle = () => {
+        if (idle === undefined) return;
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` printed nothing for ${Math.round(idle / 1000)} s and was stopped`, { command })), idle);
+      };
+      notIdle();
       const onAbort = () => stop(cancelled(command));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const finish = (err: Error | undefined) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(idleTimer);
         options.signal?.removeEventListener('abort', onAbort);
         splitters.forEach((flush) => flush());
         if (err) reject(err);
@@ -128,9 +156,28 @@ export class ComposeCliRunner {
     });
   }
 
-  /** `up -d` (optionally only some services); output streams to onLine. */
-  up(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[] } = {}): Promise<RunResult> {
-    return this.run(project, ['up', '-d', '--remove-orphans', ...(options.services ?? [])], { timeoutMs: 600_000, ...options });
+  /**
+   * `up -d` (optionally only some services); output streams to onLine. With Compose v1, `size`
+   * (the project's services and containers) raises COMPOSE_PARALLEL_LIMIT above what the project
+   * needs, and a v1 that stops printing is stopped with an error that says why.
+   */
+  up(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[]; size?: UpSize } = {}): Promise<RunResult> {
+    const { size, ...run } = options;
+    const args = ['up', '-d', '--remove-orphans', ...(options.services ?? [])];
+    if (this.cli.flavour !== 'v1') return this.run(project, args, { timeoutMs: 600_000, ...run });
+    // v1 runs each service's task, and nested in it its containers' tasks, on one pool of
+    // COMPOSE_PARALLEL_LIMIT slots: once the services fill every slot, each waits for a container
+    // task that never gets one, and up hangs for good (docker/compose#5864; 63 of 200 started).
+    const env = cliEnv(this.environment, project.env ?? {});
+    const limit = Number(env.COMPOSE_PARALLEL_LIMIT) || V1_PARALLEL_LIMIT;
+    const needed = size ? size.services + 2 * size.containers + 1 : 0;
+    const raised = Math.max(limit, needed);
+    const v1Project = raised === limit ? project : { ...project, env: { ...project.env, COMPOSE_PARALLEL_LIMIT: String(raised) } };
+    return this.run(v1Project, args, { timeoutMs: 600_000, idleTimeoutMs: V1_UP_IDLE_MS, ...run }).catch((e: unknown) => {
+      if (!(e instanceof ComposeError) || e.kind !== 'timeout') throw e;
+      const sizeNote = size ? ` (${size.containers} containers; Realm set COMPOSE_PARALLEL_LIMIT=${raised} for this run)` : '';
+      throw new ComposeError('timeout', `${e.message}. docker-compose ${this.cli.version} (Compose v1, end of life) can hang for good when a project has more containers than COMPOSE_PARALLEL_LIMIT${sizeNote}: use Compose v2 (\`docker compose\`), or raise COMPOSE_PARALLEL_LIMIT.`, e.details);
+    });
   }
 
   /** `down`: removes the project's containers and networks (and named volumes when asked). */
@@ -150,11 +197,15 @@ export class ComposeCliRunner {
   }
 
   /**
-   * `config`: the CLI's own validation; resolves with the resolved file. Its output carries the
-   * interpolated secrets, so it is returned, never streamed to onLine.
+   * `config`: the project as compose resolves it (JSON on v2, YAML on v1, which has no `--format`);
+   * `allProfiles` enables every profile (v2's `--profile '*'`). The output carries interpolated
+   * secrets, so it is returned, never streamed to onLine.
    */
-  async config(project: ComposeProjectRef, options: Omit<RunOptions, 'onLine'> = {}): Promise<string> {
-    const { stdout } = await this.run(project, ['config'], { timeoutMs: 60_000, ...options, onLine: undefined });
+  async config(project: ComposeProjectRef, options: Omit<RunOptions, 'onLine'> & { allProfiles?: boolean } = {}): Promise<string> {
+    const { allProfiles, ...rest } = options;
+    const args = this.cli.flavour === 'v2' ? [...(allProfiles ? ['--profile', '*'] : []), 'config', '--format', 'json'] : ['config'];
+    // `config` takes well under a second on real projects; a bound keeps a pathological file from running on
+    const { stdout } = await this.run(project, args, { timeoutMs: 20_000, ...rest, onLine: undefined });
     return stdout;
   }
 

@@ -54,7 +54,7 @@ export function classifyComposeFailure(output: string, command: readonly string[
   const bind = /listen tcp[46]? ([^\s]*?):(\d+): bind: address already in use/.exec(output)
     ?? /Bind for ([^\s]*?):(\d+) failed: port is already allocated/.exec(output);
   if (bind) {
-    const service = /Cannot start service ([\w.-]+):/.exec(output)?.[1] ?? /endpoint ([\w.-]+) \(/.exec(output)?.[1];
+    const service = /Cannot start service ([\w.-]+):/.exec(output)?.[1] ?? serviceOfContainer(/endpoint ([\w.-]+) \(/.exec(output)?.[1], command);
     const hostIp = bind[1] || '0.0.0.0';
     const port = Number(bind[2]);
     return new ComposeError('port-in-use', `Port ${hostIp}:${port} is already in use${service ? ` (service ${service})` : ''}: stop whatever holds it or change the published port.`, { ...base, hostIp, port, service });
@@ -90,6 +90,20 @@ export function classifyComposeFailure(output: string, command: readonly string[
   }
 
   return new ComposeError('failed', `Compose failed (exit ${exitCode ?? 'signal'}): ${firstMatchingLine(output, /error/i) || lastLines(output, 1) || 'no output'}`, base);
+}
+
+/**
+ * The service of a container name compose made (`<project>-<service>-<n>` on v2,
+ * `<project>_<service>_<n>` on v1), using the `-p` of the command; the name itself otherwise.
+ */
+function serviceOfContainer(name: string | undefined, command: readonly string[]): string | undefined {
+  if (!name) return undefined;
+  const project = command[command.indexOf('-p') + 1];
+  if (command.includes('-p') && project) {
+    const m = new RegExp(`^${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[-_](.+)[-_]\\d+$`).exec(name);
+    if (m) return m[1];
+  }
+  return name;
 }
 
 function lastLines(text: string, n: number): string {

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { ComposeFileError, parseComposeFile, type ComposeModel, type ComposeService } from '../core/composeFile';
+import { ComposeFileError, parseComposeFile, type ComposeModel } from '../core/composeFile';
+import { activeServices, type ComposeProjectModel } from '../core/composeModel';
+import { readComposeProject } from './composeConfig';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeProjectRef, type RunOptions } from './composeCli';
 import { currentServiceResults, waitForServices, type ServiceResult } from './composeHealth';
 import { DockerError, type DockerClient } from './dockerClient';
@@ -19,8 +21,9 @@ export interface UpOutcome {
 }
 
 /**
- * Reads and parses every compose file of the project. A file that cannot be read or parsed
- * becomes ComposeError('malformed-file') carrying the file, line, column and all problems.
+ * Reads and parses compose files with Realm's own quick parser — only for a provisional model
+ * while the compose CLI has not answered (compose's `config` is the authority). A file that cannot
+ * be read or parsed becomes ComposeError('malformed-file') carrying the file, line, column and all problems.
  */
 export async function loadComposeModels(files: readonly string[]): Promise<ComposeModel[]> {
   return Promise.all(files.map(async (file) => {
@@ -39,24 +42,18 @@ export async function loadComposeModels(files: readonly string[]): Promise<Compo
   }));
 }
 
-/** The services `up` starts by default: declared in any file (overrides merge by name), without a profile. */
-export function defaultServices(models: readonly ComposeModel[]): string[] {
-  const byName = new Map<string, ComposeService>();
-  for (const m of models) for (const s of m.services) byName.set(s.name, s);
-  return [...byName.values()].filter((s) => s.profiles.length === 0).map((s) => s.name);
-}
-
 /**
- * Stack Up: validates the files with our own parser (precise line/column), runs `up -d` with
- * output streamed, then waits (bounded) for each service to be started, healthy or failed. When
- * `up` itself fails, the error carries the per-service state at that moment.
+ * Stack Up: asks compose how it reads the project (its own validation, its errors placed on the
+ * file and line), runs `up -d` with output streamed, then waits (bounded) for each service compose
+ * starts by default to be started, healthy or failed. When `up` itself fails, the error carries
+ * the per-service state at that moment.
  */
 export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, project: ComposeProjectRef, options: UpOptions = {}): Promise<UpOutcome> {
-  const models = await loadComposeModels(project.files);
+  const { model } = await readComposeProject(runner, project, { signal: options.signal });
   await ensureEngine(docker);
-  const services = options.services?.length ? [...options.services] : defaultServices(models);
+  const services = options.services?.length ? [...options.services] : activeServices(model);
   try {
-    await runner.up(project, options);
+    await runner.up(project, { ...options, size: upSize(model) });
   } catch (err) {
     if (err instanceof ComposeError && err.kind !== 'cancelled' && err.kind !== 'engine-unreachable') {
       const results = await currentServiceResults(docker, project.projectName, services).catch(() => undefined);
@@ -71,6 +68,12 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
     if (options.signal?.aborted) throw new ComposeError('cancelled', 'Cancelled while waiting for services to become healthy');
     throw err;
   }
+}
+
+/** What `up` may start: the default services with their replicas (v1 needs the count; see ComposeCliRunner.up). */
+function upSize(model: ComposeProjectModel): { services: number; containers: number } {
+  const services = model.services.filter((s) => s.active);
+  return { services: services.length, containers: services.reduce((n, s) => n + Math.max(1, s.replicas), 0) };
 }
 
 /** Stack Down: `down --remove-orphans` (and `--volumes` when asked), output streamed. */

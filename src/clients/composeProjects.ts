@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detectComposeFiles, resolveProjectName, type ComposeFlavour } from '../core/composeProject';
+import { detectComposeFiles, normalizeProjectName } from '../core/composeProject';
 import { STACK_COMPOSE_FILE, STACK_PROJECT_NAME } from '../core/stackEnvironment';
-import type { ComposeProjectRef } from './composeCli';
-import { loadComposeModels } from './composeLifecycle';
+import type { ComposeCliRunner, ComposeProjectRef } from './composeCli';
+import { readComposeProject, type ResolvedCompose } from './composeConfig';
 
 /** Which of the two projects a command acts on: the shipped stack or the workspace's own app. */
 export type ProjectRole = 'stack' | 'app';
@@ -17,24 +17,42 @@ export interface AppProjectSettings {
 
 /** The observability stack as a compose project: stack/compose.yaml under the extension, its env. */
 export function stackProject(extensionPath: string, env: Readonly<Record<string, string>>): ComposeProjectRef {
-  return { files: [path.join(extensionPath, STACK_COMPOSE_FILE)], projectName: STACK_PROJECT_NAME, env };
+  const file = path.join(extensionPath, STACK_COMPOSE_FILE);
+  return { files: [file], projectName: STACK_PROJECT_NAME, workingDir: path.dirname(file), env };
 }
 
 /**
- * The workspace's own compose project: the configured files or the ones compose would pick, named
- * as compose names it (setting, COMPOSE_PROJECT_NAME, top-level `name:` for v2, folder). Throws a
- * plain Error a user can act on when there is no compose file; a malformed one is a ComposeError.
+ * The workspace's own compose project as the CLI should address it — the configured files, or none
+ * so that compose picks its defaults (override file, `.env`'s COMPOSE_FILE) in the folder, and the
+ * configured name or none so that compose names it. Throws a plain Error a user can act on when
+ * the folder has no compose file.
  */
-export async function appProject(folder: string, settings: AppProjectSettings, flavour: ComposeFlavour, env: NodeJS.ProcessEnv = process.env): Promise<ComposeProjectRef> {
-  const files = settings.composeFiles.length > 0
-    ? settings.composeFiles.map((f) => insideWorkspace(folder, f))
-    : detectComposeFiles(folder);
-  if (files.length === 0) {
+export function appProjectRef(folder: string, settings: AppProjectSettings): ComposeProjectRef {
+  const files = settings.composeFiles.map((f) => insideWorkspace(folder, f));
+  if (files.length === 0 && detectComposeFiles(folder).length === 0 && !hasComposeFileVariable(folder)) {
     throw new Error(`No compose file in ${folder}: add compose.yaml (or docker-compose.yml), or list files in realm.composeFiles.`);
   }
-  const [first] = await loadComposeModels([files[0]]);
-  const projectName = resolveProjectName({ explicit: settings.composeProjectName || undefined, env, fileName: first.name, firstComposeFile: files[0], flavour });
-  return { files, projectName };
+  const projectName = settings.composeProjectName ? normalizeProjectName(settings.composeProjectName, 'v2') : '';
+  return { files, projectName, workingDir: folder };
+}
+
+/**
+ * The app project resolved by compose itself: the reference App Up / Down and the tree use (named
+ * as compose names it), and the model and source files. Compose's errors are placed ComposeErrors.
+ */
+export async function appProject(folder: string, settings: AppProjectSettings, runner: ComposeCliRunner, options: { signal?: AbortSignal } = {}): Promise<{ ref: ComposeProjectRef } & ResolvedCompose> {
+  const base = appProjectRef(folder, settings);
+  const resolved = await readComposeProject(runner, base, options);
+  return { ref: { ...base, projectName: resolved.model.name || base.projectName }, ...resolved };
+}
+
+function hasComposeFileVariable(folder: string): boolean {
+  if (process.env.COMPOSE_FILE) return true;
+  try {
+    return /^\s*COMPOSE_FILE\s*=/m.test(fs.readFileSync(path.join(folder, '.env'), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /**

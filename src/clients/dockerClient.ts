@@ -4,6 +4,18 @@ import { dockerHostFromContext } from './dockerContext';
 import type { Readable } from 'node:stream';
 import { ComposeLabels, ContainerInfo, ContainerState, HealthStatus } from '../core/containers';
 import { IDisposable } from '../platform/disposable';
+import { mapWithConcurrency } from '../platform/concurrency';
+
+/**
+ * The container events the store and the healer use. Asking the engine for only these leaves out
+ * the health probes' exec_create/exec_start/exec_die (three per probe and container) and attach,
+ * resize, top…, which were streamed and parsed only to be dropped. The engine matches
+ * `health_status` by prefix (`health_status: unhealthy`).
+ */
+export const WATCHED_EVENTS = ['create', 'start', 'restart', 'die', 'kill', 'stop', 'pause', 'unpause', 'oom', 'health_status', 'rename', 'update', 'destroy'] as const;
+
+/** Inspects in flight at once when listing: a 200-container project must not flood the engine. */
+const INSPECT_CONCURRENCY = 8;
 
 export type DockerErrorKind = 'unreachable' | 'timeout' | 'not-found' | 'conflict' | 'api';
 
@@ -107,12 +119,21 @@ export class DockerClient {
       ),
     );
     const summaries = lists.flat().filter((s) => s.Labels?.[ComposeLabels.oneoff] !== 'True');
-    const infos = await Promise.all(summaries.map((s) => this.inspectContainer(s.Id).catch((e: unknown) => {
+    const infos = await mapWithConcurrency(summaries, INSPECT_CONCURRENCY, (s) => this.inspectContainer(s.Id).catch((e: unknown) => {
       // removed between list and inspect: skip it, the next event refreshes
       if (e instanceof DockerError && e.kind === 'not-found') return undefined;
       throw e;
-    })));
+    }));
     return infos.filter((i): i is ContainerInfo => i !== undefined);
+  }
+
+  /**
+   * The compose project whose containers were created from `folder` (their working_dir label), for
+   * naming the workspace's project when no compose CLI is installed. Undefined when none runs.
+   */
+  async composeProjectOfFolder(folder: string): Promise<string | undefined> {
+    const list = await this.call('listContainers', () => this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.workingDir}=${folder}`] }) }));
+    return list.map((c) => c.Labels?.[ComposeLabels.project]).find((p): p is string => Boolean(p));
   }
 
   async inspectContainer(id: string): Promise<ContainerInfo> {
@@ -141,11 +162,11 @@ export class DockerClient {
   }
 
   /**
-   * Streams container events (optionally only those of the given compose projects). Health-probe
-   * exec_* events are dropped here. The handle's `closed` resolves when the engine ends the stream.
+   * Streams container events (optionally only those of the given compose projects): only the
+   * `WATCHED_EVENTS`, filtered by the engine. The handle's `closed` resolves when the engine ends the stream.
    */
   async streamEvents(onEvent: (e: EngineEvent) => void, projects: readonly string[] = []): Promise<EventStreamHandle> {
-    const filters: Record<string, string[]> = { type: ['container'] };
+    const filters: Record<string, string[]> = { type: ['container'], event: [...WATCHED_EVENTS] };
     if (projects.length === 1) filters.label = [`${ComposeLabels.project}=${projects[0]}`];
     const stream = (await this.call('events', () => this.docker.getEvents({ filters: JSON.stringify(filters) }))) as unknown as Readable;
     const wanted = new Set(projects);
@@ -223,7 +244,7 @@ interface InspectLike {
   Name: string;
   Created: string;
   Config: { Image: string; Labels?: Record<string, string> | null };
-  State: { Status: string; ExitCode?: number; StartedAt?: string; FinishedAt?: string; Health?: { Status: string } };
+  State: { Status: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string; Health?: { Status: string } };
   RestartCount?: number;
   HostConfig?: { RestartPolicy?: { Name?: string } };
 }
@@ -247,6 +268,7 @@ export function toContainerInfo(d: InspectLike): ContainerInfo {
     state,
     health,
     exitCode: state === 'exited' || state === 'dead' ? d.State.ExitCode : undefined,
+    oomKilled: d.State.OOMKilled === true,
     restartCount: d.RestartCount ?? 0,
     createdAt: time(d.Created) ?? 0,
     startedAt: state === 'running' ? time(d.State.StartedAt) : undefined,

@@ -52,7 +52,7 @@ export async function resolveProject(deps: StackCommandDeps, role: ProjectRole, 
   if (role === 'app') {
     const folder = deps.workspaceFolder();
     if (!folder) throw new Error('Open a folder that has a compose file to run its project.');
-    return appProject(folder, settings, runner.cli.flavour);
+    return (await appProject(folder, settings, runner)).ref;
   }
   const targetsDir = path.join(deps.storagePath, 'prometheus-targets');
   await mkdir(targetsDir, { recursive: true });

@@ -1,5 +1,6 @@
 /** What changed between two alert lists: drives the store's change and new-critical events. */
 import { RealmAlert } from './alerts';
+import { LabelIndex } from './labelIndex';
 
 export interface AlertDiff {
   /** Alerts that were not there before. */
@@ -32,8 +33,12 @@ export function diffAlerts(before: RealmAlert[], after: RealmAlert[]): AlertDiff
       unmatchedAfter.push(a);
     }
   }
+  // the cross-source pairing looks up by labels instead of scanning every unmatched alert per alert;
+  // the index is built only when some alert is unmatched by key (a source switch, a resolution)
+  let byLabels: LabelIndex<RealmAlert> | undefined;
   for (const a of unmatchedAfter) {
-    const old = [...unmatchedBefore.values()].find((b) => b.source !== a.source && b.name === a.name && (contains(a.labels, b.labels) || contains(b.labels, a.labels)));
+    if (unmatchedBefore.size > 0) byLabels ??= new LabelIndex([...unmatchedBefore.values()], (b) => b.labels);
+    const old = byLabels?.related(a.labels).find((b) => unmatchedBefore.get(b.key) === b && b.source !== a.source && b.name === a.name);
     if (old) {
       unmatchedBefore.delete(old.key);
       pairs.push([old, a]);
@@ -57,10 +62,6 @@ export function isEmptyDiff(d: AlertDiff): boolean {
 /** Critical alerts that now fire (and notify) but did not before: new ones, or pending/suppressed ones that started. */
 export function newlyFiringCritical(d: AlertDiff): RealmAlert[] {
   return [...d.added, ...d.changed.map((c) => c.alert)].filter((a) => a.state === 'firing' && a.severity === 'critical');
-}
-
-function contains(outer: Record<string, string>, inner: Record<string, string>): boolean {
-  return Object.entries(inner).every(([k, v]) => outer[k] === v);
 }
 
 function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {

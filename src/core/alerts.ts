@@ -5,6 +5,7 @@
  */
 import type { AmAlert, Matcher } from '../clients/alertmanagerTypes';
 import type { PromActiveAlert } from '../clients/prometheusTypes';
+import { LabelIndex } from './labelIndex';
 
 export type AlertState = 'firing' | 'suppressed' | 'pending';
 
@@ -88,16 +89,16 @@ export function mergeAlerts(am: AmAlert[] | undefined, prom: PromActiveAlert[] |
  * second notification goes out). New alerts still come only from Alertmanager.
  */
 export function keepStillFiring(merged: RealmAlert[], previous: readonly RealmAlert[], prom: PromActiveAlert[] | undefined): RealmAlert[] {
-  const sameAlert = (a: { labels: Record<string, string> }, b: { labels: Record<string, string> }) =>
-    a.labels.alertname === b.labels.alertname && (containsLabels(a.labels, b.labels) || containsLabels(b.labels, a.labels));
-  const kept = previous.filter((old) => old.state === 'firing'
-    && !merged.some((m) => m.key === old.key || sameAlert(m, old))
-    && (prom ?? []).some((p) => p.state === 'firing' && sameAlert(p, old)));
+  // keyed lookups, not a scan of both lists per previous alert: 5,000 alerts every poll must stay cheap
+  const mergedKeys = new Set(merged.map((m) => m.key));
+  const missing = previous.filter((old) => old.state === 'firing' && !mergedKeys.has(old.key));
+  if (missing.length === 0) return merged;
+  const mergedByLabels = new LabelIndex(merged, (m) => m.labels);
+  const promFiring = new LabelIndex((prom ?? []).filter((p) => p.state === 'firing'), (p) => p.labels);
+  const sameName = (old: RealmAlert) => (x: { labels: Record<string, string> }) => x.labels.alertname === old.labels.alertname;
+  const kept = missing.filter((old) => !mergedByLabels.related(old.labels).some(sameName(old))
+    && promFiring.related(old.labels).some(sameName(old)));
   return kept.length ? sortAlerts([...merged, ...kept]) : merged;
-}
-
-function containsLabels(outer: Record<string, string>, inner: Record<string, string>): boolean {
-  return Object.entries(inner).every(([k, v]) => outer[k] === v);
 }
 
 const STATE_RANK: Record<AlertState, number> = { firing: 0, suppressed: 1, pending: 2 };

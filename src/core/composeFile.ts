@@ -93,7 +93,7 @@ export function parseComposeFile(text: string, file: string): ComposeModel {
     throw new ComposeFileError(file, problems);
   }
   // plain values (aliases and `<<` merge keys resolved); nodes are kept only for positions
-  const plainServices = (doc.toJS({ maxAliasCount: 1000 }) as { services: Record<string, Record<string, unknown>> }).services;
+  const plainServices = (doc.toJS({ maxAliasCount: -1 }) as { services: Record<string, Record<string, unknown>> }).services;
   const services: ComposeService[] = [];
   const dependencyRefs: Array<{ from: string; to: string; range?: readonly number[] }> = [];
   for (const pair of servicesNode.items) {
@@ -118,7 +118,8 @@ export function parseComposeFile(text: string, file: string): ComposeModel {
       labels,
       healable: labels[ComposeLabels.healOptOut]?.toLowerCase() !== 'false',
       replicas: toCount(deploy?.replicas ?? plain.scale),
-      dependsOn: dependencyNodes(depends).map((n) => String(n.value)),
+      // the plain value: entries inherited through `<<` count, merge keys do not
+      dependsOn: Array.isArray(plain.depends_on) ? plain.depends_on.map(String) : plain.depends_on && typeof plain.depends_on === 'object' ? Object.keys(plain.depends_on) : [],
       hasHealthcheck: healthcheck !== undefined && healthcheck.disable !== true && !isNoneTest(healthcheck.test),
       ports: (Array.isArray(plain.ports) ? plain.ports : []).map(parsePort).filter((p): p is ComposePort => p !== undefined),
       containerName: typeof plain.container_name === 'string' ? plain.container_name : undefined,
@@ -139,7 +140,8 @@ export function parseComposeFile(text: string, file: string): ComposeModel {
 function dependencyNodes(node: unknown): Array<{ value: unknown; range?: readonly number[] | null }> {
   const { isSeq, isMap, isScalar } = yaml();
   if (isSeq(node)) return node.items.filter(isScalar);
-  if (isMap(node)) return node.items.map((p) => p.key).filter(isScalar);
+  // a `<<` merge key inside depends_on is not a service (its entries arrive through toJS below)
+  if (isMap(node)) return node.items.map((p) => p.key).filter(isScalar).filter((k) => typeof k.value === 'string' && k.value !== '<<');
   return [];
 }
 

@@ -27,6 +27,8 @@ export interface ContainerInfo {
   state: ContainerState;
   health: HealthStatus;
   exitCode?: number;
+  /** True when the kernel's OOM killer ended the container's last run (inspect's `State.OOMKilled`). */
+  oomKilled?: boolean;
   restartCount: number;
   /** Epoch ms. */
   createdAt: number;

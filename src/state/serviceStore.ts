@@ -1,5 +1,6 @@
 import { DockerClient, DockerError, EngineEvent, EventStreamHandle } from '../clients/dockerClient';
 import { ContainerInfo, groupByService, ServiceGroup } from '../core/containers';
+import { ContainerRecords } from './containerRecords';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
@@ -15,6 +16,8 @@ export interface WatchedProject {
   /** `app` is the workspace's project (the healer watches it); `stack` is the observability stack. */
   role: 'app' | 'stack';
   declaredServices?: string[];
+  /** True while the name and services are remembered or guessed, not yet compose's own answer. */
+  provisional?: boolean;
 }
 
 export interface ServicesSnapshot {
@@ -41,9 +44,14 @@ export interface ServiceStoreOptions {
 }
 
 /**
- * The one place that reads container state from the Docker engine. It streams engine events
- * (coalesced into refreshes), polls only as a fallback while the stream is down, reconnects with
- * backoff when dockerd goes away, and does nothing at all while nobody listens.
+ * The one place that reads container state from the Docker engine. It lists the watched projects'
+ * containers once (at start, after a reconnect, on Refresh), then streams engine events and
+ * re-reads only the container each event names (bursts coalesced), so an event costs one request
+ * whatever the project's size. It polls only as a fallback while the stream is down, reconnects
+ * with backoff when dockerd goes away, and does nothing at all while nobody listens.
+ *
+ * The healer reads containers from here instead of asking the engine itself:
+ *   store.onEngineEvent(async (e) => { await store.whenCurrent(); store.containersOf(e.project, e.service) })
  */
 export class ServiceStore extends Disposable {
   private readonly changeEmitter: Emitter<ServicesSnapshot>;
@@ -55,6 +63,9 @@ export class ServiceStore extends Disposable {
   private retryTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  /** Why the last refresh pass failed (undefined when it succeeded), for `whenCurrent`. */
+  private lastRefreshError: unknown;
+  private readonly records: ContainerRecords;
   private pendingCause: EngineEvent | undefined;
   private backoffMs: number;
   private generation = 0;
@@ -70,6 +81,7 @@ export class ServiceStore extends Disposable {
     super();
     this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, ...options };
     this.backoffMs = this.opts.minBackoffMs;
+    this.records = new ContainerRecords(docker);
     this.changeEmitter = new Emitter<ServicesSnapshot>((n) => this.onListenersChanged(n));
     this.current = { engine: 'unknown', projects, containers: [], groups: groupByService([], declared(projects)), updatedAt: 0 };
     this.register(this.changeEmitter);
@@ -90,6 +102,37 @@ export class ServiceStore extends Disposable {
     return this.projects;
   }
 
+  /**
+   * The store's current records of one service's containers (or of every service of `project`
+   * when `service` is omitted), replicas by number: state, health, exit code, `oomKilled`,
+   * `startedAt`, `restartCount`, restart policy and labels, as the engine last reported them.
+   * Reading them makes no engine request. They may lag the newest engine event by the coalescing
+   * window and one inspect: `await whenCurrent()` first to read them as of now. Empty while the
+   * store is not running (nobody listens) or the engine was never reached.
+   */
+  containersOf(project: string, service?: string): ContainerInfo[] {
+    return this.current.containers
+      .filter((c) => c.project === project && (service === undefined || c.service === service))
+      .sort((a, b) => a.number - b.number || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Resolves with a snapshot that reflects every engine event received before the call (it
+   * inspects the containers those events named now, without waiting out the coalescing window;
+   * nothing is requested when nothing is pending). Rejects with the engine's error (a
+   * `DockerError`) when the engine could not be read; the snapshot then says `unreachable`.
+   * Call it from an `onEngineEvent` listener to judge a container as of its event.
+   */
+  async whenCurrent(): Promise<ServicesSnapshot> {
+    if (!this.active) this.records.invalidate();
+    if (!this.records.pending && !this.refreshing && this.current.engine === 'reachable') return this.current;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    await this.runRefresh();
+    if (this.lastRefreshError !== undefined) throw this.lastRefreshError;
+    return this.current;
+  }
+
   /** Changes the watched projects (compose files or settings changed) and refreshes. */
   setProjects(projects: WatchedProject[]): void {
     this.projects = projects;
@@ -98,8 +141,9 @@ export class ServiceStore extends Disposable {
     }
   }
 
-  /** Refreshes now (the Refresh command); resolves when the new snapshot is in. */
+  /** Lists everything again now (the Refresh command, after compose commands); resolves when the new snapshot is in. */
   async refresh(): Promise<ServicesSnapshot> {
+    this.records.invalidate();
     await this.runRefresh();
     return this.current;
   }
@@ -120,6 +164,8 @@ export class ServiceStore extends Disposable {
   private stop(): void {
     this.active = false;
     this.generation++;
+    // events are missed while stopped (and the projects may change): list again on the next start
+    this.records.invalidate();
     this.stream?.dispose();
     this.stream = undefined;
     clearTimeout(this.refreshTimer);
@@ -158,6 +204,8 @@ export class ServiceStore extends Disposable {
       });
       if (this.pollingFallback) this.logger.info('Docker events are back; polling stopped');
       this.pollingFallback = false;
+      // what happened while no stream was open is unknown: one full list, then events
+      this.records.invalidate();
       await this.runRefresh();
     } catch (err) {
       if (generation !== this.generation) return;
@@ -167,6 +215,7 @@ export class ServiceStore extends Disposable {
         // a low rate — each reconnect attempt refreshes — until events flow again.
         if (!this.pollingFallback) this.logger.warn(`Docker events unavailable (${err instanceof Error ? err.message : String(err)}); polling every ${this.opts.fallbackPollMs / 1000} s instead`);
         this.pollingFallback = true;
+        this.records.invalidate();
         await this.runRefresh();
         this.scheduleReconnect(this.opts.fallbackPollMs);
         return;
@@ -194,8 +243,10 @@ export class ServiceStore extends Disposable {
   }
 
   private onEvent(e: EngineEvent): void {
-    this.engineEventEmitter.fire(e);
+    // noted before listeners run, so a listener's whenCurrent() covers this event
+    this.records.touch(e);
     this.pendingCause ??= e;
+    this.engineEventEmitter.fire(e);
     if (this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
@@ -215,9 +266,11 @@ export class ServiceStore extends Disposable {
         const cause = this.pendingCause;
         this.pendingCause = undefined;
         try {
-          const containers = await this.docker.listComposeContainers(this.projects.map((p) => p.name));
+          const containers = await this.records.update(this.projects.map((p) => p.name));
+          this.lastRefreshError = undefined;
           this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: Date.now(), cause });
         } catch (err) {
+          this.lastRefreshError = err;
           this.markUnreachable(err);
           if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
         }
@@ -257,4 +310,20 @@ function fingerprint(s: ServicesSnapshot): string {
   return s.groups
     .map((g) => `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`)
     .join('|');
+}
+
+/**
+ * The store as the healer's container source (`containersOf(projects)`): the containers of the
+ * given projects as of now — after every engine event received before the call — from the store's
+ * records, with no engine request unless an event is pending (then one inspect per container it
+ * named). Only projects the store watches are known. Rejects with the engine's error when it
+ * cannot be read. Subscribe to `onEngineEvent` (the healer does) to keep the store running.
+ */
+export function storeContainerSource(store: ServiceStore): { containersOf(projects: readonly string[]): Promise<ContainerInfo[]> } {
+  return {
+    containersOf: async (projects) => {
+      await store.whenCurrent();
+      return [...new Set(projects)].flatMap((p) => store.containersOf(p));
+    },
+  };
 }

@@ -32,11 +32,40 @@ cmd_install() {
   command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
   command -v ip >/dev/null || need+=(iproute2)
   command -v curl >/dev/null || need+=(curl)
-  [ ${#need[@]} -eq 0 ] && return 0
-  [ "$(id -u)" = 0 ] || { log "missing ${need[*]}; install them or run as root"; exit 1; }
-  log "apt-get install ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  if [ ${#need[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || { log "missing ${need[*]}; install them or run as root"; exit 1; }
+    log "apt-get install ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  install_compose_v2
+}
+
+# Compose v2 is what users run; Debian 12 ships only v1 (docker-compose 1.29, kept for the fallback
+# tests). Debian 13's docker-compose package is Compose v2.26.1, a static Go binary that runs here:
+# fetch that one .deb with a private apt configuration (the system's sources stay untouched) and
+# install its CLI plugin where `docker compose` finds it.
+install_compose_v2() {
+  local dest=/usr/local/lib/docker/cli-plugins
+  docker compose version >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || { log "Compose v2 missing; install the docker compose plugin or run as root"; exit 1; }
+  local uri w
+  uri=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '$1=="deb" && $0 ~ / bookworm / {for(i=2;i<=NF;i++) if ($i ~ /^http/) {print $i; exit}}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  w=$(mktemp -d)
+  mkdir -p "$w/lists/partial" "$w/cache/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri trixie main" >"$w/sources.list"
+  local apt=(-o Dir::Etc::SourceList="$w/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$w/lists"
+             -o Dir::Cache="$w/cache" -o APT::Architecture=amd64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  log "installing Compose v2 (Debian 13's docker-compose package) into $dest"
+  apt-get "${apt[@]}" update -qq >/dev/null
+  (cd "$w" && apt-get "${apt[@]}" download docker-compose >/dev/null)
+  dpkg-deb -x "$w"/docker-compose_*.deb "$w/x"
+  mkdir -p "$dest"
+  install -m 0755 "$w/x/usr/libexec/docker/cli-plugins/docker-compose" "$dest/docker-compose"
+  rm -rf "$w"
+  log "$(docker compose version)"
 }
 
 start_dockerd() {
@@ -46,10 +75,11 @@ start_dockerd() {
   # A stale data root (from a run that was killed) makes dockerd wait 10 s per old container: wipe it.
   [ -d "$ROOT/data" ] && { log "stale $ROOT found, wiping it"; cmd_down; rm -rf "$ROOT/data" "$ROOT/exec"; }
   mkdir -p "$ROOT/data" "$ROOT/exec"; rm -f "$SOCK"
+  # 3>&- … 9>&-: a daemon must not inherit a caller's descriptors (a `flock` lock would stay held by it)
   dockerd -H "unix://$SOCK" --data-root "$ROOT/data" --exec-root "$ROOT/exec" --pidfile "$ROOT/dockerd.pid" \
     --storage-driver overlay2 --iptables=false --ip-forward=false --ip-masq=false \
     --bip 172.31.250.1/24 --default-address-pool base=172.31.0.0/16,size=24 \
-    >"$ROOT/dockerd.log" 2>&1 &
+    >"$ROOT/dockerd.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! >"$ROOT/dockerd.bgpid"
   for _ in $(seq 1 600); do
     DOCKER_HOST="unix://$SOCK" $DOCKER version >/dev/null 2>&1 && { log "dockerd up (pid $(cat "$ROOT/dockerd.bgpid"))"; return 0; }
@@ -88,7 +118,7 @@ start_backend() { # name port args...
   local name=$1 port=$2; shift 2
   local pidf="$ROOT/$name.pid"
   if [ -f "$pidf" ] && alive "$(cat "$pidf")"; then log "$name already up"; return 0; fi
-  "$@" >"$ROOT/$name.log" 2>&1 &
+  "$@" >"$ROOT/$name.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! >"$pidf"
   for _ in $(seq 1 300); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/-/ready" 2>/dev/null && { log "$name ready on 127.0.0.1:$port"; return 0; }
@@ -101,7 +131,9 @@ start_backend() { # name port args...
 start_prometheus_stack() {
   promtool check config "$FIXTURES/prometheus.yml" >/dev/null
   amtool check-config "$FIXTURES/alertmanager.yml" >/dev/null
-  rm -rf "$ROOT/am-data" "$ROOT/prom-data"
+  # wipe a backend's data only when it is not running (another `up` may share a running harness)
+  alive "$(cat "$ROOT/alertmanager.pid" 2>/dev/null)" || rm -rf "$ROOT/am-data"
+  alive "$(cat "$ROOT/prometheus.pid" 2>/dev/null)" || rm -rf "$ROOT/prom-data"
   # an empty cluster address keeps Alertmanager off 0.0.0.0:9094 and avoids its gossip settle delay
   start_backend alertmanager "$AM_PORT" prometheus-alertmanager --config.file="$FIXTURES/alertmanager.yml" \
     --storage.path="$ROOT/am-data" --web.listen-address="127.0.0.1:$AM_PORT" \

@@ -5,12 +5,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeCli, type ComposeProjectRef } from '../../src/clients/composeCli';
 import { composeDown, composeUp } from '../../src/clients/composeLifecycle';
+import { readComposeProject } from '../../src/clients/composeConfig';
 import { readContainerLogs } from '../../src/clients/containerLogs';
 import { DockerClient } from '../../src/clients/dockerClient';
 
-// The compose runner against the harness's dockerd with Debian's docker-compose 1.29 (v1) and the
-// local busybox images. Every project here is named realmit-stack-<pid>-… and removed in `after`.
+// The compose runner against the harness's dockerd and the local busybox images, on Compose v2
+// (what users run: the `docker compose` plugin the harness installs) and on Debian's docker-compose
+// 1.29 (v1, the fallback). Every project here is named realmit-stack-<pid>-… and removed in `after`.
 const PREFIX = `realmit-stack-${process.pid}`;
+const V1: ComposeCli = { program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' };
 const DOCKER_HOST = process.env.DOCKER_HOST;
 
 /** Rejects unless `promise` rejects with a ComposeError; returns that error. */
@@ -33,7 +36,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('compose runner against the real engine (docker-compose v1)', function () {
+for (const flavour of ['v2', 'v1'] as const) describe(`compose runner against the real engine (Compose ${flavour})`, function () {
   this.timeout(180_000);
   const docker = new DockerClient({ dockerHost: DOCKER_HOST });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'realmit-stack-'));
@@ -46,14 +49,14 @@ describe('compose runner against the real engine (docker-compose v1)', function 
     const dir = path.join(workDir, suffix);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'docker-compose.yml'), composeYaml);
-    const ref = { files: [path.join(dir, 'docker-compose.yml')], projectName: `${PREFIX}-${suffix}` };
+    const ref = { files: [path.join(dir, 'docker-compose.yml')], projectName: `${PREFIX}-${flavour}-${suffix}` };
     projects.push(ref);
     return ref;
   }
 
   before(async () => {
     assert.ok(DOCKER_HOST, 'source /tmp/realm-it/env first');
-    cli = await detectComposeCli({ dockerHost: DOCKER_HOST });
+    cli = flavour === 'v2' ? await detectComposeCli({ dockerHost: DOCKER_HOST }) : V1;
     runner = new ComposeCliRunner(cli, { dockerHost: DOCKER_HOST });
   });
 
@@ -67,10 +70,11 @@ describe('compose runner against the real engine (docker-compose v1)', function 
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('finds docker-compose v1 on this machine (no `docker compose` plugin here)', () => {
-    assert.equal(cli.flavour, 'v1');
-    assert.equal(cli.program, 'docker-compose');
-    assert.match(cli.version, /^1\.\d+\.\d+/);
+  it(flavour === 'v2' ? 'prefers the `docker compose` v2 plugin when it is installed' : 'runs docker-compose v1 (the fallback) the same way', async () => {
+    assert.equal(cli.flavour, flavour);
+    if (flavour === 'v2') assert.deepEqual([cli.program, cli.baseArgs], ['docker', ['compose']]);
+    const version = await runner.run({ files: [], projectName: '' }, ['version', ...(flavour === 'v1' ? ['--short'] : [])]);
+    assert.match(version.stdout, flavour === 'v2' ? /v?2\.\d+\.\d+/ : /^1\.\d+\.\d+/);
   });
 
   describe('a project with a healthy, a plain, an unhealthy and a never-healthy service', () => {
@@ -114,7 +118,7 @@ services:
     });
 
     it('streams compose output lines while it runs', () => {
-      assert.ok(lines.some((l) => /Creating .*web/.test(l)), `output: ${lines.join('\n')}`);
+      assert.ok(lines.some((l) => /Creating .*web|web.*Creat/.test(l)), `output: ${lines.join('\n')}`);
     });
 
     it('reports each service: healthy, started, and failed with the reason', () => {
@@ -198,12 +202,24 @@ services:
     assert.deepEqual(await docker.listComposeContainers([bad.projectName]), []);
   });
 
-  it('turns a compose schema error (our parser accepts it) into malformed-file from the CLI', async () => {
+  it('turns a compose schema error into malformed-file placed on the offending key', async () => {
     const odd = project('schema', 'version: "2.4"\nservices:\n  web:\n    image: realm-test/busybox:web\n    imagex: typo\n');
-    const err = await composeFailure(runner.config(odd));
+    const err = await composeFailure(readComposeProject(runner, odd));
     assert.equal(err.kind, 'malformed-file');
-    assert.match(err.message, /Unsupported config option for services\.web: 'imagex'/);
+    assert.match(err.message, flavour === 'v2' ? /services\.web Additional property imagex is not allowed/ : /Unsupported config option for services\.web: 'imagex'/);
+    assert.deepEqual([err.details.file, err.details.line, err.details.column], [odd.files[0], 5, 5]);
   });
+
+  if (flavour === 'v1') {
+    it('says plainly that a v2-only file (the demo\'s top-level name:) needs Compose v2', async () => {
+      const demo = path.resolve(__dirname, '../../../examples/demo/compose.yaml');
+      const err = await composeFailure(readComposeProject(runner, { files: [demo], projectName: '', workingDir: path.dirname(demo) }));
+      assert.equal(err.kind, 'malformed-file');
+      assert.match(err.message, /^compose\.yaml needs Docker Compose v2: it uses top-level `name:` \(line \d+\)/);
+      assert.doesNotMatch(err.message, /does not match any of the regexes/);
+      assert.equal(err.details.file, demo);
+    });
+  }
 
   it('cancels a running up through the AbortSignal', async () => {
     const slow = project('cancel', `version: "2.4"\nservices:\n${[1, 2, 3, 4, 5, 6].map((i) => `  s${i}:\n    image: realm-test/busybox:base\n    init: true\n    command: ["sleep", "600"]\n`).join('')}`);

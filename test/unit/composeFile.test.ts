@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { appProject } from '../../src/clients/composeProjects';
+import { appProject, appProjectRef } from '../../src/clients/composeProjects';
+import { ComposeCliRunner, detectComposeCli } from '../../src/clients/composeCli';
 import { ComposeFileError, parseComposeFile, parsePort } from '../../src/core/composeFile';
 import { detectComposeFiles, normalizeProjectName, resolveProjectName } from '../../src/core/composeProject';
 import { classifyComposeFailure } from '../../src/clients/composeErrors';
@@ -195,26 +196,29 @@ describe('composeErrors.classifyComposeFailure', () => {
   });
 });
 
-describe('composeProjects.appProject', () => {
+describe('composeProjects.appProject (the real compose CLI)', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-app-'));
   const folder = path.join(root, 'My Shop!');
   fs.mkdirSync(folder);
   after(() => fs.rmSync(root, { recursive: true, force: true }));
+  let runner: ComposeCliRunner;
+  before(async () => { runner = new ComposeCliRunner(await detectComposeCli()); });
 
-  it('finds the workspace compose file and names the project after the folder, as compose does', async () => {
+  it('lets compose pick the workspace compose file and name the project after the folder', async () => {
     fs.writeFileSync(path.join(folder, 'docker-compose.yml'), 'services:\n  web:\n    image: x\n');
-    const p = await appProject(folder, { composeFiles: [], composeProjectName: '' }, 'v1', {});
-    assert.deepEqual(p, { files: [path.join(folder, 'docker-compose.yml')], projectName: 'myshop' });
+    const p = await appProject(folder, { composeFiles: [], composeProjectName: '' }, runner);
+    assert.deepEqual(p.ref, { files: [], projectName: 'myshop', workingDir: folder }, 'no -f: compose chooses the files itself');
+    assert.deepEqual(p.model.services.map((s) => s.name), ['web']);
   });
 
-  it('uses realm.composeFiles and realm.composeProjectName when set, and the file\'s name: for v2', async () => {
+  it('uses realm.composeFiles and realm.composeProjectName when set, and the file\'s name:', async () => {
     fs.writeFileSync(path.join(folder, 'ops.yaml'), 'name: Storefront\nservices:\n  web:\n    image: x\n');
-    assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: '' }, 'v2', {})).projectName, 'storefront');
-    assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: 'Mine' }, 'v2', {})).projectName, 'mine');
+    assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: '' }, runner)).ref.projectName, 'storefront');
+    assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: 'Mine' }, runner)).ref.projectName, 'mine');
   });
 
-  it('says what to do when the folder has no compose file', async () => {
+  it('says what to do when the folder has no compose file', () => {
     const empty = fs.mkdtempSync(path.join(root, 'empty-'));
-    await assert.rejects(appProject(empty, { composeFiles: [], composeProjectName: '' }, 'v1', {}), /No compose file in .*realm\.composeFiles/);
+    assert.throws(() => appProjectRef(empty, { composeFiles: [], composeProjectName: '' }), /No compose file in .*realm\.composeFiles/);
   });
 });

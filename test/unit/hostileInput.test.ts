@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import { AlertmanagerClient } from '../../src/clients/alertmanagerClient';
 import { BackendClients, remoteBackends } from '../../src/clients/backendClients';
-import { ComposeCliRunner, ComposeError, type ComposeProjectRef } from '../../src/clients/composeCli';
+import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeProjectRef } from '../../src/clients/composeCli';
+import { readComposeProject } from '../../src/clients/composeConfig';
 import { loadComposeModels } from '../../src/clients/composeLifecycle';
-import { appProject } from '../../src/clients/composeProjects';
+import { appProjectRef } from '../../src/clients/composeProjects';
 import { DockerClient } from '../../src/clients/dockerClient';
 import { BackendError } from '../../src/clients/http';
 import { LokiClient } from '../../src/clients/lokiClient';
@@ -19,7 +20,6 @@ import { PrometheusClient } from '../../src/clients/prometheusClient';
 import { checkRemoteBackends, REMOTE_WARNED_KEY } from '../../src/commands/remoteBackendWarning';
 import { fromAlertmanager, type RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
-import { parseComposeFile } from '../../src/core/composeFile';
 import { RateLimiter } from '../../src/core/rateLimiter';
 import { MAX_POINTS_PER_SERIES, pointCount } from '../../src/core/step';
 import { HealActions } from '../../src/healer/actions';
@@ -72,9 +72,10 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
 
   // ---- compose files ---------------------------------------------------------------------------
 
-  it('compose: malformed YAML names the file, line and column', async () => {
+  it('compose: malformed YAML names the file, line and column (compose\'s error, placed by our parser)', async () => {
     const file = write('malformed/compose.yaml', 'services:\n  web:\n    image: nginx\n   ports: [80\n');
-    const err = await loadComposeModels([file]).then(() => undefined, (e: unknown) => e);
+    const runner = new ComposeCliRunner(await detectComposeCli());
+    const err = await readComposeProject(runner, { files: [file], projectName: '', workingDir: path.dirname(file) }).then(() => undefined, (e: unknown) => e);
     assert.ok(err instanceof ComposeError, `a ComposeError, got ${String(err)}`);
     assert.equal(err.kind, 'malformed-file');
     assert.equal(err.details.file, file);
@@ -83,11 +84,12 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     assert.match(err.message, new RegExp(`^${file.replace(/[/.]/g, '\\$&')}:4:\\d+: `));
   });
 
-  it('compose: depends_on naming an unknown service is refused with where it is written', () => {
-    const text = 'services:\n  web:\n    image: nginx\n    depends_on: [db, cache]\n  db:\n    image: postgres\n';
-    assert.throws(() => parseComposeFile(text, 'compose.yaml'), (e: Error & { line?: number; column?: number }) => {
-      assert.equal(e.message, 'compose.yaml:4:22: service "web" depends on unknown service "cache"');
-      assert.equal(e.line, 4);
+  it('compose: depends_on naming an unknown service is refused with where it is written', async () => {
+    const file = write('unknown-dep/compose.yaml', 'services:\n  web:\n    image: nginx\n    depends_on: [db, cache]\n  db:\n    image: postgres\n');
+    const runner = new ComposeCliRunner(await detectComposeCli());
+    await assert.rejects(readComposeProject(runner, { files: [file], projectName: '', workingDir: path.dirname(file) }), (e: ComposeError) => {
+      assert.equal(e.message, `${file}:4:22: service "web" depends on undefined service "cache"`);
+      assert.deepEqual([e.details.file, e.details.line, e.details.column], [file, 4, 22]);
       return true;
     });
   });
@@ -125,15 +127,15 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     write('ws/project/compose.yaml', 'services:\n  web:\n    image: busybox\n');
     write('ws/secret.yml', 'services:\n  evil:\n    image: busybox\n');
     for (const entry of ['../../etc/x.yml', '../secret.yml', '/etc/passwd', `${ws}/../secret.yml`]) {
-      await assert.rejects(appProject(ws, { composeFiles: [entry], composeProjectName: '' }, 'v2'), (e: Error) => {
+      assert.throws(() => appProjectRef(ws, { composeFiles: [entry], composeProjectName: '' }), (e: Error) => {
         assert.match(e.message, /^realm\.composeFiles: ".*" is outside the workspace folder .*; Realm only uses compose files inside the workspace/);
         assert.ok(e.message.includes(JSON.stringify(entry)), e.message);
         return true;
       }, entry);
     }
     fs.symlinkSync(path.join(tmp, 'ws', 'secret.yml'), path.join(ws, 'link.yml'));
-    await assert.rejects(appProject(ws, { composeFiles: ['link.yml'], composeProjectName: '' }, 'v2'), /"link\.yml" is outside the workspace folder/, 'a symlink out of the folder');
-    const ok = await appProject(ws, { composeFiles: ['./compose.yaml'], composeProjectName: '' }, 'v2');
+    assert.throws(() => appProjectRef(ws, { composeFiles: ['link.yml'], composeProjectName: '' }), /"link\.yml" is outside the workspace folder/, 'a symlink out of the folder');
+    const ok = appProjectRef(ws, { composeFiles: ['./compose.yaml'], composeProjectName: '' });
     assert.deepEqual(ok.files, [path.join(ws, 'compose.yaml')], 'a file inside is still used');
   });
 
