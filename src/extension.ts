@@ -20,7 +20,7 @@ import { HealerLease } from './healer/lease';
 import { systemClock } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
-import { ServiceStore } from './state/serviceStore';
+import { ServiceStore, storeContainerSource } from './state/serviceStore';
 import { ScrapeTargetStore } from './state/scrapeTargetStore';
 import { AlertsTreeProvider } from './views/alertsTree';
 import { HealerTreeProvider } from './views/healerTree';
@@ -101,7 +101,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
-    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent, state: context.workspaceState,
+    // one event stream and one container state for the tree and the healer: the healer fetches nothing itself
+    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent, containers: storeContainerSource(serviceStore), state: context.workspaceState,
   });
 
   // Views.
