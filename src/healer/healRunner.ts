@@ -1,5 +1,5 @@
 import type { ContainerInfo } from '../core/containers';
-import { CLEANUP_SERVICE, clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, SkipReason, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { CLEANUP_SERVICE, clockTime, decide, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
 import type { RateLimiter } from '../core/rateLimiter';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -11,40 +11,9 @@ import { describeScheduled, HealSchedule, ScheduledAction, ScheduledKind } from 
 import type { HealerSettings } from './healerSettings';
 import type { HealerLeaseLike } from './lease';
 import type { SkipRecorder } from './skipRecorder';
+import { ActionStarted, GaveUp, HealRequest, mergeDeaths } from './healRequest';
 
-/** One reason to judge a service: a trigger, the action it asks for, and who asked. */
-export interface HealRequest {
-  trigger: HealTrigger;
-  action: HealAction;
-  /** Undefined: the trigger names no watched service (recorded as such). */
-  ref?: ServiceRef;
-  manual?: boolean;
-  /** Other replicas that died with the trigger's container. */
-  alsoDied?: readonly string[];
-  /** An alert that resolved to no action or no watched service: recorded as the resolution said. */
-  unresolved?: { verdict: 'skip'; reason: SkipReason; detail: string } | HealDecision;
-  /** Set when a scheduled action runs: the decision it belongs to. */
-  scheduled?: ScheduledAction;
-  /** Resolves the caller (Heal Now, Heal This) with what was recorded. */
-  done?: (entry: AuditEntry | undefined) => void;
-}
-
-/** The one notification request raised when a service's budget is spent. */
-export interface GaveUp {
-  key: string;
-  ref: ServiceRef;
-  nextSlotAt?: number;
-  trigger: HealTrigger;
-}
-
-/** An action being issued now (status-bar hint, latency figures). */
-export interface ActionStarted {
-  key: string;
-  action: HealAction;
-  trigger: HealTrigger;
-  /** Epoch ms (wall clock) when the engine call was issued. */
-  issuedAt: number;
-}
+export type { ActionStarted, GaveUp, HealRequest } from './healRequest';
 
 export interface HealRunnerDeps {
   source: ContainerSource;
@@ -290,26 +259,4 @@ export class HealRunner {
       stoppedByUserAt: this.deps.intent.stopOf(key)?.at,
     };
   }
-}
-
-/** Background deaths of several replicas waiting together become one request (one decision, one action). */
-function mergeDeaths(requests: HealRequest[]): HealRequest[] {
-  const out: HealRequest[] = [];
-  let death: HealRequest | undefined;
-  for (const r of requests) {
-    const isDeath = !r.manual && !r.scheduled && r.action === 'restart' && r.trigger.kind === 'event' && r.trigger.event === 'die';
-    if (isDeath && death && r.trigger.kind === 'event') {
-      const id = r.trigger.containerId;
-      death.alsoDied = [...new Set([...(death.alsoDied ?? []), id])];
-      if (r.done) {
-        const previous = death.done;
-        const mine = r.done;
-        death.done = (e) => { previous?.(e); mine(e); };
-      }
-      continue;
-    }
-    out.push(r);
-    if (isDeath) death = r;
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import type { DockerClient, EngineEvent } from '../clients/dockerClient';
 import { ComposeLabels, ContainerInfo } from '../core/containers';
-import { HealTrigger, resolveAlert, ServiceRef, serviceKey } from '../core/healPolicy';
+import { resolveAlert, ServiceRef, serviceKey } from '../core/healPolicy';
 import { BudgetStatus, RateLimiter } from '../core/rateLimiter';
 import { Clock, systemTimers, Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
@@ -12,6 +12,7 @@ import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry, AuditTrail } from './auditTrail';
 import { ContainerSource, engineContainerSource } from './containerSource';
 import { EngineIntent } from './engineIntent';
+import { EngineTriggers } from './engineTriggers';
 import { FollowedEvents, followEngineEvents } from './followEngineEvents';
 import { HealerAlerts } from './healerAlerts';
 import type { HealerSettings } from './healerSettings';
@@ -70,9 +71,6 @@ export interface ServiceHealState {
   optedOut?: 'setting' | 'label';
 }
 
-/** A stop is recorded as "left alone" once it is clear it is not the first half of a restart (kill, die, start). */
-const LEFT_ALONE_SETTLE_MS = 3_000;
-
 /**
  * The background healer: engine events (`die`, `health_status: unhealthy`) and firing alerts become
  * requests, judged one service at a time (HealRunner) with bounded concurrency (HealQueue); deferred
@@ -99,7 +97,7 @@ export class Healer extends Disposable {
   private readonly alertPass: HealerAlerts;
   private readonly known = new Map<string, ServiceRef>();
   private readonly labelOptOut = new Set<string>();
-  private readonly settling = new Map<string, unknown>();
+  private readonly triggers: EngineTriggers;
   private stream: FollowedEvents | undefined;
   private interruptedPass: Promise<void> = Promise.resolve();
 
@@ -121,10 +119,14 @@ export class Healer extends Disposable {
       watched: () => this.watched(), resolve: (alert, watched) => resolveAlert(alert, deps.settings().rules, watched),
       request: (r) => this.requestAndWait(r),
     });
+    this.triggers = new EngineTriggers({
+      intent: this.intent, runner: this.runner, schedule: this.schedule, timers: this.timers, logger: deps.logger, projects: deps.projects,
+      request: (r) => this.request(r), changed: fire,
+    });
     this.register(this.schedule.onDidChange(fire));
     this.register(this.intent.onDidChange(fire));
     this.register(toDisposable(() => {
-      for (const t of this.settling.values()) this.timers.clearTimeout(t);
+      this.triggers.dispose();
       this.schedule.dispose();
       this.intent.dispose();
       this.alertPass.dispose();
@@ -184,7 +186,7 @@ export class Healer extends Disposable {
 
   /** No check or action running, nothing scheduled, no stop waiting to be recorded. */
   isIdle(): boolean {
-    return this.queue.size === 0 && this.schedule.size === 0 && this.settling.size === 0 && !this.alertPass.running;
+    return this.queue.size === 0 && this.schedule.size === 0 && this.triggers.settling === 0 && !this.alertPass.running;
   }
 
   /** Forgets a service's (or every service's) spent budget and gave-up marker. */
@@ -254,48 +256,7 @@ export class Healer extends Disposable {
 
   /** Feeds one engine event in (public so the store can forward events instead, and for tests). */
   handleEngineEvent(e: EngineEvent): void {
-    if (this.isDisposed || !e.project || !e.service || !this.deps.projects().includes(e.project)) return;
-    const ref: ServiceRef = { project: e.project, service: e.service };
-    const key = serviceKey(ref);
-    if (e.action === 'kill') {
-      this.intent.noteKill(e.containerId);
-      return;
-    }
-    if (e.action === 'start') {
-      if (this.intent.noteStart(key)) this.resumed(key);
-      return;
-    }
-    const isDie = e.action === 'die';
-    if (!isDie && !(e.action === 'health_status' && e.healthStatus === 'unhealthy')) return;
-    const trigger: HealTrigger = { kind: 'event', event: isDie ? 'die' : 'unhealthy', containerId: e.containerId, containerName: e.name, time: e.time, exitCode: e.exitCode };
-    const cause = isDie ? this.intent.noteDie(e.containerId, key) : 'crash';
-    if (cause === 'own') return; // the healer's own restart
-    if (cause === 'user') {
-      // stopped or killed through the API (compose stop/down, docker stop/kill, Stop Service): the user meant it
-      this.settleStop(key, trigger);
-      return;
-    }
-    if (isDie && trigger.kind === 'event' && this.runner.joinRunningAction(key, trigger)) return;
-    this.request({ trigger, action: 'restart', ref });
-  }
-
-  /** Records "left alone" once the stop is clearly not half of a restart (no `start` within a few seconds). */
-  private settleStop(key: string, trigger: HealTrigger): void {
-    if (this.settling.has(key) || this.intent.stopOf(key)?.recordedId) return;
-    this.schedule.cancel(key);
-    this.settling.set(key, this.timers.setTimeout(() => {
-      this.settling.delete(key);
-      void this.runner.recordLeftAlone(key, trigger).catch((err: unknown) => this.deps.logger.error(`[healer] ${String(err)}`));
-    }, LEFT_ALONE_SETTLE_MS));
-    this.changed.fire();
-  }
-
-  private resumed(key: string): void {
-    const t = this.settling.get(key);
-    if (t !== undefined) this.timers.clearTimeout(t);
-    this.settling.delete(key);
-    this.deps.logger.info(`[healer] ${key} was started again: healing resumes`);
-    this.changed.fire();
+    if (!this.isDisposed) this.triggers.handle(e);
   }
 
   private request(r: HealRequest & { unresolved?: PlanStep['decision'] }): void {

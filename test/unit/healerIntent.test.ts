@@ -263,6 +263,20 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.equal(webState(reloaded)?.scheduled?.kind, 'backoff');
     await clock.advance(10_000);
     assert.equal(engine.restarted.length, 2, 'the reloaded window ran the scheduled restart');
+
+    // a stop, then a reload: the new window still leaves the service alone
+    engine.set('c-web-1', { state: 'exited', exitCode: 143 });
+    events.fire(event('kill'));
+    events.fire(event('die', 'c-web-1', { exitCode: 143 }));
+    await clock.advance(3_000);
+    reloaded.dispose();
+    const again = await makeHealer();
+    assert.ok(webState(again)?.stoppedByUserAt !== undefined, 'the stop survived the reload');
+    alerts = [{ fingerprint: 'f2', startsAt: 's2', labels: { alertname: 'ArcanumNeedsRestart', service: 'web', compose_project: PROJECT } }];
+    alertsChanged.fire();
+    await clock.advance(1_000);
+    assert.equal(engine.restarted.length, 2, 'the alert does not undo the stop after a reload');
+    assert.equal(audit.entries().filter((e) => e.reason === 'user-stopped').length, 1, 'still recorded once');
   });
 
   it('replicas that die together are one action, one budget unit, restarting all of them', async () => {
