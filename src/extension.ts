@@ -21,7 +21,7 @@ import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
-import { ServiceStore } from './state/serviceStore';
+import { ServiceStore, storeContainerSource } from './state/serviceStore';
 import { ScrapeTargetStore } from './state/scrapeTargetStore';
 import { AlertsTreeProvider } from './views/alertsTree';
 import { HealerTreeProvider } from './views/healerTree';
@@ -94,15 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
   subs.push(alertStore);
 
-  // Views.
   const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
-  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets);
-  const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, scrapeTargets);
-  const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
-  const statusBar = new AlertStatusBar(alertStore);
-  subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
-  subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
 
   // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
   const audit = new AuditTrail(context.workspaceState, systemClock, logger);
@@ -112,10 +104,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
-    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent,
+    // one event stream and one container state for the tree and the healer: the healer fetches nothing itself
+    alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent, containers: storeContainerSource(serviceStore), state: context.workspaceState,
     // a target never up since the stack started is a wrong address: shown, not healed
     configurationProblem: (alert) => scrapeTargets.configurationProblem(alert.labels),
   });
+
+  // Views.
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
+  const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, scrapeTargets);
+  const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
+  const statusBar = new AlertStatusBar(alertStore);
+  subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
+  subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
+
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };

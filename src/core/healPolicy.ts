@@ -10,7 +10,11 @@ export type SkipReason =
   | 'rate-limited' | 'dry-run' | 'opted-out' | 'in-grace' | 'backoff' | 'already-recovering' | 'busy'
   | 'disabled' | 'untrusted' | 'not-watched' | 'no-action' | 'at-minimum' | 'standby'
   // the alert is about a scrape target that was never up: a wrong address, which no restart fixes
-  | 'misconfigured';
+  | 'misconfigured'
+  /** Stopped or killed through the engine API (Stop Service, App Down, docker stop/kill): left alone until started again. */
+  | 'user-stopped'
+  /** A scheduled action was cancelled by the user. */
+  | 'cancelled';
 
 /** The pseudo-service cleanup is budgeted under (it acts on a whole project, not one service). */
 export const CLEANUP_SERVICE = '(cleanup)';
@@ -66,10 +70,12 @@ export interface HealPolicySettings {
   trusted: boolean;
   /** Services never touched: `service` or `project/service`. */
   optOut: readonly string[];
-  /** After an action, the service is not judged again for this long. */
+  /** After an action, the service's health is not judged for this long (start-up); a death in it is backed off. */
   graceMs: number;
-  /** Base of the exponential spacing between attempts on one service (doubles per recent action). */
+  /** The first back-off after a restart that did not hold; doubles per recent action, up to `backoffMaxMs`. */
   backoffMs: number;
+  /** The back-off's cap (Kubernetes caps its crash-loop back-off at 5 min). */
+  backoffMaxMs?: number;
   /** How long to let the engine's own restart policy bring a container back before acting. */
   engineRestartGraceMs: number;
   /** Minimum replicas per service (`service` or `project/service`); default 1. */
@@ -89,6 +95,22 @@ export interface ServiceSnapshot {
   nextSlotAt?: number;
   /** Since when the healer has been waiting for the engine's restart policy, if it is. */
   awaitingEngineSince?: number;
+  /** When the user stopped or killed the service through the engine API (and nobody started it since). */
+  stoppedByUserAt?: number;
+}
+
+/** Kubernetes' crash-loop back-off cap, used when the settings give none. */
+export const DEFAULT_BACKOFF_MAX_MS = 5 * 60_000;
+
+/** The wait before restart number `recentActions + 1` of a service whose restarts do not hold: backoff × 2^(n−1), capped. */
+export function backoffDelay(settings: Pick<HealPolicySettings, 'backoffMs' | 'backoffMaxMs'>, recentActions: number): number {
+  return Math.min(settings.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS, settings.backoffMs * 2 ** Math.max(0, recentActions - 1));
+}
+
+/** "10:42" in local time: when something happened today, as the Healer view says it. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 export type HealDecision =
@@ -102,6 +124,13 @@ export interface DecisionInput {
   target?: ServiceSnapshot;
   settings: HealPolicySettings;
   now: number;
+  /**
+   * Heal Now / Heal This: the user asked. Grace, back-off and a spent budget do not refuse it (it still
+   * spends a unit), nor does an earlier stop; the safety switches (off, untrusted, opt-out, dry run) do.
+   */
+  manual?: boolean;
+  /** Other replicas of the service that died with the trigger's: one action restarts them all. */
+  alsoDied?: readonly string[];
 }
 
 const skip = (reason: SkipReason, detail: string, action?: HealAction, retryAt?: number): HealDecision => ({ verdict: 'skip', reason, detail, action, retryAt });
@@ -141,9 +170,12 @@ export function decide(input: DecisionInput): HealDecision {
   if (target.containers.some((c) => c.labels[ComposeLabels.healOptOut] === 'false')) {
     return skip('opted-out', `${ref.service} carries the label ${ComposeLabels.healOptOut}: "false"`, action);
   }
+  if (target.stoppedByUserAt !== undefined && !input.manual) {
+    return skip('user-stopped', `stopped by the user at ${clockTime(target.stoppedByUserAt)}`, action);
+  }
   if (target.inFlight) return skip('busy', `an action on ${ref.service} is already running`, action);
 
-  const chosen = chooseContainers(trigger, action, target.containers);
+  const chosen = chooseContainers(trigger, action, target.containers, input.alsoDied);
   if (action === 'restart') {
     const recovering = target.containers.find((c) => c.state === 'restarting' || c.state === 'created' || (c.state === 'running' && c.health === 'starting'));
     if (recovering) return skip('already-recovering', `${recovering.name} is ${recovering.state === 'running' ? 'starting' : recovering.state}`, action);
@@ -162,26 +194,55 @@ export function decide(input: DecisionInput): HealDecision {
     if (running.length <= min) return skip('at-minimum', `${ref.service} runs ${running.length} replica(s), minimum ${min}`, action);
   }
 
-  if (target.lastActionAt !== undefined) {
-    const graceEnd = target.lastActionAt + settings.graceMs;
-    if (now < graceEnd) return skip('in-grace', `${ref.service} was acted on ${Math.round((now - target.lastActionAt) / 1000)} s ago`, action, graceEnd);
-    const backoffEnd = target.lastActionAt + settings.backoffMs * 2 ** Math.max(0, target.recentActions - 1);
-    if (now < backoffEnd) return skip('backoff', `backing off after ${target.recentActions} recent action(s)`, action, backoffEnd);
+  // a spent budget comes first: there is no point in waiting out a back-off for an action that may not run
+  if (target.budgetRemaining <= 0 && !input.manual) {
+    return skip('rate-limited', `${target.recentActions} action(s) in the last hour did not keep ${ref.service} up`, action, target.nextSlotAt);
   }
-  if (target.budgetRemaining <= 0) return skip('rate-limited', `budget for ${ref.service} is spent`, action, target.nextSlotAt);
+  if (!input.manual && action === 'restart' && !(trigger.kind === 'event' && trigger.event === 'die')) {
+    // a container someone just started is still starting: its health (and an alert about it) is judged after the grace period
+    const started = Math.max(...target.containers.map((c) => (c.state === 'running' ? c.startedAt ?? 0 : 0)), 0);
+    if (started && now < started + settings.graceMs && (target.lastActionAt === undefined || started > target.lastActionAt)) {
+      return skip('in-grace', `${ref.service} started ${Math.max(0, Math.round((now - started) / 1000))} s ago; health is judged after the start-up grace period`, action, started + settings.graceMs);
+    }
+  }
+  if (target.lastActionAt !== undefined && !input.manual) {
+    const waited = spacing(input, target.lastActionAt, target.recentActions);
+    if (waited) return waited;
+  }
   if (settings.dryRun) return skip('dry-run', `would ${action.replace('_', ' ')} ${ref.service}`, action);
   return { verdict: 'act', action, containers: chosen };
 }
 
-/** Which replicas an action touches: the one that died, the sick ones, all (alert restart), or the newest (scale down). */
-function chooseContainers(trigger: HealTrigger, action: HealAction, containers: readonly ContainerInfo[]): ContainerInfo[] {
+/**
+ * Grace and back-off, as an orchestrator spaces restarts: the grace period after an action only delays
+ * judging health (an unhealthy start-up, an alert); a death in it is restarted after the back-off,
+ * counted from the death; and no attempt comes sooner than the back-off after the last one.
+ */
+function spacing(input: DecisionInput, lastActionAt: number, recentActions: number): HealDecision | undefined {
+  const { trigger, action, settings, now } = input;
+  const graceEnd = lastActionAt + settings.graceMs;
+  const died = trigger.kind === 'event' && trigger.event === 'die';
+  if (now < graceEnd && !died) {
+    const what = trigger.kind === 'event' ? 'health is judged after the start-up grace period' : `acted on ${Math.round((now - lastActionAt) / 1000)} s ago; judged again after the grace period`;
+    return skip('in-grace', what, action, graceEnd);
+  }
+  const delay = backoffDelay(settings, recentActions);
+  // a death is dated by the engine; a clock far off it (another host) falls back to now
+  const diedAt = died && Math.abs(trigger.time - now) < 60_000 ? Math.min(trigger.time, now) : now;
+  const at = Math.max(lastActionAt + delay, died && diedAt < graceEnd ? diedAt + delay : 0);
+  if (now < at) return skip('backoff', `back-off after ${recentActions} restart${recentActions === 1 ? '' : 's'}`, action, at);
+  return undefined;
+}
+
+/** Which replicas an action touches: the ones that died, the sick ones, all (alert restart), or the newest (scale down). */
+function chooseContainers(trigger: HealTrigger, action: HealAction, containers: readonly ContainerInfo[], alsoDied: readonly string[] = []): ContainerInfo[] {
   if (action === 'cleanup') return [];
   if (action === 'scale_down') {
     const newest = [...containers].filter((c) => c.state === 'running').sort((a, b) => b.createdAt - a.createdAt || b.number - a.number)[0];
     return newest ? [newest] : [];
   }
   if (trigger.kind === 'alert') return containers.filter((c) => c.state !== 'removing');
-  if (trigger.kind === 'event') return containers.filter((c) => c.id === trigger.containerId && needsHealing(c));
+  if (trigger.kind === 'event') return containers.filter((c) => (c.id === trigger.containerId || alsoDied.includes(c.id)) && needsHealing(c));
   return containers.filter(needsHealing);
 }
 

@@ -58,13 +58,15 @@ export class RateLimiter {
     return this.status(key).remaining > 0;
   }
 
-  status(key: string): BudgetStatus {
+  /** The budget of `key` now; `max` reads it against a limit other than the current one (a query never changes the limiter). */
+  status(key: string, max = this.max): BudgetStatus {
+    const limit = Math.max(1, Math.floor(max));
     const times = this.recent(key);
     const used = times.length;
-    const remaining = Math.max(0, this.max - used);
+    const remaining = Math.max(0, limit - used);
     // the slot that frees first is the (used - max + 1)-th oldest action
-    const nextSlotAt = remaining === 0 ? times[used - this.max] + this.windowMs : undefined;
-    return { key, used, max: this.max, remaining, nextSlotAt, lastActionAt: times[used - 1] };
+    const nextSlotAt = remaining === 0 ? times[used - limit] + this.windowMs : undefined;
+    return { key, used, max: limit, remaining, nextSlotAt, lastActionAt: times[used - 1] };
   }
 
   /** Every key with at least one action in the window. */

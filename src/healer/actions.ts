@@ -28,11 +28,12 @@ export class HealActions {
   constructor(private readonly docker: DockerClient, private readonly pruneTimeoutMs = 120_000) {}
 
   /** Restarts the given replicas in parallel (a stopped one is simply started). */
-  async restart(containers: readonly ContainerInfo[], stopTimeoutSeconds: number): Promise<ActionReport> {
+  async restart(containers: readonly ContainerInfo[], stopTimeoutSeconds: number): Promise<ActionReport & { restarted: string[] }> {
     const results = await Promise.allSettled(containers.map((c) => this.docker.restartContainer(c.id, stopTimeoutSeconds)));
     const failed = results.map((r, i) => (r.status === 'rejected' ? `${containers[i].name}: ${(r.reason as Error).message}` : '')).filter(Boolean);
     if (failed.length) throw new Error(failed.join('; '));
-    return { detail: `restarted ${containers.map((c) => c.name).join(', ')}` };
+    const restarted = containers.map((c) => c.name);
+    return { detail: `restarted ${restarted.join(', ')}`, restarted };
   }
 
   /** Removes one replica (the newest, chosen by the policy): stop with a timeout, then remove. */

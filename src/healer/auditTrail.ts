@@ -1,4 +1,5 @@
 import type { HealAction, HealTrigger, SkipReason } from '../core/healPolicy';
+import { describeDecision } from './decisionWording';
 import type { Clock } from '../platform/clock';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
@@ -26,6 +27,12 @@ export interface AuditEntry {
   detail?: string;
   /** How long the action took (0 for skips). */
   durationMs: number;
+  /** Heal Now / Heal This: the user asked (not refused by grace, back-off or a spent budget; still counted). */
+  manual?: boolean;
+  /** How many identical decisions were folded into this one since (Heal Now repeating the same skip). */
+  repeats?: number;
+  /** Epoch ms of the latest folded repeat. */
+  lastRepeatAt?: number;
 }
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'time'> & { time?: number };
@@ -40,13 +47,9 @@ export function describeTrigger(t: HealTrigger): string {
   }
 }
 
-/** One line for the output channel and tooltips. */
+/** One line for the output channel, tooltips and notifications: *service: action — outcome (reason)*. */
 export function describeEntry(e: AuditEntry): string {
-  // an action interrupted by a reload is known only from the budget's timestamps: its kind is lost
-  const what = e.action ? e.action.replace('_', ' ') : e.outcome === 'failed' ? 'an action' : 'no action';
-  const outcome = e.outcome === 'done' ? 'done' : e.outcome === 'failed' ? `FAILED: ${e.detail ?? ''}` : `skipped (${e.reason}): ${e.detail ?? ''}`;
-  const extra = e.outcome === 'done' && e.detail ? ` (${e.detail})` : '';
-  return `${e.service ?? '-'}: ${what} on ${describeTrigger(e.trigger)} → ${outcome}${extra}${e.durationMs ? ` in ${e.durationMs} ms` : ''}`;
+  return `${describeDecision(e)}${e.durationMs ? ` in ${e.durationMs} ms` : ''}`;
 }
 
 /**
@@ -58,6 +61,9 @@ export class AuditTrail {
   private readonly changed = new Emitter<AuditEntry | undefined>();
   /** Fires with the new entry, or undefined when the trail was cleared. */
   readonly onDidChange: Event<AuditEntry | undefined> = this.changed.event;
+  private readonly repeated = new Emitter<AuditEntry>();
+  /** Fires when an identical decision was folded into an existing entry (its count and latest time changed). */
+  readonly onDidRepeat: Event<AuditEntry> = this.repeated.event;
   private cache: AuditEntry[];
   private seq = 0;
   private writes: Promise<void> = Promise.resolve();
@@ -86,6 +92,20 @@ export class AuditTrail {
     return this.persist().then(() => full);
   }
 
+  /**
+   * Folds a decision identical to `entry` into it: one more repeat at `time`, instead of a new row.
+   * Resolves to the updated entry (undefined when it has left the trail).
+   */
+  repeat(entry: Pick<AuditEntry, 'id'>, time = this.clock.now()): Promise<AuditEntry | undefined> {
+    const i = this.cache.findIndex((e) => e.id === entry.id);
+    if (i < 0) return Promise.resolve(undefined);
+    const updated: AuditEntry = { ...this.cache[i], repeats: (this.cache[i].repeats ?? 0) + 1, lastRepeatAt: time };
+    this.cache[i] = updated;
+    this.logger?.info(`[healer] again: ${describeEntry(updated)}`);
+    this.repeated.fire(updated);
+    return this.persist().then(() => updated);
+  }
+
   /** All entries, oldest first. */
   entries(): readonly AuditEntry[] {
     return this.cache;
@@ -98,7 +118,7 @@ export class AuditTrail {
 
   /** The whole trail as pretty JSON (what "Export Audit Trail" writes). */
   toJSON(): string {
-    return JSON.stringify({ exportedAt: new Date(this.clock.now()).toISOString(), entries: this.cache.map((e) => ({ ...e, isoTime: new Date(e.time).toISOString() })) }, null, 2);
+    return JSON.stringify({ exportedAt: new Date(this.clock.now()).toISOString(), entries: this.cache.map((e) => ({ ...e, isoTime: new Date(e.time).toISOString(), text: describeEntry(e) })) }, null, 2);
   }
 
   async clear(): Promise<void> {
@@ -109,6 +129,7 @@ export class AuditTrail {
 
   dispose(): void {
     this.changed.dispose();
+    this.repeated.dispose();
   }
 
   /** Writes are chained so a slow memento never reorders them. */

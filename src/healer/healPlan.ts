@@ -1,5 +1,6 @@
-import type { ContainerInfo } from '../core/containers';
-import { AlertResolution, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { formatDuration, type ContainerInfo } from '../core/containers';
+import { AlertResolution, clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';
 import type { HealerSettings } from './healerSettings';
 
@@ -8,7 +9,29 @@ export interface PlanStep {
   trigger: HealTrigger;
   action: HealAction;
   target?: ServiceRef;
-  decision: HealDecision | { verdict: 'skip'; reason: 'not-watched' | 'no-action'; detail: string };
+  decision: HealDecision | { verdict: 'skip'; reason: SkipReason; detail: string };
+  /** When the service's sick replicas went down (exited ones' finish time), for "crashed 2 min ago". */
+  since?: number;
+  /** The user stopped the service at this time: Heal Now starts it again only because it was asked. */
+  stoppedByUserAt?: number;
+}
+
+/**
+ * One readable line per step, as Heal Now's confirmation lists them:
+ * "restart worker — crashed 2 min ago", "skip ArcanumNeedsRestart — names no service of this workspace".
+ */
+export function describePlanStep(step: PlanStep, now: number): string {
+  const name = step.target?.service ?? (step.trigger.kind === 'alert' ? step.trigger.alertname : '—');
+  if (step.decision.verdict === 'skip') {
+    const why = step.decision.reason === 'not-watched' ? 'names no service of this workspace' : step.decision.detail;
+    return `skip ${step.trigger.kind === 'alert' && step.target ? `${actionWord(step.action)} ${name}` : name} — ${why}`;
+  }
+  let why: string;
+  if (step.trigger.kind === 'alert') why = `alert ${step.trigger.alertname} is firing`;
+  else if (step.trigger.kind === 'manual' && step.trigger.why === 'unhealthy') why = 'unhealthy';
+  else why = step.since !== undefined ? `crashed ${formatDuration(now - step.since)} ago` : 'crashed';
+  const stopped = step.stoppedByUserAt !== undefined ? `; stopped by the user at ${clockTime(step.stoppedByUserAt)}, started again because you ask` : '';
+  return `${actionWord(step.action)} ${name} — ${why}${stopped}`;
 }
 
 /** The compose services the containers belong to, each once. */
@@ -42,20 +65,24 @@ export interface PlanInput {
 export function planHealing(input: PlanInput): PlanStep[] {
   const watched = servicesOf(input.containers);
   const steps: Array<Omit<PlanStep, 'decision'> & { unresolved?: PlanStep['decision'] }> = [];
+  const finished = (cs: readonly ContainerInfo[]) => cs.reduce<number | undefined>((t, c) => (c.state !== 'running' && c.finishedAt !== undefined && (t === undefined || c.finishedAt > t) ? c.finishedAt : t), undefined);
   for (const alert of input.alerts) {
     const r = input.resolve(alert, watched);
     const trigger = alertTrigger(alert, r);
     if (r.ok) steps.push({ trigger, action: r.action, target: r.target });
-    else if (r.reason !== 'no-action' || alert.labels.action) steps.push({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason as 'not-watched', detail: r.detail } });
+    else if (r.reason !== 'no-action' || alert.labels.action) steps.push({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
   }
   for (const ref of watched) {
     const sick = input.containers.filter((c) => c.project === ref.project && c.service === ref.service && needsHealing(c));
     const covered = steps.some((s) => s.action === 'restart' && s.target && serviceKey(s.target) === serviceKey(ref));
-    if (sick.length && !covered) steps.push({ trigger: { kind: 'manual', why: sick.some((c) => c.state === 'running') ? 'unhealthy' : 'exited' }, action: 'restart', target: ref });
+    if (sick.length && !covered) steps.push({ trigger: { kind: 'manual', why: sick.some((c) => c.state === 'running') ? 'unhealthy' : 'exited' }, action: 'restart', target: ref, since: finished(sick) });
   }
-  return steps.map((s) => ({
-    trigger: s.trigger, action: s.action, target: s.target,
-    decision: s.unresolved ?? decide({ trigger: s.trigger, action: s.action, target: s.target && input.snapshot(s.target), settings: input.settings, now: input.now }),
-  }));
+  return steps.map((s) => {
+    const target = s.target && input.snapshot(s.target);
+    return {
+      trigger: s.trigger, action: s.action, target: s.target, since: s.since, stoppedByUserAt: target?.stoppedByUserAt,
+      decision: s.unresolved ?? decide({ trigger: s.trigger, action: s.action, target, settings: input.settings, now: input.now, manual: true }),
+    };
+  });
 }
 

@@ -1,27 +1,38 @@
 import type { DockerClient, EngineEvent } from '../clients/dockerClient';
-import type { ContainerInfo } from '../core/containers';
-import { CLEANUP_SERVICE, decide, HealAction, HealDecision, HealTrigger, resolveAlert, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { ComposeLabels, ContainerInfo } from '../core/containers';
+import { resolveAlert, ServiceRef, serviceKey } from '../core/healPolicy';
 import { BudgetStatus, RateLimiter } from '../core/rateLimiter';
-import type { Clock } from '../platform/clock';
+import { Clock, systemTimers, Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
+import type { MementoLike } from '../platform/memento';
 import type { HealActions } from './actions';
 import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry, AuditTrail } from './auditTrail';
-import type { HealerSettings } from './healerSettings';
-import type { HealerLeaseLike } from './lease';
-import { alertTrigger, planHealing, PlanStep, servicesOf } from './healPlan';
-import { recordInterruptedActions } from './interruptedActions';
+import { ContainerSource, engineContainerSource } from './containerSource';
+import { EngineIntent } from './engineIntent';
+import { EngineTriggers } from './engineTriggers';
 import { FollowedEvents, followEngineEvents } from './followEngineEvents';
+import { HealerAlerts } from './healerAlerts';
 import { ConfigurationProblem, misconfiguredSkip } from './misconfiguredAlert';
+import type { HealerSettings } from './healerSettings';
+import { alertTrigger, planHealing, PlanStep, servicesOf } from './healPlan';
+import { HealQueue } from './healQueue';
+import { ActionStarted, GaveUp, HealRequest, HealRunner } from './healRunner';
+import { HealSchedule, ScheduledAction } from './healSchedule';
+import { recordInterruptedActions } from './interruptedActions';
+import type { HealerLeaseLike } from './lease';
+import { SkipRecorder } from './skipRecorder';
 
 export interface HealerDeps {
-  docker: DockerClient;
+  docker: Pick<DockerClient, 'listComposeContainers' | 'streamEvents'>;
   actions: HealActions;
   rateLimiter: RateLimiter;
   audit: AuditTrail;
   clock: Clock;
+  /** Timers of the same clock (tests drive both); default: the system's. */
+  timers?: Timers;
   logger: Logger;
   /** Read on every decision, so setting changes apply at once. */
   settings: () => HealerSettings;
@@ -37,106 +48,120 @@ export interface HealerDeps {
   engineEvents?: Event<EngineEvent>;
   /** Why a firing alert is a configuration problem (a target never up), not something to heal; see misconfiguredAlert.ts. */
   configurationProblem?: ConfigurationProblem;
+  /** Where the healer reads container state; default: the engine through `docker`. */
+  containers?: ContainerSource;
+  /** Workspace state for what must survive a reload: user stops and scheduled actions. */
+  state?: MementoLike;
+  /** How many services are checked and acted on at once (a crash storm); default 8. */
+  concurrency?: number;
 }
 
-/** An action being issued now (status-bar hint, latency figures). */
-export interface ActionStarted {
-  key: string;
-  action: HealAction;
-  trigger: HealTrigger;
-  /** Epoch ms (wall clock) when the engine call was issued. */
-  issuedAt: number;
-}
+export type { ActionStarted, GaveUp } from './healRunner';
+export type { PlanStep } from './healPlan';
 
-/** The one notification request raised when a service's budget is spent. */
-export interface GaveUp {
-  key: string;
-  ref: ServiceRef;
-  nextSlotAt?: number;
-  trigger: HealTrigger;
-}
-
-/** A service's healing state for the Healer view. */
+/** A service's healing state for the Healer and Services views. */
 export interface ServiceHealState {
   key: string;
   ref: ServiceRef;
   budget: BudgetStatus;
   gaveUp: boolean;
   inFlight: boolean;
+  /** The action waiting for its time (back-off, grace, engine restart, retry). */
+  scheduled?: ScheduledAction;
+  /** Stopped by the user at this time: left alone until started. */
+  stoppedByUserAt?: number;
+  /** Why the healer never touches it: the setting or the compose label. */
+  optedOut?: 'setting' | 'label';
 }
 
-export type { PlanStep } from './healPlan';
-
-/** How long a recent kill or a de-duplicated skip is remembered (entries older than this are dropped). */
-const MEMORY_MS = 10 * 60_000;
-
-/** Runs the heal decision for one trigger; returns the recorded entry (none for silent no-ops). */
-type Evaluate = (trigger: HealTrigger, action: HealAction, ref: ServiceRef | undefined, manual?: boolean) => Promise<AuditEntry | undefined>;
-
 /**
- * The background healer: Docker events (`die`, `health_status: unhealthy`) and firing alerts go
- * through the pure policy, the persistent rate limiter and the actions, and every decision lands
- * in the audit trail. One action at a time per service; re-checks after grace and engine waits.
+ * The background healer: engine events (`die`, `health_status: unhealthy`) and firing alerts become
+ * requests, judged one service at a time (HealRunner) with bounded concurrency (HealQueue); deferred
+ * actions are first-class (HealSchedule); what the user stopped is left alone (EngineIntent).
  */
 export class Healer extends Disposable {
   private readonly changed = this.register(new Emitter<void>());
   private readonly gaveUpEmitter = this.register(new Emitter<GaveUp>());
-  private readonly started = this.register(new Emitter<ActionStarted>());
-  private readonly finished = this.register(new Emitter<AuditEntry>());
-  /** Healer state changed (budgets, gave-up, in-flight): refresh the view. */
+  private readonly startedEmitter = this.register(new Emitter<ActionStarted>());
+  private readonly finishedEmitter = this.register(new Emitter<AuditEntry>());
+  /** Healer state changed (budgets, gave-up, in-flight, schedule, stops): refresh the views. */
   readonly onDidChange: Event<void> = this.changed.event;
   /** Raised once per service when its budget is spent, until the budget is reset or an action succeeds again. */
   readonly onDidGiveUp: Event<GaveUp> = this.gaveUpEmitter.event;
-  readonly onDidStartAction: Event<ActionStarted> = this.started.event;
-  readonly onDidFinishAction: Event<AuditEntry> = this.finished.event;
+  readonly onDidStartAction: Event<ActionStarted> = this.startedEmitter.event;
+  readonly onDidFinishAction: Event<AuditEntry> = this.finishedEmitter.event;
 
-  private readonly inFlight = new Set<string>();
-  private readonly gaveUp = new Map<string, GaveUp>();
-  private readonly awaitingEngine = new Map<string, number>();
-  private readonly rechecks = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  /** The last recorded skip reason per trigger identity, and when that skip last repeated (clock ms). */
-  private readonly lastSkip = new Map<string, { reason: string; at: number }>();
-  /** Containers killed through the API recently: their `die` is someone's intent, not a crash. */
-  private readonly recentKills = new Map<string, number>();
+  private readonly timers: Timers;
+  private readonly source: ContainerSource;
+  private readonly intent: EngineIntent;
+  private readonly schedule: HealSchedule;
+  private readonly runner: HealRunner;
+  private readonly queue: HealQueue<HealRequest>;
+  private readonly alertPass: HealerAlerts;
   private readonly known = new Map<string, ServiceRef>();
+  private readonly labelOptOut = new Set<string>();
+  private readonly triggers: EngineTriggers;
   private stream: FollowedEvents | undefined;
-  private alertPass: Promise<void> | undefined;
-  private alertPassAgain = false;
   private interruptedPass: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: HealerDeps) {
     super();
+    this.timers = deps.timers ?? systemTimers;
+    this.source = deps.containers ?? engineContainerSource(deps.docker);
+    this.intent = new EngineIntent(deps.clock, deps.state);
+    this.schedule = new HealSchedule(deps.clock, this.timers, (s) => this.request({ trigger: s.trigger, action: s.action, ref: s.ref, alsoDied: s.alsoDied, scheduled: s }), deps.state);
+    const fire = () => this.changed.fire();
+    this.runner = new HealRunner({
+      ...deps, source: this.source, intent: this.intent, schedule: this.schedule, skips: new SkipRecorder(deps.audit, deps.clock),
+      saw: (containers) => this.remember(containers), started: (e) => this.startedEmitter.fire(e), finished: (e) => this.finishedEmitter.fire(e),
+      gaveUp: (e) => this.gaveUpEmitter.fire(e), changed: fire, requeue: (r) => this.request(r),
+    });
+    this.queue = new HealQueue(deps.concurrency ?? 8, (_key, requests) => this.runner.run(requests), (key, e) => deps.logger.error(`[healer] ${key}: ${String(e)}`));
+    this.alertPass = new HealerAlerts({
+      alerts: deps.alerts, lease: deps.lease, timers: this.timers, logger: deps.logger,
+      watched: () => this.watched(), resolve: (alert, watched) => resolveAlert(alert, deps.settings().rules, watched),
+      request: (r) => this.requestAndWait(r),
+      misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
+    });
+    this.triggers = new EngineTriggers({
+      intent: this.intent, runner: this.runner, schedule: this.schedule, timers: this.timers, logger: deps.logger, projects: deps.projects,
+      request: (r) => this.request(r), changed: fire,
+    });
+    this.register(this.schedule.onDidChange(fire));
+    this.register(this.intent.onDidChange(fire));
     this.register(toDisposable(() => {
-      for (const r of this.rechecks.values()) clearTimeout(r.timer);
+      this.triggers.dispose();
+      this.schedule.dispose();
+      this.intent.dispose();
+      this.alertPass.dispose();
       this.stream?.dispose();
     }));
   }
 
-  /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source. */
+  /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source; re-arms scheduled actions. */
   async start(): Promise<void> {
     // after a reload the old window's lease is often not stale yet: account for its actions once this window holds it,
     // then heal the alerts already firing (the alert source only fires on changes)
     if (this.deps.lease?.onDidChange) this.register(this.deps.lease.onDidChange((held) => {
-      if (held) void this.accountInterrupted().then(() => {
-        if (this.deps.alerts && !this.isDisposed) this.onAlertsChanged();
-      });
+      if (held) void this.accountInterrupted().then(() => !this.isDisposed && this.alertPass.run());
     }));
     await this.accountInterrupted();
-    if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.onAlertsChanged()));
+    this.schedule.restore();
+    if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.alertPass.run()));
     if (this.deps.engineEvents) {
       this.register(this.deps.engineEvents((e) => this.handleEngineEvent(e)));
     } else {
       // resolves once the engine has accepted the event subscription, so no crash after start() is missed
-      this.stream = await followEngineEvents(this.deps.docker, this.deps.projects, (e) => this.handleEngineEvent(e), this.deps.logger);
+      this.stream = await followEngineEvents(this.deps.docker as DockerClient, this.deps.projects, (e) => this.handleEngineEvent(e), this.deps.logger);
     }
-    if (this.deps.alerts) this.onAlertsChanged();
+    this.alertPass.run();
   }
 
   private accountInterrupted(): Promise<void> {
     // one pass at a time, so an action is never recorded as interrupted twice
     this.interruptedPass = this.interruptedPass.then(() => {
       if (this.deps.lease && !this.deps.lease.isHolder) return;
-      return recordInterruptedActions(this.deps.rateLimiter, this.deps.audit, (key) => this.inFlight.has(key));
+      return recordInterruptedActions(this.deps.rateLimiter, this.deps.audit, (key) => this.runner.inFlight.has(key));
     }).catch((e: unknown) => this.deps.logger.error(`[healer] could not record interrupted actions: ${String(e)}`));
     return this.interruptedPass;
   }
@@ -146,40 +171,63 @@ export class Healer extends Disposable {
     this.stream?.reconnect();
   }
 
-  /** Per-service budgets and markers for every service the healer knows or has acted on. */
+  /** Per-service budgets and states for every service the healer knows, has acted on, scheduled or left alone. A query: changes nothing. */
   serviceStates(): ServiceHealState[] {
-    const keys = new Map(this.known);
-    for (const key of [...this.deps.rateLimiter.keys(), ...this.gaveUp.keys()]) if (!keys.has(key)) keys.set(key, refFromKey(key));
-    this.deps.rateLimiter.setMaxActionsPerHour(this.deps.settings().maxActionsPerHour);
-    return [...keys].sort(([a], [b]) => a.localeCompare(b)).map(([key, ref]) => ({
-      key, ref, budget: this.deps.rateLimiter.status(key), gaveUp: this.gaveUp.has(key), inFlight: this.inFlight.has(key),
+    const settings = this.deps.settings();
+    const refs = new Map(this.known);
+    const keys = [...this.deps.rateLimiter.keys(), ...this.runner.gaveUpOn.keys(), ...this.schedule.all().map((s) => s.key), ...this.intent.all().map(([k]) => k)];
+    for (const key of keys) if (!refs.has(key)) refs.set(key, refFromKey(key));
+    return [...refs].sort(([a], [b]) => a.localeCompare(b)).map(([key, ref]) => ({
+      key, ref, budget: this.deps.rateLimiter.status(key, settings.maxActionsPerHour), gaveUp: this.runner.gaveUpOn.has(key), inFlight: this.runner.inFlight.has(key),
+      scheduled: this.schedule.get(key), stoppedByUserAt: this.intent.stopOf(key)?.at,
+      optedOut: settings.optOut.includes(ref.service) || settings.optOut.includes(key) ? 'setting' : this.labelOptOut.has(key) ? 'label' : undefined,
     }));
   }
 
   isBusy(): boolean {
-    return this.inFlight.size > 0;
+    return this.runner.inFlight.size > 0;
   }
 
-  /** No action running and no re-check (grace end, engine restart wait) pending. */
+  /** No check or action running, nothing scheduled, no stop waiting to be recorded. */
   isIdle(): boolean {
-    return this.inFlight.size === 0 && this.rechecks.size === 0;
+    return this.queue.size === 0 && this.schedule.size === 0 && this.triggers.settling === 0 && !this.alertPass.running;
   }
 
   /** Forgets a service's (or every service's) spent budget and gave-up marker. */
   async resetBudget(key?: string): Promise<void> {
     await this.deps.rateLimiter.reset(key);
-    if (key === undefined) this.gaveUp.clear();
-    else this.gaveUp.delete(key);
+    if (key === undefined) this.runner.gaveUpOn.clear();
+    else this.runner.gaveUpOn.delete(key);
     this.changed.fire();
+  }
+
+  /** Cancels a service's scheduled action; records the cancellation under the decision it belonged to. */
+  async cancelScheduled(key: string): Promise<AuditEntry | undefined> {
+    const s = this.schedule.cancel(key);
+    if (!s) return undefined;
+    return this.deps.audit.record({ trigger: s.trigger, service: key, action: s.action, outcome: 'skipped', reason: 'cancelled', detail: `cancelled by the user while waiting (${s.why})`, durationMs: 0, manual: true });
+  }
+
+  /** True when the service has a container that needs healing now (exited with an error, dead, unhealthy). */
+  async isDown(key: string): Promise<boolean> {
+    const ref = this.known.get(key) ?? refFromKey(key);
+    const containers = await this.source.containersOf([ref.project]);
+    return planHealing({ containers: containers.filter((c) => c.service === ref.service), alerts: [], settings: this.deps.settings(), now: this.deps.clock.now(), resolve: () => ({ ok: false, reason: 'no-action', detail: '', alertname: '' }), snapshot: (r) => this.runner.snapshot(r, containers) }).length > 0;
+  }
+
+  /** Heals one service now, as the user asked (after a budget reset): a manual restart through the same safety rules. */
+  healService(key: string, why = 'after a budget reset'): Promise<AuditEntry | undefined> {
+    return this.requestAndWait({ trigger: { kind: 'manual', why }, action: 'restart', ref: this.known.get(key) ?? refFromKey(key), manual: true });
   }
 
   /** Heal Now, step one: the plan for firing alerts and exited/unhealthy services, with the policy's verdicts. */
   async plan(): Promise<PlanStep[]> {
     const containers = await this.listWatched();
+    const watched = this.withStopped(servicesOf(containers));
     return planHealing({
       containers, alerts: this.deps.alerts?.firing() ?? [], settings: this.deps.settings(), now: this.deps.clock.now(),
-      resolve: (alert, watched) => resolveAlert(alert, this.deps.settings().rules, watched),
-      snapshot: (ref) => this.snapshot(ref, containers),
+      resolve: (alert) => resolveAlert(alert, this.deps.settings().rules, watched),
+      snapshot: (ref) => this.runner.snapshot(ref, containers),
     });
   }
 
@@ -187,9 +235,7 @@ export class Healer extends Disposable {
   async execute(plan: readonly PlanStep[]): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     for (const step of plan) {
-      const entry = step.target
-        ? await this.evaluate(step.trigger, step.action, step.target, true)
-        : await this.deps.audit.record({ trigger: step.trigger, action: step.action, outcome: 'skipped', reason: step.decision.verdict === 'skip' ? step.decision.reason : 'not-watched', detail: step.decision.verdict === 'skip' ? step.decision.detail : undefined, durationMs: 0 });
+      const entry = await this.requestAndWait({ trigger: step.trigger, action: step.action, ref: step.target, manual: true, unresolved: step.target ? undefined : step.decision });
       if (entry) out.push(entry);
     }
     return out;
@@ -203,185 +249,56 @@ export class Healer extends Disposable {
 
   /**
    * "Heal This" on one alert from the Alerts view: resolves it to an action and a watched service
-   * and runs it through the same safety rules (rate limit, grace, opt-out, dry-run) as any trigger.
+   * and runs it through the same safety rules as Heal Now.
    */
   async healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
-    const r = resolveAlert(alert, this.deps.settings().rules, servicesOf(await this.listWatched()));
+    const r = resolveAlert(alert, this.deps.settings().rules, await this.watched());
     const trigger = alertTrigger(alert, r);
     const misconfigured = await misconfiguredSkip(this.deps.configurationProblem, alert);
-    if (misconfigured) return this.deps.audit.record({ trigger, action: r.ok ? r.action : 'restart', outcome: 'skipped', reason: misconfigured.reason, detail: misconfigured.detail, durationMs: 0 });
-    if (r.ok) return this.evaluate(trigger, r.action, r.target, true);
-    return this.deps.audit.record({ trigger, action: 'restart', outcome: 'skipped', reason: r.reason, detail: r.detail, durationMs: 0 });
+    if (misconfigured) return this.requestAndWait({ trigger, action: r.ok ? r.action : 'restart', manual: true, unresolved: misconfigured });
+    if (r.ok) return this.requestAndWait({ trigger, action: r.action, ref: r.target, manual: true });
+    return this.requestAndWait({ trigger, action: 'restart', manual: true, unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
   }
 
   /** Feeds one engine event in (public so the store can forward events instead, and for tests). */
   handleEngineEvent(e: EngineEvent): void {
-    if (this.isDisposed || !e.project || !e.service || !this.deps.projects().includes(e.project)) return;
-    if (e.action === 'kill') {
-      const now = Date.now();
-      for (const [id, at] of this.recentKills) if (now - at > MEMORY_MS) this.recentKills.delete(id);
-      this.recentKills.set(e.containerId, now);
-      return;
-    }
-    const isDie = e.action === 'die';
-    const isUnhealthy = e.action === 'health_status' && e.healthStatus === 'unhealthy';
-    if (!isDie && !isUnhealthy) return;
-    const killedAt = this.recentKills.get(e.containerId);
-    if (isDie && killedAt !== undefined && Date.now() - killedAt < 120_000) {
-      // stopped or killed through the API (compose stop/down, docker kill): the user meant it
-      this.recentKills.delete(e.containerId);
-      return;
-    }
-    const trigger: HealTrigger = { kind: 'event', event: isDie ? 'die' : 'unhealthy', containerId: e.containerId, containerName: e.name, time: e.time, exitCode: e.exitCode };
-    void this.evaluate(trigger, 'restart', { project: e.project, service: e.service }).catch((err: unknown) => this.deps.logger.error(`[healer] ${String(err)}`));
+    if (!this.isDisposed) this.triggers.handle(e);
   }
 
-  private readonly evaluate: Evaluate = async (trigger, action, ref, manual = false) => {
-    if (this.deps.lease && !this.deps.lease.isHolder && !manual) return undefined;
-    const settings = this.deps.settings();
-    this.deps.rateLimiter.setMaxActionsPerHour(settings.maxActionsPerHour);
-    const key = ref ? serviceKey(ref) : '';
-    if (this.deps.lease && !this.deps.lease.isHolder) {
-      return this.deps.audit.record({ trigger, service: key || undefined, action, outcome: 'skipped', reason: 'standby', detail: 'another VS Code window heals this workspace', durationMs: 0 });
-    }
-    const containers = ref && ref.service !== CLEANUP_SERVICE ? await this.listWatched([ref.project]) : [];
-    const target = ref && (ref.service === CLEANUP_SERVICE || containers.some((c) => c.service === ref.service)) ? this.snapshot(ref, containers) : undefined;
-    const decision = decide({ trigger, action, target, settings, now: this.deps.clock.now() });
-    if (decision.verdict === 'skip') return this.skipped(trigger, key, decision, manual);
-    return this.act(trigger, action, ref!, decision.containers, settings);
-  };
-
-  private async skipped(trigger: HealTrigger, key: string, d: Extract<HealDecision, { verdict: 'skip' }>, manual: boolean): Promise<AuditEntry | undefined> {
-    const ref = key ? refFromKey(key) : undefined;
-    if (d.reason === 'already-recovering' && d.retryAt !== undefined && !this.awaitingEngine.has(key)) this.awaitingEngine.set(key, this.deps.clock.now());
-    if ((d.reason === 'in-grace' || d.reason === 'backoff' || d.reason === 'already-recovering') && d.retryAt !== undefined && ref && trigger.kind !== 'alert') {
-      this.scheduleRecheck(key, ref, d.retryAt, d.reason);
-    }
-    if (d.reason === 'no-action' && !manual) {
-      this.awaitingEngine.delete(key);
-      return undefined; // nothing was wrong any more: not a decision worth recording
-    }
-    if (d.reason === 'rate-limited' && ref && !this.gaveUp.has(key)) {
-      const gaveUp: GaveUp = { key, ref, nextSlotAt: d.retryAt, trigger };
-      this.gaveUp.set(key, gaveUp);
-      this.deps.logger.warn(`[healer] gave up on ${key}: budget spent`);
-      this.gaveUpEmitter.fire(gaveUp);
-    }
-    // our own action's side effects (events while it runs) are not decisions
-    if (d.reason === 'busy' && !manual && trigger.kind !== 'alert') return undefined;
-    // alerts re-fire on every poll, re-checks repeat, and a crash-looping service dies again and again:
-    // record the same skip once (until the reason changes, an action happens, or it stops repeating for MEMORY_MS).
-    // A service the healer gave up on stays down until someone starts it: each later crash is its own decision.
-    if (!manual && trigger.kind !== 'manual' && !(trigger.kind === 'event' && d.reason === 'rate-limited')) {
-      const identity = `${key}|${trigger.kind === 'alert' ? `${trigger.fingerprint}@${trigger.startsAt ?? ''}` : trigger.kind}`;
-      const now = this.deps.clock.now();
-      const last = this.lastSkip.get(identity);
-      if (last && last.reason === d.reason && now - last.at <= MEMORY_MS) {
-        last.at = now;
-        return undefined;
-      }
-      for (const [k, v] of this.lastSkip) if (now - v.at > MEMORY_MS) this.lastSkip.delete(k);
-      this.lastSkip.set(identity, { reason: d.reason, at: now });
-    }
-    this.changed.fire();
-    return this.deps.audit.record({ trigger, service: key || undefined, action: d.action, outcome: 'skipped', reason: d.reason, detail: d.detail, durationMs: 0 });
+  private request(r: HealRequest & { unresolved?: PlanStep['decision'] }): void {
+    const key = r.ref ? serviceKey(r.ref) : `(unresolved)/${r.trigger.kind === 'alert' ? r.trigger.fingerprint : ''}`;
+    this.queue.push(key, r);
   }
 
-  private async act(trigger: HealTrigger, action: HealAction, ref: ServiceRef, containers: ContainerInfo[], settings: HealerSettings): Promise<AuditEntry> {
-    const key = serviceKey(ref);
-    this.inFlight.add(key);
-    // counted before the call is issued, so a crash mid-action still spends budget; a failure to count is
-    // caught at once (no unhandled rejection while the action runs) and recorded with the action's outcome
-    const counted = this.deps.rateLimiter.record(key).then(() => undefined, (e: unknown) => `could not count the action in the budget: ${e instanceof Error ? e.message : String(e)}`);
-    const startedAt = Date.now();
-    this.started.fire({ key, action, trigger, issuedAt: startedAt });
-    this.changed.fire();
-    let entry: AuditEntry;
-    try {
-      const report = action === 'restart'
-        ? await this.deps.actions.restart(containers, settings.stopTimeoutSeconds)
-        : action === 'scale_down'
-          ? await this.deps.actions.scaleDown(containers[0], settings.stopTimeoutSeconds)
-          : await this.deps.actions.cleanup({ projects: ref.project ? [ref.project] : this.deps.projects(), logDirectories: settings.logDirectories, logMaxAgeDays: settings.logMaxAgeDays, pruneBuildCache: settings.pruneBuildCache, baseDir: settings.baseDir, now: this.deps.clock.now() });
-      const notCounted = await counted;
-      if (notCounted) throw new Error(`${report.detail}, but ${notCounted}`);
-      this.gaveUp.delete(key);
-      this.awaitingEngine.delete(key);
-      for (const k of [...this.lastSkip.keys()]) if (k.startsWith(`${key}|`)) this.lastSkip.delete(k);
-      entry = await this.deps.audit.record({ trigger, service: key, action, outcome: 'done', detail: report.detail, durationMs: Date.now() - startedAt });
-      if (action === 'restart') this.scheduleRecheck(key, ref, this.deps.clock.now() + settings.graceMs, 'grace');
-    } catch (e) {
-      const notCounted = await counted;
-      const message = e instanceof Error ? e.message : String(e);
-      entry = await this.deps.audit.record({ trigger, service: key, action, outcome: 'failed', detail: notCounted && !message.endsWith(notCounted) ? `${message}; ${notCounted}` : message, durationMs: Date.now() - startedAt });
-    } finally {
-      this.inFlight.delete(key);
-    }
-    this.finished.fire(entry);
-    this.changed.fire();
-    return entry;
+  private requestAndWait(r: HealRequest & { unresolved?: PlanStep['decision'] }): Promise<AuditEntry | undefined> {
+    return new Promise((resolve) => this.request({ ...r, done: resolve }));
   }
 
-  /** Judges the service again at `at` (one pending re-check per service, the earliest wins). */
-  private scheduleRecheck(key: string, ref: ServiceRef, at: number, after: string): void {
-    const existing = this.rechecks.get(key);
-    if (existing && existing.at <= at) return;
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
-      this.rechecks.delete(key);
-      void this.evaluate({ kind: 'recheck', after }, 'restart', ref).catch((e: unknown) => this.deps.logger.error(`[healer] re-check of ${key} failed: ${String(e)}`));
-    }, Math.max(0, at - this.deps.clock.now()) + 20);
-    this.rechecks.set(key, { at, timer });
+  /** The watched services, plus those stopped by the user (an alert about a service App Down removed still names it). */
+  private async watched(): Promise<ServiceRef[]> {
+    return this.withStopped(servicesOf(await this.listWatched()));
   }
 
-  private onAlertsChanged(): void {
-    if (this.alertPass) {
-      this.alertPassAgain = true;
-      return;
-    }
-    this.alertPass = this.evaluateAlerts().catch((e: unknown) => this.deps.logger.error(`[healer] alert pass failed: ${String(e)}`)).finally(() => {
-      this.alertPass = undefined;
-      if (this.alertPassAgain) {
-        this.alertPassAgain = false;
-        this.onAlertsChanged();
-      }
-    });
+  private withStopped(refs: ServiceRef[]): ServiceRef[] {
+    const keys = new Set(refs.map(serviceKey));
+    return [...refs, ...this.intent.all().filter(([k]) => !keys.has(k)).map(([k]) => this.known.get(k) ?? refFromKey(k))];
   }
 
-  private async evaluateAlerts(): Promise<void> {
-    const firing = this.deps.alerts?.firing() ?? [];
-    if (!firing.length || (this.deps.lease && !this.deps.lease.isHolder)) return;
-    const watched = servicesOf(await this.listWatched());
-    for (const alert of firing) {
-      const r = resolveAlert(alert, this.deps.settings().rules, watched);
-      const trigger = alertTrigger(alert, r);
-      const misconfigured = r.ok ? await misconfiguredSkip(this.deps.configurationProblem, alert) : undefined;
-      if (misconfigured) await this.skipped(trigger, '', { ...misconfigured, action: r.ok ? r.action : undefined }, false);
-      else if (r.ok) await this.evaluate(trigger, r.action, r.target);
-      else if (r.reason !== 'no-action' || alert.labels.action) await this.skipped(trigger, '', { verdict: 'skip', reason: r.reason, detail: r.detail }, false);
-    }
-  }
-
-  private async listWatched(projects = this.deps.projects()): Promise<ContainerInfo[]> {
+  private async listWatched(): Promise<ContainerInfo[]> {
+    const projects = this.deps.projects();
     if (!projects.length) return [];
-    const containers = await this.deps.docker.listComposeContainers(projects);
-    for (const ref of servicesOf(containers)) this.known.set(serviceKey(ref), ref);
+    const containers = await this.source.containersOf(projects);
+    this.remember(containers);
     return containers;
   }
 
-  private snapshot(ref: ServiceRef, containers: readonly ContainerInfo[]): ServiceSnapshot {
-    const key = serviceKey(ref);
-    const budget = this.deps.rateLimiter.status(key);
-    return {
-      ref,
-      containers: containers.filter((c) => c.project === ref.project && c.service === ref.service),
-      inFlight: this.inFlight.has(key),
-      lastActionAt: budget.lastActionAt,
-      recentActions: budget.used,
-      budgetRemaining: budget.remaining,
-      nextSlotAt: budget.nextSlotAt,
-      awaitingEngineSince: this.awaitingEngine.get(key),
-    };
+  private remember(containers: readonly ContainerInfo[]): void {
+    for (const c of containers) {
+      const key = serviceKey(c);
+      this.known.set(key, { project: c.project, service: c.service });
+      if (c.labels[ComposeLabels.healOptOut] === 'false') this.labelOptOut.add(key);
+      else this.labelOptOut.delete(key);
+    }
   }
 }
 

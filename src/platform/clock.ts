@@ -15,3 +15,18 @@ export class FakeClock implements Clock {
     this.time += ms;
   }
 }
+
+/** Timers as the vscode-free layers use them: injected with the clock, so tests drive both. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimers: Timers = {
+  setTimeout: (callback, ms) => {
+    const t = setTimeout(callback, ms);
+    t.unref?.();
+    return t;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

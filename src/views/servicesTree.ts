@@ -4,11 +4,19 @@ import { ServicesSnapshot, ServiceStore } from '../state/serviceStore';
 import { Disposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
 import type { ServiceScrapeHealth } from '../core/scrapeTargets';
+import type { ServiceHealState } from '../healer/healer';
+import { serviceHealText } from '../healer/serviceHealText';
 
 /** Scrape health per service name (the ScrapeTargetStore); optional: without Prometheus, none shows. */
 export interface ScrapeHealthSource {
   readonly byService: ReadonlyMap<string, ServiceScrapeHealth>;
   readonly onDidChange: Event<unknown>;
+}
+
+/** What the healer is doing per service (the Healer); optional: without it, no healer text shows. */
+export interface HealerStateSource {
+  serviceStates(): ServiceHealState[];
+  readonly onDidChange: Event<void>;
 }
 
 /** Icon and colour per status; colours are theme tokens so every theme reads them. */
@@ -47,7 +55,7 @@ export class ProjectNode extends vscode.TreeItem {
 
 /** One compose service; its replicas are the children. */
 export class ServiceNode extends vscode.TreeItem {
-  constructor(readonly group: ServiceGroup, now: number, scrape?: ServiceScrapeHealth) {
+  constructor(readonly group: ServiceGroup, now: number, scrape?: ServiceScrapeHealth, healing?: string) {
     super(group.service, group.containers.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `service:${group.project}/${group.service}`;
     const first = group.containers[0];
@@ -57,6 +65,8 @@ export class ServiceNode extends vscode.TreeItem {
     if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
     if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
     if (scrape) parts.push(scrape.health === 'up' ? 'target up' : scrape.neverUp ? 'target never up: configuration problem' : scrape.health === 'down' ? `target down${scrape.total > 1 ? ` (${scrape.up}/${scrape.total} up)` : ''}` : 'target unknown');
+    // the healer's word on it: "left alone: stopped by the user at 10:42", "restart in 8 s (back-off after 2 restarts)"
+    if (healing) parts.push(healing);
     this.description = parts.join(' · ');
     this.iconPath = themeIcon(group.status);
     // plain text: service names and scrape errors come from compose files and servers
@@ -93,15 +103,18 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private subscription: vscode.Disposable | undefined;
   private scrapeSubscription: vscode.Disposable | undefined;
+  private healerSubscription: vscode.Disposable | undefined;
+  private countdown: NodeJS.Timeout | undefined;
+  private healing = new Map<string, string>();
   private snapshot: ServicesSnapshot;
   /** Fires after the tree was told to redraw, with the snapshot it will show (tests and benches). */
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<ServicesSnapshot>());
   readonly onDidRender = this.renderedEmitter.event;
 
-  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource) {
+  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource) {
     super();
     this.snapshot = store.snapshot;
-    this.register({ dispose: () => { this.subscription?.dispose(); this.scrapeSubscription?.dispose(); } });
+    this.register({ dispose: () => { this.subscription?.dispose(); this.scrapeSubscription?.dispose(); this.healerSubscription?.dispose(); clearInterval(this.countdown); } });
   }
 
   /** Called with the view's visibility: subscribe (and so start the store) only while visible. */
@@ -109,11 +122,30 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     if (visible && !this.subscription) {
       this.subscription = this.store.onDidChange((s) => this.update(s));
       this.scrapeSubscription = this.scrape?.onDidChange(() => this.update(this.snapshot));
+      this.healerSubscription = this.healer?.onDidChange(() => this.update(this.snapshot));
       this.update(this.store.snapshot);
     } else if (!visible && this.subscription) {
       this.subscription.dispose();
       this.scrapeSubscription?.dispose();
-      this.subscription = this.scrapeSubscription = undefined;
+      this.healerSubscription?.dispose();
+      this.subscription = this.scrapeSubscription = this.healerSubscription = undefined;
+      clearInterval(this.countdown);
+      this.countdown = undefined;
+    }
+  }
+
+  /** The healer's text per service key; while an action is scheduled the tree redraws each second (a countdown). */
+  private readHealing(now: number): void {
+    const states = this.healer?.serviceStates() ?? [];
+    this.healing = new Map(states.flatMap((s) => {
+      const text = serviceHealText(s, now);
+      return text && text !== 'acting…' ? [[s.key, text] as [string, string]] : [];
+    }));
+    const counting = states.some((s) => s.scheduled);
+    if (counting && !this.countdown && this.subscription) this.countdown = setInterval(() => this.update(this.snapshot), 1_000);
+    else if (!counting && this.countdown) {
+      clearInterval(this.countdown);
+      this.countdown = undefined;
     }
   }
 
@@ -123,6 +155,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 
   private update(s: ServicesSnapshot): void {
     this.snapshot = s;
+    this.readHealing(Date.now());
     this.changeEmitter.fire(undefined);
     this.renderedEmitter.fire(s);
   }
@@ -155,6 +188,6 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   private serviceNode(g: ServiceGroup, now: number): ServiceNode {
-    return new ServiceNode(g, now, this.scrape?.byService.get(g.service));
+    return new ServiceNode(g, now, this.scrape?.byService.get(g.service), this.healing.get(`${g.project}/${g.service}`));
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Issue 5 in the real extension host: "Realm: Heal Now" runs one pass over the workspace project.
  * A container killed through the API (`docker kill`) is someone's intent, so the background healer
- * leaves it exited; Heal Now is what restarts it, and the Healer view shows the decision.
+ * leaves it exited and says so once ("left alone"); Heal Now is what restarts it, and the Healer view
+ * shows the decision in the one wording (issue 12).
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -58,13 +59,18 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     await composeDown(project);
   });
 
-  /** Kills the worker through the engine API and waits until the tree shows it exited (137). */
+  /** Kills the worker through the engine API, waits until the tree shows it exited (137) and the healer said it leaves it alone. */
   async function killWorker(api: RealmApi): Promise<string> {
     const id = (await waitFor(() => serviceNode(api, project, 'worker')?.group.containers[0], 'the worker container', 30_000)).id;
+    const killedAt = Date.now();
     await docker('kill', id);
     await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'exited', 'worker to show as exited', 15_000)
       .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
     assert.match(String(serviceNode(api, project, 'worker')?.description), /^exited \(137\)/);
+    // a kill through the API is one "left alone" row, not silence
+    const row = await waitFor(() => healerView(api).decisions.find((d) => d.entry && d.entry.service === key && d.entry.reason === 'user-stopped' && d.entry.time >= killedAt - 1_000), 'the "left alone" row', 15_000);
+    assert.equal(row.label, 'worker: restart — left alone');
+    assert.match(String(serviceNode(api, project, 'worker')?.description), /left alone: stopped by the user at \d\d:\d\d$/);
     return id;
   }
 
@@ -101,13 +107,13 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     assert.equal(view.mode.label, 'Healing on');
     const decision = view.decisions[0];
     assert.equal(decision.entry?.id, done.id, 'newest decision first');
-    assert.equal(decision.label, 'worker: restart');
-    assert.match(String(decision.description), /^done · \d+s ago$/);
+    assert.equal(decision.label, 'worker: restart — done');
+    assert.match(String(decision.description), new RegExp(`^asked by the user; restarted ${project}[-_]worker[-_]1 · \\d+s ago$`));
     assert.equal(decision.contextValue, 'realm.healer.decision.done');
     const budget = view.budgets.find((b) => b.service === 'worker');
     assert.ok(budget, 'worker has a budget line');
     assert.match(String(budget.description), /^1\/3 this hour/);
-    console.log(`screenshot: ${await screenshotWhenVisible('healer-view', 'worker: restart')}`);
+    console.log(`screenshot: ${await screenshotWhenVisible('healer-view', 'worker: restart — done')}`);
   });
 
   it('in dry run, records the decision and leaves the container exited', async () => {
@@ -125,9 +131,11 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
       const v = healerView(api);
       return v.decisions[0]?.entry?.id === skipped.id ? v : undefined;
     }, 'the dry-run decision in the Healer view', 15_000);
-    assert.match(String(view.decisions[0].description), /^skipped \(dry-run\)/);
-    assert.match(String(view.budgets.find((b) => b.service === 'worker')?.description), /^1\/3 this hour/, 'a dry run spends no budget');
+    assert.equal(view.decisions[0].label, 'worker: restart — skipped');
+    assert.match(String(view.decisions[0].description), /^would restart worker · \d+s ago$/);
+    // the service's row says what the healer does about it first, then the budget
+    assert.match(String(view.budgets.find((b) => b.service === 'worker')?.description), /^left alone: stopped by the user at \d\d:\d\d · 1\/3 this hour/, 'a dry run spends no budget');
     await vscode.commands.executeCommand('realm.healer.focus');
-    console.log(`screenshot: ${await screenshotWhenVisible('healer-dry-run', 'skipped (dry-run)')}`);
+    console.log(`screenshot: ${await screenshotWhenVisible('healer-dry-run', 'worker: restart — skipped')}`);
   });
 });

@@ -3,6 +3,7 @@ import { DockerClient } from '../../src/clients/dockerClient';
 import { ComposeLabels } from '../../src/core/containers';
 import type { HealableAlert } from '../../src/core/healPolicy';
 import type { AlertSource } from '../../src/healer/alertSource';
+import type { ContainerSource } from '../../src/healer/containerSource';
 import { Emitter } from '../../src/platform/event';
 import { crash, HealerRig, PREFIX, removeProjects, runReplica, startHealer, state, waitFor } from './healerFixtures';
 
@@ -145,31 +146,83 @@ describe('Healer on the real engine', function () {
     for (const id of ids.slice(0, 2)) assert.equal((await state(docker, id)).status, 'running');
   });
 
-  it('restarts arcanum when the real Prometheus + Alertmanager fire ArcanumNeedsRestart', async function () {
-    this.timeout(120_000);
+  it('leaves arcanum alone when the user stopped it and ArcanumNeedsRestart fires; once started again, the alert heals it', async function () {
+    this.timeout(180_000);
     const am = process.env.REALM_IT_ALERTMANAGER_URL ?? 'http://127.0.0.1:19093';
     const prom = process.env.REALM_IT_PROMETHEUS_URL ?? 'http://127.0.0.1:19090';
     const p = project('alert');
     const id = await runReplica(docker, { project: p, service: 'arcanum', hostPort: 19102, cmd: ['sh', '-c', 'echo "arcanum_up 1" > /www/metrics && exec httpd -f -p 8080 -h /www'] });
-    await waitFor('Prometheus scrapes 127.0.0.1:19102', async () => {
+    const targetUp = async (up: boolean) => {
       const body = (await (await fetch(`${prom}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ scrapeUrl: string; health: string }> } };
-      return body.data.activeTargets.some((t) => t.scrapeUrl.includes('127.0.0.1:19102') && t.health === 'up');
-    }, 30_000);
+      return body.data.activeTargets.some((t) => t.scrapeUrl.includes('127.0.0.1:19102') && t.health === (up ? 'up' : 'down'));
+    };
+    await waitFor('Prometheus scrapes 127.0.0.1:19102', () => targetUp(true), 30_000);
     const source = new AlertmanagerPoller(am);
-    await waitFor('no stale ArcanumNeedsRestart for arcanum', async () => !(await source.poll()).some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.service === 'arcanum'), 60_000);
-    const rig = track(await startHealer(docker, [p], { graceMs: 15_000 }, undefined, source));
+    const firing = async () => (await source.poll()).some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.service === 'arcanum');
+    await waitFor('no stale ArcanumNeedsRestart for arcanum', async () => !(await firing()), 60_000);
+    const rig = track(await startHealer(docker, [p], { graceMs: 3_000 }, undefined, source));
     source.start();
     try {
-      await docker.raw.getContainer(id).stop({ t: 1 }); // a stop through the API: the die is intentional, only the alert may heal it
-      const done = await waitFor('the alert-driven restart', () => entries(rig, 'done')[0], 60_000);
+      await docker.raw.getContainer(id).stop({ t: 1 }); // Stop Service / docker stop: kill, die, stop through the API
+      await waitFor('ArcanumNeedsRestart to fire for the stopped arcanum', () => source.firing().some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.service === 'arcanum'), 60_000);
+      const polls = source.polls;
+      await waitFor('three more alert passes, the healer idle', () => source.polls >= polls + 3 && rig.healer.isIdle(), 30_000);
+      assert.equal((await state(docker, id)).status, 'exited', 'it stays down');
+      // (alerts about targets of other tests, e.g. arcanum-probe, are recorded as naming no watched service)
+      const mine = rig.audit.entries().filter((e) => e.service === `${p}/arcanum`);
+      assert.deepEqual(mine.map((e) => e.reason ?? e.outcome), ['user-stopped'], 'one "left alone" row');
+      assert.match(mine[0].detail ?? '', /^stopped by the user at \d\d:\d\d$/);
+      assert.equal(rig.started.length, 0);
+
+      // started again (by anyone): healing resumes — the next time its target goes down, the alert restarts it
+      await docker.raw.getContainer(id).start();
+      await waitFor('the stop to end', () => rig.healer.serviceStates().every((s) => s.stoppedByUserAt === undefined));
+      await waitFor('the target up and the alert resolved', async () => (await targetUp(true)) && !(await firing()), 60_000);
+      const exec = await docker.raw.getContainer(id).exec({ Cmd: ['rm', '/www/metrics'] });
+      await exec.start({});
+      const done = await waitFor('the alert-driven restart', () => entries(rig, 'done')[0], 90_000);
       assert.equal(done.trigger.kind, 'alert');
       assert.equal(done.trigger.kind === 'alert' && done.trigger.alertname, 'ArcanumNeedsRestart');
       assert.equal(done.service, `${p}/arcanum`);
       await waitFor('arcanum running again', async () => (await state(docker, id)).status === 'running');
-      assert.equal(entries(rig, 'done').length, 1);
+      assert.equal(entries(rig, 'skipped', 'user-stopped').length, 1);
     } finally {
       source.dispose();
     }
+  });
+
+  it('two replicas that die together: one action, one budget unit, both running again', async () => {
+    const p = project('replicas');
+    const ids = [await runReplica(docker, { project: p, service: 'web', number: 1 }), await runReplica(docker, { project: p, service: 'web', number: 2 })];
+    const rig = track(await startHealer(docker, [p]));
+    const before = await Promise.all(ids.map((id) => state(docker, id)));
+    await Promise.all(ids.map((id) => crash(docker, id)));
+    const done = await waitFor('the restart', () => entries(rig, 'done')[0]);
+    await waitFor('both running again', async () => (await Promise.all(ids.map((id) => state(docker, id)))).every((s, i) => s.status === 'running' && s.startedAt !== before[i].startedAt), 30_000);
+    await waitFor('healer idle', () => rig.healer.isIdle());
+    assert.equal(entries(rig, 'done').length, 1, `one action: ${rig.audit.entries().map((e) => e.detail).join(' | ')}`);
+    assert.match(done.detail ?? '', new RegExp(`restarted (${p}-web-1, ${p}-web-2|${p}-web-2, ${p}-web-1)`));
+    assert.equal(rig.started.length, 1);
+    assert.equal(rig.limiter.status(`${p}/web`).used, 1, 'one budget unit');
+  });
+
+  it('a first check that fails (engine busy) is retried, not dropped', async () => {
+    const p = project('retry');
+    const id = await runReplica(docker, { project: p, service: 'web' });
+    let failures = 1;
+    const flaky: ContainerSource = {
+      containersOf: async (projects) => {
+        if (failures-- > 0) throw new Error('connect EAGAIN (a socket backlog full)');
+        return docker.listComposeContainers(projects);
+      },
+    };
+    const rig = track(await startHealer(docker, [p], {}, undefined, undefined, { containers: flaky }));
+    await crash(docker, id);
+    await waitFor('the retry to be scheduled', () => rig.healer.serviceStates().some((s) => s.scheduled?.kind === 'retry'), 10_000);
+    const done = await waitFor('the restart after the retry', () => entries(rig, 'done')[0], 20_000);
+    assert.equal(done.trigger.kind, 'event');
+    await waitFor('running again', async () => (await state(docker, id)).status === 'running');
+    assert.ok(failures < 0, 'the first check did fail');
   });
 });
 
@@ -193,6 +246,8 @@ class AlertmanagerPoller implements AlertSource {
   readonly onDidChange = this.emitter.event;
   private alerts: HealableAlert[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Polls answered so far (tests wait for a few passes after a change). */
+  polls = 0;
   constructor(private readonly baseUrl: string) {}
   async poll(): Promise<HealableAlert[]> {
     const res = await fetch(`${this.baseUrl}/api/v2/alerts?active=true&silenced=false&inhibited=false`, { signal: AbortSignal.timeout(3000) });
@@ -202,7 +257,7 @@ class AlertmanagerPoller implements AlertSource {
     return this.alerts;
   }
   start(): void {
-    const tick = () => void this.poll().then(() => this.emitter.fire(), () => undefined).finally(() => (this.timer = setTimeout(tick, 500)));
+    const tick = () => void this.poll().then(() => { this.polls++; this.emitter.fire(); }, () => undefined).finally(() => (this.timer = setTimeout(tick, 500)));
     tick();
   }
   firing(): HealableAlert[] {

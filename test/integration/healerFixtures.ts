@@ -3,7 +3,7 @@ import { DockerClient } from '../../src/clients/dockerClient';
 import { ComposeLabels } from '../../src/core/containers';
 import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
-import { ActionStarted, GaveUp, Healer } from '../../src/healer/healer';
+import { ActionStarted, GaveUp, Healer, HealerDeps } from '../../src/healer/healer';
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
 import { RateLimiter } from '../../src/core/rateLimiter';
 import { systemClock } from '../../src/platform/clock';
@@ -93,12 +93,12 @@ export interface HealerRig {
 }
 
 /** A healer on the real engine watching `projects`, fast timings unless overridden. */
-export async function startHealer(docker: DockerClient, projects: string[], over: Partial<HealerSettings> = {}, memento = new InMemoryMemento(), alerts?: AlertSource): Promise<HealerRig> {
+export async function startHealer(docker: DockerClient, projects: string[], over: Partial<HealerSettings> = {}, memento = new InMemoryMemento(), alerts?: AlertSource, extra: Partial<HealerDeps> = {}): Promise<HealerRig> {
   const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1, ...over };
   const logger = memoryLogger(process.env.REALM_HEALER_DEBUG === '1');
   const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
   const audit = new AuditTrail(memento, systemClock, logger);
-  const healer = new Healer({ docker, actions: new HealActions(docker), rateLimiter: limiter, audit, clock: systemClock, logger, settings: () => settings, projects: () => projects, alerts });
+  const healer = new Healer({ docker, actions: new HealActions(docker), rateLimiter: limiter, audit, clock: systemClock, logger, settings: () => settings, projects: () => projects, alerts, state: memento, ...extra });
   const rig: HealerRig = { healer, audit, limiter, memento, started: [], gaveUp: [], settings };
   healer.onDidStartAction((e) => rig.started.push(e));
   healer.onDidGiveUp((e) => rig.gaveUp.push(e));

@@ -21,7 +21,12 @@ describe('AuditTrail', () => {
     assert.equal(latest.outcome, 'skipped');
     assert.equal(latest.reason, 'rate-limited');
     assert.equal(latest.time, clock.now());
-    assert.match(logger.lines.join('\n'), /die of app-arcanum-1 \(exit 137\).*FAILED: engine said no/);
+    // one wording everywhere: service: action — outcome (reason)
+    assert.deepEqual(logger.lines, [
+      '[info] [healer] arcanum: restart — done (died, exit 137) in 210 ms',
+      '[warn] [healer] arcanum: restart — failed (engine said no) in 5 ms',
+      '[info] [healer] arcanum: restart — gave up (budget spent)',
+    ]);
   });
 
   it('keeps only the last 1,000 entries and survives a reload', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ComposeLabels, ContainerInfo } from '../../src/core/containers';
-import { decide, DecisionInput, HealPolicySettings, HealTrigger, parseHealRules, resolveAlert, ServiceSnapshot } from '../../src/core/healPolicy';
+import { backoffDelay, decide, DecisionInput, HealPolicySettings, HealTrigger, parseHealRules, resolveAlert, ServiceSnapshot } from '../../src/core/healPolicy';
 
 const now = Date.UTC(2026, 0, 1, 12);
 const settings: HealPolicySettings = { enabled: true, dryRun: false, trusted: true, optOut: [], graceMs: 30_000, backoffMs: 10_000, engineRestartGraceMs: 15_000, minReplicas: {} };
@@ -41,13 +41,58 @@ describe('healPolicy.decide', () => {
     assert.equal(reason({ settings: { ...settings, optOut: ['app/arcanum'] } }), 'opted-out');
     assert.equal(reason({ target: target({}, [container({ labels: { [ComposeLabels.healOptOut]: 'false' } })]) }), 'opted-out');
     assert.equal(reason({ target: target({ inFlight: true }) }), 'busy');
-    assert.equal(reason({ target: target({ lastActionAt: now - 5_000, recentActions: 1 }) }), 'in-grace');
+    // the grace period delays judging health and alerts; a death in it is backed off (issue 12)
+    assert.equal(reason({ trigger: { ...die, event: 'unhealthy' }, target: target({ lastActionAt: now - 5_000, recentActions: 1 }, [container({ state: 'running', health: 'unhealthy' })]) }), 'in-grace');
+    assert.equal(reason({ trigger: { kind: 'alert', alertname: 'ArcanumNeedsRestart', fingerprint: 'f' }, target: target({ lastActionAt: now - 5_000, recentActions: 1 }) }), 'in-grace');
+    assert.equal(reason({ target: target({ lastActionAt: now - 5_000, recentActions: 1 }) }), 'backoff');
+    assert.equal(reason({ target: target({ stoppedByUserAt: now - 60_000 }) }), 'user-stopped');
     assert.equal(reason({ target: target({ lastActionAt: now - 35_000, recentActions: 3, budgetRemaining: 1 }) }), 'backoff');
     assert.equal(reason({ target: target({ budgetRemaining: 0, nextSlotAt: now + 60_000 }) }), 'rate-limited');
     assert.equal(reason({ settings: { ...settings, dryRun: true } }), 'dry-run');
     assert.equal(reason({ target: target({}, [container({ state: 'restarting' })]) }), 'already-recovering');
     assert.equal(reason({ target: target({}, [container({ state: 'running', health: 'starting' })]) }), 'already-recovering');
     assert.equal(reason({ target: target({}, [container({ state: 'running' })]) }), 'no-action');
+  });
+
+  it('backs a death in the grace period off like Kubernetes: 10 s, 20 s, 40 s… from the death, capped at 5 min', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(settings, n) / 1000), [10, 20, 40, 80, 160, 300, 300]);
+    // crash 2, four seconds after restart 1: restarted 10 s after its death
+    const second = decide(input({ trigger: { ...die, time: now }, target: target({ lastActionAt: now - 4_000, recentActions: 1 }) }));
+    assert.equal(second.verdict === 'skip' && second.reason, 'backoff');
+    assert.equal(second.verdict === 'skip' && second.retryAt, now + 10_000);
+    assert.equal(second.verdict === 'skip' && second.detail, 'back-off after 1 restart');
+    const third = decide(input({ trigger: { ...die, time: now }, target: target({ lastActionAt: now - 4_000, recentActions: 2 }) }));
+    assert.equal(third.verdict === 'skip' && third.retryAt, now + 20_000);
+    assert.equal(third.verdict === 'skip' && third.detail, 'back-off after 2 restarts');
+    // when that time comes (the same death, judged again) it acts
+    assert.equal(decide(input({ trigger: { ...die, time: now - 20_000 }, now, target: target({ lastActionAt: now - 24_000, recentActions: 2 }) })).verdict, 'act');
+    // a death after the grace period, once the back-off since the last action has passed: at once
+    assert.equal(reason({ target: target({ lastActionAt: now - 31_000, recentActions: 1 }) }), 'act');
+  });
+
+  it('a manual action is refused by no grace, back-off, spent budget or earlier stop — only by the safety switches', () => {
+    const spent = target({ lastActionAt: now - 1_000, recentActions: 3, budgetRemaining: 0, nextSlotAt: now + 60_000, stoppedByUserAt: now - 5_000 });
+    const manual = { kind: 'manual' as const, why: 'exited' };
+    assert.equal(reason({ trigger: manual, target: spent, manual: true }), 'act');
+    assert.equal(reason({ trigger: manual, target: spent }), 'user-stopped');
+    assert.equal(reason({ trigger: manual, target: spent, manual: true, settings: { ...settings, dryRun: true } }), 'dry-run');
+    assert.equal(reason({ trigger: manual, target: spent, manual: true, settings: { ...settings, optOut: ['arcanum'] } }), 'opted-out');
+  });
+
+  it('judges a container someone just started only after the grace period (alerts, health), but a death at once', () => {
+    const started = target({}, [container({ state: 'running', health: 'unhealthy', startedAt: now - 5_000 })]);
+    const alert = { kind: 'alert' as const, alertname: 'ArcanumNeedsRestart', fingerprint: 'f' };
+    const d = decide(input({ trigger: alert, target: started }));
+    assert.equal(d.verdict === 'skip' && d.reason, 'in-grace');
+    assert.equal(d.verdict === 'skip' && d.retryAt, now + 25_000);
+    assert.equal(reason({ trigger: { ...die, event: 'unhealthy' }, target: started }), 'in-grace');
+    assert.equal(reason({ trigger: alert, target: target({}, [container({ state: 'running', startedAt: now - 31_000 })]) }), 'act');
+  });
+
+  it('restarts every replica that died together in one decision', () => {
+    const replicas = [1, 2, 3].map((n) => container({ id: `c${n}`, name: `app-arcanum-${n}`, number: n, state: n === 3 ? 'running' : 'exited' }));
+    const d = decide(input({ target: target({}, replicas), alsoDied: ['c2'] }));
+    assert.deepEqual(d.verdict === 'act' && d.containers.map((c) => c.id), ['c1', 'c2']);
   });
 
   it('waits for the engine restart policy within its grace, then acts', () => {

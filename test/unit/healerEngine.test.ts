@@ -8,10 +8,12 @@ import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
 import type { HealerLeaseLike } from '../../src/healer/lease';
-import { FakeClock } from '../../src/platform/clock';
 import { Emitter } from '../../src/platform/event';
 import { memoryLogger } from '../../src/platform/logger';
 import { InMemoryMemento, MementoLike } from '../../src/platform/memento';
+import { EngineIntent } from '../../src/healer/engineIntent';
+import { SkipRecorder } from '../../src/healer/skipRecorder';
+import { ManualClock, settle } from '../support/manualClock';
 
 const PROJECT = 'shop';
 
@@ -37,23 +39,25 @@ class FakeDocker {
   }
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
 
 describe('Healer (engine, fake Docker)', () => {
   let docker: FakeDocker;
-  let clock: FakeClock;
+  let clock: ManualClock;
+  let events: Emitter<EngineEvent>;
+  let limiter: RateLimiter;
+  let state: InMemoryMemento;
   let audit: AuditTrail;
   let settings: HealerSettings;
   const healers: Healer[] = [];
 
   function makeHealer(extra: { alerts?: AlertSource; lease?: HealerLeaseLike; limiterMemento?: MementoLike } = {}): Healer {
-    const events = new Emitter<EngineEvent>();
+    events = new Emitter<EngineEvent>();
+    limiter = new RateLimiter(extra.limiterMemento ?? new InMemoryMemento(), clock, { maxActionsPerHour: settings.maxActionsPerHour });
     const healer = new Healer({
       docker: docker as unknown as DockerClient,
       actions: new HealActions(docker as unknown as DockerClient),
-      rateLimiter: new RateLimiter(extra.limiterMemento ?? new InMemoryMemento(), clock, { maxActionsPerHour: settings.maxActionsPerHour }),
-      audit, clock, logger: memoryLogger(), settings: () => settings, projects: () => [PROJECT],
-      alerts: extra.alerts, lease: extra.lease, engineEvents: events.event,
+      rateLimiter: limiter, audit, clock, timers: clock, logger: memoryLogger(), settings: () => settings, projects: () => [PROJECT],
+      alerts: extra.alerts, lease: extra.lease, engineEvents: events.event, state,
     });
     healers.push(healer);
     return healer;
@@ -63,7 +67,8 @@ describe('Healer (engine, fake Docker)', () => {
 
   beforeEach(() => {
     docker = new FakeDocker();
-    clock = new FakeClock();
+    clock = new ManualClock();
+    state = new InMemoryMemento();
     audit = new AuditTrail(new InMemoryMemento(), clock);
     settings = { ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0 };
   });
@@ -77,7 +82,7 @@ describe('Healer (engine, fake Docker)', () => {
     await healer.start();
     for (let i = 0; i < 50; i++) {
       healer.handleEngineEvent(die());
-      clock.advance(1_000);
+      await clock.advance(1_000);
     }
     await settle();
     const skips = audit.entries().filter((e) => e.outcome === 'skipped');
@@ -156,21 +161,20 @@ describe('Healer (engine, fake Docker)', () => {
   });
 
   it('forgets old kills and skips instead of keeping one entry per container forever', async () => {
-    docker.containers = [container({ state: 'restarting', restartPolicy: 'always' })];
-    const healer = makeHealer();
-    await healer.start();
-    const internals = healer as unknown as { recentKills: Map<string, number>; lastSkip: Map<string, unknown> };
-    internals.recentKills.set('gone', Date.now() - 11 * 60_000);
-    healer.handleEngineEvent({ ...die('c-other'), action: 'kill' });
-    assert.deepEqual([...internals.recentKills.keys()], ['c-other']);
+    const intent = new EngineIntent(clock);
+    intent.noteKill('gone');
+    await clock.advance(11 * 60_000);
+    intent.noteKill('c-other');
+    assert.equal(intent.remembered, 1);
+    assert.equal(intent.noteDie('gone', 'shop/web'), 'crash', 'a die long after a kill is a crash again');
 
-    healer.handleEngineEvent(die());
-    await settle();
-    assert.equal(internals.lastSkip.size, 1);
-    clock.advance(11 * 60_000);
-    docker.containers = [container({ id: 'c-api-1', name: 'shop-api-1', service: 'api', state: 'restarting', restartPolicy: 'always' })];
-    healer.handleEngineEvent({ ...die('c-api-1'), name: 'shop-api-1', service: 'api' });
-    await settle();
-    assert.deepEqual([...internals.lastSkip.keys()], ['shop/api|event']);
+    const skips = new SkipRecorder(audit, clock);
+    const trigger = { kind: 'event' as const, event: 'die' as const, containerId: 'c-web-1', containerName: 'shop-web-1', time: clock.now() };
+    const skip = (service: string) => skips.record({ trigger, service, action: 'restart', outcome: 'skipped', reason: 'already-recovering', detail: 'x', durationMs: 0 }, false);
+    assert.ok(await skip('shop/web'));
+    assert.equal(await skip('shop/web'), undefined, 'a repeat is silent');
+    await clock.advance(11 * 60_000);
+    await skip('shop/api');
+    assert.equal(skips.remembered, 1);
   });
 });

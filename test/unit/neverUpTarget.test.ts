@@ -160,7 +160,9 @@ describe('the healer does not heal an alert about a never-up target', () => {
     const prom = new FakePrometheus();
     prom.everUp.set('arcanum|host.docker.internal:8000', 1);
     const { restarted, audit } = await run(prom);
-    assert.deepEqual(restarted, ['c-arcanum-1']);
+    // healed (with grace and back-off at 0 here, the second poll of the still-firing alert may restart again)
+    assert.ok(restarted.length >= 1 && restarted.every((id) => id === 'c-arcanum-1'), JSON.stringify(restarted));
     assert.equal(audit.entries()[0].outcome, 'done');
+    assert.ok(audit.entries().every((e) => e.reason !== 'misconfigured'));
   });
 });

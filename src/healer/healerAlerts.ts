@@ -1,0 +1,82 @@
+import type { AlertResolution, ServiceRef } from '../core/healPolicy';
+import type { Timers } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { AlertSource, HealableAlert } from './alertSource';
+import type { AuditEntry } from './auditTrail';
+import { alertTrigger } from './healPlan';
+import type { HealRequest } from './healRunner';
+import type { HealerLeaseLike } from './lease';
+
+export interface HealerAlertsDeps {
+  alerts?: AlertSource;
+  lease?: HealerLeaseLike;
+  timers: Timers;
+  logger: Logger;
+  /** The services alerts may name (read fresh for each pass). */
+  watched: () => Promise<ServiceRef[]>;
+  resolve: (alert: HealableAlert, watched: readonly ServiceRef[]) => AlertResolution;
+  request: (r: HealRequest & { unresolved?: HealRequest['unresolved'] }) => Promise<AuditEntry | undefined>;
+  /** A skip when the alert is about a target that was never up (a wrong address, not a crash). */
+  misconfigured?: (alert: HealableAlert) => Promise<HealRequest['unresolved'] | undefined>;
+}
+
+/**
+ * The alert path: one pass over the firing alerts at a time (a change during a pass queues exactly
+ * one more), each alert a request to the same queue the engine events use. A pass whose check
+ * fails is retried with back-off (1 s doubling to 30 s) instead of waiting for the next change.
+ */
+export class HealerAlerts {
+  private pass: Promise<void> | undefined;
+  private again = false;
+  private retryTimer: unknown;
+  private retryMs = 1_000;
+  private disposed = false;
+
+  constructor(private readonly deps: HealerAlertsDeps) {}
+
+  get running(): boolean {
+    return this.pass !== undefined;
+  }
+
+  run(): void {
+    if (!this.deps.alerts || this.disposed) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    if (this.retryTimer !== undefined) this.deps.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.pass = this.evaluate().then(() => { this.retryMs = 1_000; }, (e: unknown) => {
+      this.deps.logger.warn(`[healer] alert pass failed: ${String(e)}; retrying in ${this.retryMs / 1000} s`);
+      this.retryTimer = this.deps.timers.setTimeout(() => { this.retryTimer = undefined; this.run(); }, this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, 30_000);
+    }).finally(() => {
+      this.pass = undefined;
+      if (this.again) {
+        this.again = false;
+        this.run();
+      }
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryTimer !== undefined) this.deps.timers.clearTimeout(this.retryTimer);
+  }
+
+  private async evaluate(): Promise<void> {
+    const firing = this.deps.alerts?.firing() ?? [];
+    if (!firing.length || (this.deps.lease && !this.deps.lease.isHolder)) return;
+    const watched = await this.deps.watched();
+    await Promise.all(firing.map(async (alert) => {
+      const r = this.deps.resolve(alert, watched);
+      const trigger = alertTrigger(alert, r);
+      const misconfigured = r.ok ? await this.deps.misconfigured?.(alert) : undefined;
+      if (r.ok && misconfigured) return this.deps.request({ trigger, action: r.action, unresolved: misconfigured });
+      if (r.ok) return this.deps.request({ trigger, action: r.action, ref: r.target });
+      // an alert no rule maps to an action is not the healer's business, unless it asked for one by label
+      if (r.reason === 'no-action' && !alert.labels.action) return undefined;
+      return this.deps.request({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
+    }));
+  }
+}

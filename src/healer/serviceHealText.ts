@@ -1,0 +1,17 @@
+import { clockTime } from '../core/healPolicy';
+import { describeScheduled } from './healSchedule';
+import type { ServiceHealState } from './healer';
+
+/**
+ * What the healer is doing about a service, in the words both the Healer view and the Services view
+ * use: "restart in 8 s (back-off after 2 restarts)", "left alone: stopped by the user at 10:42",
+ * "healing disabled (realm.healer.optOut)", "gave up", "acting…". Undefined when there is nothing to say.
+ */
+export function serviceHealText(s: ServiceHealState, now: number): string | undefined {
+  if (s.inFlight) return 'acting…';
+  if (s.optedOut) return `healing disabled (${s.optedOut === 'setting' ? 'realm.healer.optOut' : 'label realm.heal: "false"'})`;
+  if (s.stoppedByUserAt !== undefined) return `left alone: stopped by the user at ${clockTime(s.stoppedByUserAt)}`;
+  if (s.scheduled) return describeScheduled(s.scheduled, now);
+  if (s.gaveUp) return 'gave up';
+  return undefined;
+}
