@@ -3,9 +3,11 @@ import { BackendClients, BackendConfig, currentAlertmanager } from './clients/ba
 import { lazyComposeRunner } from './clients/composeLifecycle';
 import { appFolder, isComposeFileOf } from './core/composeProject';
 import { DockerClient } from './clients/dockerClient';
-import { CriticalAlertNotifier, vscodeAlertUi } from './commands/alertCommands';
+import { vscodeAlertUi } from './commands/alertCommands';
+import { CriticalAlertNotifier, healedRecently } from './commands/criticalAlertNotifier';
 import { alertCommandTable } from './commands/alertCommandTable';
 import { loadBackendAuth, setBackendCredentials } from './commands/backendCredentials';
+import { openBackendSettings } from './commands/backendSettings';
 import { watchRemoteBackends } from './commands/remoteBackendWarning';
 import { healerCommandTable, HealerStatusHint, registerGaveUpNotifications } from './commands/healerCommands';
 import { CommandTable, registerCommands } from './commands/registry';
@@ -93,7 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
   const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, (m) => { alertsView.message = m; });
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
   const statusBar = new AlertStatusBar(alertStore);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
@@ -135,12 +137,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   // Commands: one table, one error handler.
   const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
-  subs.push(new CriticalAlertNotifier(alertStore.onDidFireCritical, alertDeps, () => settings().notifyOnCritical));
+  subs.push(new CriticalAlertNotifier(alertStore, alertDeps, {
+    enabled: () => settings().notifyOnCritical, alreadyHandled: (a) => healedRecently(audit.entries(), a, Date.now()),
+  }));
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
     'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
     'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
+    'realm.useExistingBackends': openBackendSettings,
     'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets, (b) => settings()[`${b}Url`])) await reloadAuth(); },
     ...stackCommandTable({
       docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,
@@ -156,6 +161,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) resolveProjects();
     if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
+    // a backend moved: poll it now (the clients follow the settings on their next use)
+    if (e.affectsConfiguration('realm.alertmanagerUrl') || e.affectsConfiguration('realm.prometheusUrl')) void alertStore.settingsChanged();
     if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
   subs.push(context.secrets.onDidChange(() => void reloadAuth()));
