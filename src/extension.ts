@@ -132,7 +132,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   // Webview panels: the extension fetches, the webviews render.
   const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
   const metricsPanels = new MetricsPanels({ extensionUri: context.extensionUri, logger, prometheus: () => backends.prometheus, grafana });
-  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines });
+  // the Logs panel's examples name the workspace's own services first, then the stack's
+  const services = () => [...serviceStore.snapshot.groups].sort((a, b) => Number(roleOf(b.project) === 'app') - Number(roleOf(a.project) === 'app')).map((g) => g.service);
+  const roleOf = (project: string) => serviceStore.snapshot.projects.find((p) => p.name === project)?.role;
+  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines, services });
   subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
 
   // Commands: one table, one error handler.

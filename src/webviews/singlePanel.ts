@@ -62,6 +62,9 @@ export abstract class SinglePanel {
   private async handle(m: WebviewMessage): Promise<void> {
     if (m.type === 'copy') {
       await vscode.env.clipboard.writeText(m.text);
+    } else if (m.type === 'runCommand') {
+      // a fixed mapping: the webview names a fix, never a command id
+      await vscode.commands.executeCommand(m.command === 'stackUp' ? 'realm.stackUp' : 'realm.useExistingBackends');
     } else if (m.type === 'openInGrafana') {
       const g = this.grafanaTarget();
       await vscode.env.openExternal(vscode.Uri.parse(grafanaExploreUrl({ grafanaUrl: g.url, datasource: g.datasource, query: m.query, range: m.range }), true));
