@@ -38,21 +38,28 @@ export interface StreamInfo {
 const SERVICE_KEYS = ['compose_service', 'service_name', 'service', 'container', 'container_name', 'job'];
 export const COLOURS = 8;
 
-function colourOf(name: string): number {
-  let h = 0;
-  for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-  return h % COLOURS;
+/**
+ * Colours handed out in the order services first appear and kept for the page's life: the first
+ * eight services never share one, and a service keeps its colour from one query to the next.
+ */
+export class ServiceColours {
+  private readonly slots = new Map<string, number>();
+  of(service: string): number {
+    let slot = this.slots.get(service);
+    if (slot === undefined) this.slots.set(service, (slot = this.slots.size % COLOURS));
+    return slot;
+  }
 }
 
 /** Grafana's "unique labels": per stream, the labels whose value is not the same in every stream. */
-export function describeStreams(labelSets: Array<Record<string, string>>): StreamInfo[] {
+export function describeStreams(labelSets: Array<Record<string, string>>, colours = new ServiceColours()): StreamInfo[] {
   const keys = [...new Set(labelSets.flatMap((l) => Object.keys(l)))];
   const common = new Set(keys.filter((k) => labelSets.every((l) => l[k] !== undefined && l[k] === labelSets[0][k])));
   const rank = (k: string) => (SERVICE_KEYS.includes(k) ? SERVICE_KEYS.indexOf(k) : SERVICE_KEYS.length);
   return labelSets.map((l) => {
     const unique = Object.keys(l).filter((k) => !common.has(k)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     const service = SERVICE_KEYS.map((k) => l[k]).find((v) => v !== undefined) ?? unique.map((k) => l[k]).join(' ');
-    return { chip: unique.map((k) => l[k]).join(' '), title: unique.map((k) => `${k}=${JSON.stringify(l[k])}`).join(', '), colour: colourOf(service) };
+    return { chip: unique.map((k) => l[k]).join(' '), title: unique.map((k) => `${k}=${JSON.stringify(l[k])}`).join(', '), colour: colours.of(service) };
   });
 }
 
@@ -66,6 +73,7 @@ export class LogModel {
   /** Per stream (index as LogRow.stream): its chip and colour, recomputed when a stream is added. */
   streams: StreamInfo[] = [];
   private labelKeys = new Map<string, number>();
+  private readonly colours = new ServiceColours();
   /** Row indices that pass the filter, in display order. */
   view: number[] = [];
   filter = '';
@@ -199,7 +207,7 @@ export class LogModel {
       }
     }
     // a new stream can change which labels are unique to each
-    if (this.labelSets.length !== before || this.streams.length !== this.labelSets.length) this.streams = describeStreams(this.labelSets);
+    if (this.labelSets.length !== before || this.streams.length !== this.labelSets.length) this.streams = describeStreams(this.labelSets, this.colours);
     return rows;
   }
 }

@@ -234,7 +234,7 @@ onExtensionMessage((m: ExtensionMessage) => {
       list.element.scrollTop = 0;
       redraw();
       statusBox.textContent = model.rows.length
-        ? `${model.rows.length.toLocaleString()} lines${m.truncated ? ` (the first ${m.limit.toLocaleString()}: ${direction === 'forward' ? 'Newer' : 'Older'} lines reads on)` : ''}`
+        ? `${model.rows.length.toLocaleString()} lines${m.truncated ? ` (the ${direction === 'forward' ? 'oldest' : 'newest'} ${m.limit.toLocaleString()}: ${direction === 'forward' ? 'Newer' : 'Older'} lines reads further)` : ''}`
         : m.lokiEmpty
           ? 'No logs match: Loki holds no logs at all in this time range, so Promtail is probably not shipping them. Run Realm: Stack Up and check the stack\'s promtail service.'
           : 'No logs match this query in this time range.';
