@@ -8,6 +8,7 @@ import { CriticalAlertNotifier, healedRecently } from './commands/criticalAlertN
 import { alertCommandTable } from './commands/alertCommandTable';
 import { loadBackendAuth, setBackendCredentials } from './commands/backendCredentials';
 import { openBackendSettings } from './commands/backendSettings';
+import { openGrafana } from './commands/openInGrafana';
 import { watchRemoteBackends } from './commands/remoteBackendWarning';
 import { healerCommandTable, HealerStatusHint, registerGaveUpNotifications } from './commands/healerCommands';
 import { CommandTable, registerCommands } from './commands/registry';
@@ -131,11 +132,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   // Webview panels: the extension fetches, the webviews render.
   const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
-  const metricsPanels = new MetricsPanels({ extensionUri: context.extensionUri, logger, prometheus: () => backends.prometheus, grafana });
+  const openGrafanaPage = (url: string) => openGrafana({ grafanaUrl: () => settings().grafanaUrl, secrets: context.secrets }, url);
+  const metricsPanels = new MetricsPanels({ extensionUri: context.extensionUri, logger, openGrafana: openGrafanaPage, prometheus: () => backends.prometheus, grafana });
   // the Logs panel's examples name the workspace's own services first, then the stack's
   const services = () => [...serviceStore.snapshot.groups].sort((a, b) => Number(roleOf(b.project) === 'app') - Number(roleOf(a.project) === 'app')).map((g) => g.service);
   const roleOf = (project: string) => serviceStore.snapshot.projects.find((p) => p.name === project)?.role;
-  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines, services });
+  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, openGrafana: openGrafanaPage, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines, services });
   subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
 
   // Commands: one table, one error handler.
@@ -149,6 +151,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
     'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
     'realm.useExistingBackends': openBackendSettings,
+    'realm.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#realm.gettingStarted`, false),
     'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets, (b) => settings()[`${b}Url`])) await reloadAuth(); },
     ...stackCommandTable({
       docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,

@@ -13,6 +13,8 @@ import { SinglePanel } from './singlePanel';
 export interface LogsPanelDeps {
   extensionUri: vscode.Uri;
   logger: Logger;
+  /** "Open in Grafana Explore": checks Grafana is up first. */
+  openGrafana?: (url: string) => Promise<unknown>;
   loki: () => LokiClient;
   grafana: () => { url: string; lokiUid: string };
   /** Live-tail ring buffer size (default 5,000). */
@@ -39,7 +41,7 @@ export class LogsPanels extends SinglePanel {
   private queryAbort: AbortController | undefined;
 
   constructor(private readonly deps: LogsPanelDeps) {
-    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger });
+    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger, openGrafana: deps.openGrafana });
   }
 
   /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service). */

@@ -17,6 +17,8 @@ export interface MetricsBackend {
 export interface MetricsPanelDeps {
   extensionUri: vscode.Uri;
   logger: Logger;
+  /** "Open in Grafana Explore": checks Grafana is up first. */
+  openGrafana?: (url: string) => Promise<unknown>;
   prometheus: () => MetricsBackend;
   grafana: () => { url: string; prometheusUid: string };
   now?: () => number;
@@ -34,7 +36,7 @@ export class MetricsPanels extends SinglePanel {
   private readonly inFlight = new Map<MetricsPanelId, AbortController>();
 
   constructor(private readonly deps: MetricsPanelDeps) {
-    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger });
+    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger, openGrafana: deps.openGrafana });
   }
 
   /** Command `realm.openMetrics`: optional argument a PromQL string, run at once. */
