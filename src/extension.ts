@@ -44,6 +44,7 @@ export interface RealmApi {
   readonly servicesView: vscode.TreeView<unknown>;
   readonly alertStore: AlertStore;
   readonly alertsTree: AlertsTreeProvider;
+  readonly alertsView: vscode.TreeView<unknown>;
   readonly statusBarItem: vscode.StatusBarItem;
   readonly healer: Healer;
   readonly audit: AuditTrail;
@@ -195,7 +196,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const activatedInMs = performance.now() - started;
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);
   return {
-    activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree,
+    activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree, alertsView: alertsView as vscode.TreeView<unknown>,
     statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects,
   };
 }

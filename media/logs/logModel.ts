@@ -59,7 +59,8 @@ export function describeStreams(labelSets: Array<Record<string, string>>, colour
   return labelSets.map((l) => {
     const unique = Object.keys(l).filter((k) => !common.has(k)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     const service = SERVICE_KEYS.map((k) => l[k]).find((v) => v !== undefined) ?? unique.map((k) => l[k]).join(' ');
-    return { chip: unique.map((k) => l[k]).join(' '), title: unique.map((k) => `${k}=${JSON.stringify(l[k])}`).join(', '), colour: colours.of(service) };
+    // compose_service and service_name often carry the same value: show it once
+    return { chip: [...new Set(unique.map((k) => l[k]))].join(' '), title: unique.map((k) => `${k}=${JSON.stringify(l[k])}`).join(', '), colour: colours.of(service) };
   });
 }
 

@@ -75,7 +75,7 @@ export class CriticalAlertNotifier extends Disposable {
     const first = live[0];
     const target = alertTarget(first.labels);
     const message = live.length === 1
-      ? `critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
+      ? `Critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
       : `${live.length} critical alerts are firing: ${namesOf(live)}`;
     const choice = await this.deps.ui.showErrorMessage(withoutLinks(`Realm: ${message}`), 'Show', 'Silence 1h');
     if (choice === 'Show') await this.deps.ui.executeCommand(FOCUS_ALERTS_VIEW);

@@ -179,7 +179,7 @@ describe('Alerts UX (issue 13)', () => {
     store.set(snapshot({ alerts: [d] }));
     await notifier.notify([d]);
     assert.equal(errors().length, 2, 'a new incident gets its toast');
-    assert.match(String(errors()[1].args[0]), /^Realm: critical alert Flapping is firing for web \(web:80\): Flapping summary$/);
+    assert.match(String(errors()[1].args[0]), /^Realm: Critical alert Flapping is firing for web \(web:80\): Flapping summary$/);
 
     store.set(snapshot({ alerts: [] }));
     enabled = false;
