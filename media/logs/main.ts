@@ -2,13 +2,15 @@
 // It never touches the network: every query goes to the extension as a protocol message.
 import './logs.css';
 import type { ExtensionMessage, TailState, TimeRange } from '../../src/shared/protocol';
-import { h, select, setOptions } from '../common/dom';
-import { LabelPickers } from './labelPickers';
+import { h, select } from '../common/dom';
 import { TimeRangePicker } from '../common/timeRange';
 import { loadState, onExtensionMessage, post, saveState } from '../common/vscodeApi';
 import { LineDetails } from './details';
 import { VolumeHistogram } from './histogram';
+import { LabelPickers } from './labelPickers';
 import { LogModel } from './logModel';
+import { MAX_LINES, Pager } from './pager';
+import { StreamFilter } from './streamFilter';
 import { VirtualLogList } from './virtualList';
 
 interface LogsState {
@@ -27,11 +29,6 @@ let pendingContext = 0;
 let tailing = false;
 let tailCapacity = 5_000;
 let lastRange: { startMs: number; endMs: number } | undefined;
-/** The query and range of the lines shown, for "Older lines" (the next page of the same search). */
-let shown: { query: string; range: TimeRange; direction: LogsState['direction']; limit: number } | undefined;
-let pendingPage = false;
-/** The most lines the view holds (and the most a query may ask for). */
-const MAX_LINES = 100_000;
 /** An example selector naming one of the workspace's services (until they are known: a generic one). */
 let example = '{compose_service="web"}';
 
@@ -52,11 +49,8 @@ const tailStateBox = h('span', { className: 'tail-state state-disconnected', att
 const filterInput = h('input', { className: 'filter', attrs: { type: 'search', 'aria-label': 'Filter results', placeholder: 'Find in results' } });
 filterInput.value = state.filter;
 const filterCount = h('span', { className: 'filter-count', attrs: { 'aria-live': 'polite' } });
-const streamSelect = select('Show lines of', [['', 'All streams']]);
-streamSelect.classList.add('stream-filter');
-streamSelect.hidden = true;
-const moreButton = h('button', { className: 'more secondary', text: 'Older lines', attrs: { type: 'button' } });
-moreButton.hidden = true;
+const streams = new StreamFilter(model, () => { list.selected = -1; redraw(); });
+const pager = new Pager(model);
 
 const histogram = new VolumeHistogram();
 const details = new LineDetails(model, {
@@ -73,9 +67,9 @@ document.getElementById('app')!.append(
   h('div', { className: 'toolbar' }, pickers.element, range.element, limitInput, directionSelect),
   errorBox,
   histogram.element,
-  h('div', { className: 'toolbar' }, filterInput, streamSelect, filterCount, statusBox),
+  h('div', { className: 'toolbar' }, filterInput, streams.element, filterCount, statusBox),
   list.element,
-  moreButton,
+  pager.button,
   details.element,
 );
 
@@ -95,21 +89,7 @@ function redraw(keepBottom = false): void {
   list.refresh(keepBottom);
   histogram.render(model, tailing ? undefined : lastRange);
   filterCount.textContent = model.filter || model.chipFilter ? `${model.view.length.toLocaleString()} of ${model.rows.length.toLocaleString()} lines` : '';
-  updateStreamFilter();
-}
-
-/** The stream filter lists each stream's chip with its line count; hidden while every line is from one stream. */
-function updateStreamFilter(): void {
-  const chips = model.chips();
-  streamSelect.hidden = chips.length < 2;
-  const options: Array<[string, string]> = [['', `All streams (${model.rows.length.toLocaleString()})`], ...chips.map((c): [string, string] => [c.chip, `${c.chip} (${c.lines.toLocaleString()})`])];
-  if (model.chipFilter && !chips.some((c) => c.chip === model.chipFilter)) options.push([model.chipFilter, `${model.chipFilter} (0)`]);
-  const key = options.map((o) => o.join('\u0000')).join('\u0001');
-  if (streamSelect.dataset.key !== key) {
-    setOptions(streamSelect, options);
-    streamSelect.dataset.key = key;
-  }
-  streamSelect.value = model.chipFilter;
+  streams.update();
 }
 
 // ---- actions -------------------------------------------------------------------------------
@@ -123,32 +103,19 @@ function runQuery(): void {
   showError('');
   statusBox.textContent = 'Searching…';
   pendingQuery = ++requestId;
-  pendingPage = false;
-  moreButton.hidden = true;
-  shown = { query, range: r, direction: directionSelect.value as LogsState['direction'], limit };
+  const direction = directionSelect.value as LogsState['direction'];
+  pager.start({ query, range: r, direction, limit });
   persist();
-  post({ type: 'runLogsQuery', requestId: pendingQuery, query, range: r, limit, direction: shown.direction });
+  post({ type: 'runLogsQuery', requestId: pendingQuery, query, range: r, limit, direction });
 }
 
 /** "Older lines" / "Newer lines": the next page of the same search, from the last line shown. */
 function loadMore(): void {
-  const cursorNs = model.pageCursor;
-  if (!shown || !cursorNs || tailing) return;
-  const room = MAX_LINES - model.rows.length;
-  if (room <= 0) return;
+  const ask = tailing ? undefined : pager.next(requestId + 1);
+  if (!ask) return;
   pendingQuery = ++requestId;
-  pendingPage = true;
-  moreButton.disabled = true;
   statusBox.textContent = 'Loading more…';
-  post({ type: 'runLogsQuery', requestId: pendingQuery, query: shown.query, range: shown.range, limit: Math.min(shown.limit, room), direction: shown.direction, cursorNs });
-}
-
-function showMore(truncated: boolean): void {
-  const full = model.rows.length >= MAX_LINES;
-  moreButton.hidden = !truncated || !shown;
-  moreButton.disabled = full;
-  moreButton.textContent = shown?.direction === 'forward' ? 'Newer lines' : 'Older lines';
-  moreButton.title = full ? `The view holds ${MAX_LINES.toLocaleString()} lines: narrow the query or the time range to see others.` : '';
+  post(ask);
 }
 
 function startTail(): void {
@@ -160,7 +127,7 @@ function startTail(): void {
   tailButton.setAttribute('aria-pressed', 'true');
   model.clear();
   details.hide();
-  moreButton.hidden = true;
+  pager.start(undefined);
   redraw();
   post({ type: 'startTail', query });
 }
@@ -193,8 +160,7 @@ directionSelect.addEventListener('change', () => {
   // the live tail follows the order control at once: newest at the top for "Newest first"
   if (tailing) { model.rows.reverse(); model.applyFilter(model.filter); list.selected = -1; redraw(); }
 });
-moreButton.addEventListener('click', loadMore);
-streamSelect.addEventListener('change', () => { model.setChipFilter(streamSelect.value); list.selected = -1; redraw(); });
+pager.button.addEventListener('click', loadMore);
 filterInput.addEventListener('input', () => { model.applyFilter(filterInput.value); list.selected = -1; redraw(); persist(); });
 
 // ---- messages from the extension -----------------------------------------------------------
@@ -219,13 +185,12 @@ onExtensionMessage((m: ExtensionMessage) => {
       break;
     case 'logsResult': {
       if (m.requestId !== pendingQuery) return; // a newer query superseded it
-      const direction = shown?.direction ?? (directionSelect.value as LogsState['direction']);
-      if (m.cursorNs && pendingPage) {
+      const direction = pager.shown?.direction ?? (directionSelect.value as LogsState['direction']);
+      if (m.cursorNs && pager.pending) {
         const added = model.appendPage(m.streams, direction, MAX_LINES);
-        pendingPage = false;
         redraw();
         statusBox.textContent = `${model.rows.length.toLocaleString()} lines (${added.toLocaleString()} more)`;
-        showMore(m.truncated && added > 0);
+        pager.answered(m.truncated && added > 0);
         break;
       }
       lastRange = { startMs: m.startMs, endMs: m.endMs };
@@ -238,14 +203,13 @@ onExtensionMessage((m: ExtensionMessage) => {
         : m.lokiEmpty
           ? 'No logs match: Loki holds no logs at all in this time range, so Promtail is probably not shipping them. Run Realm: Stack Up and check the stack\'s promtail service.'
           : 'No logs match this query in this time range.';
-      showMore(m.truncated);
+      pager.answered(m.truncated);
       break;
     }
     case 'logsError':
       if (m.requestId !== pendingQuery) return;
       statusBox.textContent = '';
-      pendingPage = false;
-      moreButton.disabled = false;
+      if (pager.pending) pager.answered(true);
       showError(m.message);
       break;
     case 'context':
