@@ -3,6 +3,7 @@
  * codicons, a plain-text tooltip, and which background to use. Alert text is untrusted: it is
  * only ever shown as plain text, with control characters removed and lengths capped.
  */
+import { unreachableMessage } from '../clients/backendErrorText';
 import { alertTarget, clockTime, describeAge, firingAlerts, highestSeverity, RealmAlert } from './alerts';
 
 /** The parts of the store's snapshot the summary reads. */
@@ -45,7 +46,8 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
   const firing = firingAlerts(s.alerts);
   const severity = highestSeverity(s.alerts);
   const background = severity === 'critical' || severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : undefined;
-  const errorLine = s.lastError ? `\n\nLast error: ${plain(s.lastError.message, 200)}` : '';
+  // a refused connection in plain words ("connection refused"), not the raw error code
+  const errorLine = s.lastError ? `\n\nLast error: ${plain(unreachableMessage(s.lastError, 'Alertmanager', s.alertmanagerUrl) ?? s.lastError.message, 200)}` : '';
   const promLine = s.prometheusReachable === false ? '\nPrometheus does not answer: pending alerts are not shown.' : '';
 
   if (!s.everReachable && s.status !== 'ok' && !s.fallback) {

@@ -83,6 +83,9 @@ describe('Alerts UX (issue 13)', () => {
     assert.equal((node.iconPath as ThemeIcon).color?.id, 'disabledForeground');
     assert.match(String(messages.at(-1)), /^Alertmanager and Prometheus do not answer: these alerts were last seen at 10:42/);
     assert.match(presentStatusBar({ ...store.snapshot }, NOW).tooltip, /last seen at 10:42, greyed/);
+    const refused = new BackendError('alertmanager', 'unreachable', 'http://am:9093/api/v2/alerts', 'alertmanager is unreachable at http://am:9093: ECONNREFUSED');
+    const tooltip = presentStatusBar({ ...store.snapshot, lastError: refused }, NOW).tooltip;
+    assert.match(tooltip, /Last error: Alertmanager is not reachable at http:\/\/am:9093 \(connection refused\)\.$/, 'plain words, no error code');
 
     store.set(snapshot({ status: 'unreachable', fallback: true, alerts: store.snapshot.alerts, alertsAsOf: NOW }));
     assert.deepEqual((tree.getChildren() as SeverityGroupNode[]).map((g) => g.description), ['1 firing', '1 firing'], 'Prometheus standing in is current data');
