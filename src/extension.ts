@@ -3,9 +3,12 @@ import { BackendClients, BackendConfig, currentAlertmanager } from './clients/ba
 import { lazyComposeRunner } from './clients/composeLifecycle';
 import { appFolder, isComposeFileOf } from './core/composeProject';
 import { DockerClient } from './clients/dockerClient';
-import { CriticalAlertNotifier, vscodeAlertUi } from './commands/alertCommands';
+import { vscodeAlertUi } from './commands/alertCommands';
+import { CriticalAlertNotifier, healedRecently } from './commands/criticalAlertNotifier';
 import { alertCommandTable } from './commands/alertCommandTable';
 import { loadBackendAuth, setBackendCredentials } from './commands/backendCredentials';
+import { openBackendSettings } from './commands/backendSettings';
+import { openGrafana } from './commands/openInGrafana';
 import { watchRemoteBackends } from './commands/remoteBackendWarning';
 import { healerCommandTable, HealerStatusHint, registerGaveUpNotifications } from './commands/healerCommands';
 import { CommandTable, registerCommands } from './commands/registry';
@@ -42,6 +45,7 @@ export interface RealmApi {
   readonly servicesView: vscode.TreeView<unknown>;
   readonly alertStore: AlertStore;
   readonly alertsTree: AlertsTreeProvider;
+  readonly alertsView: vscode.TreeView<unknown>;
   readonly statusBarItem: vscode.StatusBarItem;
   readonly healer: Healer;
   readonly audit: AuditTrail;
@@ -113,7 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   // Views.
   const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, scrapeTargets);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, (m) => { alertsView.message = m; }, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
   const statusBar = new AlertStatusBar(alertStore);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
@@ -142,18 +146,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   // Webview panels: the extension fetches, the webviews render.
   const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
-  const metricsPanels = new MetricsPanels({ extensionUri: context.extensionUri, logger, prometheus: () => backends.prometheus, grafana });
-  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines });
+  const openGrafanaPage = (url: string) => openGrafana({ grafanaUrl: () => settings().grafanaUrl, secrets: context.secrets }, url);
+  const metricsPanels = new MetricsPanels({ extensionUri: context.extensionUri, logger, openGrafana: openGrafanaPage, prometheus: () => backends.prometheus, grafana });
+  // the Logs panel's examples name the workspace's own services first, then the stack's
+  const services = () => [...serviceStore.snapshot.groups].sort((a, b) => Number(roleOf(b.project) === 'app') - Number(roleOf(a.project) === 'app')).map((g) => g.service);
+  const roleOf = (project: string) => serviceStore.snapshot.projects.find((p) => p.name === project)?.role;
+  const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, openGrafana: openGrafanaPage, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines, services });
   subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
 
   // Commands: one table, one error handler.
   const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
-  subs.push(new CriticalAlertNotifier(alertStore.onDidFireCritical, alertDeps, () => settings().notifyOnCritical));
+  subs.push(new CriticalAlertNotifier(alertStore, alertDeps, {
+    enabled: () => settings().notifyOnCritical, alreadyHandled: (a) => healedRecently(audit.entries(), a, Date.now()),
+  }));
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
     'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
     'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
+    'realm.useExistingBackends': openBackendSettings,
+    'realm.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#realm.gettingStarted`, false),
     'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets, (b) => settings()[`${b}Url`])) await reloadAuth(); },
     ...stackCommandTable({
       docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,
@@ -169,6 +181,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) resolveProjects();
     if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
+    // a backend moved: poll it now (the clients follow the settings on their next use)
+    if (e.affectsConfiguration('realm.alertmanagerUrl') || e.affectsConfiguration('realm.prometheusUrl')) void alertStore.settingsChanged();
     if (e.affectsConfiguration('realm.healer')) healerTree.refresh();
   }));
   subs.push(context.secrets.onDidChange(() => void reloadAuth()));
@@ -195,7 +209,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const activatedInMs = performance.now() - started;
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);
   return {
-    activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree,
+    activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree, alertsView: alertsView as vscode.TreeView<unknown>,
     statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects,
   };
 }

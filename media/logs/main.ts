@@ -2,12 +2,15 @@
 // It never touches the network: every query goes to the extension as a protocol message.
 import './logs.css';
 import type { ExtensionMessage, TailState, TimeRange } from '../../src/shared/protocol';
-import { h, select, setOptions } from '../common/dom';
+import { h, select } from '../common/dom';
 import { TimeRangePicker } from '../common/timeRange';
 import { loadState, onExtensionMessage, post, saveState } from '../common/vscodeApi';
 import { LineDetails } from './details';
 import { VolumeHistogram } from './histogram';
+import { LabelPickers } from './labelPickers';
 import { LogModel } from './logModel';
+import { MAX_LINES, Pager } from './pager';
+import { StreamFilter } from './streamFilter';
 import { VirtualLogList } from './virtualList';
 
 interface LogsState {
@@ -26,15 +29,16 @@ let pendingContext = 0;
 let tailing = false;
 let tailCapacity = 5_000;
 let lastRange: { startMs: number; endMs: number } | undefined;
+/** An example selector naming one of the workspace's services (until they are known: a generic one). */
+let example = '{compose_service="web"}';
 
 // ---- toolbar -------------------------------------------------------------------------------
-const queryInput = h('input', { className: 'query', attrs: { type: 'text', 'aria-label': 'LogQL query', placeholder: '{compose_service="api"} |= "error"', spellcheck: 'false' } });
+const queryInput = h('input', { className: 'query', attrs: { type: 'text', 'aria-label': 'LogQL query', placeholder: `${example} |= "error"`, spellcheck: 'false' } });
 queryInput.value = state.query;
 const runButton = h('button', { text: 'Show logs', attrs: { type: 'button' } });
 const tailButton = h('button', { text: 'Live tail', attrs: { type: 'button', 'aria-pressed': 'false' } });
 const grafanaButton = h('button', { text: 'Open in Grafana Explore', attrs: { type: 'button' } });
-const labelSelect = select('Label', [['', 'Label…']]);
-const valueSelect = select('Label value', [['', 'Value…']]);
+const pickers = new LabelPickers(queryInput, { labels: () => post({ type: 'fetchLabels' }), values: (label) => post({ type: 'fetchLabelValues', label }) }, () => persist(), (m) => showError(m));
 const range = new TimeRangePicker(state.range, () => persist());
 const limitInput = h('input', { attrs: { type: 'number', min: '1', max: '100000', 'aria-label': 'Line limit' } });
 limitInput.value = String(state.limit);
@@ -45,6 +49,8 @@ const tailStateBox = h('span', { className: 'tail-state state-disconnected', att
 const filterInput = h('input', { className: 'filter', attrs: { type: 'search', 'aria-label': 'Filter results', placeholder: 'Find in results' } });
 filterInput.value = state.filter;
 const filterCount = h('span', { className: 'filter-count', attrs: { 'aria-live': 'polite' } });
+const streams = new StreamFilter(model, () => { list.selected = -1; redraw(); });
+const pager = new Pager(model);
 
 const histogram = new VolumeHistogram();
 const details = new LineDetails(model, {
@@ -58,11 +64,12 @@ const list = new VirtualLogList(model, (row) => details.show(row));
 
 document.getElementById('app')!.append(
   h('div', { className: 'toolbar' }, queryInput, runButton, tailButton, tailStateBox, grafanaButton),
-  h('div', { className: 'toolbar' }, labelSelect, valueSelect, range.element, limitInput, directionSelect),
+  h('div', { className: 'toolbar' }, pickers.element, range.element, limitInput, directionSelect),
   errorBox,
   histogram.element,
-  h('div', { className: 'toolbar' }, filterInput, filterCount, statusBox),
+  h('div', { className: 'toolbar' }, filterInput, streams.element, filterCount, statusBox),
   list.element,
+  pager.button,
   details.element,
 );
 
@@ -81,22 +88,34 @@ function showError(message: string): void {
 function redraw(keepBottom = false): void {
   list.refresh(keepBottom);
   histogram.render(model, tailing ? undefined : lastRange);
-  filterCount.textContent = model.filter ? `${model.view.length.toLocaleString()} of ${model.rows.length.toLocaleString()} lines` : '';
+  filterCount.textContent = model.filter || model.chipFilter ? `${model.view.length.toLocaleString()} of ${model.rows.length.toLocaleString()} lines` : '';
+  streams.update();
 }
 
 // ---- actions -------------------------------------------------------------------------------
 function runQuery(): void {
   const query = queryInput.value.trim();
   const r = range.get();
-  if (!query) return showError('Type a LogQL query, for example {compose_service="api"}.');
+  if (!query) return showError(`Type a LogQL query, for example ${example}.`);
   if (typeof r === 'string') return showError(r);
-  const limit = Math.min(100_000, Math.max(1, Math.floor(Number(limitInput.value) || 1000)));
+  const limit = Math.min(MAX_LINES, Math.max(1, Math.floor(Number(limitInput.value) || 1000)));
   if (tailing) stopTail();
   showError('');
   statusBox.textContent = 'Searching…';
   pendingQuery = ++requestId;
+  const direction = directionSelect.value as LogsState['direction'];
+  pager.start({ query, range: r, direction, limit });
   persist();
-  post({ type: 'runLogsQuery', requestId: pendingQuery, query, range: r, limit, direction: directionSelect.value as LogsState['direction'] });
+  post({ type: 'runLogsQuery', requestId: pendingQuery, query, range: r, limit, direction });
+}
+
+/** "Older lines" / "Newer lines": the next page of the same search, from the last line shown. */
+function loadMore(): void {
+  const ask = tailing ? undefined : pager.next(requestId + 1);
+  if (!ask) return;
+  pendingQuery = ++requestId;
+  statusBox.textContent = 'Loading more…';
+  post(ask);
 }
 
 function startTail(): void {
@@ -108,6 +127,7 @@ function startTail(): void {
   tailButton.setAttribute('aria-pressed', 'true');
   model.clear();
   details.hide();
+  pager.start(undefined);
   redraw();
   post({ type: 'startTail', query });
 }
@@ -117,15 +137,6 @@ function stopTail(): void {
   tailButton.textContent = 'Live tail';
   tailButton.setAttribute('aria-pressed', 'false');
   post({ type: 'stopTail' });
-}
-
-/** Adds `label="value"` to the query's stream selector (or starts one). */
-function insertMatcher(label: string, value: string): void {
-  const matcher = `${label}=${JSON.stringify(value)}`;
-  const q = queryInput.value;
-  const close = q.indexOf('}');
-  queryInput.value = close < 0 ? `{${matcher}}${q ? ' ' + q : ''}` : q.slice(0, close).trimEnd() + (q.slice(0, close).includes('=') ? ', ' : '') + matcher + q.slice(close);
-  persist();
 }
 
 function setTailState(s: TailState, dropped: number, message?: string): void {
@@ -143,12 +154,13 @@ grafanaButton.addEventListener('click', () => {
   const r = range.get();
   post({ type: 'openInGrafana', datasource: 'loki', query: queryInput.value.trim(), range: typeof r === 'string' ? state.range : r });
 });
-// Asked on focus while the list holds only its placeholder: a Loki that was down (empty answer) is asked again.
-labelSelect.addEventListener('focus', () => { if (labelSelect.options.length <= 1) post({ type: 'fetchLabels' }); });
-labelSelect.addEventListener('change', () => { setOptions(valueSelect, [['', 'Value…']]); if (labelSelect.value) post({ type: 'fetchLabelValues', label: labelSelect.value }); });
-valueSelect.addEventListener('change', () => { if (labelSelect.value && valueSelect.value) insertMatcher(labelSelect.value, valueSelect.value); });
 limitInput.addEventListener('change', persist);
-directionSelect.addEventListener('change', persist);
+directionSelect.addEventListener('change', () => {
+  persist();
+  // the live tail follows the order control at once: newest at the top for "Newest first"
+  if (tailing) { model.rows.reverse(); model.applyFilter(model.filter); list.selected = -1; redraw(); }
+});
+pager.button.addEventListener('click', loadMore);
 filterInput.addEventListener('input', () => { model.applyFilter(filterInput.value); list.selected = -1; redraw(); persist(); });
 
 // ---- messages from the extension -----------------------------------------------------------
@@ -159,26 +171,45 @@ onExtensionMessage((m: ExtensionMessage) => {
       persist();
       if (m.run) runQuery();
       break;
+    case 'services':
+      if (m.names.length) {
+        example = `{compose_service=${JSON.stringify(m.names[0])}}`;
+        queryInput.placeholder = m.names.length > 1 ? `${example} |= "error"  ·  or {compose_service=~"${m.names.slice(0, 3).join('|')}"}` : `${example} |= "error"`;
+      }
+      break;
     case 'labels':
-      setOptions(labelSelect, [['', 'Label…'], ...m.names.map((n): [string, string] => [n, n])]);
+      pickers.setLabels(m.names);
       break;
     case 'labelValues':
-      if (m.label === labelSelect.value) setOptions(valueSelect, [['', 'Value…'], ...m.values.map((v): [string, string] => [v, v])]);
+      pickers.setValues(m.label, m.values);
       break;
-    case 'logsResult':
+    case 'logsResult': {
       if (m.requestId !== pendingQuery) return; // a newer query superseded it
+      const direction = pager.shown?.direction ?? (directionSelect.value as LogsState['direction']);
+      if (m.cursorNs && pager.pending) {
+        const added = model.appendPage(m.streams, direction, MAX_LINES);
+        redraw();
+        statusBox.textContent = `${model.rows.length.toLocaleString()} lines (${added.toLocaleString()} more)`;
+        pager.answered(m.truncated && added > 0);
+        break;
+      }
       lastRange = { startMs: m.startMs, endMs: m.endMs };
-      model.setStreams(m.streams, directionSelect.value as LogsState['direction']);
+      model.setStreams(m.streams, direction);
       list.selected = -1;
       list.element.scrollTop = 0;
       redraw();
       statusBox.textContent = model.rows.length
-        ? `${model.rows.length.toLocaleString()} lines${m.truncated ? ` (limit ${m.limit.toLocaleString()} reached: narrow the query or raise the limit)` : ''}`
-        : 'No logs match this query in this time range.';
+        ? `${model.rows.length.toLocaleString()} lines${m.truncated ? ` (the ${direction === 'forward' ? 'oldest' : 'newest'} ${m.limit.toLocaleString()}: ${direction === 'forward' ? 'Newer' : 'Older'} lines reads further)` : ''}`
+        : m.lokiEmpty
+          ? 'No logs match: Loki holds no logs at all in this time range, so Promtail is probably not shipping them. Run Realm: Stack Up and check the stack\'s promtail service.'
+          : 'No logs match this query in this time range.';
+      pager.answered(m.truncated);
       break;
+    }
     case 'logsError':
       if (m.requestId !== pendingQuery) return;
       statusBox.textContent = '';
+      if (pager.pending) pager.answered(true);
       showError(m.message);
       break;
     case 'context':
@@ -189,8 +220,8 @@ onExtensionMessage((m: ExtensionMessage) => {
       break;
     case 'tailLines':
       if (!tailing) return;
-      model.appendStreams(m.streams, tailCapacity);
-      redraw(true);
+      model.appendStreams(m.streams, tailCapacity, directionSelect.value as LogsState['direction']);
+      redraw(directionSelect.value === 'forward');
       statusBox.textContent = `${model.rows.length.toLocaleString()} lines (live, newest ${tailCapacity.toLocaleString()} kept)`;
       break;
     case 'tailState':

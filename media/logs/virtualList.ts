@@ -7,7 +7,7 @@ const OVERSCAN = 8;
 /** Characters of a line drawn in its row; the full line is in the details pane. */
 const ROW_CHARS = 2_000;
 
-interface PooledRow { el: HTMLElement; time: HTMLElement; level: HTMLElement; text: HTMLElement; index: number }
+interface PooledRow { el: HTMLElement; time: HTMLElement; level: HTMLElement; chip: HTMLElement; text: HTMLElement; index: number }
 
 /**
  * A virtualized list: a tall spacer keeps the scrollbar honest, and only the rows in view (plus a
@@ -34,10 +34,15 @@ export class VirtualLogList {
     new ResizeObserver(() => this.schedule()).observe(this.element);
   }
 
-  /** Call after the model's view changed: resets height and redraws. */
+  /** Call after the model changed: resets height and redraws every row (the same index may now hold another line). */
   refresh(keepBottom = false): void {
+    for (const p of this.pool) p.index = -1;
     const atBottom = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - ROW_HEIGHT;
     this.spacer.style.height = `${this.model.view.length * ROW_HEIGHT}px`;
+    // one column as wide as the longest chip (capped), or none when every line is from one stream
+    const chipChars = Math.min(28, this.model.streams.reduce((n, s) => Math.max(n, s.chip.length), 0));
+    this.element.classList.toggle('has-chips', chipChars > 0);
+    this.element.style.setProperty('--chip-width', `${chipChars + 1}ch`);
     if (this.selected >= this.model.view.length) this.selected = -1;
     if (keepBottom && atBottom) this.element.scrollTop = this.element.scrollHeight;
     this.render();
@@ -87,10 +92,11 @@ export class VirtualLogList {
   private createRow(): PooledRow {
     const time = h('span', { className: 'time' });
     const level = h('span', { className: 'level' });
+    const chip = h('span', { className: 'chip' });
     const text = h('span', { className: 'text' });
-    const el = h('div', { className: 'row', attrs: { role: 'option', id: `log-row-${this.pool.length}` } }, time, level, text);
+    const el = h('div', { className: 'row', attrs: { role: 'option', id: `log-row-${this.pool.length}` } }, time, level, chip, text);
     this.element.append(el);
-    return { el, time, level, text, index: -1 };
+    return { el, time, level, chip, text, index: -1 };
   }
 
   private fill(p: PooledRow, i: number): void {
@@ -102,6 +108,11 @@ export class VirtualLogList {
     p.el.className = `row level-${row.level}`;
     p.time.textContent = formatLocalTime(row.tsMs);
     p.level.textContent = row.level === 'unknown' ? '' : row.level.toUpperCase();
+    // which stream (service, container…) the line came from, in its service's colour
+    const info = this.model.streams[row.stream];
+    p.chip.textContent = info?.chip ?? '';
+    p.chip.className = `chip svc-${info?.colour ?? 0}`;
+    p.chip.title = info?.title ?? '';
     const shown = row.text.length > ROW_CHARS ? row.text.slice(0, ROW_CHARS) + '…' : row.text;
     p.text.textContent = shown.includes('\n') ? shown.replace(/\r?\n/g, ' ⏎ ') : shown;
   }

@@ -31,6 +31,14 @@ queryInput.input.value = state.query;
 const runButton = h('button', { text: 'Run query', attrs: { type: 'button' } });
 const grafanaButton = h('button', { text: 'Open in Grafana Explore', attrs: { type: 'button' } });
 const queryError = h('div', { className: 'error query-error', attrs: { role: 'alert', 'aria-live': 'assertive' } });
+// Prometheus itself down: one message with the fix, instead of the same error on every chart
+const bannerText = h('span', { className: 'banner-text' });
+const stackUpButton = h('button', { text: 'Stack Up', attrs: { type: 'button' } });
+const settingsButton = h('button', { className: 'secondary', text: 'Use Existing Prometheus…', attrs: { type: 'button' } });
+const backendBanner = h('div', { className: 'backend-banner', attrs: { role: 'alert' } }, bannerText, stackUpButton, settingsButton);
+backendBanner.hidden = true;
+stackUpButton.addEventListener('click', () => post({ type: 'runCommand', command: 'stackUp' }));
+settingsButton.addEventListener('click', () => post({ type: 'runCommand', command: 'openBackendSettings' }));
 const range = new TimeRangePicker(state.range, () => { persist(); runAll(); });
 const refreshSelect = select('Auto-refresh', [['0', 'Auto-refresh off'], ['5', 'Every 5 s'], ['15', 'Every 15 s'], ['30', 'Every 30 s'], ['60', 'Every 1 min']], String(state.refreshSeconds));
 const presetsToggle = h('input', { attrs: { type: 'checkbox', id: 'show-presets' } });
@@ -41,6 +49,7 @@ const presetGrid = h('div', { className: 'preset-grid', attrs: { 'aria-label': '
 
 document.getElementById('app')!.append(
   h('div', { className: 'toolbar' }, queryInput.element, runButton, range.element, refreshSelect, grafanaButton),
+  backendBanner,
   queryError,
   mainChart.element,
   h('div', { className: 'toolbar' }, presetsToggle, h('label', { text: 'Show dashboard panels', attrs: { for: 'show-presets' } })),
@@ -126,12 +135,24 @@ onExtensionMessage((m: ExtensionMessage) => {
       const card = m.panelId === 'main' ? mainChart : presetCards.get(m.panelId);
       card?.render(m.times, m.series, m.warnings);
       if (m.panelId === 'main') queryError.textContent = '';
+      backendBanner.hidden = true;
       break;
     }
     case 'metricsError': {
       if (pending.get(m.panelId) !== m.requestId) return;
-      if (m.panelId === 'main') queryError.textContent = m.message;
-      (m.panelId === 'main' ? mainChart : presetCards.get(m.panelId))?.showError(m.message);
+      const card = m.panelId === 'main' ? mainChart : presetCards.get(m.panelId);
+      if (m.unreachable) {
+        bannerText.textContent = `${m.message} Start the stack or point realm.prometheusUrl at a running Prometheus.`;
+        backendBanner.hidden = false;
+        if (m.panelId === 'main') queryError.textContent = '';
+        card?.clear();
+      } else if (m.panelId === 'main') {
+        // the query's own error, once: next to the input, where the fix is typed
+        queryError.textContent = m.message;
+        card?.clear();
+      } else {
+        card?.showError(m.message);
+      }
       break;
     }
   }

@@ -58,7 +58,9 @@ export class QueryInput {
     const { word } = this.wordAtCursor();
     this.suggestions = word.length < 1 ? [] : this.names.filter((n) => n.startsWith(word) && n !== word).slice(0, MAX_SUGGESTIONS);
     this.active = -1;
-    this.list.replaceChildren(...this.suggestions.map((s, i) => h('li', { text: s, attrs: { role: 'option', id: `metric-suggestion-${i}`, 'data-i': String(i) } })));
+    // the typed prefix highlighted, as the editor's suggest widget does
+    this.list.replaceChildren(...this.suggestions.map((s, i) => h('li', { attrs: { role: 'option', id: `metric-suggestion-${i}`, 'data-i': String(i) } },
+      h('span', { className: 'match', text: s.slice(0, word.length) }), s.slice(word.length))));
     this.list.hidden = !this.suggestions.length;
     this.input.setAttribute('aria-expanded', String(!this.list.hidden));
   }

@@ -1,8 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { BackendError, HttpTransport } from './http';
+import { BackendError, HttpAuth, HttpTransport } from './http';
+import { expectObject, expectString } from './validate';
 
 export interface GrafanaClientOptions {
   baseUrl: string;
+  auth?: HttpAuth;
   timeoutMs?: number;
   dispatcher?: Dispatcher;
 }
@@ -11,14 +13,28 @@ export interface GrafanaClientOptions {
 export type SignInCheck = 'accepted' | 'rejected' | 'starting';
 
 /**
- * Client for the few Grafana HTTP API calls Realm makes. vscode-free; the password is passed per
- * call (basic auth), never stored here, and never part of an error message.
+ * The one client for the few Grafana HTTP API calls Realm makes: whether Grafana is up ("Open in
+ * Grafana" checks first, so a stack that is down gets a message instead of a tab that fails), and
+ * whether the stored admin password still signs in. vscode-free; a password passed to
+ * `checkSignIn` is used for that call only, never stored here, and never part of an error message.
  */
 export class GrafanaClient {
-  constructor(private readonly options: GrafanaClientOptions) {}
+  private readonly transport: HttpTransport;
+
+  constructor(private readonly options: GrafanaClientOptions) {
+    this.transport = new HttpTransport({ backend: 'grafana', baseUrl: options.baseUrl, auth: options.auth, timeoutMs: options.timeoutMs ?? 3000, dispatcher: options.dispatcher, maxBodyBytes: 64 * 1024 });
+  }
 
   get baseUrl(): string {
-    return this.options.baseUrl.replace(/\/+$/, '');
+    return this.transport.baseUrl;
+  }
+
+  /** `/api/health` (no login needed): `{ database: "ok", version }` when Grafana serves. Throws a BackendError otherwise. */
+  health(options: { signal?: AbortSignal } = {}): Promise<{ database: string; version?: string }> {
+    return this.transport.json({ path: '/api/health', signal: options.signal }, (body) => {
+      const o = expectObject(body, 'health');
+      return { database: expectString(o.database, 'health.database'), version: typeof o.version === 'string' ? o.version : undefined };
+    });
   }
 
   /**
@@ -33,8 +49,8 @@ export class GrafanaClient {
     });
     try {
       await transport.json({ path: '/api/user', signal }, (v) => {
-        if (!v || typeof v !== 'object' || typeof (v as { login?: unknown }).login !== 'string') throw new Error('data.login should be a string');
-        return v;
+        const o = expectObject(v, 'user');
+        return expectString(o.login, 'user.login');
       });
       return 'accepted';
     } catch (err) {

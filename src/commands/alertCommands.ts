@@ -5,12 +5,10 @@
 import * as vscode from 'vscode';
 import { isNotFound } from '../clients/alertmanagerClient';
 import type { AlertmanagerClient, Matcher, Silence } from '../clients/alertmanagerClient';
-import { alertTarget, formatDuration, matchersFromLabels, parseDuration, RealmAlert, sourceQuery } from '../core/alerts';
+import { alertTarget, clockTime, formatDuration, matchersFromLabels, parseDuration, RealmAlert, sourceQuery, suppressionWord } from '../core/alerts';
 import { plain, withoutLinks } from '../core/alertSummary';
 import { describeEntry, type AuditEntry } from '../healer/auditTrail';
-import { formatMatchers, parseMatchers } from '../core/matchers';
-import { Disposable } from '../platform/disposable';
-import type { Event } from '../platform/event';
+import { describeSilenced, formatMatchers, parseMatchers } from '../core/matchers';
 import type { Logger } from '../platform/logger';
 import type { AlertSnapshot } from '../state/alertStore';
 import { AlertNode, SilenceNode } from '../views/alertNodes';
@@ -59,7 +57,8 @@ type SilenceArg = SilenceNode | Silence | string | undefined;
 
 /** Realm: Silence… — asks for a duration (1h), the matchers (from the alert's labels) and a comment. */
 export async function silenceAlert(deps: AlertCommandDeps, arg?: AlertArg): Promise<string | undefined> {
-  const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Silence which alert?');
+  // a silenced alert is not offered again: there is nothing left to silence
+  const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Silence which alert?', { needsAlertmanager: true, include: (a) => suppressionWord(a) !== 'silenced' });
   if (!alert) return undefined;
   const durationText = await deps.ui.showInputBox({
     title: `Silence ${plain(alert.name, 60)}`, prompt: 'For how long? (1h, 30m, 2h30m, 1d)', value: DEFAULT_SILENCE,
@@ -89,14 +88,14 @@ export async function quickSilence(deps: AlertCommandDeps, alerts: RealmAlert[],
   for (const a of unique) ids.push(await postSilence(deps, matchersFromLabels(a.labels), durationMs, `Silenced for ${formatDuration(durationMs)} from a VS Code notification`));
   await deps.store.refresh();
   const names = [...new Set(unique.map((a) => plain(a.name, 60)))].join(', ');
-  void deps.ui.showInformationMessage(withoutLinks(`Silenced ${unique.length === 1 ? names : `${unique.length} alerts (${names})`} for ${formatDuration(durationMs)}.`));
+  void deps.ui.showInformationMessage(withoutLinks(`Realm: silenced ${unique.length === 1 ? names : `${unique.length} alerts (${names})`} for ${formatDuration(durationMs)}.`));
   return ids;
 }
 
 async function createSilence(deps: AlertCommandDeps, matchers: Matcher[], durationMs: number, comment: string, name: string): Promise<string> {
   const id = await postSilence(deps, matchers, durationMs, comment);
   await deps.store.refresh();
-  void deps.ui.showInformationMessage(withoutLinks(`Silenced ${plain(name, 60)} for ${formatDuration(durationMs)}.`));
+  void deps.ui.showInformationMessage(withoutLinks(`Realm: silenced ${plain(name, 60)} for ${formatDuration(durationMs)}.`));
   return id;
 }
 
@@ -112,15 +111,15 @@ export async function expireSilence(deps: AlertCommandDeps, arg?: SilenceArg): P
   const silence = arg === undefined ? await pickSilence(deps) : typeof arg === 'string' ? deps.store.snapshot.silences.find((s) => s.id === arg) ?? arg : arg instanceof SilenceNode ? arg.silence : arg;
   if (!silence) return false;
   const id = typeof silence === 'string' ? silence : silence.id;
-  const what = typeof silence === 'string' ? id : plain(formatMatchers(silence.matchers), 120);
-  const choice = await deps.ui.showWarningMessage(`Expire the silence ${what}? Its alerts will notify again.`, { modal: true }, 'Expire');
+  const what = typeof silence === 'string' ? id : plain(describeSilenced(silence.matchers).title, 80);
+  const choice = await deps.ui.showWarningMessage(withoutLinks(`Realm: expire the silence of ${what}? Its alerts will notify again.`), { modal: true }, 'Expire');
   if (choice !== 'Expire') return false;
   try {
     await deps.alertmanager.expireSilence(id);
     deps.logger.info(`silence ${id} expired`);
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    void deps.ui.showInformationMessage('That silence no longer exists.');
+    void deps.ui.showInformationMessage('Realm: that silence no longer exists.');
   }
   await deps.store.refresh();
   return true;
@@ -132,7 +131,7 @@ export async function openInAlertmanager(deps: AlertCommandDeps, arg?: AlertArg 
     await deps.ui.openExternal(deps.alertmanager.silenceUiUrl(arg.silence.id));
     return;
   }
-  const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Open which alert in Alertmanager?');
+  const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Open which alert in Alertmanager?', { needsAlertmanager: true });
   if (alert) await deps.ui.openExternal(deps.alertmanager.alertsUiUrl(matchersFromLabels(alert.labels)));
 }
 
@@ -142,7 +141,7 @@ export async function openSourceQuery(deps: AlertCommandDeps, arg?: AlertArg): P
   if (!alert) return;
   const query = sourceQuery(alert);
   if (!query) {
-    void deps.ui.showInformationMessage(withoutLinks(`${plain(alert.name, 60)} carries no source query (it came from Prometheus while Alertmanager was unreachable).`));
+    void deps.ui.showInformationMessage(withoutLinks(`Realm: ${plain(alert.name, 60)} carries no source query (it came from Prometheus while Alertmanager was unreachable).`));
     return;
   }
   await deps.ui.executeCommand(OPEN_METRICS_COMMAND, query);
@@ -162,74 +161,54 @@ export async function healAlert(deps: AlertCommandDeps, arg?: AlertArg): Promise
   return entry;
 }
 
-/**
- * Shows one notification when critical alerts start firing, with "Show" and "Silence 1h". While
- * it is open, further alerts join it instead of stacking more pop-ups. Off when `enabled()` is false
- * (setting `realm.alerts.notifyOnCritical`).
- */
-export class CriticalAlertNotifier extends Disposable {
-  private open = false;
-  private readonly waiting: RealmAlert[] = [];
-
-  constructor(onDidFireCritical: Event<RealmAlert[]>, private readonly deps: AlertCommandDeps, private readonly enabled: () => boolean) {
-    super();
-    this.register(onDidFireCritical((alerts) => void this.notify(alerts)));
-  }
-
-  /** Resolves when the notification is handled (tests await it). */
-  async notify(alerts: RealmAlert[]): Promise<void> {
-    if (!this.enabled() || alerts.length === 0) return;
-    this.waiting.push(...alerts);
-    if (this.open) return;
-    this.open = true;
-    try {
-      while (this.waiting.length) {
-        const batch = this.waiting.splice(0);
-        const first = batch[0];
-        const target = alertTarget(first.labels);
-        const message = batch.length === 1
-          ? `Critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
-          : `${batch.length} critical alerts are firing: ${namesOf(batch)}`;
-        const choice = await this.deps.ui.showErrorMessage(withoutLinks(`Realm: ${message}`), 'Show', 'Silence 1h');
-        if (choice === 'Show') await this.deps.ui.executeCommand(FOCUS_ALERTS_VIEW);
-        if (choice === 'Silence 1h') await quickSilence(this.deps, batch).catch((err: Error) => {
-          this.deps.logger.error(err);
-          void this.deps.ui.showErrorMessage(withoutLinks(`Realm: could not silence: ${plain(err.message, 200)}`));
-        });
-      }
-    } finally {
-      this.open = false;
-    }
-  }
-}
-
-/** "A (2), B" — each alert name once, with its count, at most five names. */
-function namesOf(alerts: RealmAlert[]): string {
-  const counts = new Map<string, number>();
-  for (const a of alerts) counts.set(plain(a.name, 40), (counts.get(plain(a.name, 40)) ?? 0) + 1);
-  const names = [...counts].map(([name, n]) => (n > 1 ? `${name} (${n})` : name));
-  return names.slice(0, 5).join(', ') + (names.length > 5 ? '…' : '');
-}
-
 function toAlert(arg: AlertNode | RealmAlert): RealmAlert {
   return arg instanceof AlertNode ? arg.alert : arg;
 }
 
-async function pickAlert(deps: AlertCommandDeps, title: string): Promise<RealmAlert | undefined> {
+/**
+ * What is known when there is nothing to pick from, or the list cannot be trusted: Alertmanager has
+ * not answered yet, or stopped answering (Prometheus may stand in for firing alerts, but silences
+ * live in Alertmanager). Undefined when the store's answer is current.
+ */
+function unavailable(s: AlertSnapshot, needsAlertmanager: boolean): string | undefined {
+  const url = s.alertmanagerUrl;
+  if (s.status === 'starting') return `Realm: Alertmanager at ${url} has not answered yet; try again in a moment.`;
+  if (s.status === 'ok' || (!needsAlertmanager && s.fallback)) return undefined;
+  if (!s.everReachable) return `Realm: Alertmanager at ${url} is not running. Start the stack (Realm: Stack Up) or set realm.alertmanagerUrl.`;
+  return `Realm: Alertmanager at ${url} is unreachable, so its alerts and silences are unknown right now. Realm keeps retrying.`;
+}
+
+/** The alerts to pick from; `needsAlertmanager` for actions Alertmanager performs (silence, open in its UI). */
+async function pickAlert(deps: AlertCommandDeps, title: string, options: { needsAlertmanager?: boolean; include?: (a: RealmAlert) => boolean } = {}): Promise<RealmAlert | undefined> {
   const now = (deps.now ?? Date.now)();
-  const items = deps.store.snapshot.alerts.map((a) => ({ label: plain(a.name, 80), description: `${a.severity} · ${a.state} · ${formatDuration(now - a.since)}`, detail: plain(alertTarget(a.labels), 100), alert: a }));
+  const why = unavailable(deps.store.snapshot, options.needsAlertmanager ?? false);
+  if (why) {
+    void deps.ui.showWarningMessage(why, {});
+    return undefined;
+  }
+  const items = deps.store.snapshot.alerts.filter(options.include ?? (() => true))
+    .map((a) => ({ label: plain(a.name, 80), description: `${a.severity} · ${suppressionWord(a) ?? a.state} · ${formatDuration(now - a.since)}`, detail: plain(alertTarget(a.labels), 100), alert: a }));
   if (!items.length) {
-    void deps.ui.showInformationMessage('No alerts right now.');
+    void deps.ui.showInformationMessage(options.include ? 'Realm: no alert to silence right now (the others are silenced already).' : 'Realm: no alerts right now.');
     return undefined;
   }
   return (await deps.ui.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true }))?.alert;
 }
 
 async function pickSilence(deps: AlertCommandDeps): Promise<Silence | undefined> {
-  const items = deps.store.snapshot.silences.map((s) => ({ label: plain(formatMatchers(s.matchers), 120), description: `by ${plain(s.createdBy, 40)}`, silence: s }));
-  if (!items.length) {
-    void deps.ui.showInformationMessage('No active silences.');
+  const why = unavailable(deps.store.snapshot, true);
+  if (why) {
+    void deps.ui.showWarningMessage(why, {});
     return undefined;
   }
-  return (await deps.ui.showQuickPick(items, { title: 'Expire which silence?' }))?.silence;
+  const now = (deps.now ?? Date.now)();
+  const items = deps.store.snapshot.silences.map((s) => {
+    const { title, detail } = describeSilenced(s.matchers);
+    return { label: plain(title, 80), description: `until ${clockTime(s.endsAt, now)}${detail ? ` · ${plain(detail, 80)}` : ''}`, detail: `by ${plain(s.createdBy, 40)}: ${plain(s.comment, 100)}`, silence: s };
+  });
+  if (!items.length) {
+    void deps.ui.showInformationMessage('Realm: no active silences.');
+    return undefined;
+  }
+  return (await deps.ui.showQuickPick(items, { title: 'Expire which silence?', matchOnDescription: true }))?.silence;
 }

@@ -72,7 +72,7 @@ export async function healNow(deps: HealerCommandDeps, options: { confirm?: bool
   if (options.confirm !== false) {
     const runnable = plan.filter((s) => s.decision.verdict === 'act').length;
     const choice = await vscode.window.showInformationMessage(
-      runnable ? `Heal Now: ${runnable === 1 ? 'one action' : `${runnable} actions`}${plan.length > runnable ? `, ${plan.length - runnable} skipped` : ''}.` : 'Heal Now: nothing would act now.',
+      runnable ? `Realm: Heal Now: ${runnable === 1 ? 'one action' : `${runnable} actions`}${plan.length > runnable ? `, ${plan.length - runnable} skipped` : ''}.` : 'Realm: Heal Now: nothing would act now.',
       { modal: true, detail: `${lines.join('\n')}\n\n${manualBudgetNote(deps.settings())}` },
       ...(runnable ? ['Run'] : []),
     );

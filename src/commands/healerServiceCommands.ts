@@ -114,7 +114,7 @@ export async function showGaveUpNotification(deps: HealerServiceDeps, e: GaveUp)
   const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatWait(e.nextSlotAt - deps.clock.now())}.` : '';
   const disable = `Disable Healing for ${e.ref.service}`;
   const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
-  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`), ...actions);
+  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`), ...actions);
   if (choice === 'Show Logs') deps.showLogs();
   else if (choice === 'Reset Budget') await resetBudget(deps, e.key);
   else if (choice === disable) await disableHealingFor(deps, e.key);

@@ -29,7 +29,7 @@ export async function checkRemoteBackends(deps: RemoteBackendWarningDeps): Promi
   const warned = new Set(deps.state.get<string[]>(REMOTE_WARNED_KEY) ?? []);
   const fresh = remoteBackends(deps.settings()).filter((entry) => !warned.has(entry));
   if (fresh.length === 0) return [];
-  const message = `Realm talks to ${fresh.join(', ')}, which is not on this machine${fresh.some((f) => f.includes('invalid URL')) ? ' or is not a valid URL' : ''}. `
+  const message = `Realm: this workspace talks to ${fresh.join(', ')}, which is not on this machine${fresh.some((f) => f.includes('invalid URL')) ? ' or is not a valid URL' : ''}. `
     + 'Queries and alert data go there (with any stored credentials). If you did not mean this, fix the realm.*Url settings.';
   deps.logger?.warn(message);
   // remembered before showing, so two quick settings changes do not stack two warnings

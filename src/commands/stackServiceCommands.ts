@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { readContainerLogs } from '../clients/containerLogs';
 import type { ContainerInfo } from '../core/containers';
 import { grafanaDashboardUrl, STACK_PROJECT_NAME } from '../core/stackEnvironment';
-import { grafanaAdminPassword } from './grafanaPassword';
+import { openGrafana } from './openInGrafana';
 import { requireTrust, withComposeProgress, type StackCommandDeps } from './stackCommandSupport';
 
 /** What a Services-tree node or a caller may pass: a service group, a container, or a project. */
@@ -129,14 +129,10 @@ export async function showContainerLogs(deps: StackCommandDeps, arg?: unknown): 
 
 /**
  * Realm: Open in Grafana — opens the Realm Observability dashboard (logs filtered to the node's
- * project) and offers to copy the generated admin password, which never appears in the log.
+ * project) when Grafana is up, else says it is down (src/commands/openInGrafana.ts).
  */
-export async function openInGrafana(deps: StackCommandDeps, arg?: unknown): Promise<string> {
+export async function openInGrafana(deps: StackCommandDeps, arg?: unknown): Promise<string | undefined> {
   const project = targetOf(arg)?.project ?? (arg as { project?: unknown } | undefined)?.project;
   const url = grafanaDashboardUrl(deps.settings().grafanaUrl, typeof project === 'string' ? project : undefined);
-  await vscode.env.openExternal(vscode.Uri.parse(url, true));
-  void vscode.window.showInformationMessage('Realm: Grafana opened. Sign in as "admin" with the password Realm generated for this stack.', 'Copy Password').then(async (choice) => {
-    if (choice) await vscode.env.clipboard.writeText(await grafanaAdminPassword(deps.secrets));
-  });
-  return url;
+  return (await openGrafana({ grafanaUrl: () => deps.settings().grafanaUrl, secrets: deps.secrets }, url)) ? url : undefined;
 }

@@ -154,10 +154,32 @@ export function formatDuration(ms: number): string {
   return values.slice(first, first + 2).filter((x) => x.v > 0).map((x) => `${x.v}${x.unit}`).join(' ');
 }
 
-/** "firing for 3m", "silenced for 10m", "inhibited for 1m", "pending for 2s". */
-export function describeAge(alert: RealmAlert, now: number): string {
-  const verb = alert.state === 'pending' ? 'pending' : alert.state === 'firing' ? 'firing' : alert.silencedBy.length > 0 ? 'silenced' : 'inhibited';
-  return `${verb} for ${formatDuration(now - alert.since)}`;
+/** `10:42` (local time), with the date in front when `ms` is not on `now`'s day: for "last seen …" and "until …". */
+export function clockTime(ms: number, now: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return new Date(now).toDateString() === d.toDateString() ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
+
+/** How a suppressed alert reads: one word everywhere ("silenced"), "inhibited" only when no silence mutes it. */
+export function suppressionWord(alert: Pick<RealmAlert, 'state' | 'silencedBy'>): 'silenced' | 'inhibited' | undefined {
+  if (alert.state !== 'suppressed') return undefined;
+  return alert.silencedBy.length > 0 ? 'silenced' : 'inhibited';
+}
+
+/**
+ * "firing for 3m", "pending for 2s", "silenced until 11:42" (the silence's end, not the firing time),
+ * "inhibited · firing for 1m". `silences` are the known ones, to find when a silence ends.
+ */
+export function describeAge(alert: RealmAlert, now: number, silences: readonly { id: string; endsAt: number }[] = []): string {
+  const word = suppressionWord(alert);
+  if (word === 'silenced') {
+    const ends = silences.filter((s) => alert.silencedBy.includes(s.id)).map((s) => s.endsAt);
+    return ends.length ? `silenced until ${clockTime(Math.max(...ends), now)}` : 'silenced';
+  }
+  const age = `${alert.state === 'pending' ? 'pending' : 'firing'} for ${formatDuration(now - alert.since)}`;
+  return word === 'inhibited' ? `inhibited · ${age}` : age;
 }
 
 /** Equality matchers for every label: what "Silence…" proposes (the user can edit them). */

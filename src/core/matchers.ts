@@ -43,3 +43,16 @@ export function parseMatchers(text: string): { matchers: Matcher[] } | { error: 
   }
   return { matchers };
 }
+
+/**
+ * What a silence silences, for its row: the alert name it matches (`alertname="X"`) as the title,
+ * the other matchers' values as the detail (`service=web`), so a row reads "ServiceDown · web"
+ * instead of raw matchers cut before the name. Without an alert name, the matchers are the title.
+ */
+export function describeSilenced(matchers: Matcher[]): { title: string; detail: string } {
+  const name = matchers.find((m) => m.name === 'alertname' && m.isEqual && !m.isRegex);
+  const others = matchers.filter((m) => m !== name && !['severity'].includes(m.name));
+  if (!name) return { title: formatMatchers(matchers), detail: '' };
+  const detail = others.map((m) => (m.isEqual && !m.isRegex ? `${m.name}=${m.value}` : formatMatcherText(m))).join(', ');
+  return { title: name.value, detail };
+}

@@ -47,10 +47,17 @@ export type ExtensionMessage =
   | { type: 'setQuery'; query: string; run: boolean }
   | { type: 'metricNames'; names: string[] }
   | { type: 'metricsResult'; requestId: number; panelId: MetricsPanelId; query: string; times: number[]; series: ChartSeries[]; stepSeconds: number; warnings: string[] }
-  | { type: 'metricsError'; requestId: number; panelId: MetricsPanelId; message: string }
+  /** `unreachable`: Prometheus itself is down (every chart fails alike): the panel says so once, with the fix. */
+  | { type: 'metricsError'; requestId: number; panelId: MetricsPanelId; message: string; unreachable?: boolean }
   | { type: 'labels'; names: string[] }
   | { type: 'labelValues'; label: string; values: string[] }
-  | { type: 'logsResult'; requestId: number; query: string; streams: LogStream[]; limit: number; truncated: boolean; startMs: number; endMs: number }
+  /**
+   * `cursorNs`: the page ("Older lines" / "Newer lines") this answers, appended to the lines shown.
+   * `lokiEmpty`: nothing matched and Loki holds no logs at all in the range (nothing ships logs to it).
+   */
+  | { type: 'logsResult'; requestId: number; query: string; streams: LogStream[]; limit: number; truncated: boolean; startMs: number; endMs: number; cursorNs?: string; lokiEmpty?: boolean }
+  /** The workspace's service names (app project first), for the Logs panel's examples. */
+  | { type: 'services'; names: string[] }
   | { type: 'logsError'; requestId: number; message: string }
   | { type: 'context'; requestId: number; before: LogEntry[]; after: LogEntry[] }
   | { type: 'contextError'; requestId: number; message: string }
@@ -63,14 +70,21 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'runMetricsQuery'; requestId: number; panelId: MetricsPanelId; query: string; range: TimeRange }
   | { type: 'fetchMetricNames' }
-  | { type: 'runLogsQuery'; requestId: number; query: string; range: TimeRange; limit: number; direction: 'backward' | 'forward' }
+  /** `cursorNs`: the next page, from the last line shown (its timestamp, inclusive) on in `direction`. */
+  | { type: 'runLogsQuery'; requestId: number; query: string; range: TimeRange; limit: number; direction: 'backward' | 'forward'; cursorNs?: string }
   | { type: 'fetchLabels' }
   | { type: 'fetchLabelValues'; label: string }
   | { type: 'showContext'; requestId: number; labels: Record<string, string>; tsNs: string; count: number }
   | { type: 'startTail'; query: string }
   | { type: 'stopTail' }
   | { type: 'openInGrafana'; datasource: 'prometheus' | 'loki'; query: string; range: TimeRange }
-  | { type: 'copy'; text: string };
+  | { type: 'copy'; text: string }
+  /** A fix offered in a panel (Stack Up; Settings for the backend URLs): the extension runs the command. */
+  | { type: 'runCommand'; command: PanelCommand };
+
+/** The commands a panel may ask for: a fixed list, never a command id from the webview. */
+export const PANEL_COMMANDS = ['stackUp', 'openBackendSettings'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
 // ---- runtime validation of what webviews post ----------------------------------------------
 
@@ -108,7 +122,7 @@ const checks: Record<WebviewMessage['type'], Check> = {
   fetchMetricNames: () => true,
   runLogsQuery: (m) =>
     isInt(m.requestId) && isQuery(m.query) && isTimeRange(m.range) && isInt(m.limit) && (m.limit as number) > 0 && (m.limit as number) <= 100_000 &&
-    (m.direction === 'backward' || m.direction === 'forward'),
+    (m.direction === 'backward' || m.direction === 'forward') && (m.cursorNs === undefined || (isStr(m.cursorNs) && /^\d{1,20}$/.test(m.cursorNs))),
   fetchLabels: () => true,
   fetchLabelValues: (m) => boundedStr(m.label, 1_000),
   showContext: (m) => isInt(m.requestId) && isRecordOfStrings(m.labels) && isStr(m.tsNs) && /^\d{1,20}$/.test(m.tsNs) && isInt(m.count) && (m.count as number) > 0 && (m.count as number) <= 1_000,
@@ -116,6 +130,7 @@ const checks: Record<WebviewMessage['type'], Check> = {
   stopTail: () => true,
   openInGrafana: (m) => (m.datasource === 'prometheus' || m.datasource === 'loki') && isQuery(m.query) && isTimeRange(m.range),
   copy: (m) => boundedStr(m.text, MAX_TEXT),
+  runCommand: (m) => (PANEL_COMMANDS as readonly unknown[]).includes(m.command),
 };
 
 /** Checks a message posted by a webview: right `type`, every field of the right shape and size. */

@@ -71,6 +71,11 @@ export interface AlertSnapshot {
   prometheusReachable?: boolean;
   /** Epoch ms of the last poll that reached Alertmanager. */
   lastSuccessAt?: number;
+  /**
+   * Epoch ms of the last poll that produced `alerts` (from Alertmanager, or Prometheus standing in).
+   * When neither answers, the list is this old: views show it as "last seen …", never as live.
+   */
+  alertsAsOf?: number;
   /** The error of the last failed Alertmanager poll, for tooltips (already logged). */
   lastError?: Error;
   alertmanagerUrl: string;
@@ -148,6 +153,15 @@ export class AlertStore extends Disposable {
     return this.poll();
   }
 
+  /**
+   * The backend URLs (or credentials) changed: poll the new ones now, not after a poll still in
+   * flight to the old ones, nor after the old backend's backoff.
+   */
+  async settingsChanged(): Promise<void> {
+    await this.inFlight;
+    return this.refresh();
+  }
+
   private lastPollAt = 0;
   private sinceLastPoll(): number {
     return this.clock.now() - this.lastPollAt;
@@ -192,8 +206,10 @@ export class AlertStore extends Disposable {
 
   private async pollOnce(): Promise<void> {
     this.lastPollAt = this.clock.now();
-    // settings can point the clients at another Alertmanager at any time: tooltips name the one polled
+    // settings can point the clients at another Alertmanager at any time: tooltips and the log name the one polled
     const alertmanagerUrl = this.sources.alertmanager.baseUrl;
+    this.am.retarget(alertmanagerUrl);
+    if (this.sources.prometheus) this.prom.retarget(this.sources.prometheus.baseUrl);
     const call = { signal: this.abort.signal, timeoutMs: this.options.requestTimeoutMs ?? 5000 };
     const [alerts, silences, prom] = await Promise.allSettled([
       this.sources.alertmanager.alerts(call),
@@ -210,7 +226,7 @@ export class AlertStore extends Disposable {
     let next: AlertSnapshot;
     if (alerts.status === 'fulfilled' && silences.status === 'fulfilled') {
       next = {
-        ...prev, status: 'ok', fallback: false, everReachable: true, lastSuccessAt: this.clock.now(), lastError: undefined,
+        ...prev, status: 'ok', fallback: false, everReachable: true, lastSuccessAt: this.clock.now(), alertsAsOf: this.clock.now(), lastError: undefined,
         alerts: this.filter(keepStillFiring(mergeAlerts(alerts.value, promAlerts, this.clock.now()), prev.alerts, promAlerts)),
         silences: silences.value.filter((s) => s.state !== 'expired').sort((a, b) => a.endsAt - b.endsAt),
       };
@@ -223,6 +239,7 @@ export class AlertStore extends Disposable {
         // Prometheus stands in for firing alerts; with both down, the last known list stays (marked unreachable).
         fallback: promAlerts !== undefined,
         alerts: promAlerts !== undefined ? this.filter(mergeAlerts(undefined, promAlerts, this.clock.now())) : prev.alerts,
+        alertsAsOf: promAlerts !== undefined ? this.clock.now() : prev.alertsAsOf,
       };
     }
     next.prometheusReachable = this.sources.prometheus ? !this.prom.isDown : undefined;

@@ -12,7 +12,7 @@ export class OutageTracker {
 
   constructor(
     private readonly name: string,
-    private readonly url: string,
+    private url: string,
     readonly threshold: number,
     private readonly logger: Logger,
     private readonly clock: Clock,
@@ -21,6 +21,19 @@ export class OutageTracker {
   /** True once `threshold` polls in a row have failed, until one succeeds. */
   get isDown(): boolean {
     return this.downSince !== undefined;
+  }
+
+  /**
+   * The settings now point at another URL: a new backend, so the old one's outage and failure count
+   * (and its backoff) no longer apply, and later log lines name the new URL.
+   */
+  retarget(url: string): boolean {
+    if (url === this.url) return false;
+    this.logger.info(`${this.name}: now using ${url} (was ${this.url})`);
+    this.url = url;
+    this.failures = 0;
+    this.downSince = undefined;
+    return true;
   }
 
   /** Records one poll: `undefined` for success, the error for a failure. */

@@ -1,10 +1,17 @@
 /** The Alerts view's node kinds: one small TreeItem subclass each; menus match their contextValue. */
 import * as vscode from 'vscode';
 import type { Silence } from '../clients/alertmanagerTypes';
-import { alertTarget, describeAge, RealmAlert, SeverityGroup } from '../core/alerts';
+import { alertTarget, clockTime, describeAge, formatDuration, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
 import { plain } from '../core/alertSummary';
-import { formatMatchers } from '../core/matchers';
-import { formatDuration } from '../core/alerts';
+import { describeSilenced, formatMatchers } from '../core/matchers';
+
+/**
+ * Set when neither Alertmanager nor Prometheus answers: the tree still shows the last known alerts,
+ * but greyed and saying since when they are known ("last seen 10:42"), never as if live.
+ */
+export interface Staleness { lastSeenAt: number }
+
+const staleColor = () => new vscode.ThemeColor('disabledForeground');
 
 function severityIcon(severity: string, muted = false): vscode.ThemeIcon {
   if (muted) return new vscode.ThemeIcon('bell-slash', new vscode.ThemeColor('disabledForeground'));
@@ -27,43 +34,50 @@ function capitalize(s: string): string {
 
 /** A severity group (critical first). contextValue `realm.alertGroup`. */
 export class SeverityGroupNode extends vscode.TreeItem {
-  constructor(readonly group: SeverityGroup) {
+  constructor(readonly group: SeverityGroup, stale?: Staleness, now = Date.now()) {
     super(capitalize(plain(group.severity, 40)), vscode.TreeItemCollapsibleState.Expanded);
     this.id = `severity:${group.severity}`;
-    const count = (state: RealmAlert['state']) => group.alerts.filter((a) => a.state === state).length;
-    const parts = [[count('firing'), 'firing'], [count('suppressed'), 'suppressed'], [count('pending'), 'pending']].filter(([n]) => n).map(([n, w]) => `${n} ${w}`);
+    const count = (word: string) => group.alerts.filter((a) => (suppressionWord(a) ?? a.state) === word).length;
+    const parts = ['firing', 'silenced', 'inhibited', 'pending'].map((w) => [count(w), w] as const).filter(([n]) => n).map(([n, w]) => `${n} ${w}`);
+    if (stale) parts.push(`last seen ${clockTime(stale.lastSeenAt, now)}`);
     this.description = parts.join(' · ');
-    this.iconPath = severityIcon(group.severity, count('firing') === 0);
+    this.iconPath = stale ? new vscode.ThemeIcon('history', staleColor()) : severityIcon(group.severity, count('firing') === 0);
     this.contextValue = 'realm.alertGroup';
   }
 }
 
 /**
- * One alert: name, what it concerns, for how long, and its summary. Suppressed alerts get a muted
- * icon and say "silenced"/"inhibited"; pending ones a clock. contextValue `realm.alert.<state>`
- * (`firing`, `suppressed`, `pending`); `realm.alert.firing.fallback` while Prometheus stands in for Alertmanager.
+ * One alert: name, what it concerns, for how long (or until when it is silenced), and its summary.
+ * Silenced and inhibited alerts get a muted icon; pending ones a clock; stale ones (both backends
+ * down) are greyed and say when they were last seen. contextValue `realm.alert.<firing|silenced|
+ * inhibited|pending>`; `realm.alert.firing.fallback` while Prometheus stands in for Alertmanager.
+ * A silenced alert's contextValue does not match the Silence… menu: it is silenced already.
  */
 export class AlertNode extends vscode.TreeItem {
   /** `configurationProblem`: the alert's target has never been up (what to do; the healer leaves it alone). */
-  constructor(readonly alert: RealmAlert, now: number, readonly configurationProblem?: string) {
+  constructor(readonly alert: RealmAlert, now: number, silences: readonly Silence[] = [], stale?: Staleness, readonly configurationProblem?: string) {
     super(plain(alert.name, 80), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `alert:${alert.key}`;
     const target = alertTarget(alert.labels);
     const summary = alert.annotations.summary ?? alert.annotations.description;
+    const age = stale ? `last seen ${clockTime(stale.lastSeenAt, now)}` : describeAge(alert, now, silences);
     const problem = configurationProblem && 'configuration problem: target never up, not healed';
-    this.description = [problem, target && plain(target, 60), describeAge(alert, now), !problem && summary && plain(summary, 120)].filter(Boolean).join(' · ');
+    this.description = [problem, target && plain(target, 60), age, !problem && summary && plain(summary, 120)].filter(Boolean).join(' · ');
+    const word = suppressionWord(alert);
     this.iconPath = configurationProblem ? new vscode.ThemeIcon('settings-gear', new vscode.ThemeColor('list.warningForeground'))
-      : alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, alert.state === 'suppressed');
+      : stale ? new vscode.ThemeIcon(alert.state === 'pending' ? 'watch' : 'bell', staleColor())
+      : alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, word !== undefined);
     // `.fallback`: firing according to Prometheus while Alertmanager is unreachable (no silence possible)
-    this.contextValue = `realm.alert.${alert.state}${alert.state === 'firing' && alert.source === 'prometheus' ? '.fallback' : ''}`;
+    this.contextValue = `realm.alert.${word ?? alert.state}${alert.state === 'firing' && alert.source === 'prometheus' ? '.fallback' : ''}`;
     const md = new vscode.MarkdownString(); // appendText escapes: labels and annotations are untrusted
     md.appendMarkdown('**').appendText(plain(alert.name, 200)).appendMarkdown('**  \n');
-    md.appendText(`${plain(alert.severity, 40)} · ${describeAge(alert, now)}${target ? ` · ${plain(target, 200)}` : ''}`);
+    md.appendText(`${plain(alert.severity, 40)} · ${describeAge(alert, now, silences)}${target ? ` · ${plain(target, 200)}` : ''}`);
     if (summary) md.appendMarkdown('\n\n').appendText(clip(summary, TOOLTIP_CHARS));
     if (configurationProblem) md.appendMarkdown('\n\n').appendText(configurationProblem);
-    if (alert.source === 'prometheus' && alert.state === 'firing') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
+    if (stale) md.appendMarkdown('\n\n').appendText(`Last seen at ${clockTime(stale.lastSeenAt, now)}: neither Alertmanager nor Prometheus answers now, so this may have changed.`);
+    else if (alert.source === 'prometheus' && alert.state === 'firing') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
     this.tooltip = md;
-    this.accessibilityInformation = { label: `${alert.severity} alert ${plain(alert.name, 80)}, ${describeAge(alert, now)}${target ? `, ${plain(target, 60)}` : ''}` };
+    this.accessibilityInformation = { label: `${alert.severity} alert ${plain(alert.name, 80)}, ${age}${target ? `, ${plain(target, 60)}` : ''}` };
   }
 }
 
@@ -76,6 +90,8 @@ export class AlertDetailNode extends vscode.TreeItem {
     this.tooltip = clip(value, TOOLTIP_CHARS); // plain string: never rendered as markdown
     this.iconPath = new vscode.ThemeIcon(kind === 'label' ? 'tag' : 'note');
     this.contextValue = `realm.alertDetail.${kind}`;
+    // a screen reader hears the key with the value ("severity: critical"), as a sighted user sees both
+    this.accessibilityInformation = { label: `${plain(name, 60)}: ${plain(value, 200)}` };
   }
 }
 
@@ -90,17 +106,23 @@ export class SilencesNode extends vscode.TreeItem {
   }
 }
 
-/** One silence. contextValue `realm.silence.active` / `realm.silence.pending`. */
+/**
+ * One silence, named by what it silences ("ServiceDown", detail "service=web") and until when.
+ * contextValue `realm.silence.active` / `realm.silence.pending`.
+ */
 export class SilenceNode extends vscode.TreeItem {
   constructor(readonly silence: Silence, matchedAlerts: number, now: number) {
-    super(plain(formatMatchers(silence.matchers), 120), vscode.TreeItemCollapsibleState.None);
+    const { title, detail } = describeSilenced(silence.matchers);
+    super(plain(title, 80), vscode.TreeItemCollapsibleState.None);
     this.id = `silence:${silence.id}`;
-    const when = silence.state === 'pending' ? `starts in ${formatDuration(silence.startsAt - now)}` : `ends in ${formatDuration(silence.endsAt - now)}`;
-    const matches = matchedAlerts === 0 ? 'matches no current alert' : `silences ${matchedAlerts} alert${matchedAlerts === 1 ? '' : 's'}`;
-    this.description = [when, matches, silence.createdBy && `by ${plain(silence.createdBy, 40)}`].filter(Boolean).join(' · ');
-    this.tooltip = `${formatMatchers(silence.matchers)}\n${when}, until ${new Date(silence.endsAt).toLocaleString()}\nby ${silence.createdBy}: ${silence.comment}\nid ${silence.id}`;
+    const when = silence.state === 'pending' ? `from ${clockTime(silence.startsAt, now)} until ${clockTime(silence.endsAt, now)}` : `until ${clockTime(silence.endsAt, now)}`;
+    const matches = matchedAlerts === 0 ? 'matches no current alert' : `${matchedAlerts} alert${matchedAlerts === 1 ? '' : 's'} silenced`;
+    this.description = [when, detail && plain(detail, 80), matches, silence.createdBy && `by ${plain(silence.createdBy, 40)}`].filter(Boolean).join(' · ');
+    const left = silence.state === 'pending' ? `starts in ${formatDuration(silence.startsAt - now)}` : `ends in ${formatDuration(silence.endsAt - now)}`;
+    this.tooltip = `Silences ${clip(formatMatchers(silence.matchers), TOOLTIP_CHARS)}\n${when} (${left}), ${new Date(silence.endsAt).toLocaleString()}\nby ${plain(silence.createdBy, 80)}: ${clip(silence.comment, TOOLTIP_CHARS)}\nid ${silence.id}`;
     this.iconPath = new vscode.ThemeIcon(silence.state === 'pending' ? 'clock' : 'bell-slash');
     this.contextValue = `realm.silence.${silence.state}`;
+    this.accessibilityInformation = { label: `silence of ${plain(title, 80)}${detail ? ` (${plain(detail, 80)})` : ''}, ${when}, ${matches}` };
   }
 }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { groupBySeverity } from '../core/alerts';
-import { alertsViewState } from '../core/alertSummary';
+import { clockTime } from '../core/alerts';
+import { alertsViewState, staleSince } from '../core/alertSummary';
 import { Disposable, toDisposable } from '../platform/disposable';
 import type { AlertSnapshot } from '../state/alertStore';
 import type { Event } from '../platform/event';
@@ -39,6 +40,8 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     /** Sets a context key (vscode `setContext`); used for `realm.alerts.status` = stackDown | ok | unreachable. */
     private readonly setContext: (key: string, value: unknown) => void = (k, v) => void vscode.commands.executeCommand('setContext', k, v),
     private readonly now: () => number = Date.now,
+    /** Sets the view's message (TreeView.message): says so above the tree when what it shows is stale. */
+    private readonly setMessage: (message: string | undefined) => void = () => undefined,
     private readonly problems?: ConfigurationProblems,
   ) {
     super();
@@ -72,12 +75,13 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   getChildren(node?: AlertTreeNode): AlertTreeNode[] {
     const now = this.now();
+    const stale = this.stale();
     if (!node) {
-      const roots: AlertTreeNode[] = groupBySeverity(this.snapshot.alerts).map((g) => new SeverityGroupNode(g));
+      const roots: AlertTreeNode[] = groupBySeverity(this.snapshot.alerts).map((g) => new SeverityGroupNode(g, stale, now));
       if (this.snapshot.silences.length) roots.push(new SilencesNode(this.snapshot.silences));
       return roots;
     }
-    if (node instanceof SeverityGroupNode) return node.group.alerts.map((a) => new AlertNode(a, now, this.problems?.problemFor(a.labels)));
+    if (node instanceof SeverityGroupNode) return node.group.alerts.map((a) => new AlertNode(a, now, this.snapshot.silences, stale, this.problems?.problemFor(a.labels)));
     if (node instanceof AlertNode) {
       const { alert } = node;
       return [
@@ -95,15 +99,26 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   getParent(node: AlertTreeNode): AlertTreeNode | undefined {
     if (node instanceof AlertNode) {
       const group = groupBySeverity(this.snapshot.alerts).find((g) => g.severity === node.alert.severity);
-      return group && new SeverityGroupNode(group);
+      return group && new SeverityGroupNode(group, this.stale(), this.now());
     }
-    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.now());
+    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.now(), this.snapshot.silences, this.stale());
     if (node instanceof SilenceNode) return new SilencesNode(this.snapshot.silences);
     return undefined;
   }
 
+  private stale(): { lastSeenAt: number } | undefined {
+    const seen = staleSince(this.snapshot);
+    return seen === undefined ? undefined : { lastSeenAt: seen };
+  }
+
   private update(s: AlertSnapshot): void {
     this.snapshot = s;
+    const stale = this.stale();
+    const message = stale ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.now())} and may have changed. Realm keeps retrying.` : undefined;
+    if (message !== this.message) {
+      this.message = message;
+      this.setMessage(message);
+    }
     const state = alertsViewState(s);
     if (state !== this.contextState) {
       this.contextState = state;
@@ -113,4 +128,5 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     this.renderedEmitter.fire(s);
   }
   private contextState: string | undefined;
+  private message: string | undefined;
 }

@@ -5,17 +5,22 @@ import type { LokiTail } from '../clients/lokiTail';
 import { detectLogLevel } from '../core/logLevel';
 import type { Logger } from '../platform/logger';
 import { LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
-import { userMessage } from './panelHost';
+import { queryPaged } from './logsPaging';
+import { unreachableMessage, userMessage } from './panelHost';
 import { SinglePanel } from './singlePanel';
 
 /** What the Logs panel needs, passed in by `activate()`. Getters, so settings changes apply. */
 export interface LogsPanelDeps {
   extensionUri: vscode.Uri;
   logger: Logger;
+  /** "Open in Grafana Explore": checks Grafana is up first. */
+  openGrafana?: (url: string) => Promise<unknown>;
   loki: () => LokiClient;
   grafana: () => { url: string; lokiUid: string };
   /** Live-tail ring buffer size (default 5,000). */
   tailCapacity?: () => number;
+  /** The workspace's compose services (app project first): the panel's examples name them. */
+  services?: () => string[];
   now?: () => number;
 }
 
@@ -36,7 +41,7 @@ export class LogsPanels extends SinglePanel {
   private queryAbort: AbortController | undefined;
 
   constructor(private readonly deps: LogsPanelDeps) {
-    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger });
+    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger, openGrafana: deps.openGrafana });
   }
 
   /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service). */
@@ -60,22 +65,28 @@ export class LogsPanels extends SinglePanel {
       case 'ready':
         // a (re)loaded webview starts with tailing off: a tail of the page before it is orphaned
         this.stopTail();
+        this.post({ type: 'services', names: [...new Set(this.deps.services?.() ?? [])].slice(0, 50) });
         return;
       case 'runLogsQuery': {
         this.queryAbort?.abort();
         const abort = (this.queryAbort = new AbortController());
         const { startMs, endMs } = resolveRange(m.range, (this.deps.now ?? Date.now)());
+        // the next page starts at the last line shown (inclusive: lines sharing its timestamp are kept)
+        const startNs = m.cursorNs && m.direction === 'forward' ? m.cursorNs : msToNs(startMs);
+        const endNs = m.cursorNs && m.direction === 'backward' ? (BigInt(m.cursorNs) + 1n).toString() : msToNs(endMs);
         try {
-          const result = await loki.queryRange({ query: m.query, startNs: msToNs(startMs), endNs: msToNs(endMs), limit: m.limit, direction: m.direction, signal: abort.signal });
+          const result = await queryPaged(loki, { query: m.query, startNs, endNs, limit: m.limit, direction: m.direction, signal: abort.signal });
           if (result.resultType !== 'streams') {
             this.post({ type: 'logsError', requestId: m.requestId, message: 'This is a metric query (it returns numbers, not log lines). Remove count_over_time/rate/sum to see the lines.' });
             return;
           }
           const streams = withLevels(result.streams);
           const total = streams.reduce((n, s) => n + s.entries.length, 0);
-          this.post({ type: 'logsResult', requestId: m.requestId, query: m.query, streams, limit: m.limit, truncated: total >= m.limit, startMs, endMs });
+          // nothing at all: tell an empty Loki (nothing ships logs to it) from a query that matches nothing
+          const lokiEmpty = total === 0 && !m.cursorNs ? (await loki.labels({ startNs: msToNs(startMs), endNs: msToNs(endMs), signal: abort.signal }).catch(() => ['?'])).length === 0 : undefined;
+          this.post({ type: 'logsResult', requestId: m.requestId, query: m.query, streams, limit: m.limit, truncated: total >= m.limit, startMs, endMs, ...(m.cursorNs ? { cursorNs: m.cursorNs } : {}), ...(lokiEmpty ? { lokiEmpty } : {}) });
         } catch (err) {
-          if (!abort.signal.aborted) this.post({ type: 'logsError', requestId: m.requestId, message: userMessage(err) });
+          if (!abort.signal.aborted) this.post({ type: 'logsError', requestId: m.requestId, message: lokiMessage(err, loki.baseUrl) });
         }
         return;
       }
@@ -127,7 +138,7 @@ export class LogsPanels extends SinglePanel {
       // check the query over HTTP first so the user sees Loki's own message.
       await loki.queryRange({ query, startNs: msToNs(Date.now() - 60_000), endNs: msToNs(Date.now()), limit: 1 });
     } catch (err) {
-      if (generation === this.tailGeneration) this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: userMessage(err) });
+      if (generation === this.tailGeneration) this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: lokiMessage(err, loki.baseUrl) });
       return;
     }
     // stopped, closed, reloaded or restarted while the check ran: this tail is no longer wanted
@@ -160,6 +171,12 @@ export class LogsPanels extends SinglePanel {
     return [];
   }
 
+}
+
+/** Loki's own error text, or for a Loki that is down, that in plain words with the fix. */
+function lokiMessage(err: unknown, baseUrl: string): string {
+  const down = unreachableMessage(err, 'Loki', baseUrl);
+  return down ? `${down} Start the stack (Realm: Stack Up) or point realm.lokiUrl at a running Loki.` : userMessage(err);
 }
 
 /** Adds each line's detected level (done here, once, rather than in the webview). */

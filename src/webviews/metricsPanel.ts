@@ -3,11 +3,12 @@ import { alignSeries, MAX_CHART_SERIES, SampledSeries } from '../core/chartSerie
 import { chooseStep } from '../core/step';
 import type { Logger } from '../platform/logger';
 import { MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
-import { userMessage } from './panelHost';
+import { unreachableMessage, userMessage } from './panelHost';
 import { SinglePanel } from './singlePanel';
 
 /** The part of PrometheusClient the panel uses (PrometheusClient satisfies it). */
 export interface MetricsBackend {
+  readonly baseUrl?: string;
   queryRange(expr: string, options: { start: number; end: number; step?: number; signal?: AbortSignal }): Promise<{ result: SampledSeries[]; step: number }>;
   labelValues(label: string, options?: { signal?: AbortSignal }): Promise<string[]>;
 }
@@ -16,6 +17,8 @@ export interface MetricsBackend {
 export interface MetricsPanelDeps {
   extensionUri: vscode.Uri;
   logger: Logger;
+  /** "Open in Grafana Explore": checks Grafana is up first. */
+  openGrafana?: (url: string) => Promise<unknown>;
   prometheus: () => MetricsBackend;
   grafana: () => { url: string; prometheusUid: string };
   now?: () => number;
@@ -33,7 +36,7 @@ export class MetricsPanels extends SinglePanel {
   private readonly inFlight = new Map<MetricsPanelId, AbortController>();
 
   constructor(private readonly deps: MetricsPanelDeps) {
-    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger });
+    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger, openGrafana: deps.openGrafana });
   }
 
   /** Command `realm.openMetrics`: optional argument a PromQL string, run at once. */
@@ -68,7 +71,10 @@ export class MetricsPanels extends SinglePanel {
           const warnings = dropped ? [`Showing ${MAX_CHART_SERIES} of ${res.result.length} series: aggregate (sum by …) to see all.`] : [];
           this.post({ type: 'metricsResult', requestId: m.requestId, panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
         } catch (err) {
-          if (!abort.signal.aborted) this.post({ type: 'metricsError', requestId: m.requestId, panelId: m.panelId, message: userMessage(err) });
+          if (abort.signal.aborted) return;
+          // Prometheus down: every chart fails alike, and the panel says so once with the fix
+          const down = unreachableMessage(err, 'Prometheus', prometheus.baseUrl ?? '');
+          this.post({ type: 'metricsError', requestId: m.requestId, panelId: m.panelId, message: down ?? userMessage(err), ...(down ? { unreachable: true } : {}) });
         } finally {
           if (this.inFlight.get(m.panelId) === abort) this.inFlight.delete(m.panelId);
         }

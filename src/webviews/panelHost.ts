@@ -91,3 +91,5 @@ export function userMessage(err: unknown): string {
   if (e?.serverMessage) return e.serverMessage;
   return e?.message ?? String(err);
 }
+
+export { unreachableMessage } from '../clients/backendErrorText';

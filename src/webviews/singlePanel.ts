@@ -11,6 +11,8 @@ export interface SinglePanelSpec {
   bundle: WebviewBundle;
   extensionUri: vscode.Uri;
   logger: Logger;
+  /** Opens a Grafana page; the extension checks Grafana is up first (src/commands/openInGrafana.ts). Default: opens it. */
+  openGrafana?: (url: string) => Promise<unknown>;
 }
 
 /**
@@ -62,9 +64,13 @@ export abstract class SinglePanel {
   private async handle(m: WebviewMessage): Promise<void> {
     if (m.type === 'copy') {
       await vscode.env.clipboard.writeText(m.text);
+    } else if (m.type === 'runCommand') {
+      // a fixed mapping: the webview names a fix, never a command id
+      await vscode.commands.executeCommand(m.command === 'stackUp' ? 'realm.stackUp' : 'realm.useExistingBackends');
     } else if (m.type === 'openInGrafana') {
       const g = this.grafanaTarget();
-      await vscode.env.openExternal(vscode.Uri.parse(grafanaExploreUrl({ grafanaUrl: g.url, datasource: g.datasource, query: m.query, range: m.range }), true));
+      const url = grafanaExploreUrl({ grafanaUrl: g.url, datasource: g.datasource, query: m.query, range: m.range });
+      await (this.spec.openGrafana ? this.spec.openGrafana(url) : vscode.env.openExternal(vscode.Uri.parse(url, true)));
     } else {
       await this.onMessage(m);
     }

@@ -16,6 +16,8 @@ export interface FakeLokiOptions {
   requireAuthorization?: string;
   /** When set, tail websockets are accepted and then closed at once (code 1011, this reason). */
   closeTailsWith?: string;
+  /** Loki's `max_entries_limit_per_query` (default 5000, as Loki's): a larger `limit` gets Loki's 400. */
+  maxEntriesPerQuery?: number;
 }
 
 interface StoredStream { labels: Record<string, string>; entries: Array<{ ts: bigint; line: string }> }
@@ -164,7 +166,11 @@ export class FakeLoki {
       const parsed = parseLogQL(q.get('query') ?? '');
       const limit = Number(q.get('limit') ?? 100);
       const direction = q.get('direction') === 'forward' ? 'forward' : 'backward';
-      if (parsed.kind === 'log') {
+      const maxEntries = this.options.maxEntriesPerQuery ?? 5000;
+      if (parsed.kind === 'log' && limit > maxEntries) {
+        // Loki 3.1.1's words (measured): the client must page with `end` = the oldest line's timestamp
+        text(400, `max entries limit per query exceeded, limit > max_entries_limit (${limit} > ${maxEntries})`);
+      } else if (parsed.kind === 'log') {
         const s = url.pathname.endsWith('query') ? (q.has('time') ? BigInt(q.get('time')!) : nowNs) - 3_600_000_000_000n : start;
         const e = url.pathname.endsWith('query') ? (q.has('time') ? BigInt(q.get('time')!) : nowNs) : end;
         json({ resultType: 'streams', result: this.select(parsed.selector, s, e, limit, direction).map((x) => ({ stream: x.labels, values: x.values })), stats: {} });

@@ -28,7 +28,9 @@ describe('alert model', () => {
   it('shows a silenced alert as suppressed, not hidden', () => {
     const [a] = mergeAlerts(amSilenced, [], NOW);
     assert.equal(a.state, 'suppressed');
-    assert.equal(describeAge(a, NOW), 'silenced for 3m');
+    assert.equal(describeAge(a, NOW), 'silenced', 'one word; without the silence its end is unknown');
+    const ends = Date.parse('2026-11-28T13:08:53.490Z');
+    assert.match(describeAge(a, NOW, [{ id: a.silencedBy[0], endsAt: ends }]), /^silenced until \d\d:\d\d$/);
     assert.equal(highestSeverity([a]), undefined, 'a suppressed alert does not colour the status bar');
   });
 

@@ -328,7 +328,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     urls.prometheusUrl = 'http://prometheus.corp.example:9090';
     assert.deepEqual(await check(), ['Prometheus (http://prometheus.corp.example:9090)']);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /^Realm talks to Prometheus \(http:\/\/prometheus\.corp\.example:9090\), which is not on this machine\. .*fix the realm\.\*Url settings/);
+    assert.match(warnings[0], /^Realm: this workspace talks to Prometheus \(http:\/\/prometheus\.corp\.example:9090\), which is not on this machine\. .*fix the realm\.\*Url settings/);
     await check();
     await checkRemoteBackends({ settings: () => urls, state: reload(state), warn: (m) => warnings.push(m) });
     assert.equal(warnings.length, 1, 'not again for the same URL, also after a reload');

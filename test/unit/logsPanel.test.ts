@@ -3,13 +3,13 @@
 // a close, a reload (`ready`) or another start during that check must win.
 import './support/vscodeShim';
 import assert from 'node:assert/strict';
-import type * as vscode from 'vscode';
 import { LokiClient } from '../../src/clients/lokiClient';
 import type { LokiTail } from '../../src/clients/lokiTail';
 import { memoryLogger } from '../../src/platform/logger';
 import type { ExtensionMessage } from '../../src/shared/protocol';
 import { LogsPanels } from '../../src/webviews/logsPanel';
 import { FakeLoki } from '../fakes/lokiFake';
+import { fakePanel, fakeUri } from './support/fakePanel';
 
 describe('Logs panel live tail lifecycle', function () {
   this.timeout(30_000);
@@ -137,32 +137,4 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000)
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-function fakeUri(p: string): vscode.Uri {
-  const uri = { scheme: 'file', path: p, with: (c: { path?: string }) => fakeUri(c.path ?? p), toString: () => `file://${p}` };
-  return uri as unknown as vscode.Uri;
-}
-
-/** A WebviewPanel as PanelHost uses it: records posts, lets the test post as the webview and close the panel. */
-function fakePanel(): { panel: vscode.WebviewPanel; posted: ExtensionMessage[]; receive: (m: unknown) => Promise<unknown>; close: () => void } {
-  const posted: ExtensionMessage[] = [];
-  let listener: (m: unknown) => unknown = () => undefined;
-  const disposeListeners: Array<() => void> = [];
-  let disposed = false;
-  const close = () => {
-    if (disposed) return;
-    disposed = true;
-    for (const l of disposeListeners.splice(0)) l();
-  };
-  const webview = {
-    cspSource: 'vscode-resource:', options: {}, html: '', asWebviewUri: (u: vscode.Uri) => u,
-    onDidReceiveMessage: (l: (m: unknown) => unknown) => { listener = l; return { dispose: () => undefined }; },
-    postMessage: async (m: ExtensionMessage) => { posted.push(m); return true; },
-  };
-  const panel = {
-    title: 'Realm Logs', webview, reveal: () => undefined, dispose: close,
-    onDidDispose: (l: () => void) => { disposeListeners.push(l); return { dispose: () => undefined }; },
-  };
-  return { panel: panel as unknown as vscode.WebviewPanel, posted, receive: async (m) => listener(m), close };
 }

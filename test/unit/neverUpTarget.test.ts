@@ -101,7 +101,7 @@ describe('a scrape target never up since the stack started', () => {
       assert.ok(String(node.tooltip).includes(FIX));
       const labels = { alertname: 'ArcanumNeedsRestart', job: 'arcanum', instance: 'host.docker.internal:8000', severity: 'critical', action: 'restart' };
       const alert = { key: 'k', name: 'ArcanumNeedsRestart', state: 'firing', severity: 'critical', labels, annotations: { summary: 'arcanum is down and needs a restart' }, since: Date.now(), silencedBy: [], inhibitedBy: [], generatorURL: '', source: 'alertmanager' } as const;
-      const alertNode = new AlertNode({ ...alert, silencedBy: [], inhibitedBy: [], labels: { ...labels }, annotations: { ...alert.annotations } }, Date.now(), store.problemFor(labels));
+      const alertNode = new AlertNode({ ...alert, silencedBy: [], inhibitedBy: [], labels: { ...labels }, annotations: { ...alert.annotations } }, Date.now(), [], undefined, store.problemFor(labels));
       assert.match(String(alertNode.description), /configuration problem: target never up, not healed/);
       const tooltip = alertNode.tooltip as unknown as MarkdownString;
       assert.ok(tooltip.parts.some((p) => p.kind === 'text' && p.value.includes(FIX)), 'the fix is in the tooltip, as escaped text');

@@ -137,7 +137,12 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
     await state.filter({ hasText: 'connected' }).waitFor();
     await wp.send({ type: 'tailLines', streams: [{ labels: { compose_service: 'api' }, entries: Array.from({ length: 8 }, (_, i) => entry(BASE_MS + i, `tail ${i}`)) }] });
     await wp.page.locator('.row .text', { hasText: 'tail 7' }).waitFor();
-    assert.deepEqual(await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(), ['tail 3', 'tail 4', 'tail 5', 'tail 6', 'tail 7']);
+    // the order control says "Newest first" (the default): the newest line is at the top, as in a query's result
+    assert.deepEqual(await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(), ['tail 7', 'tail 6', 'tail 5', 'tail 4', 'tail 3']);
+    await wp.page.getByLabel('Direction').selectOption('forward');
+    await wp.send({ type: 'tailLines', streams: [{ labels: { compose_service: 'api' }, entries: [entry(BASE_MS + 8, 'tail 8')] }] });
+    await wp.page.locator('.row .text', { hasText: 'tail 8' }).waitFor();
+    assert.deepEqual(await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(), ['tail 4', 'tail 5', 'tail 6', 'tail 7', 'tail 8'], '"Oldest first": the newest at the bottom');
     await wp.send({ type: 'tailState', state: 'reconnecting', dropped: 42, capacity: 5, message: 'connection to Loki lost; retrying in 1.0 s' });
     await state.filter({ hasText: 'reconnecting · 42 dropped' }).waitFor();
     assert.equal(await state.evaluate((e) => getComputedStyle(e).color), 'rgb(204, 167, 0)');

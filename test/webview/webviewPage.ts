@@ -50,10 +50,10 @@ export class WebviewPage {
   private constructor(readonly browser: Browser, readonly page: Page, private readonly server: http.Server) {}
 
   /** Opens `bundle` with an optional saved state (as VS Code restores after a reload). */
-  static async open(bundle: WebviewBundle, savedState?: unknown): Promise<WebviewPage> {
+  static async open(bundle: WebviewBundle, savedState?: unknown, options: { viewport?: { width: number; height: number }; initScript?: () => void } = {}): Promise<WebviewPage> {
     const { server, origin } = await serve();
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
     const wp = new WebviewPage(browser, page, server);
     page.on('dialog', (d) => { wp.dialogs.push(d.message()); void d.dismiss(); });
     page.on('pageerror', (e) => wp.pageErrors.push(e.message));
@@ -69,6 +69,7 @@ export class WebviewPage {
         setState: (s: unknown) => { w.__state = s; },
       });
     }, savedState ?? null);
+    if (options.initScript) await page.addInitScript(options.initScript);
     await page.goto(`${origin}/panel/${bundle}`);
     await wp.waitForPosted('ready');
     return wp;
