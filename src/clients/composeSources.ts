@@ -55,7 +55,7 @@ export async function readComposeSources(ref: Pick<ComposeProjectRef, 'files' | 
 export function referencedFiles(text: string): string[] {
   let plain: unknown;
   try {
-    plain = yaml().parse(text, { maxAliasCount: -1, merge: true, prettyErrors: false });
+    plain = yaml().parse(text, { maxAliasCount: -1, merge: true, prettyErrors: false, logLevel: 'error' });
   } catch {
     return [];
   }

@@ -62,7 +62,7 @@ export interface ComposeModel {
 export function parseComposeFile(text: string, file: string): ComposeModel {
   const { LineCounter, parseDocument, isMap, isScalar } = yaml();
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, logLevel: 'error' });
   const at = (offset: number): SourcePosition => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };

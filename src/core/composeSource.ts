@@ -62,7 +62,7 @@ export function placeComposeMessage(message: string, sources: readonly ComposeSo
 function parse(source: ComposeSourceText): ParsedSource {
   const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
-  const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false });
+  const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false, logLevel: 'error' });
   return { file: source.file, doc, at: (offset) => { const pos = lines.linePos(offset); return { line: pos.line, column: pos.col }; } };
 }
 
