@@ -17,6 +17,7 @@ import { Healer } from './healer/healer';
 import type { HealableAlert } from './healer/alertSource';
 import { readHealerSettings } from './healer/healerSettings';
 import { HealerLease } from './healer/lease';
+import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
@@ -93,6 +94,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
   subs.push(alertStore);
 
+  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
+
   // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
   const audit = new AuditTrail(context.workspaceState, systemClock, logger);
   const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger });
@@ -103,13 +106,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
     // one event stream and one container state for the tree and the healer: the healer fetches nothing itself
     alerts: firingAlertSource(alertStore), engineEvents: serviceStore.onEngineEvent, containers: storeContainerSource(serviceStore), state: context.workspaceState,
+    // a target never up since the stack started is a wrong address: shown, not healed
+    configurationProblem: (alert) => scrapeTargets.configurationProblem(alert.labels),
   });
 
   // Views.
-  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
   const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
   const statusBar = new AlertStatusBar(alertStore);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
@@ -120,6 +124,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
+  // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
+  const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
+  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
   const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [

@@ -32,7 +32,7 @@ export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeP
     throw new ComposeError('malformed-file', message, { file: source.file, line: aliases.line, column: 1, problems: [{ message, start, end: start }] });
   }
   try {
-    const model = runner.cli.flavour === 'v2' ? await readV2(runner, ref, options) : await readV1(runner, ref, sources, options);
+    const model = runner.cli.flavour === 'v2' ? await readV2(runner, ref, options, mayUseProfiles(sources)) : await readV1(runner, ref, sources, options);
     return { model, sources };
   } catch (err) {
     if (!(err instanceof ComposeError) || NOT_THE_FILES.has(err.kind)) throw err;
@@ -40,7 +40,19 @@ export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeP
   }
 }
 
-async function readV2(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'>): Promise<ComposeProjectModel> {
+/**
+ * False when no file compose reads mentions `profiles` (include and extends targets included): then
+ * every service is active and one `config` run says everything (half the work on each save).
+ */
+function mayUseProfiles(sources: ComposeSources): boolean {
+  return sources.texts.length === 0 || sources.texts.some((t) => /profiles/.test(t.text));
+}
+
+async function readV2(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'>, profiles: boolean): Promise<ComposeProjectModel> {
+  if (!profiles) {
+    const config: unknown = JSON.parse(await runner.config(ref, options));
+    return modelFromComposeConfig(config, serviceNamesOf(config));
+  }
   const [all, active] = await Promise.all([
     runner.config(ref, { ...options, allProfiles: true }).then(JSON.parse, (e: unknown) => e as Error),
     runner.config(ref, options).then(JSON.parse),

@@ -36,6 +36,10 @@ export class ComposeError extends Error {
       problems?: readonly ComposeProblem[];
       /** up: the per-service outcome computed after the failure. */
       results?: ServiceResult[];
+      /** image-unavailable: the images the engine still does not have after the failed pull. */
+      missingImages?: readonly string[];
+      /** What a failed `up` created and Realm removed again (containers, networks, new volumes). */
+      removed?: readonly string[];
     } = {},
   ) {
     super(message);
@@ -85,8 +89,8 @@ export function classifyComposeFailure(output: string, command: readonly string[
     return new ComposeError('unhealthy', `A dependency never became healthy (container ${unhealthy[1]})${service ? `, so ${service} was not started` : ''}.`, { ...base, service });
   }
 
-  if (/pull access denied|manifest unknown|repository does not exist|No such image|not found: manifest|failed to resolve reference/i.test(output)) {
-    return new ComposeError('image-unavailable', `An image is not available locally and cannot be pulled: ${firstMatchingLine(output, /pull access|manifest|repository|No such image|resolve/i)}`, base);
+  if (PULL_FAILURE.test(output)) {
+    return new ComposeError('image-unavailable', `An image is not available locally and cannot be pulled: ${firstMatchingLine(output, PULL_FAILURE)}`, base);
   }
 
   return new ComposeError('failed', `Compose failed (exit ${exitCode ?? 'signal'}): ${firstMatchingLine(output, /error/i) || lastLines(output, 1) || 'no output'}`, base);
@@ -105,6 +109,12 @@ function serviceOfContainer(name: string | undefined, command: readonly string[]
   }
   return name;
 }
+
+/**
+ * A pull that failed: the registry refused (unknown image, no access) or could not be reached at all
+ * (offline, DNS, proxy, TLS; the engine says `Get "https://registry-1.docker.io/v2/": dial tcp: lookup …`).
+ */
+const PULL_FAILURE = /pull access denied|manifest unknown|repository does not exist|No such image|not found: manifest|failed to resolve reference|Get "?https?:\/\/[^\s"]+\/v2\/|dial tcp: lookup|no such host|TLS handshake timeout|toomanyrequests|proxyconnect tcp/i;
 
 function lastLines(text: string, n: number): string {
   return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-n).join('\n');

@@ -5,6 +5,8 @@ import { readComposeProject } from './composeConfig';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeProjectRef, type RunOptions } from './composeCli';
 import { currentServiceResults, waitForServices, type ServiceResult } from './composeHealth';
 import { DockerError, type DockerClient } from './dockerClient';
+import { missingImages, projectResources, removeCreatedSince, type ProjectResources } from './composeResources';
+import { STACK_PROJECT_NAME } from '../core/stackEnvironment';
 
 export interface UpOptions extends RunOptions {
   /** Only these services (and what they depend on); default: every service without a profile. */
@@ -52,12 +54,15 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
   const { model } = await readComposeProject(runner, project, { signal: options.signal });
   await ensureEngine(docker);
   const services = options.services?.length ? [...options.services] : activeServices(model);
+  // what the project had before, so a failed pull can take back only what this `up` created
+  const before = await projectResources(docker, project.projectName).catch(() => undefined);
   try {
     await runner.up(project, { ...options, size: upSize(model) });
   } catch (err) {
     if (err instanceof ComposeError && err.kind !== 'cancelled' && err.kind !== 'engine-unreachable') {
+      const failure = (await pullFailure(docker, project, model, services, err, before).catch(() => undefined)) ?? err;
       const results = await currentServiceResults(docker, project.projectName, services).catch(() => undefined);
-      if (results) throw new ComposeError(err.kind, err.message, { ...err.details, results });
+      throw results ? new ComposeError(failure.kind, failure.message, { ...failure.details, results }) : failure;
     }
     throw err;
   }
@@ -74,6 +79,29 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
 function upSize(model: ComposeProjectModel): { services: number; containers: number } {
   const services = model.services.filter((s) => s.active);
   return { services: services.length, containers: services.reduce((n, s) => n + Math.max(1, s.replicas), 0) };
+}
+
+/**
+ * When `up` failed because images could not be pulled (offline, a broken registry or proxy, an
+ * unknown tag): names the images the engine still lacks, says what to do, and removes what this
+ * `up` created (containers, networks, volumes that did not exist before; older volumes stay).
+ * Undefined when every image is there: the failure was something else.
+ */
+async function pullFailure(docker: DockerClient, project: ComposeProjectRef, model: ComposeProjectModel, services: readonly string[], err: ComposeError, before: ProjectResources | undefined): Promise<ComposeError | undefined> {
+  if (err.kind !== 'image-unavailable' && err.kind !== 'failed') return undefined;
+  const byName = new Map(model.services.map((s) => [s.name, s]));
+  const images = services.map((s) => byName.get(s)).filter((s) => !!s?.image && !s.hasBuild).map((s) => s!.image!);
+  const missing = await missingImages(docker, images);
+  if (!missing.length) return undefined;
+  const cleanup = before ? await removeCreatedSince(docker, project.projectName, before) : { removed: [], failed: [] };
+  const offline = /dial tcp|no such host|lookup|TLS handshake|i\/o timeout|proxyconnect|connection refused/i.test(err.details.output ?? err.message);
+  const why = offline ? 'the registry cannot be reached (offline, DNS, proxy or TLS)' : 'the registry does not have it or refuses access';
+  const pull = `docker compose -p ${project.projectName} ${project.files.map((f) => `-f ${f}`).join(' ')} pull`;
+  const instead = project.projectName === STACK_PROJECT_NAME ? ', or point realm.prometheusUrl, realm.alertmanagerUrl, realm.lokiUrl and realm.grafanaUrl at backends that already run' : '';
+  const removed = cleanup.removed.length ? ` Removed what this Stack Up created: ${cleanup.removed.join(', ')}.` : '';
+  const left = cleanup.failed.length ? ` Could not remove: ${cleanup.failed.join(', ')}.` : '';
+  const message = `Could not pull ${missing.length === 1 ? 'image' : `${missing.length} images`} ${missing.join(', ')}: ${why}. Pull ${missing.length === 1 ? 'it' : 'them'} when online (${pull})${instead}.${removed}${left}`;
+  return new ComposeError('image-unavailable', message, { ...err.details, missingImages: missing, removed: cleanup.removed });
 }
 
 /** Stack Down: `down --remove-orphans` (and `--volumes` when asked), output streamed. */

@@ -6,6 +6,7 @@ import type { CommandTable } from './registry';
 import { logResults, requireTrust, withComposeProgress, type StackCommandDeps } from './stackCommandSupport';
 import { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
 import { withoutLinks } from '../core/alertSummary';
+import { checkGrafanaPassword } from './grafanaPasswordCheck';
 
 export { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
 export { grafanaAdminPassword } from './grafanaPassword';
@@ -65,6 +66,8 @@ export async function stackUp(deps: StackCommandDeps, role: ProjectRole = 'stack
       : `Realm: ${project.projectName}: ${failed.length} of ${outcome.results.length} services failed — ${failed.map((r) => `${r.service}: ${r.reason ?? 'failed'}`).join('; ')}`;
     const show = failed.length === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(withoutLinks(message), 'Show Logs').then((c) => c && deps.output.show(true));
+    // Grafana keeps the password its data volume was created with: say so when Realm's no longer signs in
+    if (role === 'stack' && outcome.results.some((r) => r.service === 'grafana' && r.outcome === 'healthy')) void checkGrafanaPassword(deps).catch((e: Error) => deps.output.warn(`[grafana] ${e.message}`));
     return outcome;
   }, role);
 }

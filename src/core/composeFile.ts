@@ -1,6 +1,7 @@
 import type { YAMLMap, Node } from 'yaml';
 import { yaml } from '../platform/lazyModules';
 import { ComposeLabels } from './containers';
+import type { ComposeServiceBasics } from './composeModel';
 
 /** A 1-based position in a compose file, as editors and the `yaml` parser count. */
 export interface SourcePosition {
@@ -38,22 +39,11 @@ export interface ComposePort {
 }
 
 /** A service as the compose file declares it (values stay text: `${VAR}` is not interpolated here). */
-export interface ComposeService {
-  name: string;
-  image?: string;
-  hasBuild: boolean;
-  labels: Record<string, string>;
-  /** False when the service carries `realm.heal: "false"`: the healer leaves it alone. */
-  healable: boolean;
-  /** `deploy.replicas`, else the v2-format `scale`, else 1. */
-  replicas: number;
+export interface ComposeService extends ComposeServiceBasics {
   dependsOn: string[];
   /** A healthcheck is declared and not disabled (an image's own HEALTHCHECK is not visible here). */
   hasHealthcheck: boolean;
   ports: ComposePort[];
-  containerName?: string;
-  /** Compose profiles; a service with any is only started when one is activated. */
-  profiles: string[];
   /** Where the service's key is, for diagnostics and "go to definition". */
   position: SourcePosition;
 }

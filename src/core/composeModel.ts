@@ -29,7 +29,8 @@ export interface ComposeDependency {
   required: boolean;
 }
 
-export interface ComposeServiceModel {
+/** What any reading of a service says about it (compose's answer, or the quick local parse). */
+export interface ComposeServiceBasics {
   name: string;
   image?: string;
   hasBuild: boolean;
@@ -38,13 +39,17 @@ export interface ComposeServiceModel {
   healable: boolean;
   /** `deploy.replicas`, else `scale`, else 1. */
   replicas: number;
+  containerName?: string;
+  /** Compose profiles; a service with any is only started when one is activated. */
+  profiles: string[];
+}
+
+export interface ComposeServiceModel extends ComposeServiceBasics {
   dependsOn: ComposeDependency[];
   /** The declared health check's test (`["CMD-SHELL", "…"]`), absent when none or disabled. */
   healthcheck?: string[];
-  profiles: string[];
   /** Started by a plain `compose up`: no profile, or one of its profiles is active. */
   active: boolean;
-  containerName?: string;
 }
 
 type Json = Record<string, unknown>;

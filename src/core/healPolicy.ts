@@ -9,6 +9,8 @@ export const HEAL_ACTIONS: readonly HealAction[] = ['restart', 'scale_down', 'cl
 export type SkipReason =
   | 'rate-limited' | 'dry-run' | 'opted-out' | 'in-grace' | 'backoff' | 'already-recovering' | 'busy'
   | 'disabled' | 'untrusted' | 'not-watched' | 'no-action' | 'at-minimum' | 'standby'
+  // the alert is about a scrape target that was never up: a wrong address, which no restart fixes
+  | 'misconfigured'
   /** Stopped or killed through the engine API (Stop Service, App Down, docker stop/kill): left alone until started again. */
   | 'user-stopped'
   /** A scheduled action was cancelled by the user. */

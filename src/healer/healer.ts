@@ -16,6 +16,7 @@ import { EngineTriggers } from './engineTriggers';
 import { FollowedEvents, followEngineEvents } from './followEngineEvents';
 import { HealerAlerts } from './healerAlerts';
 import { ManualHealing } from './manualHealing';
+import { ConfigurationProblem, misconfiguredSkip } from './misconfiguredAlert';
 import type { HealerSettings } from './healerSettings';
 import { PlanStep, servicesOf } from './healPlan';
 import { HealQueue } from './healQueue';
@@ -46,6 +47,8 @@ export interface HealerDeps {
    * event stream serves the tree and the healer. Absent: the healer opens its own stream.
    */
   engineEvents?: Event<EngineEvent>;
+  /** Why a firing alert is a configuration problem (a target never up), not something to heal; see misconfiguredAlert.ts. */
+  configurationProblem?: ConfigurationProblem;
   /** Where the healer reads container state; default: the engine through `docker`. */
   containers?: ContainerSource;
   /** Workspace state for what must survive a reload: user stops and scheduled actions. */
@@ -120,6 +123,7 @@ export class Healer extends Disposable {
       alerts: deps.alerts, lease: deps.lease, timers: this.timers, logger: deps.logger,
       watched: () => this.watched(), resolve: (alert, watched) => resolveAlert(alert, deps.settings().rules, watched),
       request: (r) => this.requestAndWait(r),
+      misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
     });
     this.triggers = new EngineTriggers({
       intent: this.intent, runner: this.runner, schedule: this.schedule, timers: this.timers, logger: deps.logger, projects: deps.projects,
@@ -127,6 +131,7 @@ export class Healer extends Disposable {
     });
     this.manual = new ManualHealing({
       settings: deps.settings, clock: deps.clock, alerts: deps.alerts, source: this.source, snapshot: (ref, cs) => this.runner.snapshot(ref, cs),
+      misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
       watched: async () => { const containers = await this.listWatched(); return { containers, refs: this.withStopped(servicesOf(containers)) }; },
       request: (r) => this.requestAndWait(r),
     });

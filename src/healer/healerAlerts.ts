@@ -16,6 +16,8 @@ export interface HealerAlertsDeps {
   watched: () => Promise<ServiceRef[]>;
   resolve: (alert: HealableAlert, watched: readonly ServiceRef[]) => AlertResolution;
   request: (r: HealRequest & { unresolved?: HealRequest['unresolved'] }) => Promise<AuditEntry | undefined>;
+  /** A skip when the alert is about a target that was never up (a wrong address, not a crash). */
+  misconfigured?: (alert: HealableAlert) => Promise<HealRequest['unresolved'] | undefined>;
 }
 
 /**
@@ -66,9 +68,11 @@ export class HealerAlerts {
     const firing = this.deps.alerts?.firing() ?? [];
     if (!firing.length || (this.deps.lease && !this.deps.lease.isHolder)) return;
     const watched = await this.deps.watched();
-    await Promise.all(firing.map((alert) => {
+    await Promise.all(firing.map(async (alert) => {
       const r = this.deps.resolve(alert, watched);
       const trigger = alertTrigger(alert, r);
+      const misconfigured = r.ok ? await this.deps.misconfigured?.(alert) : undefined;
+      if (r.ok && misconfigured) return this.deps.request({ trigger, action: r.action, unresolved: misconfigured });
       if (r.ok) return this.deps.request({ trigger, action: r.action, ref: r.target });
       // an alert no rule maps to an action is not the healer's business, unless it asked for one by label
       if (r.reason === 'no-action' && !alert.labels.action) return undefined;

@@ -17,6 +17,8 @@ export interface ManualHealingDeps {
   /** The watched containers and the services alerts may name (those plus the ones the user stopped). */
   watched: () => Promise<{ containers: ContainerInfo[]; refs: ServiceRef[] }>;
   request: (r: HealRequest) => Promise<AuditEntry | undefined>;
+  /** A skip when the alert is about a target that was never up (a wrong address, not a crash). */
+  misconfigured?: (alert: HealableAlert) => Promise<HealRequest['unresolved'] | undefined>;
 }
 
 /**
@@ -57,6 +59,8 @@ export class ManualHealing {
   async healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
     const r = resolveAlert(alert, this.deps.settings().rules, (await this.deps.watched()).refs);
     const trigger = alertTrigger(alert, r);
+    const misconfigured = await this.deps.misconfigured?.(alert);
+    if (misconfigured) return this.deps.request({ trigger, action: r.ok ? r.action : 'restart', manual: true, unresolved: misconfigured });
     if (r.ok) return this.deps.request({ trigger, action: r.action, ref: r.target, manual: true });
     return this.deps.request({ trigger, action: 'restart', manual: true, unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
   }

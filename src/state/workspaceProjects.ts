@@ -81,7 +81,7 @@ export class WorkspaceProjects extends Disposable {
   /** Resolves once after saves settle (a burst of file events is one `config` run). */
   scheduleResolve(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.resolve(), this.deps.debounceMs ?? 60);
+    this.timer = setTimeout(() => void this.resolve(), this.deps.debounceMs ?? 25);
   }
 
   /**

@@ -44,19 +44,23 @@ export class SeverityGroupNode extends vscode.TreeItem {
  * (`firing`, `suppressed`, `pending`); `realm.alert.firing.fallback` while Prometheus stands in for Alertmanager.
  */
 export class AlertNode extends vscode.TreeItem {
-  constructor(readonly alert: RealmAlert, now: number) {
+  /** `configurationProblem`: the alert's target has never been up (what to do; the healer leaves it alone). */
+  constructor(readonly alert: RealmAlert, now: number, readonly configurationProblem?: string) {
     super(plain(alert.name, 80), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `alert:${alert.key}`;
     const target = alertTarget(alert.labels);
     const summary = alert.annotations.summary ?? alert.annotations.description;
-    this.description = [target && plain(target, 60), describeAge(alert, now), summary && plain(summary, 120)].filter(Boolean).join(' · ');
-    this.iconPath = alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, alert.state === 'suppressed');
+    const problem = configurationProblem && 'configuration problem: target never up, not healed';
+    this.description = [problem, target && plain(target, 60), describeAge(alert, now), !problem && summary && plain(summary, 120)].filter(Boolean).join(' · ');
+    this.iconPath = configurationProblem ? new vscode.ThemeIcon('settings-gear', new vscode.ThemeColor('list.warningForeground'))
+      : alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, alert.state === 'suppressed');
     // `.fallback`: firing according to Prometheus while Alertmanager is unreachable (no silence possible)
     this.contextValue = `realm.alert.${alert.state}${alert.state === 'firing' && alert.source === 'prometheus' ? '.fallback' : ''}`;
     const md = new vscode.MarkdownString(); // appendText escapes: labels and annotations are untrusted
     md.appendMarkdown('**').appendText(plain(alert.name, 200)).appendMarkdown('**  \n');
     md.appendText(`${plain(alert.severity, 40)} · ${describeAge(alert, now)}${target ? ` · ${plain(target, 200)}` : ''}`);
     if (summary) md.appendMarkdown('\n\n').appendText(clip(summary, TOOLTIP_CHARS));
+    if (configurationProblem) md.appendMarkdown('\n\n').appendText(configurationProblem);
     if (alert.source === 'prometheus' && alert.state === 'firing') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
     this.tooltip = md;
     this.accessibilityInformation = { label: `${alert.severity} alert ${plain(alert.name, 80)}, ${describeAge(alert, now)}${target ? `, ${plain(target, 60)}` : ''}` };

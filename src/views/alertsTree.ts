@@ -3,10 +3,17 @@ import { groupBySeverity } from '../core/alerts';
 import { alertsViewState } from '../core/alertSummary';
 import { Disposable, toDisposable } from '../platform/disposable';
 import type { AlertSnapshot } from '../state/alertStore';
+import type { Event } from '../platform/event';
 import type { AlertStatusSource } from './statusBar';
 import { AlertDetailNode, AlertNode, AlertTreeNode, SeverityGroupNode, SilenceNode, SilencesNode } from './alertNodes';
 
 export * from './alertNodes';
+
+/** Which alerts are about a target that was never up (the scrape target store); optional. */
+export interface ConfigurationProblems {
+  problemFor(labels: Readonly<Record<string, string>>): string | undefined;
+  readonly onDidChange: Event<unknown>;
+}
 
 // Keeps "firing for 3m" current while the view is visible and nothing else changes.
 const AGE_REFRESH_MS = 30_000;
@@ -32,6 +39,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     /** Sets a context key (vscode `setContext`); used for `realm.alerts.status` = stackDown | ok | unreachable. */
     private readonly setContext: (key: string, value: unknown) => void = (k, v) => void vscode.commands.executeCommand('setContext', k, v),
     private readonly now: () => number = Date.now,
+    private readonly problems?: ConfigurationProblems,
   ) {
     super();
     this.snapshot = store.snapshot;
@@ -41,7 +49,9 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   /** Called with the view's visibility: listen (and refresh durations) only while visible. */
   setVisible(visible: boolean): void {
     if (visible && !this.subscription) {
-      this.subscription = this.store.onDidChange((c) => this.update(c.snapshot));
+      const alerts = this.store.onDidChange((c) => this.update(c.snapshot));
+      const problems = this.problems?.onDidChange(() => this.changeEmitter.fire(undefined));
+      this.subscription = { dispose: () => { alerts.dispose(); problems?.dispose(); } };
       this.timer = setInterval(() => this.changeEmitter.fire(undefined), AGE_REFRESH_MS);
       this.update(this.store.snapshot);
     } else if (!visible && this.subscription) {
@@ -67,7 +77,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
       if (this.snapshot.silences.length) roots.push(new SilencesNode(this.snapshot.silences));
       return roots;
     }
-    if (node instanceof SeverityGroupNode) return node.group.alerts.map((a) => new AlertNode(a, now));
+    if (node instanceof SeverityGroupNode) return node.group.alerts.map((a) => new AlertNode(a, now, this.problems?.problemFor(a.labels)));
     if (node instanceof AlertNode) {
       const { alert } = node;
       return [

@@ -64,13 +64,13 @@ export class ServiceNode extends vscode.TreeItem {
     if (first?.startedAt && (group.status === 'running' || group.status === 'healthy')) parts.push(`up ${formatDuration(now - first.startedAt)}`);
     if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
     if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
-    if (scrape) parts.push(scrape.health === 'up' ? 'target up' : scrape.health === 'down' ? `target down${scrape.total > 1 ? ` (${scrape.up}/${scrape.total} up)` : ''}` : 'target unknown');
+    if (scrape) parts.push(scrape.health === 'up' ? 'target up' : scrape.neverUp ? 'target never up: configuration problem' : scrape.health === 'down' ? `target down${scrape.total > 1 ? ` (${scrape.up}/${scrape.total} up)` : ''}` : 'target unknown');
     // the healer's word on it: "left alone: stopped by the user at 10:42", "restart in 8 s (back-off after 2 restarts)"
     if (healing) parts.push(healing);
     this.description = parts.join(' · ');
     this.iconPath = themeIcon(group.status);
     // plain text: service names and scrape errors come from compose files and servers
-    this.tooltip = [`${group.service} (${group.project})`, ...parts, ...(scrape?.lastError ? [`last scrape error: ${scrape.lastError.slice(0, 300)}`] : [])].join('\n');
+    this.tooltip = [`${group.service} (${group.project})`, ...parts, ...(scrape?.neverUp ? [scrape.neverUp] : []), ...(scrape?.lastError ? [`last scrape error: ${scrape.lastError.slice(0, 300)}`] : [])].join('\n');
     this.contextValue = `realm.service.${group.status}`;
     this.accessibilityInformation = { label: `${group.service}, ${parts.join(', ')}` };
   }

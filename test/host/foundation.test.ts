@@ -14,7 +14,7 @@ describe('Foundation: the extension in a real extension host', () => {
   const project = path.basename(workspace).toLowerCase().replace(/[^a-z0-9_-]/g, '');
 
   after(async () => {
-    await run('docker-compose', ['-p', project, 'down', '-t', '1'], { cwd: workspace }).catch(() => undefined);
+    await run('docker', ['compose', '-p', project, 'down', '-t', '1'], { cwd: workspace }).catch(() => undefined);
   });
 
   it('registers every command it contributes', async () => {
@@ -35,7 +35,7 @@ describe('Foundation: the extension in a real extension host', () => {
     this.timeout(180_000);
     const api = await realmApi();
     assert.ok(fs.existsSync(path.join(workspace, 'docker-compose.yml')), 'the test workspace has a compose file');
-    await run('docker-compose', ['-p', project, 'up', '-d'], { cwd: workspace, timeout: 120_000 });
+    await run('docker', ['compose', '-p', project, 'up', '-d'], { cwd: workspace, timeout: 120_000 });
     await vscode.commands.executeCommand('workbench.view.extension.realm');
     await waitFor(() => api.servicesView.visible, 'the Services view to be visible');
     const web = await waitFor(() => {

@@ -19,7 +19,7 @@ export function workspaceFolder(): string {
   return process.env.REALM_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
 }
 
-/** The app project's name as the extension resolved it (compose v1 here: the folder name). */
+/** The app project's name as the extension resolved it (Compose v2: COMPOSE_PROJECT_NAME, `name:`, or the folder name). */
 export function appProjectName(api: RealmApi): string {
   const app = api.workspaceProjects.current.find((p) => p.role === 'app');
   return app?.name ?? path.basename(workspaceFolder()).toLowerCase().replace(/[^a-z0-9_-]/g, '');
@@ -31,9 +31,9 @@ export async function docker(...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-/** `docker-compose -p <project> down` in the workspace: the after-hook safety net. */
+/** `docker compose -p <project> down` in the workspace: the after-hook safety net. */
 export async function composeDown(project: string): Promise<void> {
-  await run('docker-compose', ['-p', project, 'down', '-t', '1', '--remove-orphans'], { cwd: workspaceFolder(), env: process.env, timeout: 120_000 }).catch(() => undefined);
+  await run('docker', ['compose', '-p', project, 'down', '-t', '1', '--remove-orphans'], { cwd: workspaceFolder(), env: process.env, timeout: 120_000 }).catch(() => undefined);
 }
 
 /** The id of the (first) container of a compose service. */

@@ -1,6 +1,6 @@
 /**
  * Issue 3 in the real extension host: "Realm: App Up" brings up the workspace's compose project
- * through the extension's own compose runner (docker-compose v1 here), the Services tree follows
+ * through the extension's own compose runner (Compose v2 here), the Services tree follows
  * the engine (running, exited, removed), and a malformed compose file lands in the Problems view.
  */
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
     assert.match(String(worker.description), /^running · up \d+/);
     assert.deepEqual(serviceNodes(api).filter((n) => n.group.project === project).map((n) => n.label).sort(), ['web', 'worker']);
     await revealWithRetry(api.servicesView, web as unknown);
-    console.log(`screenshot: ${await screenshotWhenVisible('stack-up', `${project}_web_1`)}`);
+    console.log(`screenshot: ${await screenshotWhenVisible('stack-up', `${project}-web-1`)}`);
   });
 
   it('shows a stopped container as exited within a bounded wait, and App Down empties the project', async () => {

@@ -34,7 +34,7 @@ describe('Untrusted workspace: state shown, no compose command, no healing', fun
 
   after(async () => {
     process.env.PATH = realPath;
-    await run('docker-compose', ['-p', project, 'down', '-t', '1'], { cwd: workspace, env, timeout: 120_000 }).catch(() => undefined);
+    await run('docker', ['compose', '-p', project, 'down', '-t', '1'], { cwd: workspace, env, timeout: 120_000 }).catch(() => undefined);
     fs.rmSync(recorder.dir, { recursive: true, force: true });
   });
 
@@ -67,7 +67,7 @@ describe('Untrusted workspace: state shown, no compose command, no healing', fun
 
   it('activates and lists the workspace project\'s containers in the Services tree', async () => {
     const api = await realmApi();
-    await run('docker-compose', ['-p', project, 'up', '-d'], { cwd: workspace, env, timeout: 120_000 });
+    await run('docker', ['compose', '-p', project, 'up', '-d'], { cwd: workspace, env, timeout: 120_000 });
     await vscode.commands.executeCommand('workbench.view.extension.realm');
     await waitFor(() => api.servicesView.visible, 'the Services view to be visible');
     // service nodes at the root, or under a project node (match by shape: the bundle's classes are not this module's)

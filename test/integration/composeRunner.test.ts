@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeCli, type ComposeProjectRef } from '../../src/clients/composeCli';
 import { composeDown, composeUp } from '../../src/clients/composeLifecycle';
 import { readComposeProject } from '../../src/clients/composeConfig';
+import { appProject } from '../../src/clients/composeProjects';
 import { readContainerLogs } from '../../src/clients/containerLogs';
 import { DockerClient } from '../../src/clients/dockerClient';
 
@@ -209,6 +210,22 @@ services:
     assert.match(err.message, flavour === 'v2' ? /services\.web Additional property imagex is not allowed/ : /Unsupported config option for services\.web: 'imagex'/);
     assert.deepEqual([err.details.file, err.details.line, err.details.column], [odd.files[0], 5, 5]);
   });
+
+  if (flavour === 'v2') {
+    it('brings `npm start`\'s demo (examples/demo, top-level name:) up with App Up\'s resolution, and down again', async () => {
+      // the demo pins busybox:1.36.1, which cannot be pulled here: the local busybox stands in for it
+      await docker.raw.getImage('realm-test/busybox:base').tag({ repo: 'busybox', tag: '1.36.1' });
+      const demo = path.resolve(__dirname, '../../../examples/demo');
+      const { ref } = await appProject(demo, { composeFiles: [], composeProjectName: '' }, runner);
+      assert.deepEqual([ref.projectName, ref.files, ref.workingDir], ['demo', [], demo], 'named by its name:, files picked by compose');
+      projects.push(ref);
+      const outcome = await composeUp(runner, docker, ref, { healthTimeoutMs: 60_000, pollMs: 250 });
+      const by = Object.fromEntries(outcome.results.map((r) => [r.service, r.outcome]));
+      assert.deepEqual(by, { arcanum: 'started', web: 'healthy', worker: 'started' }, JSON.stringify(outcome.results));
+      await composeDown(runner, ref);
+      assert.deepEqual(await docker.listComposeContainers(['demo']), []);
+    });
+  }
 
   if (flavour === 'v1') {
     it('says plainly that a v2-only file (the demo\'s top-level name:) needs Compose v2', async () => {

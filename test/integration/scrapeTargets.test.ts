@@ -4,6 +4,7 @@ import { memoryLogger } from '../../src/platform/logger';
 import { ScrapeTargetStore } from '../../src/state/scrapeTargetStore';
 import { ServiceScrapeHealth } from '../../src/core/scrapeTargets';
 import { nextEvent } from '../support/waitFor';
+import { queryNeverUp, UPTIME_QUERY } from '../../src/state/neverUpTargets';
 
 function nextChange(store: ScrapeTargetStore, pred: (m: Map<string, ServiceScrapeHealth>) => boolean, timeoutMs = 30_000): Promise<Map<string, ServiceScrapeHealth>> {
   return nextEvent(store.onDidChange, 'scrape health', pred, timeoutMs);
@@ -24,6 +25,20 @@ describe('ScrapeTargetStore against the real Prometheus', function () {
     } finally {
       store.dispose();
     }
+  });
+
+  it('asks the real Prometheus whether a down target was ever up since it started (the never-up check\'s PromQL runs)', async () => {
+    const prometheus = new PrometheusClient({ baseUrl: process.env.REALM_IT_PROMETHEUS_URL! });
+    const uptime = await prometheus.query(UPTIME_QUERY);
+    assert.equal(uptime.resultType, 'vector');
+    assert.ok(uptime.resultType === 'vector' && uptime.result[0].value[1] > 0, 'Prometheus knows when it started');
+    const targets = await prometheus.targets();
+    // pretend its own target is down: it has been up since the start, so it is not "never up"
+    const self = targets.filter((t) => t.labels.job === 'prometheus').map((t) => ({ ...t, health: 'down' as const }));
+    assert.equal(self.length, 1);
+    assert.deepEqual(await queryNeverUp(prometheus, self), []);
+    // a down target no series was ever recorded for is not judged (too early to tell), never an error
+    assert.deepEqual(await queryNeverUp(prometheus, [{ ...self[0], labels: { job: 'realm-no-such-job', instance: 'x:1' } }]), []);
   });
 
   it('shows no scrape state while Prometheus is unreachable and logs that once', async () => {

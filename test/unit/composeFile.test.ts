@@ -194,6 +194,14 @@ describe('composeErrors.classifyComposeFailure', () => {
     assert.equal(classifyComposeFailure('pull access denied for nope, repository does not exist', cmd, 1).kind, 'image-unavailable');
     assert.equal(classifyComposeFailure('something odd', cmd, 3).kind, 'failed');
   });
+
+  it('recognises a pull that failed offline or behind a broken registry as an unavailable image (v2 and v1 wording)', () => {
+    const v2 = ' prometheus Pulling \n prometheus Error Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host\nError response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
+    const v1 = 'Creating network "x_default" with the default driver\nPulling prom (prom/prometheus:v2.53.2)...\nGet "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
+    for (const out of [v2, v1, 'Error response from daemon: Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused', 'Error response from daemon: Get "https://ghcr.io/v2/": net/http: TLS handshake timeout']) {
+      assert.equal(classifyComposeFailure(out, cmd, 1).kind, 'image-unavailable', out);
+    }
+  });
 });
 
 describe('composeProjects.appProject (the real compose CLI)', () => {
