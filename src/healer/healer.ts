@@ -15,9 +15,10 @@ import { EngineIntent } from './engineIntent';
 import { EngineTriggers } from './engineTriggers';
 import { FollowedEvents, followEngineEvents } from './followEngineEvents';
 import { HealerAlerts } from './healerAlerts';
+import { ManualHealing } from './manualHealing';
 import { ConfigurationProblem, misconfiguredSkip } from './misconfiguredAlert';
 import type { HealerSettings } from './healerSettings';
-import { alertTrigger, planHealing, PlanStep, servicesOf } from './healPlan';
+import { PlanStep, servicesOf } from './healPlan';
 import { HealQueue } from './healQueue';
 import { ActionStarted, GaveUp, HealRequest, HealRunner } from './healRunner';
 import { HealSchedule, ScheduledAction } from './healSchedule';
@@ -101,6 +102,7 @@ export class Healer extends Disposable {
   private readonly known = new Map<string, ServiceRef>();
   private readonly labelOptOut = new Set<string>();
   private readonly triggers: EngineTriggers;
+  private readonly manual: ManualHealing;
   private stream: FollowedEvents | undefined;
   private interruptedPass: Promise<void> = Promise.resolve();
 
@@ -126,6 +128,12 @@ export class Healer extends Disposable {
     this.triggers = new EngineTriggers({
       intent: this.intent, runner: this.runner, schedule: this.schedule, timers: this.timers, logger: deps.logger, projects: deps.projects,
       request: (r) => this.request(r), changed: fire,
+    });
+    this.manual = new ManualHealing({
+      settings: deps.settings, clock: deps.clock, alerts: deps.alerts, source: this.source, snapshot: (ref, cs) => this.runner.snapshot(ref, cs),
+      misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
+      watched: async () => { const containers = await this.listWatched(); return { containers, refs: this.withStopped(servicesOf(containers)) }; },
+      request: (r) => this.requestAndWait(r),
     });
     this.register(this.schedule.onDidChange(fire));
     this.register(this.intent.onDidChange(fire));
@@ -209,10 +217,8 @@ export class Healer extends Disposable {
   }
 
   /** True when the service has a container that needs healing now (exited with an error, dead, unhealthy). */
-  async isDown(key: string): Promise<boolean> {
-    const ref = this.known.get(key) ?? refFromKey(key);
-    const containers = await this.source.containersOf([ref.project]);
-    return planHealing({ containers: containers.filter((c) => c.service === ref.service), alerts: [], settings: this.deps.settings(), now: this.deps.clock.now(), resolve: () => ({ ok: false, reason: 'no-action', detail: '', alertname: '' }), snapshot: (r) => this.runner.snapshot(r, containers) }).length > 0;
+  isDown(key: string): Promise<boolean> {
+    return this.manual.isDown(this.known.get(key) ?? refFromKey(key));
   }
 
   /** Heals one service now, as the user asked (after a budget reset): a manual restart through the same safety rules. */
@@ -221,24 +227,13 @@ export class Healer extends Disposable {
   }
 
   /** Heal Now, step one: the plan for firing alerts and exited/unhealthy services, with the policy's verdicts. */
-  async plan(): Promise<PlanStep[]> {
-    const containers = await this.listWatched();
-    const watched = this.withStopped(servicesOf(containers));
-    return planHealing({
-      containers, alerts: this.deps.alerts?.firing() ?? [], settings: this.deps.settings(), now: this.deps.clock.now(),
-      resolve: (alert) => resolveAlert(alert, this.deps.settings().rules, watched),
-      snapshot: (ref) => this.runner.snapshot(ref, containers),
-    });
+  plan(): Promise<PlanStep[]> {
+    return this.manual.plan();
   }
 
   /** Heal Now, step two: runs the plan's steps through the same safety rules (re-judged now). */
-  async execute(plan: readonly PlanStep[]): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    for (const step of plan) {
-      const entry = await this.requestAndWait({ trigger: step.trigger, action: step.action, ref: step.target, manual: true, unresolved: step.target ? undefined : step.decision });
-      if (entry) out.push(entry);
-    }
-    return out;
+  execute(plan: readonly PlanStep[]): Promise<AuditEntry[]> {
+    return this.manual.execute(plan);
   }
 
   /** One full pass: plan, then run it. */
@@ -247,17 +242,9 @@ export class Healer extends Disposable {
     return { plan, results: await this.execute(plan) };
   }
 
-  /**
-   * "Heal This" on one alert from the Alerts view: resolves it to an action and a watched service
-   * and runs it through the same safety rules as Heal Now.
-   */
-  async healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
-    const r = resolveAlert(alert, this.deps.settings().rules, await this.watched());
-    const trigger = alertTrigger(alert, r);
-    const misconfigured = await misconfiguredSkip(this.deps.configurationProblem, alert);
-    if (misconfigured) return this.requestAndWait({ trigger, action: r.ok ? r.action : 'restart', manual: true, unresolved: misconfigured });
-    if (r.ok) return this.requestAndWait({ trigger, action: r.action, ref: r.target, manual: true });
-    return this.requestAndWait({ trigger, action: 'restart', manual: true, unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
+  /** "Heal This" on one alert from the Alerts view, through the same safety rules as Heal Now. */
+  healAlert(alert: HealableAlert): Promise<AuditEntry | undefined> {
+    return this.manual.healAlert(alert);
   }
 
   /** Feeds one engine event in (public so the store can forward events instead, and for tests). */
