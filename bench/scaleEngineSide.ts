@@ -5,14 +5,12 @@
  * removes the bench's containers straight on the engine socket (not counted).
  * Forked by scale.ts; speaks to it over IPC.
  */
-import * as fs from 'node:fs';
-import * as net from 'node:net';
 import Docker from 'dockerode';
 import { ComposeLabels } from '../src/core/containers';
 import { mapWithConcurrency } from '../src/platform/concurrency';
+import { CountedRequest, startCountingProxy } from '../test/support/countingProxy';
 
-export type RequestKind = 'list' | 'inspect' | 'events' | 'action' | 'other';
-export interface CountedRequest { at: number; kind: RequestKind }
+export type { CountedRequest } from '../test/support/countingProxy';
 
 export type EngineSideCommand =
   | { op: 'create'; project: string; services: number; restartPolicy: 'no' | 'on-failure' }
@@ -22,50 +20,12 @@ export type EngineSideCommand =
   | { op: 'starts'; since: number }
   | { op: 'remove'; prefix: string };
 
-const REQUEST_LINE = /(GET|POST|PUT|DELETE|HEAD) (\/\S*) HTTP\/1\.[01]\r\n/g;
-
-function kindOf(method: string, path: string): RequestKind {
-  const p = path.replace(/^\/v[\d.]+/, '').split('?')[0];
-  if (p === '/events') return 'events';
-  if (method === 'GET' && p === '/containers/json') return 'list';
-  if (method === 'GET' && /^\/containers\/[^/]+\/json$/.test(p)) return 'inspect';
-  if (method === 'POST' || method === 'DELETE') return 'action';
-  return 'other';
-}
-
-function startProxy(listenPath: string, enginePath: string, requests: CountedRequest[]): net.Server {
-  fs.rmSync(listenPath, { force: true });
-  const server = net.createServer((client) => {
-    const upstream = net.connect(enginePath);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const close = () => { client.destroy(); upstream.destroy(); };
-    client.on('error', close);
-    upstream.on('error', close);
-    client.on('close', close);
-    upstream.on('close', close);
-    // request lines are found across chunk boundaries: keep what follows the last match
-    let carry = '';
-    client.on('data', (chunk: Buffer) => {
-      const text = carry + chunk.toString('latin1');
-      let end = 0;
-      for (const m of text.matchAll(REQUEST_LINE)) {
-        requests.push({ at: Date.now(), kind: kindOf(m[1], m[2]) });
-        end = m.index + m[0].length;
-      }
-      carry = text.slice(end).slice(-4000);
-    });
-  });
-  server.listen(listenPath);
-  return server;
-}
-
 async function main(): Promise<void> {
   const [listenPath, enginePath] = process.argv.slice(2);
   const engine = new Docker({ socketPath: enginePath });
   const requests: CountedRequest[] = [];
   const starts: { id: string; project: string; at: number }[] = [];
-  const server = startProxy(listenPath, enginePath, requests);
+  const server = startCountingProxy(listenPath, enginePath, requests);
   // the driver's own view of container starts (engine time), for "all running again"
   const events = (await engine.getEvents({ filters: JSON.stringify({ type: ['container'], event: ['start'] }) })) as unknown as NodeJS.ReadableStream;
   let buffer = '';
