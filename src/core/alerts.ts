@@ -106,7 +106,12 @@ const STATE_RANK: Record<AlertState, number> = { firing: 0, suppressed: 1, pendi
 /** Severity first (critical first), then firing → suppressed → pending, then longest-running first. */
 export function sortAlerts(alerts: RealmAlert[]): RealmAlert[] {
   return [...alerts].sort((a, b) =>
-    severityRank(a.severity) - severityRank(b.severity) || STATE_RANK[a.state] - STATE_RANK[b.state] || a.since - b.since || a.key.localeCompare(b.key));
+    severityRank(a.severity) - severityRank(b.severity) || STATE_RANK[a.state] - STATE_RANK[b.state] || a.since - b.since || byCodeUnits(a.key, b.key));
+}
+
+/** A plain order for identity keys (fingerprints, label texts): localeCompare was most of sorting 5,000 alerts. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export interface SeverityGroup { severity: string; alerts: RealmAlert[] }

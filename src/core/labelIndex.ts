@@ -53,9 +53,16 @@ export class LabelIndex<T> {
         for (const i of this.projection(shape, names).get(valuesKey(labels, names)) ?? []) hits.push(i);
       }
     }
+    // usually one hit: order and de-duplicate only when there are more
+    const ordered = hits.length > 1 ? [...new Set(hits)].sort((a, b) => a - b) : hits;
     // keys are joined with NUL, which a value may contain: check each hit for real
-    return [...new Set(hits)].sort((a, b) => a - b).map((i) => this.items[i])
-      .filter((item) => { const other = this.labelsOf(item); return contains(other, labels) || contains(labels, other); });
+    const out: T[] = [];
+    for (const i of ordered) {
+      const item = this.items[i];
+      const other = this.labelsOf(item);
+      if (contains(other, labels) || contains(labels, other)) out.push(item);
+    }
+    return out;
   }
 
   private namesOf(labels: Record<string, string>): string[] {

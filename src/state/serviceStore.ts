@@ -63,8 +63,8 @@ export class ServiceStore extends Disposable {
   private retryTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
-  /** Why the last refresh pass failed (undefined when it succeeded), for `whenCurrent`. */
-  private lastRefreshError: unknown;
+  /** `whenCurrent` callers, answered by the next refresh pass to start (not by the whole burst's passes). */
+  private nextPassWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly records: ContainerRecords;
   private pendingCause: EngineEvent | undefined;
   private backoffMs: number;
@@ -128,8 +128,10 @@ export class ServiceStore extends Disposable {
     if (!this.records.pending && !this.refreshing && this.current.engine === 'reachable') return this.current;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
-    await this.runRefresh();
-    if (this.lastRefreshError !== undefined) throw this.lastRefreshError;
+    // a storm keeps the refresh loop busy for seconds: wait for one pass that starts after this call, not for the loop
+    const done = new Promise<void>((resolve, reject) => this.nextPassWaiters.push({ resolve, reject }));
+    void this.runRefresh();
+    await done;
     return this.current;
   }
 
@@ -265,14 +267,15 @@ export class ServiceStore extends Disposable {
         this.refreshAgain = false;
         const cause = this.pendingCause;
         this.pendingCause = undefined;
+        const waiters = this.nextPassWaiters.splice(0);
         try {
           const containers = await this.records.update(this.projects.map((p) => p.name));
-          this.lastRefreshError = undefined;
           this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: Date.now(), cause });
+          waiters.forEach((w) => w.resolve());
         } catch (err) {
-          this.lastRefreshError = err;
           this.markUnreachable(err);
           if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
+          waiters.forEach((w) => w.reject(err));
         }
       } while (this.refreshAgain);
     })().finally(() => (this.refreshing = undefined));

@@ -162,7 +162,8 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
     assert.equal(await healAlert(deps, alert), decided);
     const warning = calls.find((c) => c.kind === 'warning');
     assert.ok(warning, 'a skipped decision is shown as a warning');
-    assert.match(String(warning.args[0]), /^Realm: app\/web: restart on alert ServiceDown .* skipped \(rate-limited\)/);
+    // one wording for a decision everywhere: service: action — outcome (reason)
+    assert.match(String(warning.args[0]), /^Realm: web: restart — gave up \(budget spent/);
     assert.doesNotMatch(String(warning.args[0]), /\]\(/, 'no clickable link from untrusted text');
   });
 });

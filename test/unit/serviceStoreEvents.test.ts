@@ -17,6 +17,7 @@ class CountingEngine {
   lists = 0;
   inspects: string[] = [];
   failInspect: DockerError | undefined;
+  inspectDelayMs = 0;
   private emit: ((e: EngineEvent) => void) | undefined;
   private closeStream: ((e: Error | undefined) => void) | undefined;
   streams = 0;
@@ -28,6 +29,7 @@ class CountingEngine {
   }
   async inspectContainer(id: string): Promise<ContainerInfo> {
     this.inspects.push(id);
+    if (this.inspectDelayMs) await new Promise((r) => setTimeout(r, this.inspectDelayMs));
     if (this.failInspect) throw this.failInspect;
     const c = this.containers.get(id);
     if (!c) throw new DockerError('not-found', 'inspect', 'fake', `no such container: ${id}`, 404);
@@ -116,6 +118,30 @@ describe('ServiceStore: one request per engine event', () => {
       assert.equal(engine.requests, 2, 'one list at start, one inspect for the event');
       await store.whenCurrent();
       assert.equal(engine.requests, 2, 'nothing pending: no request');
+    } finally {
+      dispose();
+    }
+  });
+
+  it('answers whenCurrent() after one pass, while a storm of events keeps the engine busy', async () => {
+    const engine = new CountingEngine();
+    for (let i = 0; i < 40; i++) engine.containers.set(`c${i}`, container(`c${i}`, `s${i}`, 1));
+    const { store, dispose } = start(engine, 10);
+    try {
+      await waitUntil('the first list', () => store.snapshot.containers.length === 40, 5000);
+      engine.inspectDelayMs = 100;
+      engine.containers.get('c0')!.state = 'exited';
+      engine.event('die', 'c0');
+      let next = 1;
+      // the deaths keep coming for as long as 40 passes of 100 ms would take
+      const storm = setInterval(() => { if (next < 40) engine.event('die', `c${next++}`); }, 60);
+      try {
+        const answer = await store.whenCurrent();
+        assert.equal(answer.containers.find((c) => c.id === 'c0')?.state, 'exited');
+        assert.ok(next < 40, `answered while the storm went on (after ${next} of 40 deaths), not when it ended`);
+      } finally {
+        clearInterval(storm);
+      }
     } finally {
       dispose();
     }
