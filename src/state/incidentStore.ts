@@ -55,6 +55,8 @@ export class IncidentStore extends Disposable {
   private list: Incident[];
   private readonly kills = new Map<string, number>();
   private readonly ooms = new Set<string>();
+  /** Engine time of each container's last start, for how long a crashed one ran. */
+  private readonly starts = new Map<string, number>();
   private readonly settleTimers = new Map<string, unknown>();
   private seq = 0;
   private writes: Promise<void> = Promise.resolve();
@@ -112,8 +114,10 @@ export class IncidentStore extends Disposable {
       open && this.note(open, { time: now, kind, text, container: e.name, ...extra });
     switch (e.action) {
       case 'kill': this.kills.set(e.containerId, now); return;
+      case 'destroy': this.starts.delete(e.containerId); this.kills.delete(e.containerId); this.ooms.delete(e.containerId); return;
       case 'oom': this.ooms.add(e.containerId); at('oom', `${e.name}: out of memory`); return;
       case 'start':
+        this.starts.set(e.containerId, e.time);
         if (open) { open.restarted = true; open.healthySince = undefined; }
         at('start', `${e.name} started`);
         return;
@@ -129,12 +133,14 @@ export class IncidentStore extends Disposable {
           return;
         }
         const oom = this.ooms.delete(e.containerId);
+        const startedAt = this.starts.get(e.containerId);
         const text = `${e.name} died${e.exitCode !== undefined ? ` (exit ${e.exitCode}${oom ? ', OOM-killed' : ''})` : ''}`;
         const opened = !open;
         const incident = this.trigger(key, e.project, e.service, 'crash', { time: now, kind: 'die', text, container: e.name, exitCode: e.exitCode });
         if (opened) {
           incident.exitCode = e.exitCode;
           incident.oomKilled = oom || undefined;
+          if (startedAt !== undefined && e.time >= startedAt) incident.ranForMs = e.time - startedAt;
           void this.enrichCrash(incident, e.containerId);
         }
         return;
@@ -148,7 +154,6 @@ export class IncidentStore extends Disposable {
       const snap = await this.sources.services.whenCurrent();
       const c: ContainerInfo | undefined = snap.containers.find((x) => x.id === containerId);
       if (c?.oomKilled) i.oomKilled = true;
-      if (c?.startedAt !== undefined && c.finishedAt !== undefined && c.finishedAt >= c.startedAt) i.ranForMs = c.finishedAt - c.startedAt;
     } catch (err) {
       this.options.logger?.info(`incident: could not read the crashed container: ${String(err)}`);
     }

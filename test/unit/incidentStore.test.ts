@@ -68,8 +68,10 @@ describe('IncidentStore', () => {
   afterEach(() => h.store.dispose());
 
   it('opens on a crash with exit code, OOM flag and last lines; the healer restart and a settled recovery close it', async () => {
+    h.event('start');
+    await h.clock.advance(3000);
     // what the store's inspect after the die reads
-    h.snapshot = h.snap([container({ state: 'exited', exitCode: 137, oomKilled: true, startedAt: 0, finishedAt: 3000 })]);
+    h.snapshot = h.snap([container({ state: 'exited', exitCode: 137, oomKilled: true })]);
     h.event('die', { exitCode: 137 });
     await settle();
     const [i] = h.store.all();
