@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeIncident, Incident, sortIncidents } from '../core/incidents';
+import { describeIncident, Incident, incidentOf, sortIncidents } from '../core/incidents';
 import { buildPostMortem } from '../core/postMortem';
 import type { Clock } from '../platform/clock';
 import type { IncidentStore } from '../state/incidentStore';
@@ -15,23 +15,6 @@ export interface IncidentCommandDeps {
   clock: Clock;
   /** Reveals an incident in the Incidents view (expanded: its timeline). */
   reveal(incident: Incident): Thenable<void> | void;
-}
-
-type Store = Pick<IncidentStore, 'get' | 'all' | 'latestOf'>;
-
-/**
- * The incident a command was run on: an Incidents-tree node, an incident id, a Services-tree node
- * (its service's newest incident), a Healer decision (its service's) or an alert (the incident it joined).
- */
-export function incidentOf(arg: unknown, store: Store): Incident | undefined {
-  if (typeof arg === 'string') return store.get(arg);
-  const a = arg as { incident?: { id?: unknown }; group?: { project?: unknown; service?: unknown }; entry?: { service?: unknown }; alert?: { key?: unknown } } | undefined;
-  if (typeof a?.incident?.id === 'string') return store.get(a.incident.id);
-  if (typeof a?.group?.project === 'string' && typeof a.group.service === 'string') return store.latestOf(`${a.group.project}/${a.group.service}`);
-  if (typeof a?.entry?.service === 'string') return store.latestOf(a.entry.service);
-  const key = a?.alert?.key;
-  if (typeof key === 'string') return [...store.all()].reverse().find((i) => i.alerts.some((x) => x.key === key));
-  return undefined;
 }
 
 async function pickIncident(deps: IncidentCommandDeps, arg: unknown): Promise<Incident | undefined> {

@@ -129,3 +129,25 @@ export function crashText(exitCode: number | undefined, oomKilled: boolean | und
   const ran = ranForMs !== undefined ? ` after ${formatDuration(ranForMs)}` : '';
   return exitCode !== undefined ? `exit ${exitCode}${ran}` : `died${ran}`;
 }
+
+/** What `incidentOf` reads from the IncidentStore. */
+export interface IncidentLookup {
+  get(id: string): Incident | undefined;
+  all(): readonly Incident[];
+  latestOf(key: string): Incident | undefined;
+}
+
+/**
+ * The incident a command was run on: an Incidents-tree node, an incident id, a Services-tree node
+ * (its service's newest incident), a Healer decision (its service's) or an alert (the incident it joined).
+ */
+export function incidentOf(arg: unknown, store: IncidentLookup): Incident | undefined {
+  if (typeof arg === 'string') return store.get(arg);
+  const a = arg as { incident?: { id?: unknown }; group?: { project?: unknown; service?: unknown }; entry?: { service?: unknown }; alert?: { key?: unknown } } | undefined;
+  if (typeof a?.incident?.id === 'string') return store.get(a.incident.id);
+  if (typeof a?.group?.project === 'string' && typeof a.group.service === 'string') return store.latestOf(`${a.group.project}/${a.group.service}`);
+  if (typeof a?.entry?.service === 'string') return store.latestOf(a.entry.service);
+  const key = a?.alert?.key;
+  if (typeof key === 'string') return [...store.all()].reverse().find((i) => i.alerts.some((x) => x.key === key));
+  return undefined;
+}

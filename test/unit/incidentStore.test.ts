@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { EngineEvent } from '../../src/clients/dockerClient';
 import type { RealmAlert } from '../../src/core/alerts';
 import { ContainerInfo, groupByService } from '../../src/core/containers';
-import { describeIncident, timeToRecovery } from '../../src/core/incidents';
+import { describeIncident, incidentOf, timeToRecovery } from '../../src/core/incidents';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Emitter } from '../../src/platform/event';
 import { InMemoryMemento } from '../../src/platform/memento';
@@ -160,5 +160,22 @@ describe('IncidentStore', () => {
     await h.clock.advance(SETTLE);
     assert.ok(reloaded.latestOf('app/worker')?.closedAt, 'the settle timer runs again after a reload');
     reloaded.dispose();
+  });
+});
+
+describe('incidentOf (what Show Incident / Export Post-mortem run on)', () => {
+  it('finds the incident from its node, id, a service node, a healer decision or an alert it joined', async () => {
+    const h = new Harness();
+    h.event('die', { exitCode: 1 });
+    h.alerts.fire(change({ added: [alert()] }));
+    const [i] = h.store.all();
+    assert.equal(incidentOf({ incident: { id: i.id } }, h.store), i);
+    assert.equal(incidentOf(i.id, h.store), i);
+    assert.equal(incidentOf({ group: { project: 'app', service: 'worker' } }, h.store), i);
+    assert.equal(incidentOf({ entry: { service: 'app/worker' } }, h.store), i);
+    assert.equal(incidentOf({ alert: { key: 'fp1' } }, h.store), i);
+    assert.equal(incidentOf({ group: { project: 'app', service: 'db' } }, h.store), undefined);
+    assert.equal(incidentOf(undefined, h.store), undefined);
+    h.store.dispose();
   });
 });
