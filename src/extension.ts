@@ -21,7 +21,7 @@ import type { HealableAlert } from './healer/alertSource';
 import { readHealerSettings } from './healer/healerSettings';
 import { HealerLease } from './healer/lease';
 import { LokiDecisionLog } from './healer/lokiDecisionLog';
-import { systemClock } from './platform/clock';
+import { systemClock, systemTimers } from './platform/clock';
 import { readSettings, RealmSettings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
 import { ServiceStore, storeContainerSource } from './state/serviceStore';
@@ -36,6 +36,10 @@ import { registerPanelSerializers } from './webviews/panelSerializers';
 import { WorkspaceProjects } from './state/workspaceProjects';
 import { clearComposeProblems, showComposeProblems } from './commands/composeDiagnostics';
 import { logsArgument, metricsQuery, silenceAuthor } from './commands/commandArguments';
+import { readContainerLogs } from './clients/containerLogs';
+import { incidentCommandTable } from './commands/incidentCommands';
+import { IncidentStore } from './state/incidentStore';
+import { IncidentsTreeProvider } from './views/incidentsTree';
 
 /** What activate() returns: the live objects, for the host-tier tests and other extensions. */
 export interface RealmApi {
@@ -53,6 +57,7 @@ export interface RealmApi {
   readonly metricsPanels: MetricsPanels;
   readonly logsPanels: LogsPanels;
   readonly workspaceProjects: WorkspaceProjects;
+  readonly incidents: IncidentStore;
 }
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
@@ -132,11 +137,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
   subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
 
+  // Incidents: engine events, alerts and the healer's decisions joined per service, kept in workspace state.
+  const incidents = new IncidentStore({
+    engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
+    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
+    lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
+  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
+  const incidentsTree = new IncidentsTreeProvider(incidents, systemClock);
+  const incidentsView = vscode.window.createTreeView('realm.incidents', { treeDataProvider: incidentsTree });
+  subs.push(incidents, incidentsTree, incidentsView);
+
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
   const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [
     [servicesView as vscode.TreeView<unknown>, (v) => servicesTree.setVisible(v)],
     [alertsView as vscode.TreeView<unknown>, (v) => alertsTree.setVisible(v)],
     [healerView as vscode.TreeView<unknown>, (v) => healerTree.setVisible(v)],
+    [incidentsView as vscode.TreeView<unknown>, (v) => incidentsTree.setVisible(v)],
   ];
   const onVisibility = () => {
     for (const [view, set] of views) set(view.visible);
@@ -174,6 +190,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     }),
     ...alertCommandTable(alertDeps),
     ...healerCommandTable(healerDeps),
+    ...incidentCommandTable({ incidents, clock: systemClock, reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: true, expand: true }) }),
     'realm.healAlert': (alert?: HealableAlert) => (alert ? healer.healAlert(alert) : undefined),
   };
   subs.push(...registerCommands(commands, logger, showLogs));
@@ -210,7 +227,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);
   return {
     activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree, alertsView: alertsView as vscode.TreeView<unknown>,
-    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects,
+    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects, incidents,
   };
 }
 

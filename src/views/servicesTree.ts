@@ -37,7 +37,8 @@ function themeIcon(status: ServiceStatus): vscode.ThemeIcon {
 }
 
 function statusText(status: ServiceStatus, c?: ContainerInfo): string {
-  if (status === 'exited' && c?.exitCode !== undefined) return `exited (${c.exitCode})`;
+  // the reason at a glance: the kernel's OOM killer is the one cause the engine names
+  if (status === 'exited' && c?.exitCode !== undefined) return `exited (${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`;
   if (status === 'not-created') return 'defined, not created';
   return status;
 }

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { describeIncident, Incident, incidentOf, sortIncidents } from '../core/incidents';
+import { buildPostMortem } from '../core/postMortem';
+import type { Clock } from '../platform/clock';
+import type { IncidentStore } from '../state/incidentStore';
+import type { CommandTable } from './registry';
+
+export const IncidentCommandIds = {
+  exportPostMortem: 'realm.exportPostMortem',
+  showIncident: 'realm.showIncident',
+} as const;
+
+export interface IncidentCommandDeps {
+  incidents: IncidentStore;
+  clock: Clock;
+  /** Reveals an incident in the Incidents view (expanded: its timeline). */
+  reveal(incident: Incident): Thenable<void> | void;
+}
+
+async function pickIncident(deps: IncidentCommandDeps, arg: unknown): Promise<Incident | undefined> {
+  const direct = incidentOf(arg, deps.incidents);
+  if (direct) return direct;
+  const list = sortIncidents(deps.incidents.all());
+  if (list.length === 0) {
+    void vscode.window.showInformationMessage(arg === undefined ? 'Realm: no incidents recorded yet.' : 'Realm: no incident recorded for this.');
+    return undefined;
+  }
+  const now = deps.clock.now();
+  const chosen = await vscode.window.showQuickPick(list.map((i) => ({ label: describeIncident(i, now), description: new Date(i.openedAt).toLocaleString(), incident: i })), { placeHolder: 'Which incident?' });
+  return chosen?.incident;
+}
+
+/** Opens the post-mortem in an untitled Markdown editor; resolves to the document (tests read it). */
+export async function exportPostMortem(deps: IncidentCommandDeps, arg?: unknown): Promise<vscode.TextDocument | undefined> {
+  const incident = await pickIncident(deps, arg);
+  if (!incident) return undefined;
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: buildPostMortem(incident, deps.clock.now()) });
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+export function incidentCommandTable(deps: IncidentCommandDeps): CommandTable {
+  return {
+    [IncidentCommandIds.exportPostMortem]: (arg?: unknown) => exportPostMortem(deps, arg),
+    [IncidentCommandIds.showIncident]: async (arg?: unknown) => {
+      const incident = await pickIncident(deps, arg);
+      if (incident) await deps.reveal(incident);
+      return incident?.id;
+    },
+  };
+}
