@@ -2,14 +2,25 @@
  * Matchers as text, for the "Silence…" input box: `alertname="ServiceDown", instance=~"127.*"`.
  * The same syntax Alertmanager's UI and amtool use, so users can paste from either.
  */
-import { formatMatcher, Matcher } from '../clients/alertmanagerTypes';
 
-/** `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`. */
-export const formatMatcherText = formatMatcher;
+/** A silence or filter matcher: `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`. */
+export interface Matcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  /** False for negative matchers (`!=`, `!~`). Missing in older servers: treated as true. */
+  isEqual: boolean;
+}
+
+/** `name="value"` in Alertmanager's matcher syntax (used for `filter` parameters and the UI). */
+export function formatMatcher(m: Matcher): string {
+  const op = (m.isEqual ? '=' : '!') + (m.isRegex ? '~' : m.isEqual ? '' : '=');
+  return `${m.name}${op}${JSON.stringify(m.value)}`;
+}
 
 /** Comma-separated matchers, in order. */
 export function formatMatchers(matchers: Matcher[]): string {
-  return matchers.map(formatMatcherText).join(', ');
+  return matchers.map(formatMatcher).join(', ');
 }
 
 const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^,"\s]*)\s*(,|$)/;
