@@ -27,6 +27,25 @@ export default tseslint.config(
     },
   },
   {
+    // core is the innermost layer: domain types and pure logic, which every other layer maps onto. It may use
+    // shared (the webview protocol's types) and, type-only, platform's small interfaces (Clock, MementoLike);
+    // platform/lazyModules is allowed at runtime because it is only the lazy `require('yaml')` (a leaf with no
+    // state, kept in one place so esbuild keeps every heavy package off the start-up path).
+    files: ['src/core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'This layer is vscode-free (unit-tested in plain Node): take what you need through an interface.', allowTypeImports: true }],
+        patterns: [
+          { group: ['../clients', '../clients/*', '../state', '../state/*', '../healer', '../healer/*', '../views', '../views/*',
+            '../webviews', '../webviews/*', '../commands', '../commands/*', '../extension'],
+          message: 'core imports no other layer: define the domain type here and let the outer layer map onto it.' },
+          { group: ['../platform/*', '!../platform/lazyModules'], allowTypeImports: true,
+            message: 'core takes platform services only as types (injected); the one runtime exception is platform/lazyModules.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['media/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Webviews cannot import vscode.' }] }],

@@ -1,3 +1,5 @@
+import { stripAnsi } from '../../src/shared/ansi';
+import { nsToMs } from '../../src/shared/nanoseconds';
 import type { LogLevel, LogStream } from '../../src/shared/protocol';
 
 /** One displayed line. `text` is the line with ANSI escapes removed (what a terminal would show). */
@@ -12,13 +14,8 @@ export interface LogRow {
   lower?: string;
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-
-/** Nanosecond string → epoch ms without BigInt (fast for 100,000 lines; sub-ms precision is dropped). */
-export function nsToMs(ns: string): number {
-  return ns.length > 6 ? Number(ns.slice(0, -6)) : 0;
-}
+// one ns → ms conversion for both sides (src/shared/nanoseconds.ts); details.ts takes it from here
+export { nsToMs };
 
 function compareNs(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -203,7 +200,7 @@ export class LogModel {
         this.labelKeys.set(key, stream);
       }
       for (const e of s.entries) {
-        const text = e.line.includes('\u001b') ? e.line.replace(ANSI, '') : e.line;
+        const text = stripAnsi(e.line);
         rows.push({ tsNs: e.tsNs, tsMs: nsToMs(e.tsNs), text, level: e.level, stream });
       }
     }

@@ -1,31 +1,19 @@
 /** Shapes of Alertmanager API v2 responses (as this extension uses them) and their validators. */
+import type { ManagedAlert } from '../core/alerts';
+import type { Matcher } from '../core/matchers';
 import { expectArray, expectBoolean, expectObject, expectString, expectTime, optionalString, stringArray, stringRecord } from './validate';
 
 export type Labels = Record<string, string>;
 
-/** A silence or filter matcher: `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`. */
-export interface Matcher {
-  name: string;
-  value: string;
-  isRegex: boolean;
-  /** False for negative matchers (`!=`, `!~`). Missing in older servers: treated as true. */
-  isEqual: boolean;
-}
+// The matcher is a domain type (core parses and prints it for the "Silence…" box); the wire shape is the same.
+export type { Matcher } from '../core/matchers';
+export { formatMatcher } from '../core/matchers';
 
-export interface AmAlert {
-  fingerprint: string;
-  labels: Labels;
-  annotations: Labels;
-  /** Epoch ms. */
-  startsAt: number;
+/** Alertmanager's alert: the fields the alert model reads (core's `ManagedAlert`) plus the wire-only ones. */
+export interface AmAlert extends ManagedAlert {
   endsAt: number;
   updatedAt: number;
-  generatorURL: string;
   receivers: string[];
-  /** `active` (notifying), `suppressed` (silenced or inhibited), `unprocessed` (just received). */
-  state: 'active' | 'suppressed' | 'unprocessed';
-  silencedBy: string[];
-  inhibitedBy: string[];
 }
 
 export interface AmAlertGroup { labels: Labels; receiver: string; alerts: AmAlert[] }
@@ -114,10 +102,4 @@ export function parseStatus(v: unknown): AmStatus {
     clusterStatus: optionalString(expectObject(o.cluster ?? {}, 'body.cluster').status, 'body.cluster.status') ?? 'unknown',
     config: optionalString(expectObject(o.config ?? {}, 'body.config').original, 'body.config.original') ?? '',
   };
-}
-
-/** `name="value"` in Alertmanager's matcher syntax (used for `filter` parameters and the UI). */
-export function formatMatcher(m: Matcher): string {
-  const op = (m.isEqual ? '=' : '!') + (m.isRegex ? '~' : m.isEqual ? '' : '=');
-  return `${m.name}${op}${JSON.stringify(m.value)}`;
 }

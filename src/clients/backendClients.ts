@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../core/loopback';
 import { AlertmanagerClient } from './alertmanagerClient';
 import { HttpAuth } from './http';
 import { LokiClient } from './lokiClient';
@@ -92,7 +93,7 @@ export function remoteBackends(config: Pick<BackendConfig, 'prometheusUrl' | 'al
       const parsed = new URL(url);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError('not http(s)');
       const host = parsed.hostname;
-      if (!(host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host))) remote.push(`${name} (${url})`);
+      if (!isLoopbackHost(host)) remote.push(`${name} (${url})`);
     } catch {
       remote.push(`${name} (invalid URL "${url}")`);
     }

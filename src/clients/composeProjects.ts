@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isWithin } from '../core/pathContainment';
 import { detectComposeFiles, normalizeProjectName } from '../core/composeProject';
 import { STACK_COMPOSE_FILE, STACK_PROJECT_NAME } from '../core/stackEnvironment';
 import type { ComposeCliRunner, ComposeProjectRef } from './composeCli';
@@ -63,10 +64,6 @@ function hasComposeFileVariable(folder: string): boolean {
 export function insideWorkspace(folder: string, file: string): string {
   const root = path.resolve(folder);
   const resolved = path.resolve(root, file);
-  const within = (base: string, p: string) => {
-    const rel = path.relative(base, p);
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-  };
   let real: string | undefined;
   try {
     real = fs.realpathSync(resolved);
@@ -79,7 +76,7 @@ export function insideWorkspace(folder: string, file: string): string {
   } catch {
     // keep the configured path
   }
-  if (!within(root, resolved) || (real !== undefined && !within(realRoot, real))) {
+  if (!isWithin(root, resolved) || (real !== undefined && !isWithin(realRoot, real))) {
     throw new Error(`realm.composeFiles: "${file}" is outside the workspace folder ${root}; Realm only uses compose files inside the workspace. Move the file into the folder or fix the setting.`);
   }
   return resolved;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { formatBytes } from '../core/formatBytes';
 import { undici } from '../platform/lazyModules';
 
 /** Which backend a request went to; carried by every error so the UI can say who failed. */
@@ -212,16 +213,4 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  do {
-    v /= 1024;
-    i++;
-  } while (v >= 1024 && i < units.length - 1);
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }

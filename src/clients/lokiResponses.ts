@@ -96,12 +96,5 @@ function samplePair(p: unknown, path: string): [number, string] {
   return [p[0], p[1]];
 }
 
-/** Epoch milliseconds → Loki's nanosecond string (BigInt keeps it exact). */
-export function msToNs(ms: number): string {
-  return (BigInt(Math.floor(ms)) * 1_000_000n).toString();
-}
-
-/** Loki's nanosecond string → epoch milliseconds (precision below 1 ms is dropped). */
-export function nsToMs(ns: string): number {
-  return Number(BigInt(ns) / 1_000_000n);
-}
+// the conversions are shared with the Logs webview; re-exported for the clients' callers
+export { msToNs, nsToMs } from '../shared/nanoseconds';

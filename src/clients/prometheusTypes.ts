@@ -2,6 +2,8 @@
  * Shapes of Prometheus API v1 responses (as this extension uses them) and their validators.
  * Sample values arrive as strings ("1", "NaN", "+Inf") and are turned into numbers here.
  */
+import type { RuleAlert } from '../core/alerts';
+import type { ScrapeTarget } from '../core/scrapeTargets';
 import {
   expectArray, expectNumber, expectObject, expectString, expectTime, optionalString, stringRecord,
 } from './validate';
@@ -27,23 +29,16 @@ export interface PromRangeResult {
   step: number;
 }
 
-export interface PromTarget {
-  labels: Labels;
+/** A scrape target: the fields the Services tree reads (core's `ScrapeTarget`) plus the wire-only ones. */
+export interface PromTarget extends ScrapeTarget {
   discoveredLabels: Labels;
-  scrapePool: string;
   scrapeUrl: string;
-  health: 'up' | 'down' | 'unknown';
-  lastError: string;
   /** Epoch ms of the last scrape (0 before the first). */
   lastScrape: number;
 }
 
-export interface PromActiveAlert {
-  labels: Labels;
-  annotations: Labels;
-  state: 'pending' | 'firing' | 'inactive';
-  /** Epoch ms at which the alert's expression first became true. */
-  activeAt?: number;
+/** A rule's alert: the fields the alert model reads (core's `RuleAlert`) plus the wire-only ones. */
+export interface PromActiveAlert extends RuleAlert {
   value: string;
 }
 

@@ -3,7 +3,7 @@
  * codicons, a plain-text tooltip, and which background to use. Alert text is untrusted: it is
  * only ever shown as plain text, with control characters removed and lengths capped.
  */
-import { unreachableMessage } from '../clients/backendErrorText';
+import { unreachableMessage } from './backendErrorText';
 import { alertTarget, clockTime, describeAge, firingAlerts, highestSeverity, RealmAlert } from './alerts';
 
 /** The parts of the store's snapshot the summary reads. */

@@ -3,9 +3,31 @@
  * (firing, or suppressed by a silence or inhibition) merged with Prometheus' pending alerts, which
  * never reach Alertmanager. Labels and annotations are untrusted text: nothing here interprets them.
  */
-import type { AmAlert, Matcher } from '../clients/alertmanagerTypes';
-import type { PromActiveAlert } from '../clients/prometheusTypes';
 import { LabelIndex } from './labelIndex';
+import type { Matcher } from './matchers';
+
+/** An alert as Alertmanager holds it: the fields the model reads (clients' `AmAlert` carries these and more). */
+export interface ManagedAlert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Epoch ms. */
+  startsAt: number;
+  generatorURL: string;
+  /** `active` (notifying), `suppressed` (silenced or inhibited), `unprocessed` (just received). */
+  state: 'active' | 'suppressed' | 'unprocessed';
+  silencedBy: string[];
+  inhibitedBy: string[];
+}
+
+/** An alert as a Prometheus rule reports it (clients' `PromActiveAlert` carries these and more). */
+export interface RuleAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing' | 'inactive';
+  /** Epoch ms at which the alert's expression first became true. */
+  activeAt?: number;
+}
 
 export type AlertState = 'firing' | 'suppressed' | 'pending';
 
@@ -37,7 +59,7 @@ export function severityRank(severity: string): number {
   return severity === 'none' ? SEVERITY_ORDER.length + 1 : SEVERITY_ORDER.length;
 }
 
-export function fromAlertmanager(a: AmAlert): RealmAlert {
+export function fromAlertmanager(a: ManagedAlert): RealmAlert {
   return {
     key: a.fingerprint,
     name: a.labels.alertname ?? '(unnamed)',
@@ -53,7 +75,7 @@ export function fromAlertmanager(a: AmAlert): RealmAlert {
   };
 }
 
-export function fromPrometheus(a: PromActiveAlert, now: number): RealmAlert {
+export function fromPrometheus(a: RuleAlert, now: number): RealmAlert {
   return {
     key: 'prom:' + canonicalLabels(a.labels),
     name: a.labels.alertname ?? '(unnamed)',
@@ -74,7 +96,7 @@ export function fromPrometheus(a: PromActiveAlert, now: number): RealmAlert {
  * suppressed alerts (silences live there) and Prometheus adds only pending ones. Without it
  * (`am` undefined: unreachable), Prometheus' firing alerts stand in.
  */
-export function mergeAlerts(am: AmAlert[] | undefined, prom: PromActiveAlert[] | undefined, now: number): RealmAlert[] {
+export function mergeAlerts(am: ManagedAlert[] | undefined, prom: RuleAlert[] | undefined, now: number): RealmAlert[] {
   const out: RealmAlert[] = (am ?? []).map(fromAlertmanager);
   for (const p of prom ?? []) {
     if (p.state === 'pending' || (p.state === 'firing' && am === undefined)) out.push(fromPrometheus(p, now));
@@ -88,7 +110,7 @@ export function mergeAlerts(am: AmAlert[] | undefined, prom: PromActiveAlert[] |
  * lacks did not resolve: keep the previous entry (same key, so nothing looks resolved or new and no
  * second notification goes out). New alerts still come only from Alertmanager.
  */
-export function keepStillFiring(merged: RealmAlert[], previous: readonly RealmAlert[], prom: PromActiveAlert[] | undefined): RealmAlert[] {
+export function keepStillFiring(merged: RealmAlert[], previous: readonly RealmAlert[], prom: RuleAlert[] | undefined): RealmAlert[] {
   // keyed lookups, not a scan of both lists per previous alert: 5,000 alerts every poll must stay cheap
   const mergedKeys = new Set(merged.map((m) => m.key));
   const missing = previous.filter((old) => old.state === 'firing' && !mergedKeys.has(old.key));

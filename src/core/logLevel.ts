@@ -1,13 +1,8 @@
+import { stripAnsi } from '../shared/ansi';
 import type { LogLevel } from '../shared/protocol';
 
-/** ANSI escape sequences (colours, cursor moves, OSC titles) that terminals interpret and we must not show. */
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-
-/** Removes ANSI escape sequences so the text (and level detection) sees what a terminal would show. */
-export function stripAnsi(text: string): string {
-  return text.includes('\u001b') ? text.replace(ANSI, '') : text;
-}
+// the one ANSI stripper lives in shared (the Logs webview uses it too); level detection reads through it
+export { stripAnsi };
 
 /** Level words and their aliases, as services actually write them. */
 const ALIASES: Record<string, LogLevel> = {

@@ -2,14 +2,25 @@
  * Matchers as text, for the "Silence…" input box: `alertname="ServiceDown", instance=~"127.*"`.
  * The same syntax Alertmanager's UI and amtool use, so users can paste from either.
  */
-import { formatMatcher, Matcher } from '../clients/alertmanagerTypes';
 
-/** `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`. */
-export const formatMatcherText = formatMatcher;
+/** A silence or filter matcher: `name="value"`, `name!="value"`, `name=~"re"`, `name!~"re"`. */
+export interface Matcher {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  /** False for negative matchers (`!=`, `!~`). Missing in older servers: treated as true. */
+  isEqual: boolean;
+}
+
+/** `name="value"` in Alertmanager's matcher syntax (used for `filter` parameters and the UI). */
+export function formatMatcher(m: Matcher): string {
+  const op = (m.isEqual ? '=' : '!') + (m.isRegex ? '~' : m.isEqual ? '' : '=');
+  return `${m.name}${op}${JSON.stringify(m.value)}`;
+}
 
 /** Comma-separated matchers, in order. */
 export function formatMatchers(matchers: Matcher[]): string {
-  return matchers.map(formatMatcherText).join(', ');
+  return matchers.map(formatMatcher).join(', ');
 }
 
 const MATCHER = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|[^,"\s]*)\s*(,|$)/;
@@ -53,6 +64,6 @@ export function describeSilenced(matchers: Matcher[]): { title: string; detail: 
   const name = matchers.find((m) => m.name === 'alertname' && m.isEqual && !m.isRegex);
   const others = matchers.filter((m) => m !== name && !['severity'].includes(m.name));
   if (!name) return { title: formatMatchers(matchers), detail: '' };
-  const detail = others.map((m) => (m.isEqual && !m.isRegex ? `${m.name}=${m.value}` : formatMatcherText(m))).join(', ');
+  const detail = others.map((m) => (m.isEqual && !m.isRegex ? `${m.name}=${m.value}` : formatMatcher(m))).join(', ');
   return { title: name.value, detail };
 }

@@ -1,4 +1,10 @@
-import type { PromTarget } from '../clients/prometheusTypes';
+/** A Prometheus scrape target, as far as service health reads it (clients' `PromTarget` carries more). */
+export interface ScrapeTarget {
+  labels: Record<string, string>;
+  scrapePool: string;
+  health: 'up' | 'down' | 'unknown';
+  lastError: string;
+}
 
 /** A service's scrape health as the Services tree shows it. */
 export interface ServiceScrapeHealth {
@@ -17,7 +23,7 @@ export interface ServiceScrapeHealth {
  * `compose_service` label (the stack's Prometheus config sets one), else through its job name.
  * Returns service name → health (down wins over unknown, unknown over up).
  */
-export function scrapeHealthByService(targets: readonly PromTarget[], neverUp: readonly NeverUpTarget[] = []): Map<string, ServiceScrapeHealth> {
+export function scrapeHealthByService(targets: readonly ScrapeTarget[], neverUp: readonly NeverUpTarget[] = []): Map<string, ServiceScrapeHealth> {
   const out = new Map<string, ServiceScrapeHealth>();
   for (const t of targets) {
     const name = t.labels.service || t.labels.compose_service || t.labels.job || t.scrapePool;
@@ -63,7 +69,7 @@ export function neverUpTargetOf(labels: Readonly<Record<string, string>>, neverU
 }
 
 /** `max by (job, instance) (max_over_time(up{job=~"a|b"}[Ns]))` for the jobs of the down targets. */
-export function everUpQuery(down: readonly PromTarget[], sinceSeconds: number): string {
+export function everUpQuery(down: readonly ScrapeTarget[], sinceSeconds: number): string {
   const jobs = [...new Set(down.map((t) => t.labels.job).filter(Boolean))].map((j) => j.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&').replace(/["\\]/g, '\\$&'));
   return `max by (job, instance) (max_over_time(up{job=~"${jobs.join('|')}"}[${Math.max(1, Math.floor(sinceSeconds))}s]))`;
 }
@@ -72,7 +78,7 @@ export function everUpQuery(down: readonly PromTarget[], sinceSeconds: number): 
  * The down targets whose `up` never was 1 since Prometheus started (`everUp`: job|instance → the
  * max of `up` over that time). A target without samples yet is not judged: too early to tell.
  */
-export function findNeverUp(targets: readonly PromTarget[], everUp: ReadonlyMap<string, number>): NeverUpTarget[] {
+export function findNeverUp(targets: readonly ScrapeTarget[], everUp: ReadonlyMap<string, number>): NeverUpTarget[] {
   return targets
     .filter((t) => t.health === 'down' && everUp.get(`${t.labels.job}|${t.labels.instance}`) === 0)
     .map((t) => ({ job: t.labels.job, instance: t.labels.instance, service: t.labels.service || t.labels.compose_service || undefined, lastError: t.lastError || undefined }));

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from './loopback';
 /** The compose project name of the shipped observability stack (stack/compose.yaml). */
 export const STACK_PROJECT_NAME = 'realm-observability';
 
@@ -59,7 +60,7 @@ export function stackEnvironment(input: StackEnvironmentInput): Record<string, s
 function loopbackPort(url: string): string | undefined {
   try {
     const u = new URL(url);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return undefined;
+    if (!isLoopbackHost(u.hostname)) return undefined;
     return u.port || (u.protocol === 'https:' ? '443' : '80');
   } catch {
     return undefined;

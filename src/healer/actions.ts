@@ -1,5 +1,6 @@
 import { DockerClient, toDockerError } from '../clients/dockerClient';
 import { ComposeLabels, ContainerInfo } from '../core/containers';
+import { formatBytes } from '../core/formatBytes';
 import { cleanupRotatedLogs } from './cleanupLogs';
 
 /** What an action did, for the audit trail and the Heal Now report. */
@@ -82,15 +83,3 @@ export class HealActions {
   }
 }
 
-/** "1.2 MB", "340 B". */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = -1;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}

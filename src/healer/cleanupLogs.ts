@@ -1,5 +1,6 @@
 import { promises as fs, Stats } from 'node:fs';
 import * as path from 'node:path';
+import { isWithin } from '../core/pathContainment';
 
 /**
  * Rotated (not live) log files: `app.log.1`, `app.log.2.gz`, `app.log.gz`, `app.log-20260101(.gz)`.
@@ -117,6 +118,5 @@ export function isRotatedLog(name: string): boolean {
 async function isInside(root: string, file: string): Promise<boolean> {
   const real = await fs.realpath(file).catch(() => undefined);
   if (!real) return false;
-  const rel = path.relative(root, real);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  return isWithin(root, real);
 }

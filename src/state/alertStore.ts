@@ -13,7 +13,7 @@ import type { AmAlert, Silence } from '../clients/alertmanagerTypes';
 import type { PromActiveAlert } from '../clients/prometheusTypes';
 import { AlertDiff, diffAlerts, isEmptyDiff, newlyFiringCritical } from '../core/alertDiff';
 import { keepStillFiring, mergeAlerts, RealmAlert } from '../core/alerts';
-import { Clock, systemClock } from '../platform/clock';
+import { Clock, systemClock, Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
@@ -45,9 +45,14 @@ export interface AlertStoreOptions {
   /** Per-request timeout (ms). Default 5000. */
   requestTimeoutMs?: number;
   clock?: Clock;
+  /** The poll timer; tests pass a manual clock so time is driven. Default: the global timers. */
+  timers?: Timers;
   /** Keeps only some alerts (tests filter by instance; a user could filter by label). */
   include?: (alert: RealmAlert) => boolean;
 }
+
+/** The global timers, referenced (systemTimers unrefs): the poll timer has always kept its process alive. */
+const globalTimers: Timers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
 
 export type AlertStoreStatus =
   | 'starting' // no poll has succeeded yet (and Alertmanager has not yet failed often enough)
@@ -100,10 +105,11 @@ export class AlertStore extends Disposable {
   private current: AlertSnapshot;
   private visible = false;
   private active = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private inFlight: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private readonly clock: Clock;
+  private readonly timers: Timers;
   private readonly am: OutageTracker;
   private readonly prom: OutageTracker;
   private intervalMs: number;
@@ -112,6 +118,7 @@ export class AlertStore extends Disposable {
   constructor(private readonly sources: AlertSources, private readonly options: AlertStoreOptions) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? globalTimers;
     this.intervalMs = options.intervalMs ?? 2000;
     this.hiddenIntervalMs = options.hiddenIntervalMs ?? this.intervalMs * 5;
     const threshold = options.failuresBeforeUnreachable ?? 3;
@@ -188,11 +195,11 @@ export class AlertStore extends Disposable {
 
   private schedule(delayMs: number): void {
     this.clearTimer();
-    this.timer = setTimeout(() => { this.timer = undefined; void this.poll(); }, delayMs);
+    this.timer = this.timers.setTimeout(() => { this.timer = undefined; void this.poll(); }, delayMs);
   }
 
   private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
 

@@ -92,4 +92,4 @@ export function userMessage(err: unknown): string {
   return e?.message ?? String(err);
 }
 
-export { unreachableMessage } from '../clients/backendErrorText';
+export { unreachableMessage } from '../core/backendErrorText';

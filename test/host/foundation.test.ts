@@ -25,10 +25,27 @@ describe('Foundation: the extension in a real extension host', () => {
     assert.deepEqual(missing, [], `contributed but not registered: ${missing.join(', ')}`);
   });
 
+  it('registers no realm command it does not contribute (the command table and package.json agree)', async () => {
+    await realmApi();
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+    };
+    const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+    // VS Code itself registers `<view id>.focus`, `.resetViewLocation`, … for each contributed view
+    const viewIds = Object.values(manifest.contributes.views).flat().map((v) => v.id);
+    const generated = (c: string) => viewIds.some((v) => c.startsWith(v + '.'));
+    const extra = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('realm.') && !contributed.has(c) && !generated(c));
+    assert.deepEqual(extra, [], `registered but not contributed (a handler no menu or palette entry reaches): ${extra.join(', ')}`);
+    assert.equal(contributed.size, manifest.contributes.commands.length, 'no command is contributed twice');
+  });
+
   it('shows the status-bar item', async () => {
     const api = await realmApi();
     assert.match(api.statusBarItem.text, /\$\((bell|bell-slash|check|bell-dot|warning|error)\)/);
     assert.equal(api.statusBarItem.command !== undefined, true);
+    const command = api.statusBarItem.command;
+    const id = typeof command === 'string' ? command : command?.command;
+    assert.ok(id && (await vscode.commands.getCommands(true)).includes(id), `the status-bar item runs a registered command (${id})`);
   });
 
   it('lists the workspace compose project\'s containers, grouped by service, with their state', async function () {

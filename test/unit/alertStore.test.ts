@@ -9,6 +9,7 @@ import { AlertSources, AlertStore, AlertStoreChange, firingAlertSource } from '.
 import { RealmAlert } from '../../src/core/alerts';
 import { sample, SampleServer } from './support/sampleServer';
 import { waitFor } from './support/waitFor';
+import { ManualClock } from '../support/manualClock';
 
 const amFiring = (sample('am-alerts-firing').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`));
 const amSilenced = (sample('am-alerts-silenced').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`));
@@ -22,6 +23,8 @@ class FakeSources implements AlertSources {
   amSilences: Silence[] = [];
   promAlerts: PromActiveAlert[] | Error = [];
   delayMs = 0;
+  /** Set with a manual clock: request delays and call times follow it instead of wall time. */
+  clock?: ManualClock;
   calls = 0;
   callTimes: number[] = [];
   inFlight = 0;
@@ -30,7 +33,7 @@ class FakeSources implements AlertSources {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (this.delayMs) await new Promise<void>((r) => (this.clock ?? globalThis).setTimeout(() => r(), this.delayMs));
       if (v instanceof Error) throw v;
       return v;
     } finally {
@@ -39,7 +42,7 @@ class FakeSources implements AlertSources {
   }
   alertmanager = {
     baseUrl: 'http://am',
-    alerts: () => { this.calls++; this.callTimes.push(Date.now()); return this.answer(this.amAlerts); },
+    alerts: () => { this.calls++; this.callTimes.push(this.clock?.now() ?? Date.now()); return this.answer(this.amAlerts); },
     silences: () => this.answer(this.amAlerts instanceof Error ? this.amAlerts : this.amSilences),
   };
   prometheus = { baseUrl: 'http://prom', alerts: () => this.answer(this.promAlerts) };
@@ -51,6 +54,14 @@ describe('AlertStore', () => {
   let store: AlertStore;
   let changes: AlertStoreChange[];
   let critical: RealmAlert[][];
+
+  /** Moves the manual clock on in 5 ms steps until `condition` holds: driven time, with a bound. */
+  async function advanceUntil(clock: ManualClock, condition: () => boolean, what: string, maxMs = 5000): Promise<void> {
+    for (let waited = 0; !condition(); waited += 5) {
+      if (waited > maxMs) throw new Error(`${what}: not after ${maxMs} ms of driven time`);
+      await clock.advance(5);
+    }
+  }
 
   function start(options: Partial<ConstructorParameters<typeof AlertStore>[1]> = {}): void {
     store = new AlertStore(src, { logger: log, intervalMs: 10, hiddenIntervalMs: 10, maxBackoffMs: 80, ...options });
@@ -67,15 +78,16 @@ describe('AlertStore', () => {
   afterEach(() => store?.dispose());
 
   it('polls only while something listens', async () => {
-    store = new AlertStore(src, { logger: log, intervalMs: 10, hiddenIntervalMs: 10 });
-    await new Promise((r) => setTimeout(r, 50));
+    const clock = new ManualClock();
+    store = new AlertStore(src, { logger: log, intervalMs: 10, hiddenIntervalMs: 10, clock, timers: clock });
+    await clock.advance(50);
     assert.equal(src.calls, 0, 'no listener, no requests');
     const sub = store.onDidChange(() => undefined);
-    await waitFor(() => src.calls >= 3, 'polling to start');
+    await advanceUntil(clock, () => src.calls >= 3, 'polling to start');
     sub.dispose();
-    await new Promise((r) => setTimeout(r, 30)); // let a poll already in flight finish
+    await clock.advance(30); // let a poll already in flight finish
     const after = src.calls;
-    await new Promise((r) => setTimeout(r, 60));
+    await clock.advance(60);
     assert.equal(src.calls, after, 'stopped once the last listener left');
     assert.equal(store.isPolling, false);
   });
@@ -104,27 +116,33 @@ describe('AlertStore', () => {
   });
 
   it('never has two polls in flight, even when requests are slower than the interval', async () => {
+    const clock = new ManualClock();
+    src.clock = clock;
     src.delayMs = 40;
-    start();
-    await Promise.all([store.refresh(), store.refresh(), store.refresh()]);
-    await waitFor(() => src.calls >= 5, 'several polls');
+    start({ clock, timers: clock });
+    const refreshes = Promise.all([store.refresh(), store.refresh(), store.refresh()]);
+    await clock.advance(40);
+    await refreshes;
+    await advanceUntil(clock, () => src.calls >= 5, 'several polls');
     assert.equal(src.maxInFlight, 3, 'one poll = alerts + silences + Prometheus alerts in parallel, never more');
   });
 
   it('stays quiet on a blip, reports unreachable after retries, backs off, and logs the outage once', async () => {
+    const clock = new ManualClock();
+    src.clock = clock;
     src.amAlerts = amFiring;
-    start({ failuresBeforeUnreachable: 3 });
-    await waitFor(() => changes.length === 1, 'first success');
+    start({ failuresBeforeUnreachable: 3, clock, timers: clock });
+    await advanceUntil(clock, () => changes.length === 1, 'first success');
     let unreachableAtCall = 0;
     store.onDidChange((c) => { if (c.snapshot.status === 'unreachable' && !unreachableAtCall) unreachableAtCall = src.calls; });
     src.amAlerts = down();
     src.promAlerts = down();
-    await waitFor(() => store.snapshot.status === 'unreachable', 'unreachable', 3000);
+    await advanceUntil(clock, () => store.snapshot.status === 'unreachable', 'unreachable', 3000);
     assert.equal(unreachableAtCall, 4, 'one success, then two failures stay a blip; the third makes it unreachable');
     assert.equal(changes.at(-1)?.statusChanged, true);
     assert.deepEqual(store.snapshot.alerts.map((a) => a.name), ['ServiceDown'], 'with both backends down the last known alerts stay');
     const failStart = src.calls;
-    await waitFor(() => src.calls >= failStart + 4, 'backed-off retries', 3000);
+    await advanceUntil(clock, () => src.calls >= failStart + 4, 'backed-off retries', 3000);
     const gaps = src.callTimes.slice(-4).map((t, i, a) => (i ? t - a[i - 1] : 0)).slice(1);
     assert.ok(gaps.at(-1)! >= 60, `gaps grow up to the 80 ms cap: ${gaps.join(', ')}`);
     assert.equal(log.lines.filter((l) => l.startsWith('[warn]') && l.includes('Alertmanager unreachable')).length, 1);
@@ -133,7 +151,7 @@ describe('AlertStore', () => {
 
     src.amAlerts = amFiring;
     src.promAlerts = [];
-    await waitFor(() => store.snapshot.status === 'ok', 'recovery', 3000);
+    await advanceUntil(clock, () => store.snapshot.status === 'ok', 'recovery', 3000);
     assert.equal(log.lines.filter((l) => l.startsWith('[info]') && l.includes('Alertmanager at http://am answers again')).length, 1);
     assert.equal(critical.length, 1, 'recovery does not re-notify');
   });
@@ -161,17 +179,18 @@ describe('AlertStore', () => {
   });
 
   it('polls faster while a view is visible', async () => {
+    const clock = new ManualClock();
     src.amAlerts = [];
-    start({ intervalMs: 10, hiddenIntervalMs: 10_000 });
-    await waitFor(() => src.calls === 1, 'first poll');
-    await new Promise((r) => setTimeout(r, 100));
+    start({ intervalMs: 10, hiddenIntervalMs: 10_000, clock, timers: clock });
+    await advanceUntil(clock, () => src.calls === 1, 'first poll');
+    await clock.advance(100);
     assert.equal(src.calls, 1, 'hidden: the slow interval');
     store.setVisible(true);
-    await waitFor(() => src.calls >= 5, 'fast polling while visible', 2000);
+    await advanceUntil(clock, () => src.calls >= 5, 'fast polling while visible', 2000);
     store.setVisible(false);
-    await new Promise((r) => setTimeout(r, 60)); // the poll already scheduled still runs
+    await clock.advance(60); // the poll already scheduled still runs
     const n = src.calls;
-    await new Promise((r) => setTimeout(r, 100));
+    await clock.advance(100);
     assert.equal(src.calls, n, 'slow again when hidden');
   });
 

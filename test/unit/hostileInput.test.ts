@@ -228,7 +228,8 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
       await healer.start();
       await waitUntil(() => audit.entries().length === 2, 'two skips');
       changed.fire(); // the next poll: the same alerts again
-      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(healer.isIdle(), false, 'the poll started an alert pass');
+      await waitUntil(() => healer.isIdle(), 'the second alert pass to finish');
       const entries = audit.entries();
       assert.equal(entries.length, 2, 'each skip is recorded once, not on every poll');
       for (const e of entries) {

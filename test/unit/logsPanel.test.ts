@@ -10,6 +10,7 @@ import type { ExtensionMessage } from '../../src/shared/protocol';
 import { LogsPanels } from '../../src/webviews/logsPanel';
 import { FakeLoki } from '../fakes/lokiFake';
 import { fakePanel, fakeUri } from './support/fakePanel';
+import { settle as settleTurns } from '../support/manualClock';
 
 describe('Logs panel live tail lifecycle', function () {
   this.timeout(30_000);
@@ -22,6 +23,8 @@ describe('Logs panel live tail lifecycle', function () {
   let undisposed: Set<LokiTail>;
   /** Check queries held until the test releases them. */
   let held: Array<() => void>;
+  /** Check queries started / answered (the panel decides whether to open a tail right after the answer). */
+  let checks: { started: number; answered: number };
 
   beforeEach(async () => {
     loki = new FakeLoki();
@@ -30,10 +33,16 @@ describe('Logs panel live tail lifecycle', function () {
     opened = [];
     undisposed = new Set();
     held = [];
+    checks = { started: 0, answered: 0 };
     const realQuery = client.queryRange.bind(client);
     client.queryRange = async (req) => {
-      await new Promise<void>((resolve) => held.push(resolve));
-      return realQuery(req);
+      checks.started++;
+      try {
+        await new Promise<void>((resolve) => held.push(resolve));
+        return await realQuery(req);
+      } finally {
+        checks.answered++;
+      }
     };
     const realTail = client.tail.bind(client);
     client.tail = (options) => {
@@ -63,6 +72,11 @@ describe('Logs panel live tail lifecycle', function () {
     return { done, release: held[before] };
   }
   const live = () => [...undisposed];
+  /** Every check query answered and whatever the panel does next has run: a tail it would open is open. */
+  async function settle(): Promise<void> {
+    await waitUntil(() => checks.answered === checks.started, 'every check query to answer');
+    await settleTurns();
+  }
   const tailStates = () => fake.posted.filter((m): m is Extract<ExtensionMessage, { type: 'tailState' }> => m.type === 'tailState');
 
   it('opens the tail once the check query succeeds (baseline)', async () => {
@@ -127,9 +141,6 @@ describe('Logs panel live tail lifecycle', function () {
   });
 });
 
-function settle(ms = 200): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
