@@ -278,7 +278,15 @@ export class ServiceStore extends Disposable {
           waiters.forEach((w) => w.reject(err));
         }
       } while (this.refreshAgain);
-    })().finally(() => (this.refreshing = undefined));
+    })().finally(() => {
+      this.refreshing = undefined;
+      // a request that arrived after the loop's last check (between it and this callback) would
+      // otherwise wait for a pass that never comes: run it now
+      if (this.refreshAgain || this.nextPassWaiters.length > 0) {
+        this.refreshAgain = false;
+        void this.runRefresh();
+      }
+    });
     return this.refreshing;
   }
 

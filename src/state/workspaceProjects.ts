@@ -121,7 +121,8 @@ export class WorkspaceProjects extends Disposable {
       await this.provisional(folder, ref.files);
       const fromEngine = await this.deps.engineProjectOf?.(folder).catch(() => undefined);
       const app = fromEngine ? { name: fromEngine, role: 'app' as const, provisional: true } : this.projects.find((p) => p.role === 'app') ?? this.guess()[0];
-      return this.publish([app, stack], false);
+      // the name the running containers carry is compose's own: the healer may judge (and, untrusted, refuse) their crashes
+      return this.publish([app, stack], Boolean(fromEngine));
     }
     let runner: ComposeCliRunner;
     try {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { realmApi, waitFor } from './helpers';
-import { describeTree, revealWithRetry, screenshotWhenVisible, serviceNodes, SettingsScope, showRealmViews, workspaceFolder } from './hostSupport';
+import { appProjectName, describeTree, revealWithRetry, screenshotWhenVisible, serviceNodes, SettingsScope, showRealmViews, workspaceFolder } from './hostSupport';
 
 const run = promisify(execFile);
 
@@ -57,7 +57,10 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
     return serviceNodes(api).filter((n) => n.group.project === project).map((n) => String(n.label)).sort();
   }
 
-  before(() => {
+  let original = '';
+
+  before(async () => {
+    original = appProjectName(await realmApi());
     for (const [rel, text] of Object.entries(FILES)) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
       fs.writeFileSync(path.join(dir, rel), text);
@@ -67,6 +70,9 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
   after(async () => {
     await settings.restore();
     fs.rmSync(dir, { recursive: true, force: true });
+    // the suites after this one work on the workspace's own project: wait until compose named it again
+    const api = await realmApi();
+    await waitFor(() => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === original && !p.provisional), `the app project to be ${original} again`, 60_000);
   });
 
   it('shows exactly compose\'s services (extends, include, <<, the .env profile; not the inactive one), named as compose names it', async () => {

@@ -27,16 +27,21 @@ describe('Secrets: the generated Grafana password never leaves SecretStorage and
     const script = `#!${process.execPath}
 const args = process.argv.slice(2);
 require('fs').appendFileSync(${JSON.stringify(calls)}, JSON.stringify({ args, password: process.env.REALM_GRAFANA_ADMIN_PASSWORD ?? null }) + '\\n');
-if (args.includes('config')) { console.log(JSON.stringify({ name: 'realm-observability', services: { grafana: { image: 'realm-test/none' } } })); process.exit(0); }
+if (args.includes('config') && args.some((a) => a.endsWith('compose.yaml') && a.includes('stack'))) { console.log(JSON.stringify({ name: 'realm-observability', services: { grafana: { image: 'realm-test/none' } } })); process.exit(0); }
+if (args.includes('config')) { console.error('stand-in CLI: only the stack is answered'); process.exit(1); }
 if (args.includes('up')) { console.error('pull access denied for realm-test/none, repository does not exist'); process.exit(1); }
 `;
     for (const name of ['docker', 'docker-compose']) fs.writeFileSync(path.join(bin, name), script, { mode: 0o755 });
     process.env.PATH = `${bin}${path.delimiter}${realPath}`;
   });
 
-  after(() => {
+  after(async () => {
     process.env.PATH = realPath;
     fs.rmSync(bin, { recursive: true, force: true });
+    // the stand-in answered while it was on PATH: let the real compose name the workspace's project again
+    const api = await realmApi();
+    await api.workspaceProjects.resolve();
+    await waitFor(() => api.workspaceProjects.current.find((p) => p.role === 'app' && !p.provisional), 'the app project resolved by the real compose', 60_000);
   });
 
   const recorded = (): Array<{ args: string[]; password: string | null }> =>
