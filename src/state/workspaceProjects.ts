@@ -121,8 +121,8 @@ export class WorkspaceProjects extends Disposable {
       await this.provisional(folder, ref.files);
       const fromEngine = await this.deps.engineProjectOf?.(folder).catch(() => undefined);
       const app = fromEngine ? { name: fromEngine, role: 'app' as const, provisional: true } : this.projects.find((p) => p.role === 'app') ?? this.guess()[0];
-      // the name the running containers carry is compose's own: the healer may judge (and, untrusted, refuse) their crashes
-      return this.publish([app, stack], Boolean(fromEngine));
+      // as resolved as an untrusted workspace gets: the healer judges (and, untrusted, refuses) crashes under this name
+      return this.publish([app, stack], true);
     }
     let runner: ComposeCliRunner;
     try {
