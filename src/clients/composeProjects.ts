@@ -5,6 +5,7 @@ import { detectComposeFiles, normalizeProjectName } from '../core/composeProject
 import { STACK_COMPOSE_FILE, STACK_PROJECT_NAME } from '../core/stackEnvironment';
 import type { ComposeCliRunner, ComposeProjectRef } from './composeCli';
 import { readComposeProject, type ResolvedCompose } from './composeConfig';
+import { parseDotEnv } from './composeSources';
 
 /** Which of the two projects a command acts on: the shipped stack or the workspace's own app. */
 export type ProjectRole = 'stack' | 'app';
@@ -50,7 +51,7 @@ export async function appProject(folder: string, settings: AppProjectSettings, r
 function hasComposeFileVariable(folder: string): boolean {
   if (process.env.COMPOSE_FILE) return true;
   try {
-    return /^\s*COMPOSE_FILE\s*=/m.test(fs.readFileSync(path.join(folder, '.env'), 'utf8'));
+    return 'COMPOSE_FILE' in parseDotEnv(fs.readFileSync(path.join(folder, '.env'), 'utf8'));
   } catch {
     return false;
   }
