@@ -104,11 +104,17 @@ async function stormPart(side: EngineSide): Promise<void> {
       const idleHeap = heap.sample();
       const startsBefore = (await side.call<unknown[]>({ op: 'starts', since: 0 })).length;
       const base = await side.requestCount();
+      const deaths: number[] = [];
+      const dieSub = w.store.onEngineEvent((e) => { if (e.action === 'die') deaths.push(e.receivedAt); });
       const crashedAt = await side.call<number>({ op: 'crash', ids });
       const restarted = await allStarted(side, ids, startsBefore, 120_000);
-      const first = Math.min(...rig.started.map((s) => s.issuedAt)) - crashedAt;
+      dieSub.dispose();
+      const firstIssued = Math.min(...rig.started.map((s) => s.issuedAt));
+      const first = firstIssued - crashedAt;
+      const firstDie = Math.min(...deaths);
       const requests = (await side.requests(base)).filter((r) => r.kind !== 'events').length;
       const healerAll = restarted - crashedAt;
+      console.log(`  engine: first die event received ${ms(firstDie - crashedAt)} after the crash, the last ${ms(Math.max(...deaths) - crashedAt)}; first restart issued ${ms(firstIssued - firstDie)} after the first die event`);
       console.log(`  healer: first restart issued ${ms(first)} after the crash; all ${STORM} running again after ${ms(healerAll)}; ${rig.started.length} actions, ${requests} requests; heap idle ${mb(idleHeap)}, peak ${mb(heap.peak)} (${(heap.peak / idleHeap).toFixed(2)}×)`);
       rig.dispose();
       const dockerAll = await dockerPolicyStorm(side);

@@ -17,6 +17,8 @@ export class ContainerRecords {
   private readonly records = new Map<string, ContainerInfo>();
   private readonly dirty = new Set<string>();
   private readonly destroyed = new Set<string>();
+  /** Touched containers with no record yet (created since the list): only an inspect knows them. */
+  private readonly unknown = new Set<string>();
   private listNeeded = true;
 
   constructor(private readonly docker: Pick<DockerClient, 'listComposeContainers' | 'inspectContainer'>) {}
@@ -26,15 +28,34 @@ export class ContainerRecords {
     this.listNeeded = true;
   }
 
-  /** An event named this container: the next update inspects it (or forgets it, after `destroy`). */
+  /**
+   * An event named this container: what the event itself says (a death and its exit code, a start,
+   * a health change) is applied to its record at once, and the next update inspects it for the rest
+   * (or forgets it, after `destroy`). Applying first is what lets the healer judge the first death
+   * of a crash storm without waiting for the inspects of all the others.
+   */
   touch(e: EngineEvent): void {
     if (!e.containerId) return;
     if (e.action === 'destroy') {
       this.dirty.delete(e.containerId);
+      this.unknown.delete(e.containerId);
+      this.records.delete(e.containerId);
       this.destroyed.add(e.containerId);
     } else if (!this.destroyed.has(e.containerId)) {
       this.dirty.add(e.containerId);
+      const record = this.records.get(e.containerId);
+      if (record) this.records.set(e.containerId, applyEvent(record, e));
+      else this.unknown.add(e.containerId);
     }
+  }
+
+  /**
+   * True when the records reflect every event received so far without an engine request: no list
+   * is due and every touched container was known (its event applied). Details only an inspect
+   * gives (restart count, `OOMKilled` without an `oom` event) may still be on their way.
+   */
+  get applied(): boolean {
+    return !this.listNeeded && this.unknown.size === 0;
   }
 
   /** True when an update would change anything (events not yet applied, or a list due). */
@@ -53,6 +74,7 @@ export class ContainerRecords {
     this.listNeeded = false;
     this.dirty.clear();
     this.destroyed.clear();
+    const wereUnknown = new Set(this.unknown);
     try {
       if (list) {
         const containers = await this.docker.listComposeContainers(projects);
@@ -60,13 +82,20 @@ export class ContainerRecords {
         for (const c of containers) this.records.set(c.id, c);
         // destroyed while the list was on its way: do not show it until the next update
         for (const id of this.destroyed) this.records.delete(id);
+        for (const id of wereUnknown) if (!this.dirty.has(id)) this.unknown.delete(id);
       } else {
         for (const id of gone) this.records.delete(id);
         const infos = await mapWithConcurrency(ids, INSPECT_CONCURRENCY, (id) => this.inspect(id));
         ids.forEach((id, i) => {
           const info = infos[i];
-          if (info && watched(info, projects) && !this.destroyed.has(id)) this.records.set(id, info);
-          else this.records.delete(id);
+          // touched again while the inspect ran: the answer may predate that event, whose effect is
+          // already applied to the record; the next update inspects it again
+          const touchedAgain = this.dirty.has(id) && this.records.has(id);
+          if (!touchedAgain) {
+            if (info && watched(info, projects) && !this.destroyed.has(id)) this.records.set(id, info);
+            else this.records.delete(id);
+          }
+          if (wereUnknown.has(id) && !this.dirty.has(id)) this.unknown.delete(id);
         });
       }
     } catch (err) {
@@ -89,6 +118,26 @@ export class ContainerRecords {
       if (e instanceof DockerError && e.kind === 'not-found') return undefined;
       throw e;
     }
+  }
+}
+
+/** A record as the event leaves it: what each event itself tells, until the inspect says the rest. */
+export function applyEvent(c: ContainerInfo, e: EngineEvent): ContainerInfo {
+  switch (e.action) {
+    case 'die':
+      return { ...c, state: 'exited', exitCode: e.exitCode ?? c.exitCode, finishedAt: e.time, startedAt: undefined };
+    case 'start':
+      return { ...c, state: 'running', exitCode: undefined, oomKilled: false, startedAt: e.time, health: c.health === 'none' ? 'none' : 'starting' };
+    case 'oom':
+      return { ...c, oomKilled: true };
+    case 'health_status':
+      return e.healthStatus ? { ...c, health: e.healthStatus } : c;
+    case 'pause':
+      return { ...c, state: 'paused' };
+    case 'unpause':
+      return { ...c, state: 'running' };
+    default:
+      return c;
   }
 }
 

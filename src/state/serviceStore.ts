@@ -135,6 +135,18 @@ export class ServiceStore extends Disposable {
     return this.current;
   }
 
+  /**
+   * The records of these projects with every engine event received so far applied, without an
+   * engine request — or undefined when that needs one (a container the store has not seen yet, a
+   * list due, the store idle or the engine unreachable): then `whenCurrent()`. What only an inspect
+   * tells (restart count) may lag; state, exit code, start time and health do not.
+   */
+  appliedContainers(projects: readonly string[]): ContainerInfo[] | undefined {
+    if (!this.active || this.current.engine !== 'reachable' || !this.records.applied) return undefined;
+    const wanted = new Set(projects);
+    return this.records.all().filter((c) => wanted.has(c.project)).sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);
+  }
+
   /** Changes the watched projects (compose files or settings changed) and refreshes. */
   setProjects(projects: WatchedProject[]): void {
     this.projects = projects;
@@ -326,13 +338,15 @@ function fingerprint(s: ServicesSnapshot): string {
 /**
  * The store as the healer's container source (`containersOf(projects)`): the containers of the
  * given projects as of now — after every engine event received before the call — from the store's
- * records, with no engine request unless an event is pending (then one inspect per container it
- * named). Only projects the store watches are known. Rejects with the engine's error when it
+ * records, with no engine request unless an event named a container the store has not seen yet
+ * (then one inspect per container pending). Only projects the store watches are known. Rejects with the engine's error when it
  * cannot be read. Subscribe to `onEngineEvent` (the healer does) to keep the store running.
  */
 export function storeContainerSource(store: ServiceStore): { containersOf(projects: readonly string[]): Promise<ContainerInfo[]> } {
   return {
     containersOf: async (projects) => {
+      const applied = store.appliedContainers(projects);
+      if (applied) return applied;
       await store.whenCurrent();
       return [...new Set(projects)].flatMap((p) => store.containersOf(p));
     },

@@ -40,9 +40,9 @@ class CountingEngine {
     this.emit = onEvent;
     return { closed: new Promise((r) => (this.closeStream = r)), dispose: () => undefined };
   }
-  event(action: string, id: string): void {
+  event(action: string, id: string, over: Partial<EngineEvent> = {}): void {
     const c = this.containers.get(id);
-    this.emit!({ action, containerId: id, name: c?.name ?? id, project: 'app', service: c?.service, time: Date.now(), receivedAt: Date.now(), attributes: {} });
+    this.emit!({ action, containerId: id, name: c?.name ?? id, project: 'app', service: c?.service, time: Date.now(), receivedAt: Date.now(), attributes: {}, ...over });
   }
   endStream(): void {
     this.closeStream?.(undefined);
@@ -189,6 +189,63 @@ describe('ServiceStore: one request per engine event', () => {
       assert.equal(read.length, 3, 'each project once');
       assert.equal(read.find((c) => c.id === 'd1')?.state, 'exited', 'as of the event, not the coalescing window later');
       assert.equal(engine.lists, 1, 'the source reads the store, not the engine list');
+    } finally {
+      dispose();
+    }
+  });
+
+  it("gives the healer a death from the event itself, before any inspect, while a storm's inspects are slow", async () => {
+    const engine = new CountingEngine();
+    for (let i = 0; i < 40; i++) engine.containers.set(`c${i}`, container(`c${i}`, `s${i}`, 1));
+    const { store, dispose } = start(engine, 10);
+    try {
+      await waitUntil('the first list', () => store.snapshot.containers.length === 40, 5000);
+      engine.inspectDelayMs = 300;
+      const source = storeContainerSource(store);
+      const judged: { state?: string; exitCode?: number; inspectsBefore: number }[] = [];
+      const sub = store.onEngineEvent(async (e) => {
+        const read = await source.containersOf(['app']);
+        const c = read.find((x) => x.id === e.containerId);
+        judged.push({ state: c?.state, exitCode: c?.exitCode, inspectsBefore: engine.inspects.length });
+      });
+      for (let i = 0; i < 40; i++) {
+        engine.containers.get(`c${i}`)!.state = 'exited';
+        engine.event('die', `c${i}`, { exitCode: 3 });
+      }
+      await waitUntil('every death judged', () => judged.length === 40, 5000);
+      sub.dispose();
+      assert.deepEqual(judged[0], { state: 'exited', exitCode: 3, inspectsBefore: 0 }, 'the first death is read as the event told it, with no inspect first');
+      assert.ok(judged.every((j) => j.state === 'exited' && j.exitCode === 3), 'each death as its event told it');
+      await waitUntil('the inspects to refine the records', () => engine.inspects.length === 40 && store.snapshot.containers.every((c) => c.state === 'exited'), 20_000);
+    } finally {
+      dispose();
+    }
+  });
+
+  it('waits for an inspect for a container it has not seen, and keeps an event newer than a slow inspect', async () => {
+    const engine = new CountingEngine();
+    engine.containers.set('a', container('a', 'web', 1));
+    const { store, dispose } = start(engine, 10);
+    try {
+      await waitUntil('the first list', () => store.snapshot.containers.length === 1, 5000);
+      const source = storeContainerSource(store);
+      engine.containers.set('n', container('n', 'web', 2, { state: 'created' }));
+      engine.event('create', 'n');
+      const read = await source.containersOf(['app']);
+      assert.deepEqual(engine.inspects, ['n'], 'an unknown container is inspected before it is answered');
+      assert.equal(read.find((c) => c.id === 'n')?.state, 'created');
+
+      // the engine answers the inspect as of before the start that follows the death
+      engine.inspectDelayMs = 200;
+      engine.containers.get('a')!.state = 'exited';
+      engine.event('die', 'a', { exitCode: 1 });
+      await waitUntil('the inspect of the death to be on its way', () => engine.inspects.length === 2, 5000);
+      engine.event('start', 'a');
+      assert.equal((await source.containersOf(['app'])).find((c) => c.id === 'a')?.state, 'running', 'the start applies at once');
+      await waitUntil('the first inspect to come back', () => !!store.snapshot.cause && engine.inspects.length >= 2 && store.snapshot.containers.length === 2, 5000);
+      assert.notEqual(store.appliedContainers(['app'])?.find((c) => c.id === 'a')?.state, 'exited', "the older answer does not undo the newer event");
+      engine.containers.get('a')!.state = 'running';
+      await waitUntil('a second inspect to confirm it', () => engine.inspects.filter((id) => id === 'a').length === 2, 5000);
     } finally {
       dispose();
     }
