@@ -22,8 +22,9 @@ const NOT_THE_FILES = new Set(['no-compose-cli', 'cancelled', 'timeout', 'engine
  * `--format` nor `--profile '*'`, its YAML `config`. A file compose rejects becomes
  * ComposeError('malformed-file') placed on the file and line it concerns.
  */
-export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'> = {}): Promise<ResolvedCompose> {
-  const sources = await readComposeSources(ref);
+export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'> & { sources?: ComposeSources } = {}): Promise<ResolvedCompose> {
+  // a caller that has just read the files (the workspace's resolution pass) passes them: one read per pass
+  const sources = options.sources ?? await readComposeSources(ref);
   for (const source of sources.texts) {
     const aliases = aliasProblem(source.text);
     if (!aliases) continue;

@@ -5,7 +5,7 @@ import { detectComposeFiles, normalizeProjectName } from '../core/composeProject
 import { STACK_COMPOSE_FILE, STACK_PROJECT_NAME } from '../core/stackEnvironment';
 import type { ComposeCliRunner, ComposeProjectRef } from './composeCli';
 import { readComposeProject, type ResolvedCompose } from './composeConfig';
-import { parseDotEnv } from './composeSources';
+import { type ComposeSources, parseDotEnv } from './composeSources';
 
 /** Which of the two projects a command acts on: the shipped stack or the workspace's own app. */
 export type ProjectRole = 'stack' | 'app';
@@ -42,7 +42,7 @@ export function appProjectRef(folder: string, settings: AppProjectSettings): Com
  * The app project resolved by compose itself: the reference App Up / Down and the tree use (named
  * as compose names it), and the model and source files. Compose's errors are placed ComposeErrors.
  */
-export async function appProject(folder: string, settings: AppProjectSettings, runner: ComposeCliRunner, options: { signal?: AbortSignal } = {}): Promise<{ ref: ComposeProjectRef } & ResolvedCompose> {
+export async function appProject(folder: string, settings: AppProjectSettings, runner: ComposeCliRunner, options: { signal?: AbortSignal; sources?: ComposeSources } = {}): Promise<{ ref: ComposeProjectRef } & ResolvedCompose> {
   const base = appProjectRef(folder, settings);
   const resolved = await readComposeProject(runner, base, options);
   return { ref: { ...base, projectName: resolved.model.name || base.projectName }, ...resolved };

@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import type { ComposeCliRunner } from '../clients/composeCli';
 import { ComposeError } from '../clients/composeErrors';
 import { appProject, appProjectRef, type AppProjectSettings } from '../clients/composeProjects';
-import { readComposeSources } from '../clients/composeSources';
-import { loadComposeModels } from '../clients/composeLifecycle';
+import { ComposeSources, readComposeSources } from '../clients/composeSources';
+import { parseComposeFile } from '../core/composeFile';
 import { activeServices } from '../core/composeModel';
 import { normalizeProjectName } from '../core/composeProject';
 import { STACK_PROJECT_NAME } from '../core/stackEnvironment';
@@ -116,9 +116,11 @@ export class WorkspaceProjects extends Disposable {
       this.watched = new Set((await readComposeSources({ files: [], workingDir: folder })).watched);
       return this.publish([stack], true);
     }
+    // read once per pass: the provisional parse, compose's reading and the error path share it
+    const sources = await readComposeSources(ref);
     if (this.deps.isTrusted && !this.deps.isTrusted()) {
-      this.watched = new Set((await readComposeSources(ref)).watched);
-      await this.provisional(folder, ref.files);
+      this.watched = new Set(sources.watched);
+      await this.provisional(folder, sources);
       const fromEngine = await this.deps.engineProjectOf?.(folder).catch(() => undefined);
       const app = fromEngine ? { name: fromEngine, role: 'app' as const, provisional: true } : this.projects.find((p) => p.role === 'app') ?? this.guess()[0];
       // as resolved as an untrusted workspace gets: the healer judges (and, untrusted, refuses) crashes under this name
@@ -131,9 +133,9 @@ export class WorkspaceProjects extends Disposable {
     } catch (e) {
       return this.publish([await this.withoutCli(folder, (e as Error).message), stack], false);
     }
-    if (!this.resolvedOnce && !this.deps.memory?.get(MEMORY_KEY)) await this.provisional(folder, ref.files);
+    if (!this.resolvedOnce && !this.deps.memory?.get(MEMORY_KEY)) await this.provisional(folder, sources);
     try {
-      const { ref: named, model, sources } = await appProject(folder, this.deps.settings(), runner);
+      const { ref: named, model } = await appProject(folder, this.deps.settings(), runner, { sources });
       this.watched = new Set(sources.watched);
       this.deps.onComposeProblem(undefined, [...new Set([...this.problemFiles, ...sources.watched])]);
       this.problemFiles = [];
@@ -144,7 +146,7 @@ export class WorkspaceProjects extends Disposable {
       if (e instanceof ComposeError && e.kind === 'malformed-file') {
         this.problemFiles = e.details.file ? [e.details.file] : [];
         this.deps.onComposeProblem(e, this.problemFiles);
-        this.watched = new Set((await readComposeSources(ref)).watched);
+        this.watched = new Set(sources.watched);
       } else this.deps.logger.warn(`Workspace project: compose could not read it: ${(e as Error).message}`);
       // keep what was known (the last good model): a typo mid-edit must not empty the tree
       const app = this.projects.find((p) => p.role === 'app') ?? this.guess()[0];
@@ -163,11 +165,18 @@ export class WorkspaceProjects extends Disposable {
   }
 
   /** A quick local reading of the default files while compose has not answered (never authoritative). */
-  private async provisional(folder: string, files: readonly string[]): Promise<void> {
+  private async provisional(folder: string, sources: ComposeSources): Promise<void> {
     try {
-      const sources = await readComposeSources({ files, workingDir: folder });
-      // each file on its own: an override alone is incomplete, and compose's answer follows anyway
-      const models = (await Promise.all(sources.composeFiles.map((f) => loadComposeModels([f]).then(([m]) => m, () => undefined)))).filter((m) => m !== undefined);
+      // each file on its own (an override alone is incomplete, and compose's answer follows anyway),
+      // parsed from the text this pass already read
+      const models = sources.composeFiles.flatMap((f) => {
+        const text = sources.texts.find((t) => t.file === f)?.text;
+        try {
+          return text === undefined ? [] : [parseComposeFile(text, f)];
+        } catch {
+          return [];
+        }
+      });
       const services = [...new Set(models.flatMap((m) => m.services.filter((s) => s.profiles.length === 0).map((s) => s.name)))];
       const name = this.deps.settings().composeProjectName || models[0]?.name || path.basename(folder);
       this.publish([{ name: normalizeProjectName(name, 'v2'), role: 'app', declaredServices: services, provisional: true }, { name: STACK_PROJECT_NAME, role: 'stack' }], false);

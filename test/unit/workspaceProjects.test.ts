@@ -49,6 +49,33 @@ describe('WorkspaceProjects (real docker compose config)', () => {
     assert.ok(projects.current.some((p) => p.role === 'stack' && p.name === 'realm-observability'));
   });
 
+  it('reads each compose source once per resolution pass (the provisional parse, compose and the error path share it)', async () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'FOO=1\n');
+    fs.writeFileSync(path.join(dir, 'base.yaml'), 'services:\n  base:\n    image: busybox\n');
+    fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    extends: {file: base.yaml, service: base}\n');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fsp = require('node:fs/promises') as { readFile: (...a: unknown[]) => Promise<unknown> };
+    const original = fsp.readFile;
+    const reads: string[] = [];
+    fsp.readFile = (...args: unknown[]) => {
+      const file = String(args[0]);
+      if (file.startsWith(dir)) reads.push(path.relative(dir, file));
+      return original(...args);
+    };
+    try {
+      const projects = make();
+      await projects.resolve();
+      assert.deepEqual(app(projects)?.declaredServices, ['web']);
+      assert.deepEqual([...reads].sort(), ['.env', 'base.yaml', 'compose.yaml'], 'a first pass (provisional parse, then compose): each file read once');
+      reads.length = 0;
+      fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web: [oops\n');
+      await projects.resolve();
+      assert.deepEqual([...reads].sort(), ['.env', 'compose.yaml'], 'a pass that ends in compose\'s error: each file read once');
+    } finally {
+      fsp.readFile = original;
+    }
+  });
+
   it('reads an override, extends, include, a << merge key and .env profiles exactly as compose does', async () => {
     fs.writeFileSync(path.join(dir, 'compose.yaml'), [
       'include: [extra/included.yaml]',
