@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { UpOutcome } from '../../src/clients/composeLifecycle';
 import type { RealmApi } from '../../src/extension';
 import type { AuditEntry } from '../../src/healer/auditTrail';
 import type { PlanStep } from '../../src/healer/healer';
+import { startAppUnderHealer, stopAppUnderHealer } from './appUnderHealer';
 import { realmApi, waitFor } from './helpers';
-import { appProjectName, composeDown, describeTree, docker, screenshotWhenVisible, serviceNode, SettingsScope, showRealmViews } from './hostSupport';
+import { describeTree, docker, screenshotWhenVisible, serviceNode, SettingsScope } from './hostSupport';
 
 interface HealerNodeShape extends vscode.TreeItem {
   kind?: 'budgets' | 'decisions';
@@ -37,27 +37,12 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
   let key = '';
 
   before(async () => {
-    const api = await realmApi();
-    await waitFor(() => api.workspaceProjects.current.some((p) => p.role === 'app'), 'the app project to be resolved');
-    project = appProjectName(api);
-    key = `${project}/worker`;
     // a second pass right after the first is judged on its own merits, not held back by grace/backoff
-    await settings.set('realm.healer.gracePeriodSeconds', 0);
-    await settings.set('realm.healer.backoffSeconds', 0);
-    await settings.set('realm.healer.stopTimeoutSeconds', 1);
-    await settings.set('realm.healer.dryRun', false);
-    await vscode.commands.executeCommand('realm.healer.resetBudget', key);
-    await showRealmViews(api);
-    const outcome = await vscode.commands.executeCommand<UpOutcome | undefined>('realm.appUp');
-    assert.ok(outcome?.ok, `App Up: ${JSON.stringify(outcome)}`);
-    await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'running', 'worker running', 60_000);
+    ({ project } = await startAppUnderHealer(settings, { gracePeriodSeconds: 0, backoffSeconds: 0, stopTimeoutSeconds: 1, dryRun: false }));
+    key = `${project}/worker`;
   });
 
-  after(async () => {
-    await settings.restore();
-    await vscode.commands.executeCommand('realm.healer.resetBudget', key);
-    await composeDown(project);
-  });
+  after(() => stopAppUnderHealer(settings, project));
 
   /** Kills the worker through the engine API, waits until the tree shows it exited (137) and the healer said it leaves it alone. */
   async function killWorker(api: RealmApi): Promise<string> {

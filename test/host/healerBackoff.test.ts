@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { UpOutcome } from '../../src/clients/composeLifecycle';
 import type { AuditEntry } from '../../src/healer/auditTrail';
+import { startAppUnderHealer, stopAppUnderHealer } from './appUnderHealer';
 import { realmApi, waitFor } from './helpers';
-import { appProjectName, composeDown, containerOf, docker, serviceNode, SettingsScope, showRealmViews } from './hostSupport';
+import { containerOf, docker, serviceNode, SettingsScope } from './hostSupport';
 
 interface HealerRow extends vscode.TreeItem { kind?: string; service?: string; entry?: AuditEntry }
 
@@ -25,21 +25,10 @@ describe('Healer: a crash loop backs off like an orchestrator (10 s, 20 s), then
   let project = '';
 
   before(async () => {
-    const api = await realmApi();
-    await waitFor(() => api.workspaceProjects.current.some((p) => p.role === 'app'), 'the app project to be resolved');
-    project = appProjectName(api);
-    for (const [k, v] of Object.entries({ gracePeriodSeconds: 30, backoffSeconds: 10, maxActionsPerHour: 3, stopTimeoutSeconds: 1, dryRun: false })) await settings.set(`realm.healer.${k}`, v);
-    await showRealmViews(api);
-    const outcome = await vscode.commands.executeCommand<UpOutcome | undefined>('realm.appUp');
-    assert.ok(outcome?.ok, `App Up: ${JSON.stringify(outcome)}`);
-    await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'running', 'worker running', 60_000);
+    ({ project } = await startAppUnderHealer(settings, { gracePeriodSeconds: 30, backoffSeconds: 10, maxActionsPerHour: 3, stopTimeoutSeconds: 1, dryRun: false }));
   });
 
-  after(async () => {
-    await settings.restore();
-    await vscode.commands.executeCommand('realm.healer.resetBudget', `${project}/worker`);
-    await composeDown(project);
-  });
+  after(() => stopAppUnderHealer(settings, project));
 
   it('crash loop: restarted after ≈0, ≈10 and ≈20 s with "restart in …" shown before each deferred one, then gave up on the fourth', async () => {
     const api = await realmApi();
