@@ -109,7 +109,7 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     assert.equal(decision.entry?.id, done.id, 'newest decision first');
     assert.equal(decision.label, 'worker: restart — done');
     assert.match(String(decision.description), new RegExp(`^asked by the user; restarted ${project}[-_]worker[-_]1 · \\d+s ago$`));
-    assert.equal(decision.contextValue, 'realm.healer.decision.done');
+    assert.equal(decision.contextValue, 'realm.healer.decision;done;');
     const budget = view.budgets.find((b) => b.service === 'worker');
     assert.ok(budget, 'worker has a budget line');
     assert.match(String(budget.description), /^1\/3 this hour/);
