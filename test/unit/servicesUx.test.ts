@@ -13,6 +13,8 @@ import { tickDelay } from '../../src/platform/relativeTimeTicker';
 import { ServicesTreeProvider, type ServicesTreeNode } from '../../src/views/servicesTree';
 import { ServiceNode } from '../../src/views/serviceNodes';
 import { AlertsTreeProvider } from '../../src/views/alertsTree';
+import { HealerTreeProvider } from '../../src/views/healerTree';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/healer/healerSettings';
 import { ManualClock } from '../support/manualClock';
 import { container, group, NOW, serviceStates } from './support/treeNodes';
 
@@ -129,12 +131,41 @@ describe('Services view UX (issue 13)', () => {
     const snapshot = { status: 'ok', alerts: [alert], silences: [], fallback: false, everReachable: true, alertmanagerUrl: 'http://am' };
     const store = { snapshot, onDidChange: changed.event } as never;
     const tree = new AlertsTreeProvider(store, () => undefined, () => clock.now(), () => undefined, undefined, clock);
+    let redraws = 0;
+    tree.onDidChangeTreeData(() => redraws++);
     tree.setVisible(true);
     const row = () => String((tree.getChildren(tree.getChildren()[0]) as { description?: unknown }[])[0].description);
     assert.match(row(), /firing for 30s/);
+    redraws = 0;
     await clock.advance(5_000);
+    assert.equal(redraws, 5, 'VS Code asks for the rows again only when told: once a second under a minute');
     assert.match(row(), /firing for 35s/);
     tree.setVisible(false);
+    assert.equal(tree.ticking, false);
+    tree.dispose();
+  });
+
+  it('ticks the Healer view\'s "5s ago" while visible, and not while hidden', async () => {
+    const clock = new ManualClock(NOW);
+    const none = () => ({ dispose: () => undefined });
+    const entry = { id: 'e1', time: NOW - 5_000, trigger: { kind: 'manual', why: 'Heal Now' }, service: 'app/web', action: 'restart', outcome: 'done', durationMs: 10 };
+    const tree = new HealerTreeProvider({
+      healer: { serviceStates: () => [], onDidChange: none } as never, audit: { entries: () => [entry], onDidChange: none, onDidRepeat: none } as never,
+      settings: () => DEFAULT_HEALER_SETTINGS, clock, timers: clock,
+    });
+    let redraws = 0;
+    tree.onDidChangeTreeData(() => redraws++);
+    tree.setVisible(true);
+    const decision = () => String((tree.getChildren(tree.getChildren().find((n) => (n as { kind?: string }).kind === 'decisions')) as { description?: unknown }[])[0].description);
+    assert.match(decision(), /· 5s ago$/);
+    redraws = 0;
+    await clock.advance(3_000);
+    assert.match(decision(), /· 8s ago$/);
+    assert.equal(redraws, 3);
+    tree.setVisible(false);
+    redraws = 0;
+    await clock.advance(60_000);
+    assert.equal(redraws, 0);
     assert.equal(tree.ticking, false);
     tree.dispose();
   });
