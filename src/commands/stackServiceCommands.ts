@@ -50,7 +50,7 @@ export async function containersOf(deps: StackCommandDeps, t: ServiceTarget): Pr
 async function existingContainers(deps: StackCommandDeps, target: ServiceTarget, verb: string): Promise<ContainerInfo[] | undefined> {
   const containers = await containersOf(deps, target);
   if (containers.length > 0) return containers;
-  void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers to ${verb}; use App Up or Stack Up to create them.`);
+  void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers to ${verb} (defined, not created): Start Service creates it.`);
   return undefined;
 }
 
@@ -63,6 +63,7 @@ export async function restartService(deps: StackCommandDeps, arg?: unknown): Pro
   const target = targetOf(arg) ?? (await pickService(deps, 'Restart which service?'));
   if (!target) return false;
   const single = (arg as { container?: ContainerInfo } | undefined)?.container;
+  if (!single && !(await existingContainers(deps, target, 'restart'))) return false;
   if (single) {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${single.name}…` }, () => deps.docker.restartContainer(single.id));
   } else {

@@ -29,27 +29,41 @@ export interface Look {
   meaning: string;
 }
 
-const exitText = (c?: ContainerInfo) => c?.exitCode === undefined ? '' : ` (exit ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`;
+const exitText = (c?: ContainerInfo) => (c?.exitCode === undefined ? '' : ` (exit ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`);
+
+/** The looks that depend on the status alone. */
+const FIXED: Partial<Record<ServiceStatus, Look>> = {
+  healthy: { kind: 'healthy', text: 'healthy', icon: 'pass-filled', color: 'testing.iconPassed', meaning: 'Running; its health check passes.' },
+  running: { kind: 'running', text: 'running', icon: 'circle-filled', color: 'testing.iconPassed', meaning: 'Running (no health check defined).' },
+  starting: { kind: 'starting', text: 'starting', icon: 'loading~spin', color: 'charts.yellow', meaning: 'Starting: created, or running with its health check not passed yet.' },
+  restarting: { kind: 'restarting', text: 'restarting', icon: 'sync~spin', color: 'charts.yellow', meaning: 'The engine is restarting it (its restart policy).' },
+  unhealthy: { kind: 'unhealthy', text: 'unhealthy', icon: 'warning', color: 'list.warningForeground', meaning: 'Running, but its health check fails.' },
+  partial: { kind: 'partial', text: 'partial', icon: 'warning', color: 'list.warningForeground', meaning: 'Some replicas run, some do not.' },
+  'not-created': {
+    kind: 'notCreated', text: 'defined, not created', icon: 'circle-outline', color: 'disabledForeground',
+    meaning: 'Defined in the compose file, no container yet: Start creates and starts it (docker compose up -d).',
+  },
+};
 
 /** The look of one state; `c` is the (first) container that explains it. */
 export function lookOf(status: ServiceStatus, c: ContainerInfo | undefined, facts: HealFacts = {}): Look {
-  switch (status) {
-    case 'healthy': return { kind: 'healthy', text: 'healthy', icon: 'pass-filled', color: 'testing.iconPassed', meaning: 'Running; its health check passes.' };
-    case 'running': return { kind: 'running', text: 'running', icon: 'circle-filled', color: 'testing.iconPassed', meaning: 'Running (no health check defined).' };
-    case 'starting': return { kind: 'starting', text: 'starting', icon: 'loading~spin', color: 'charts.yellow', meaning: 'Starting: created, or running with its health check not passed yet.' };
-    case 'restarting': return { kind: 'restarting', text: 'restarting', icon: 'sync~spin', color: 'charts.yellow', meaning: 'The engine is restarting it (its restart policy).' };
-    case 'unhealthy': return { kind: 'unhealthy', text: 'unhealthy', icon: 'warning', color: 'list.warningForeground', meaning: 'Running, but its health check fails.' };
-    case 'partial': return { kind: 'partial', text: 'partial', icon: 'warning', color: 'list.warningForeground', meaning: 'Some replicas run, some do not.' };
-    case 'not-created': return { kind: 'notCreated', text: 'defined, not created', icon: 'circle-outline', color: 'disabledForeground', meaning: 'Defined in the compose file, no container yet: Start creates and starts it (docker compose up -d).' };
-    case 'exited': break;
-  }
+  const fixed = FIXED[status];
+  if (fixed) return fixed;
   if (c?.state === 'paused') return { kind: 'paused', text: 'paused', icon: 'debug-pause', color: 'charts.yellow', meaning: 'Paused (docker pause): its processes are frozen.' };
   if (facts.stoppedByUserAt !== undefined) {
-    return { kind: 'stoppedByUser', text: 'stopped', icon: 'debug-stop', color: 'descriptionForeground', meaning: `Stopped by the user at ${clockTime(facts.stoppedByUserAt)} (Stop Service, App Down, docker stop): the healer leaves it alone until it is started again.` };
+    const meaning = `Stopped by the user at ${clockTime(facts.stoppedByUserAt)} (Stop Service, App Down, docker stop): the healer leaves it alone until it is started again.`;
+    return { kind: 'stoppedByUser', text: 'stopped', icon: 'debug-stop', color: 'descriptionForeground', meaning };
   }
-  if (facts.gaveUp) return { kind: 'gaveUp', text: `crashed${exitText(c)}`, icon: 'circle-slash', color: 'list.errorForeground', meaning: 'Crashed again and the healer gave up: its budget for the hour is spent. Start it, fix it, or reset the budget.' };
-  if (c?.exitCode === 0 && !c.oomKilled) return { kind: 'exitedCleanly', text: 'exited cleanly (exit 0)', icon: 'pass', color: 'descriptionForeground', meaning: 'Its main process finished with exit code 0 (a one-off task, or a command that ended).' };
-  return { kind: 'crashed', text: `crashed${exitText(c)}`, icon: 'error', color: 'list.errorForeground', meaning: c?.oomKilled ? 'Crashed: the kernel\'s OOM killer ended it (memory limit).' : `Crashed: its main process exited${c?.exitCode !== undefined ? ` with code ${c.exitCode}` : ''}.` };
+  if (facts.gaveUp) {
+    const meaning = 'Crashed again and the healer gave up: its budget for the hour is spent. Start it, fix it, or reset the budget.';
+    return { kind: 'gaveUp', text: `crashed${exitText(c)}`, icon: 'circle-slash', color: 'list.errorForeground', meaning };
+  }
+  if (c?.exitCode === 0 && !c.oomKilled) {
+    const meaning = 'Its main process finished with exit code 0 (a one-off task, or a command that ended).';
+    return { kind: 'exitedCleanly', text: 'exited cleanly (exit 0)', icon: 'pass', color: 'descriptionForeground', meaning };
+  }
+  const meaning = c?.oomKilled ? 'Crashed: the kernel\'s OOM killer ended it (memory limit).' : `Crashed: its main process exited${c?.exitCode !== undefined ? ` with code ${c.exitCode}` : ''}.`;
+  return { kind: 'crashed', text: `crashed${exitText(c)}`, icon: 'error', color: 'list.errorForeground', meaning };
 }
 
 /** A service's look: the worst replica explains it (an exited one when some exited). */

@@ -58,13 +58,15 @@ export class ServiceNode extends vscode.TreeItem {
     this.description = parts.join(' · ');
     this.iconPath = themeIcon(look);
     // plain text: service names and scrape errors come from compose files and servers
-    this.tooltip = [`${group.service} (${group.project})`, look.meaning, ...parts.slice(1), ...(scrape?.neverUp ? [scrape.neverUp] : []), ...(scrape?.lastError ? [`last scrape error: ${scrape.lastError.slice(0, 300)}`] : [])].join('\n');
+    const scrapeNotes = [scrape?.neverUp, scrape?.lastError && `last scrape error: ${scrape.lastError.slice(0, 300)}`].filter((x): x is string => !!x);
+    this.tooltip = [`${group.service} (${group.project})`, look.meaning, ...parts.slice(1), ...scrapeNotes].join('\n');
     const containers = group.containers;
     const up = containers.some(isUp);
-    const down = containers.length === 0 || !containers.some(isUp);
-    this.contextValue = contextValue('realm.service', group.status === 'not-created' ? 'notCreated' : group.status, look.kind, role,
-      // not created: Start creates it (compose up -d); stopped replicas: Start starts them
-      (down || containers.some((c) => containerStatus(c) === 'exited')) && 'start', down && 'down', up && 'stop', containers.length > 0 && 'restart', containers.length > 0 && 'logs');
+    const created = containers.length > 0;
+    // not created: Start creates it (compose up -d); stopped replicas: Start starts them
+    const startable = !up || containers.some((c) => containerStatus(c) === 'exited');
+    const status = group.status === 'not-created' ? 'notCreated' : group.status;
+    this.contextValue = contextValue('realm.service', status, look.kind, role, startable && 'start', !up && 'down', up && 'stop', created && 'restart', created && 'logs');
     this.accessibilityInformation = { label: `${group.service}, ${parts.join(', ')}` };
   }
 }

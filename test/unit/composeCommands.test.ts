@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { ComposeCliRunner, ComposeError } from '../../src/clients/composeCli';
 import type { ContainerInfo } from '../../src/core/containers';
 import type { StackCommandDeps } from '../../src/commands/stackCommandSupport';
-import { setServiceRunning, stackDown, stackUp } from '../../src/commands/stackCommands';
+import { restartService, setServiceRunning, stackDown, stackUp } from '../../src/commands/stackCommands';
 import { container, NOW } from './support/treeNodes';
 
 const FAKE_CLI = `
@@ -119,6 +119,13 @@ describe('Compose commands (issue 13)', function () {
     assert.equal(await setServiceRunning(deps, false, { group: { project: 'shop', service: 'web', containers: [running] } }), true);
     assert.deepEqual(engineCalls, ['stop web1']);
     assert.deepEqual(shown.map((s) => s.message), ['Realm: stopped shop/web. The healer leaves it alone until it is started again.']);
+  });
+
+  it('Restart on a service with no container says Start creates it, and runs nothing', async () => {
+    engine = [];
+    assert.equal(await restartService(deps, { group: { project: 'shop', service: 'worker', containers: [] } }), false);
+    assert.deepEqual(shown.map((s) => s.message), ['Realm: shop/worker has no containers to restart (defined, not created): Start Service creates it.']);
+    assert.deepEqual(argvs(), [], 'no compose restart of nothing');
   });
 
   it('offers "Show Problems" only when compose\'s error was placed on a real file, else the error goes to "Show Logs"', async () => {
