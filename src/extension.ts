@@ -38,6 +38,7 @@ import { clearComposeProblems, showComposeProblems } from './commands/composeDia
 import { logsArgument, metricsQuery, silenceAuthor } from './commands/commandArguments';
 import { readContainerLogs } from './clients/containerLogs';
 import { incidentCommandTable } from './commands/incidentCommands';
+import { ContainerLogDocuments, LOGS_SCHEME } from './commands/containerLogsDocument';
 import { IncidentStore } from './state/incidentStore';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 
@@ -91,7 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const composeRunner = lazyComposeRunner(process.env.DOCKER_HOST);
   const workspaceProjects = new WorkspaceProjects({
     folder, settings, composeRunner, logger, memory: context.workspaceState, isTrusted: () => vscode.workspace.isTrusted,
-    onComposeProblem: (err, files) => (err ? showComposeProblems(diagnostics, err) : clearComposeProblems(diagnostics, files)),
+    onComposeProblem: (err, files) => void (err ? showComposeProblems(diagnostics, err, folder()) : clearComposeProblems(diagnostics, files)),
     onNoComposeCli: (message) => { logger.warn(message); void vscode.window.showWarningMessage(message); },
     engineProjectOf: (dir) => docker.composeProjectOfFolder(dir),
   });
@@ -127,6 +128,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const statusBar = new AlertStatusBar(alertStore);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
   subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
+  // App Up / Down lead the Services title bar when the workspace has a compose project; Stack Up otherwise
+  const hasApp = () => void vscode.commands.executeCommand('setContext', 'realm.hasAppProject', workspaceProjects.current.some((p) => p.role === 'app'));
+  hasApp();
+  subs.push(workspaceProjects.onDidChange(hasApp));
+  const logDocuments = new ContainerLogDocuments((id, tail) => readContainerLogs(docker, id, { tail }));
+  subs.push(logDocuments, vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, logDocuments));
 
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
@@ -187,6 +194,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
       docker, composeRunner, output: logger, diagnostics, secrets: context.secrets, extensionPath: context.extensionUri.fsPath,
       storagePath: context.globalStorageUri.fsPath, settings, workspaceFolder: folder, isTrusted: () => vscode.workspace.isTrusted,
       afterChange: () => { void serviceStore.refresh(); void workspaceProjects.resolve(); },
+      services: () => serviceStore.snapshot.groups, logDocuments,
     }),
     ...alertCommandTable(alertDeps),
     ...healerCommandTable(healerDeps),

@@ -157,13 +157,14 @@ export class ComposeCliRunner {
   }
 
   /**
-   * `up -d` (optionally only some services); output streams to onLine. With Compose v1, `size`
+   * `up -d` (optionally only some services, and without `--remove-orphans`); output streams to onLine. With Compose v1, `size`
    * (the project's services and containers) raises COMPOSE_PARALLEL_LIMIT above what the project
    * needs, and a v1 that stops printing is stopped with an error that says why.
    */
-  up(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[]; size?: UpSize } = {}): Promise<RunResult> {
-    const { size, ...run } = options;
-    const args = ['up', '-d', '--remove-orphans', ...(options.services ?? [])];
+  up(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[]; size?: UpSize; removeOrphans?: boolean } = {}): Promise<RunResult> {
+    const { size, removeOrphans = true, ...run } = options;
+    // starting one service leaves the project's other containers (orphans included) as they are
+    const args = ['up', '-d', ...(removeOrphans ? ['--remove-orphans'] : []), ...(options.services ?? [])];
     if (this.cli.flavour !== 'v1') return this.run(project, args, { timeoutMs: 600_000, ...run });
     // v1 runs each service's task, and nested in it its containers' tasks, on one pool of
     // COMPOSE_PARALLEL_LIMIT slots: once the services fill every slot, each waits for a container

@@ -11,6 +11,8 @@ import { STACK_PROJECT_NAME } from '../core/stackEnvironment';
 export interface UpOptions extends RunOptions {
   /** Only these services (and what they depend on); default: every service without a profile. */
   services?: readonly string[];
+  /** `--remove-orphans` (default on; off when starting one service). */
+  removeOrphans?: boolean;
   /** Bound on waiting for health after `up` returns (ms). */
   healthTimeoutMs?: number;
   pollMs?: number;

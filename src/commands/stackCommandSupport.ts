@@ -6,8 +6,10 @@ import type { ServiceResult } from '../clients/composeHealth';
 import { describeResult } from '../clients/composeLifecycle';
 import { appProject, stackProject, type AppProjectSettings, type ProjectRole } from '../clients/composeProjects';
 import type { DockerClient } from '../clients/dockerClient';
+import type { ServiceGroup } from '../core/containers';
+import type { ContainerLogDocuments } from './containerLogsDocument';
 import { arcanumTargetsJson, stackEnvironment } from '../core/stackEnvironment';
-import { showComposeProblems } from './composeDiagnostics';
+import { hasComposeProblems, showComposeProblems } from './composeDiagnostics';
 import { grafanaAdminPassword } from './grafanaPassword';
 import { withoutLinks } from '../core/alertSummary';
 
@@ -41,6 +43,10 @@ export interface StackCommandDeps {
   isTrusted: () => boolean;
   /** Called after a command changed containers (e.g. serviceStore.refresh). */
   afterChange?: () => void;
+  /** The Services view's services (not-created ones too), for the palette's service pickers. */
+  services?: () => readonly ServiceGroup[];
+  /** Where Show Container Logs opens its read-only documents. */
+  logDocuments?: ContainerLogDocuments;
 }
 
 /**
@@ -77,46 +83,63 @@ export function requireTrust(deps: Pick<StackCommandDeps, 'isTrusted'>, what: st
 
 export type ComposeWork<T> = (runner: ComposeCliRunner, project: ComposeProjectRef, onLine: (line: string) => void, signal: AbortSignal) => Promise<T>;
 
+/** What a compose command's progress notification is titled: "Realm: App Up — shop". */
+export function progressTitle(verb: string, project: ComposeProjectRef): string {
+  return `Realm: ${verb} — ${project.projectName || path.basename(project.workingDir ?? '') || 'compose project'}`;
+}
+
 /**
- * Runs compose work in a cancellable progress notification: output lines go to the log and the
- * notification, cancellation aborts the CLI, a malformed file lands in the Problems view, other
- * failures are logged with their per-service state and rethrown for the command table's handler.
+ * Runs compose work in a cancellable progress notification titled with the verb and the project
+ * it acts on (the project is resolved first, under a status-bar progress): output lines go to the
+ * log and the notification, cancellation aborts the CLI, a malformed file lands in the Problems
+ * view (and only then is "Show Problems" offered), other failures are logged with their
+ * per-service state and rethrown for the command table's handler ("Show Logs").
  */
-export async function withComposeProgress<T>(deps: StackCommandDeps, title: string, work: ComposeWork<T>, role: ProjectRole): Promise<T | undefined> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: ${title}`, cancellable: true }, async (progress, token) => {
-    const abort = new AbortController();
-    const cancel = token.onCancellationRequested(() => abort.abort());
-    let projectName = role as string;
-    try {
-      const runner = await deps.composeRunner();
-      const project = await resolveProject(deps, role, runner);
-      projectName = project.projectName;
-      const onLine = (line: string) => {
-        deps.output.info(`[${project.projectName}] ${line}`);
-        progress.report({ message: line.length > 90 ? line.slice(0, 89) + '…' : line });
-      };
-      const result = await work(runner, project, onLine, abort.signal);
-      deps.afterChange?.();
-      return result;
-    } catch (err) {
-      deps.afterChange?.();
-      if (!(err instanceof ComposeError)) throw err;
-      if (err.kind === 'cancelled') {
-        deps.output.warn(`[${projectName}] ${title} cancelled`);
-        return undefined;
+export async function withComposeProgress<T>(deps: StackCommandDeps, verb: string, work: ComposeWork<T>, role: ProjectRole): Promise<T | undefined> {
+  let projectName = role as string;
+  let baseDir: string | undefined = role === 'app' ? deps.workspaceFolder() : undefined;
+  try {
+    const { runner, project } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Realm: reading the ${role === 'app' ? 'workspace' : 'stack'} compose project…` }, async () => {
+      const r = await deps.composeRunner();
+      return { runner: r, project: await resolveProject(deps, role, r) };
+    });
+    projectName = project.projectName;
+    baseDir = project.workingDir ?? baseDir;
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: progressTitle(verb, project), cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      const cancel = token.onCancellationRequested(() => abort.abort());
+      try {
+        const onLine = (line: string) => {
+          deps.output.info(`[${project.projectName}] ${line}`);
+          progress.report({ message: line.length > 90 ? line.slice(0, 89) + '…' : line });
+        };
+        return await work(runner, project, onLine, abort.signal);
+      } finally {
+        cancel.dispose();
+        deps.afterChange?.();
       }
-      if (err.details.results) logResults(deps, projectName, err.details.results);
-      if (err.details.output) deps.output.error(`[${projectName}] ${err.kind}: ${err.message}\n${err.details.output}`);
-      if (err.kind === 'malformed-file' && showComposeProblems(deps.diagnostics, err)) {
-        deps.output.error(`[${projectName}] ${err.message}`);
-        void vscode.window.showErrorMessage(withoutLinks(`Realm: ${err.message}`), 'Show Problems').then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
-        return undefined;
-      }
-      throw err;
-    } finally {
-      cancel.dispose();
+    });
+  } catch (err) {
+    if (!(err instanceof ComposeError)) throw err;
+    if (err.kind === 'cancelled') {
+      deps.output.warn(`[${projectName}] ${verb} cancelled`);
+      return undefined;
     }
-  });
+    if (err.details.results) logResults(deps, projectName, err.details.results);
+    if (err.details.output) deps.output.error(`[${projectName}] ${err.kind}: ${err.message}\n${err.details.output}`);
+    const problems = err.kind === 'malformed-file' ? showComposeProblems(deps.diagnostics, err, baseDir) : undefined;
+    if (problems) {
+      deps.output.error(`[${projectName}] ${err.message}`);
+      void vscode.window.showErrorMessage(withoutLinks(`Realm: ${err.message}`), 'Show Problems').then((c) => {
+        if (!c) return;
+        // a later parse may have cleared them meanwhile: then the log is what leads somewhere
+        if (hasComposeProblems(deps.diagnostics, problems)) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        else deps.output.show(true);
+      });
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 /** Writes one line per service to the log. */

@@ -12,7 +12,7 @@ export { openInGrafana, restartService, setServiceRunning, showContainerLogs } f
 export { grafanaAdminPassword } from './grafanaPassword';
 export type { StackCommandDeps, StackSettings } from './stackCommandSupport';
 
-/** Command ids (the lead adds the new ones to package.json; see the report). */
+/** Command ids (each is contributed in package.json). */
 export const StackCommandIds = {
   stackUp: 'realm.stackUp',
   stackDown: 'realm.stackDown',
@@ -22,6 +22,7 @@ export const StackCommandIds = {
   stopService: 'realm.stopService',
   startService: 'realm.startService',
   showContainerLogs: 'realm.showContainerLogs',
+  refreshContainerLogs: 'realm.refreshContainerLogs',
   openInGrafana: 'realm.openInGrafana',
 } as const;
 
@@ -42,19 +43,20 @@ export function stackCommandTable(deps: StackCommandDeps): CommandTable {
     [StackCommandIds.stopService]: (arg?: unknown) => setServiceRunning(deps, false, arg),
     [StackCommandIds.startService]: (arg?: unknown) => setServiceRunning(deps, true, arg),
     [StackCommandIds.showContainerLogs]: (arg?: unknown) => showContainerLogs(deps, arg),
+    [StackCommandIds.refreshContainerLogs]: (uri?: unknown) => deps.logDocuments?.refresh(uri instanceof vscode.Uri ? uri : undefined),
     [StackCommandIds.openInGrafana]: (arg?: unknown) => openInGrafana(deps, arg),
   };
 }
 
 /**
- * Realm: Stack Up — `compose up -d` for the stack (or the app project) inside a cancellable
- * notification, output streamed to the log, then the per-service result. Returns the outcome
- * (host tests assert on it); undefined when refused or cancelled.
+ * Realm: Stack Up / App Up — `compose up -d` for the stack (or the app project) inside a cancellable
+ * notification titled "Realm: App Up — <project>", output streamed to the log, then the per-service
+ * result. Returns the outcome (host tests assert on it); undefined when refused or cancelled.
  */
 export async function stackUp(deps: StackCommandDeps, role: ProjectRole = 'stack'): Promise<UpOutcome | undefined> {
-  if (!requireTrust(deps, 'Stack Up')) return undefined;
-  const label = role === 'stack' ? 'observability stack' : 'app project';
-  return withComposeProgress(deps, `Stack Up — ${label}`, async (runner, project, onLine, signal) => {
+  const verb = role === 'stack' ? 'Stack Up' : 'App Up';
+  if (!requireTrust(deps, verb)) return undefined;
+  return withComposeProgress(deps, verb, async (runner, project, onLine, signal) => {
     deps.output.info(`[compose] ${runner.argv(project, ['up', '-d']).join(' ')}`);
     const outcome = await composeUp(runner, deps.docker, project, { onLine, signal });
     clearComposeProblems(deps.diagnostics, project.files);
@@ -72,11 +74,11 @@ export async function stackUp(deps: StackCommandDeps, role: ProjectRole = 'stack
   }, role);
 }
 
-/** Realm: Stack Down — `compose down` for the stack (or the app project), cancellable, output streamed. */
+/** Realm: Stack Down / App Down — `compose down` for the stack (or the app project), cancellable, output streamed. */
 export async function stackDown(deps: StackCommandDeps, role: ProjectRole = 'stack'): Promise<boolean> {
-  if (!requireTrust(deps, 'Stack Down')) return false;
-  const label = role === 'stack' ? 'observability stack' : 'app project';
-  const done = await withComposeProgress(deps, `Stack Down — ${label}`, async (runner, project, onLine, signal) => {
+  const verb = role === 'stack' ? 'Stack Down' : 'App Down';
+  if (!requireTrust(deps, verb)) return false;
+  const done = await withComposeProgress(deps, verb, async (runner, project, onLine, signal) => {
     deps.output.info(`[compose] ${runner.argv(project, ['down']).join(' ')}`);
     await ensureEngine(deps.docker);
     await composeDown(runner, project, { onLine, signal });

@@ -1,9 +1,10 @@
-/** The Alerts view's node kinds: one small TreeItem subclass each; menus match their contextValue. */
+/** The Alerts view's node kinds: one small TreeItem subclass each; menus match their contextValue tokens (contextValues.ts). */
 import * as vscode from 'vscode';
 import type { Silence } from '../clients/alertmanagerTypes';
 import { alertTarget, clockTime, describeAge, formatDuration, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
 import { plain } from '../core/alertSummary';
 import { describeSilenced, formatMatchers } from '../core/matchers';
+import { contextValue } from './contextValues';
 
 /**
  * Set when neither Alertmanager nor Prometheus answers: the tree still shows the last known alerts,
@@ -32,7 +33,7 @@ function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** A severity group (critical first). contextValue `realm.alertGroup`. */
+/** A severity group (critical first). contextValue `realm.alertGroup;`. */
 export class SeverityGroupNode extends vscode.TreeItem {
   constructor(readonly group: SeverityGroup, stale?: Staleness, now = Date.now()) {
     super(capitalize(plain(group.severity, 40)), vscode.TreeItemCollapsibleState.Expanded);
@@ -42,16 +43,17 @@ export class SeverityGroupNode extends vscode.TreeItem {
     if (stale) parts.push(`last seen ${clockTime(stale.lastSeenAt, now)}`);
     this.description = parts.join(' · ');
     this.iconPath = stale ? new vscode.ThemeIcon('history', staleColor()) : severityIcon(group.severity, count('firing') === 0);
-    this.contextValue = 'realm.alertGroup';
+    this.contextValue = contextValue('realm.alertGroup');
   }
 }
 
 /**
  * One alert: name, what it concerns, for how long (or until when it is silenced), and its summary.
  * Silenced and inhibited alerts get a muted icon; pending ones a clock; stale ones (both backends
- * down) are greyed and say when they were last seen. contextValue `realm.alert.<firing|silenced|
- * inhibited|pending>`; `realm.alert.firing.fallback` while Prometheus stands in for Alertmanager.
- * A silenced alert's contextValue does not match the Silence… menu: it is silenced already.
+ * down) are greyed and say when they were last seen. contextValue `realm.alert;<firing|silenced|
+ * inhibited|pending>;` plus `fallback` while Prometheus stands in for Alertmanager, and what it
+ * offers: `silence` (not when silenced already, nor without Alertmanager), `heal` (firing),
+ * `query` and `alertmanager` (known to Alertmanager, not pending).
  */
 export class AlertNode extends vscode.TreeItem {
   /** `configurationProblem`: the alert's target has never been up (what to do; the healer leaves it alone). */
@@ -68,7 +70,10 @@ export class AlertNode extends vscode.TreeItem {
       : stale ? new vscode.ThemeIcon(alert.state === 'pending' ? 'watch' : 'bell', staleColor())
       : alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, word !== undefined);
     // `.fallback`: firing according to Prometheus while Alertmanager is unreachable (no silence possible)
-    this.contextValue = `realm.alert.${word ?? alert.state}${alert.state === 'firing' && alert.source === 'prometheus' ? '.fallback' : ''}`;
+    const state = word ?? alert.state;
+    const fallback = alert.state === 'firing' && alert.source === 'prometheus';
+    const known = !fallback && state !== 'pending';
+    this.contextValue = contextValue('realm.alert', state, fallback && 'fallback', !fallback && state !== 'silenced' && 'silence', alert.state === 'firing' && 'heal', known && 'query', known && 'alertmanager');
     const md = new vscode.MarkdownString(); // appendText escapes: labels and annotations are untrusted
     md.appendMarkdown('**').appendText(plain(alert.name, 200)).appendMarkdown('**  \n');
     md.appendText(`${plain(alert.severity, 40)} · ${describeAge(alert, now, silences)}${target ? ` · ${plain(target, 200)}` : ''}`);
@@ -81,7 +86,7 @@ export class AlertNode extends vscode.TreeItem {
   }
 }
 
-/** A label or annotation of an alert. contextValue `realm.alertDetail.label` / `.annotation`. */
+/** A label or annotation of an alert. contextValue `realm.alertDetail;label;` / `realm.alertDetail;annotation;`. */
 export class AlertDetailNode extends vscode.TreeItem {
   constructor(readonly alert: RealmAlert, readonly kind: 'label' | 'annotation', readonly name: string, readonly value: string) {
     super(plain(name, 60), vscode.TreeItemCollapsibleState.None);
@@ -89,7 +94,7 @@ export class AlertDetailNode extends vscode.TreeItem {
     this.description = plain(value, 200);
     this.tooltip = clip(value, TOOLTIP_CHARS); // plain string: never rendered as markdown
     this.iconPath = new vscode.ThemeIcon(kind === 'label' ? 'tag' : 'note');
-    this.contextValue = `realm.alertDetail.${kind}`;
+    this.contextValue = contextValue('realm.alertDetail', kind);
     // a screen reader hears the key with the value ("severity: critical"), as a sighted user sees both
     this.accessibilityInformation = { label: `${plain(name, 60)}: ${plain(value, 200)}` };
   }
@@ -102,13 +107,13 @@ export class SilencesNode extends vscode.TreeItem {
     this.id = 'silences';
     this.description = String(silences.length);
     this.iconPath = new vscode.ThemeIcon('bell-slash');
-    this.contextValue = 'realm.silences';
+    this.contextValue = contextValue('realm.silences');
   }
 }
 
 /**
  * One silence, named by what it silences ("ServiceDown", detail "service=web") and until when.
- * contextValue `realm.silence.active` / `realm.silence.pending`.
+ * contextValue `realm.silence;active;expire;alertmanager;` (or `pending`).
  */
 export class SilenceNode extends vscode.TreeItem {
   constructor(readonly silence: Silence, matchedAlerts: number, now: number) {
@@ -121,7 +126,7 @@ export class SilenceNode extends vscode.TreeItem {
     const left = silence.state === 'pending' ? `starts in ${formatDuration(silence.startsAt - now)}` : `ends in ${formatDuration(silence.endsAt - now)}`;
     this.tooltip = `Silences ${clip(formatMatchers(silence.matchers), TOOLTIP_CHARS)}\n${when} (${left}), ${new Date(silence.endsAt).toLocaleString()}\nby ${plain(silence.createdBy, 80)}: ${clip(silence.comment, TOOLTIP_CHARS)}\nid ${silence.id}`;
     this.iconPath = new vscode.ThemeIcon(silence.state === 'pending' ? 'clock' : 'bell-slash');
-    this.contextValue = `realm.silence.${silence.state}`;
+    this.contextValue = contextValue('realm.silence', silence.state, (silence.state === 'active' || silence.state === 'pending') && 'expire', 'alertmanager');
     this.accessibilityInformation = { label: `silence of ${plain(title, 80)}${detail ? ` (${plain(detail, 80)})` : ''}, ${when}, ${matches}` };
   }
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
-import { groupBySeverity } from '../core/alerts';
+import { groupBySeverity, suppressionWord } from '../core/alerts';
 import { clockTime } from '../core/alerts';
 import { alertsViewState, staleSince } from '../core/alertSummary';
+import { systemTimers, type Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
+import { RelativeTimeTicker } from '../platform/relativeTimeTicker';
 import type { AlertSnapshot } from '../state/alertStore';
 import type { Event } from '../platform/event';
 import type { AlertStatusSource } from './statusBar';
@@ -15,9 +17,6 @@ export interface ConfigurationProblems {
   problemFor(labels: Readonly<Record<string, string>>): string | undefined;
   readonly onDidChange: Event<unknown>;
 }
-
-// Keeps "firing for 3m" current while the view is visible and nothing else changes.
-const AGE_REFRESH_MS = 30_000;
 
 /**
  * The Alerts view: severity groups (critical first) → alerts → labels and annotations, and a
@@ -32,8 +31,11 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<AlertSnapshot>());
   readonly onDidRender = this.renderedEmitter.event;
   private subscription: { dispose(): void } | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
   private snapshot: AlertSnapshot;
+  /** Keeps "firing for 3m" current while the view is visible and nothing else changes. */
+  private readonly ticker: RelativeTimeTicker;
+  /** The time every node of the current redraw is rendered at. */
+  private renderNow: number;
 
   constructor(
     private readonly store: AlertStatusSource,
@@ -43,25 +45,27 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     /** Sets the view's message (TreeView.message): says so above the tree when what it shows is stale. */
     private readonly setMessage: (message: string | undefined) => void = () => undefined,
     private readonly problems?: ConfigurationProblems,
+    timers: Timers = systemTimers,
   ) {
     super();
     this.snapshot = store.snapshot;
-    this.register(toDisposable(() => this.setVisible(false)));
+    this.renderNow = now();
+    this.ticker = new RelativeTimeTicker({ clock: { now }, timers, times: () => this.relativeTimes(), render: (t) => this.describeAll(t), onChange: (t) => this.draw(t) });
+    this.register(toDisposable(() => { this.setVisible(false); this.ticker.dispose(); }));
   }
 
   /** Called with the view's visibility: listen (and refresh durations) only while visible. */
   setVisible(visible: boolean): void {
     if (visible && !this.subscription) {
       const alerts = this.store.onDidChange((c) => this.update(c.snapshot));
-      const problems = this.problems?.onDidChange(() => this.changeEmitter.fire(undefined));
+      const problems = this.problems?.onDidChange(() => this.draw(this.now()));
       this.subscription = { dispose: () => { alerts.dispose(); problems?.dispose(); } };
-      this.timer = setInterval(() => this.changeEmitter.fire(undefined), AGE_REFRESH_MS);
+      this.ticker.setVisible(true);
       this.update(this.store.snapshot);
     } else if (!visible && this.subscription) {
       this.subscription.dispose();
       this.subscription = undefined;
-      clearInterval(this.timer);
-      this.timer = undefined;
+      this.ticker.setVisible(false);
     }
   }
 
@@ -73,8 +77,30 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     return node;
   }
 
+  /** True while the relative-time ticker has a timer (none while hidden). */
+  get ticking(): boolean {
+    return this.ticker.ticking;
+  }
+
+  /** Firing and pending alerts' "for 3m" (not while stale: those read "last seen 10:42"). */
+  private relativeTimes(): number[] {
+    if (this.stale()) return [];
+    return this.snapshot.alerts.filter((a) => suppressionWord(a) !== 'silenced').map((a) => a.since);
+  }
+
+  /** What every alert row would read at `now` (the ticker compares it). */
+  private describeAll(now: number): string {
+    const stale = this.stale();
+    return this.snapshot.alerts.map((a) => String(new AlertNode(a, now, this.snapshot.silences, stale).description)).join('\n');
+  }
+
+  private draw(now: number): void {
+    this.renderNow = now;
+    this.changeEmitter.fire(undefined);
+  }
+
   getChildren(node?: AlertTreeNode): AlertTreeNode[] {
-    const now = this.now();
+    const now = this.renderNow;
     const stale = this.stale();
     if (!node) {
       const roots: AlertTreeNode[] = groupBySeverity(this.snapshot.alerts).map((g) => new SeverityGroupNode(g, stale, now));
@@ -99,9 +125,9 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   getParent(node: AlertTreeNode): AlertTreeNode | undefined {
     if (node instanceof AlertNode) {
       const group = groupBySeverity(this.snapshot.alerts).find((g) => g.severity === node.alert.severity);
-      return group && new SeverityGroupNode(group, this.stale(), this.now());
+      return group && new SeverityGroupNode(group, this.stale(), this.renderNow);
     }
-    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.now(), this.snapshot.silences, this.stale());
+    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.renderNow, this.snapshot.silences, this.stale());
     if (node instanceof SilenceNode) return new SilencesNode(this.snapshot.silences);
     return undefined;
   }
@@ -124,7 +150,9 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
       this.contextState = state;
       this.setContext('realm.alerts.status', state);
     }
-    this.changeEmitter.fire(undefined);
+    const now = this.now();
+    this.draw(now);
+    this.ticker.rendered(now);
     this.renderedEmitter.fire(s);
   }
   private contextState: string | undefined;

@@ -1,127 +1,24 @@
 import * as vscode from 'vscode';
-import { formatDuration } from '../core/containers';
-import { CLEANUP_SERVICE } from '../core/healPolicy';
-import { describeBudget } from '../core/rateLimiter';
-import { AuditEntry, AuditTrail, describeEntry, describeTrigger } from '../healer/auditTrail';
-import { decisionWords } from '../healer/decisionWording';
+import type { AuditEntry, AuditTrail } from '../healer/auditTrail';
 import type { Healer, ServiceHealState } from '../healer/healer';
 import type { HealerSettings } from '../healer/healerSettings';
 import type { HealerLeaseLike } from '../healer/lease';
-import { serviceHealText } from '../healer/serviceHealText';
-import type { Clock } from '../platform/clock';
+import { systemTimers, type Clock, type Timers } from '../platform/clock';
 import { Disposable } from '../platform/disposable';
+import { RelativeTimeTicker } from '../platform/relativeTimeTicker';
+import { DecisionNode, HealerGroupNode, HealerModeNode, ServiceBudgetNode, UnactionableAlertNode, type HealerTreeNode } from './healerNodes';
+
+export { DecisionNode, HealerGroupNode, HealerModeNode, ServiceBudgetNode, UnactionableAlertNode, type HealerTreeNode } from './healerNodes';
 
 /** How many decisions the view lists (the export has them all). */
 const RECENT_DECISIONS = 20;
-
-/** The top line: on / off / dry-run / untrusted / standby. */
-export class HealerModeNode extends vscode.TreeItem {
-  constructor(settings: HealerSettings, holdsLease: boolean) {
-    const [label, icon, mode] = !settings.trusted
-      ? ['Healing off: untrusted workspace', 'workspace-untrusted', 'untrusted']
-      : !settings.enabled
-        ? ['Healing off', 'circle-slash', 'off']
-        : !holdsLease
-          ? ['Healing on in another window', 'multiple-windows', 'standby']
-          : settings.dryRun
-            ? ['Healing: dry run (decides, does nothing)', 'beaker', 'dryRun']
-            : ['Healing on', 'heart', 'on'];
-    super(label, vscode.TreeItemCollapsibleState.None);
-    this.id = 'healer:mode';
-    this.iconPath = new vscode.ThemeIcon(icon);
-    this.description = settings.enabled && settings.trusted ? `max ${settings.maxActionsPerHour}/hour per service; Heal Now counts but is never refused` : undefined;
-    this.contextValue = `realm.healer.mode.${mode}`;
-  }
-}
-
-type GroupKind = 'budgets' | 'unactionable' | 'decisions';
-const GROUP_LABELS: Record<GroupKind, string> = { budgets: 'Services', unactionable: 'Alerts Realm cannot act on', decisions: 'Recent decisions' };
-
-/** A group header ("Services", "Alerts Realm cannot act on", "Recent decisions"). */
-export class HealerGroupNode extends vscode.TreeItem {
-  constructor(readonly kind: GroupKind, count: number) {
-    const state = !count ? vscode.TreeItemCollapsibleState.None : kind === 'unactionable' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
-    super(GROUP_LABELS[kind], state);
-    // VS Code keeps a node's collapsible state by id: a group that was an empty leaf would come back
-    // collapsed once it has children, hiding the decision the user just caused. A new id expands it.
-    this.id = `healer:${kind}${count ? '' : ':empty'}`;
-    this.description = kind === 'unactionable' ? `${count}: they name no service of this workspace` : count ? undefined : kind === 'budgets' ? 'no service acted on' : 'none yet';
-    this.contextValue = `realm.healer.group.${kind}`;
-  }
-}
-
-/** One service: what the healer is doing about it ("restart in 8 s (back-off after 2 restarts)") and its budget. */
-export class ServiceBudgetNode extends vscode.TreeItem {
-  readonly key: string;
-  readonly service: string;
-  constructor(readonly state: ServiceHealState, now: number) {
-    const name = state.ref.service;
-    super(name, vscode.TreeItemCollapsibleState.None);
-    this.key = state.key;
-    this.service = name;
-    this.id = `healer:budget:${state.key}`;
-    const budget = describeBudget(name, state.budget, now).slice(name.length + 1);
-    const doing = serviceHealText(state, now);
-    this.description = doing ? `${doing} · ${budget}` : budget;
-    this.iconPath = state.gaveUp
-      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
-      : state.inFlight ? new vscode.ThemeIcon('sync~spin')
-        : state.scheduled ? new vscode.ThemeIcon('clock')
-          : state.stoppedByUserAt !== undefined || state.optedOut ? new vscode.ThemeIcon('debug-pause')
-            : new vscode.ThemeIcon(state.budget.remaining ? 'pulse' : 'watch');
-    const hints = [state.gaveUp ? 'The healer gave up: reset the budget or fix the service.' : '', state.scheduled ? 'Cancel it with "Cancel Scheduled Healing".' : '', state.stoppedByUserAt !== undefined ? 'Start the service to resume healing.' : ''].filter(Boolean);
-    this.tooltip = [`${state.key}: ${describeBudget(name, state.budget, now)}`, ...(doing ? [doing] : []), ...hints].join('\n');
-    // order-free tokens: menus test for one word each; cleanup is not a service, it can only have its budget reset
-    const tokens = [state.gaveUp && 'gaveUp', state.scheduled && 'scheduled', state.optedOut === 'setting' && 'optedOut', state.optedOut === 'label' && 'labelOptOut', name === CLEANUP_SERVICE && 'cleanup'].filter(Boolean);
-    this.contextValue = ['realm.healer.service', ...tokens].join(' ');
-  }
-}
-
-const outcomeIcon = (e: AuditEntry): vscode.ThemeIcon => {
-  if (e.outcome === 'done') return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-  if (e.outcome === 'failed') return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
-  if (e.reason === 'dry-run') return new vscode.ThemeIcon('beaker');
-  if (e.reason === 'user-stopped') return new vscode.ThemeIcon('debug-pause');
-  if (e.reason === 'rate-limited') return new vscode.ThemeIcon('watch', new vscode.ThemeColor('list.warningForeground'));
-  return new vscode.ThemeIcon('circle-slash');
-};
-
-/** One recorded decision, worded as everywhere: "worker: restart — done" + "died, exit 137 · 2m ago". */
-export class DecisionNode extends vscode.TreeItem {
-  constructor(readonly entry: AuditEntry, now: number) {
-    const w = decisionWords(entry);
-    super(`${w.subject}: ${w.action} — ${w.outcome}`, vscode.TreeItemCollapsibleState.None);
-    this.id = `healer:decision:${entry.id}`;
-    const latest = entry.lastRepeatAt ?? entry.time;
-    this.description = `${w.reason}${entry.repeats ? ` · ×${entry.repeats + 1}` : ''} · ${formatDuration(now - latest)} ago`;
-    this.iconPath = outcomeIcon(entry);
-    this.tooltip = new vscode.MarkdownString(undefined, false);
-    this.tooltip.appendText(`${new Date(entry.time).toLocaleString()}\n\n${describeEntry(entry)}\n\nTrigger: ${describeTrigger(entry.trigger)}`);
-    this.contextValue = `realm.healer.decision.${entry.outcome}`;
-  }
-}
-
-/** One alert the healer cannot act on, folded: its name, how often it was considered, and when last. */
-export class UnactionableAlertNode extends vscode.TreeItem {
-  constructor(readonly alertname: string, entries: readonly AuditEntry[], now: number) {
-    super(alertname, vscode.TreeItemCollapsibleState.None);
-    const latest = entries.reduce((t, e) => Math.max(t, e.lastRepeatAt ?? e.time), 0);
-    const times = entries.reduce((n, e) => n + 1 + (e.repeats ?? 0), 0);
-    this.id = `healer:unactionable:${alertname}`;
-    this.description = `${times > 1 ? `×${times} · ` : ''}${formatDuration(now - latest)} ago`;
-    this.iconPath = new vscode.ThemeIcon('circle-slash');
-    this.tooltip = [...new Set(entries.map((e) => describeEntry(e)))].slice(0, 5).join('\n');
-    this.contextValue = 'realm.healer.unactionable';
-  }
-}
-
-export type HealerTreeNode = HealerModeNode | HealerGroupNode | ServiceBudgetNode | DecisionNode | UnactionableAlertNode;
 
 export interface HealerTreeDeps {
   healer: Healer;
   audit: AuditTrail;
   settings: () => HealerSettings;
   clock: Clock;
+  timers?: Timers;
   lease?: HealerLeaseLike;
 }
 
@@ -131,33 +28,60 @@ const shown = (s: ServiceHealState) => s.budget.used > 0 || s.gaveUp || s.inFlig
 /**
  * The Healer view: mode at the top, each service's state and budget (with a countdown while an action
  * is scheduled), the alerts it cannot act on folded into one node, and the recent decisions. Redraws
- * on healer and audit changes, every second while something counts down, else every 30 s while visible.
+ * on healer and audit changes, and while visible when a relative time it shows ("5s ago", "restart in
+ * 8 s", "next slot in 42 min") reads differently (one ticker: each second under a minute, coarser beyond).
  */
 export class HealerTreeProvider extends Disposable implements vscode.TreeDataProvider<HealerTreeNode> {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<HealerTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private ticker: NodeJS.Timeout | undefined;
-  private tickMs = 0;
-  private visible = false;
+  private readonly ticker: RelativeTimeTicker;
+  /** The time every node of the current redraw is rendered at. */
+  private renderNow: number;
 
   constructor(private readonly deps: HealerTreeDeps) {
     super();
+    this.renderNow = deps.clock.now();
+    this.ticker = new RelativeTimeTicker({ clock: deps.clock, timers: deps.timers ?? systemTimers, times: () => this.relativeTimes(), render: (now) => this.describeAll(now), onChange: (now) => this.draw(now) });
     this.register(deps.healer.onDidChange(() => this.refresh()));
     this.register(deps.audit.onDidChange(() => this.refresh()));
     this.register(deps.audit.onDidRepeat(() => this.refresh()));
-    this.register({ dispose: () => clearInterval(this.ticker) });
+    this.register({ dispose: () => this.ticker.dispose() });
   }
 
   /** Call with the view's visibility (and after settings or trust change, `refresh()`). */
   setVisible(visible: boolean): void {
-    this.visible = visible;
+    this.ticker.setVisible(visible);
     if (visible) this.refresh();
-    else this.retick(0);
   }
 
   refresh(): void {
-    if (this.visible) this.retick(this.deps.healer.serviceStates().some((s) => s.scheduled) ? 1_000 : 30_000);
+    const now = this.deps.clock.now();
+    this.draw(now);
+    this.ticker.rendered(now);
+  }
+
+  /** True while the relative-time ticker has a timer (none while hidden). */
+  get ticking(): boolean {
+    return this.ticker.ticking;
+  }
+
+  private draw(now: number): void {
+    this.renderNow = now;
     this.changeEmitter.fire(undefined);
+  }
+
+  private relativeTimes(): number[] {
+    const states = this.deps.healer.serviceStates().filter(shown);
+    const decisions = this.decisions().slice(-RECENT_DECISIONS).map((e) => e.lastRepeatAt ?? e.time);
+    const unactionable = [...this.unactionable().values()].flat().map((e) => e.lastRepeatAt ?? e.time);
+    return [...decisions, ...unactionable, ...states.flatMap((s) => [s.scheduled?.at, s.budget.nextSlotAt].filter((t): t is number => t !== undefined))];
+  }
+
+  /** What every row would read at `now` (the ticker compares it). */
+  private describeAll(now: number): string {
+    const rows = [...this.deps.healer.serviceStates().filter(shown).map((s) => new ServiceBudgetNode(s, now)), ...this.decisions().slice(-RECENT_DECISIONS).map((e) => new DecisionNode(e, now)),
+      ...[...this.unactionable()].map(([name, entries]) => new UnactionableAlertNode(name, entries, now))];
+    return rows.map((r) => String(r.description)).join('\n');
   }
 
   getTreeItem(node: HealerTreeNode): vscode.TreeItem {
@@ -165,7 +89,7 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getChildren(node?: HealerTreeNode): HealerTreeNode[] {
-    const now = this.deps.clock.now();
+    const now = this.renderNow;
     if (!node) {
       const unactionable = this.unactionable();
       return [
@@ -196,12 +120,5 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
       out.set(e.trigger.alertname, list);
     }
     return out;
-  }
-
-  private retick(ms: number): void {
-    if (ms === this.tickMs) return;
-    clearInterval(this.ticker);
-    this.tickMs = ms;
-    this.ticker = ms ? setInterval(() => this.changeEmitter.fire(undefined), ms) : undefined;
   }
 }

@@ -65,10 +65,10 @@ describe('Alerts wired: status bar and Alerts view against the harness Prometheu
     const critical = groups.get('Critical')!;
     assert.equal(String(groups.keys().next().value), 'Critical', 'critical first');
     const arcanum = critical.find((a) => a.label === 'ArcanumNeedsRestart')!;
-    assert.equal(arcanum.contextValue, 'realm.alert.firing');
+    assert.equal(arcanum.contextValue, 'realm.alert;firing;silence;heal;query;alertmanager;');
     assert.match(String(arcanum.description), /arcanum.* · firing for \d+/);
     assert.equal(arcanum.alert?.labels.action, 'restart');
-    const firingInTree = [...groups.values()].flat().filter((a) => a.contextValue === 'realm.alert.firing').length;
+    const firingInTree = [...groups.values()].flat().filter((a) => a.contextValue === 'realm.alert;firing;silence;heal;query;alertmanager;').length;
     assert.equal(firingInTree, n, 'the status bar counts what the tree shows as firing');
     const details = api.alertsTree.getChildren(arcanum as never) as TreeNodeShape[];
     assert.ok(details.some((d) => d.label === 'severity' && d.description === 'critical'), 'labels are listed under the alert');

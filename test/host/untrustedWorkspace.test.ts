@@ -82,7 +82,7 @@ describe('Untrusted workspace: state shown, no compose command, no healing', fun
   it('shows the healer as off because the workspace is untrusted', async () => {
     const api = await realmApi();
     const [mode] = api.healerTree.getChildren();
-    assert.equal(mode.contextValue, 'realm.healer.mode.untrusted');
+    assert.equal(mode.contextValue, 'realm.healer.mode;untrusted;');
     assert.equal(mode.label, 'Healing off: untrusted workspace');
   });
 

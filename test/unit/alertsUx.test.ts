@@ -130,8 +130,8 @@ describe('Alerts UX (issue 13)', () => {
     const inhibited = alert('ServiceDown', { state: 'suppressed', inhibitedBy: ['x'] });
     const a = new AlertNode(silenced, NOW, [s]);
     assert.match(String(a.description), / · silenced until 12:30 · /, 'until the silence ends, not "silenced for 48s"');
-    assert.equal(a.contextValue, 'realm.alert.silenced', 'the Silence… menu matches firing|inhibited|pending only');
-    assert.equal(new AlertNode(inhibited, NOW).contextValue, 'realm.alert.inhibited');
+    assert.equal(a.contextValue, 'realm.alert;silenced;query;alertmanager;', 'a silenced alert offers no Silence…');
+    assert.equal(new AlertNode(inhibited, NOW).contextValue, 'realm.alert;inhibited;silence;query;alertmanager;');
     assert.match(String(new AlertNode(inhibited, NOW).description), /inhibited · firing for 3m/);
     const group = new SeverityGroupNode({ severity: 'critical', alerts: [alert('A'), silenced, inhibited] });
     assert.equal(group.description, '1 firing · 1 silenced · 1 inhibited', 'not "suppressed"');

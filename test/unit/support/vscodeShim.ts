@@ -70,14 +70,46 @@ export class EventEmitter<T> {
   }
 }
 
+function uri(scheme: string, p: string) {
+  return { scheme, path: p, fsPath: p, toString: () => `${scheme}://${p}` };
+}
+
 export const Uri = {
   parse: (s: string) => ({ toString: () => s }),
+  file: (p: string) => uri('file', p),
+  from: (c: { scheme: string; path: string }) => uri(c.scheme, c.path),
 };
 
-export const window = {};
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+  isAfter(o: Position): boolean {
+    return this.line > o.line || (this.line === o.line && this.character > o.character);
+  }
+  translate(lines: number, chars: number): Position {
+    return new Position(this.line + lines, this.character + chars);
+  }
+}
+
+export class Range {
+  constructor(readonly start: Position, readonly end: Position) {}
+}
+
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+
+export class Diagnostic {
+  source?: string;
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+
+export class CancellationError extends Error {}
+
+/** Tests put the window / commands functions they need on these objects (and take them off after). */
+export const window: Record<string, unknown> = {};
 export const env = {};
-export const commands = {};
-export const workspace = {};
+export const commands: Record<string, unknown> = {};
+export const workspace: Record<string, unknown> = {};
 
 const shimPath = __filename;
 type Resolver = (request: string, ...rest: unknown[]) => string;
