@@ -13,6 +13,8 @@ export interface UpOptions extends RunOptions {
   services?: readonly string[];
   /** `--remove-orphans` (default on; off when starting one service). */
   removeOrphans?: boolean;
+  /** Compose's model of this very project, when the caller has just read it (no second `config` run). */
+  model?: ComposeProjectModel;
   /** Bound on waiting for health after `up` returns (ms). */
   healthTimeoutMs?: number;
   pollMs?: number;
@@ -53,7 +55,7 @@ export async function loadComposeModels(files: readonly string[]): Promise<Compo
  * the per-service state at that moment.
  */
 export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, project: ComposeProjectRef, options: UpOptions = {}): Promise<UpOutcome> {
-  const { model } = await readComposeProject(runner, project, { signal: options.signal });
+  const model = options.model ?? (await readComposeProject(runner, project, { signal: options.signal })).model;
   await ensureEngine(docker);
   const services = options.services?.length ? [...options.services] : activeServices(model);
   // what the project had before, so a failed pull can take back only what this `up` created

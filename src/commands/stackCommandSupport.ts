@@ -7,6 +7,7 @@ import { describeResult } from '../clients/composeLifecycle';
 import { appProject, stackProject, type AppProjectSettings, type ProjectRole } from '../clients/composeProjects';
 import type { DockerClient } from '../clients/dockerClient';
 import type { ServiceGroup } from '../core/containers';
+import type { ComposeProjectModel } from '../core/composeModel';
 import type { ContainerLogDocuments } from './containerLogsDocument';
 import { arcanumTargetsJson, stackEnvironment } from '../core/stackEnvironment';
 import { hasComposeProblems, showComposeProblems } from './composeDiagnostics';
@@ -53,12 +54,14 @@ export interface StackCommandDeps {
  * The compose project for a role. The stack gets its environment: the Grafana password from
  * SecretStorage, the generated arcanum targets file, the engine socket, ports from settings.
  */
-export async function resolveProject(deps: StackCommandDeps, role: ProjectRole, runner: ComposeCliRunner): Promise<ComposeProjectRef> {
+export async function resolveProject(deps: StackCommandDeps, role: ProjectRole, runner: ComposeCliRunner): Promise<ResolvedProject> {
   const settings = deps.settings();
   if (role === 'app') {
     const folder = deps.workspaceFolder();
     if (!folder) throw new Error('Open a folder that has a compose file to run its project.');
-    return (await appProject(folder, settings, runner)).ref;
+    // compose names the project by reading it: the model comes with the name, so `up` needs no second read
+    const { ref, model } = await appProject(folder, settings, runner);
+    return { project: ref, model };
   }
   const targetsDir = path.join(deps.storagePath, 'prometheus-targets');
   await mkdir(targetsDir, { recursive: true });
@@ -69,7 +72,13 @@ export async function resolveProject(deps: StackCommandDeps, role: ProjectRole, 
     dockerHost: deps.docker.engine,
     urls: { prometheus: settings.prometheusUrl, alertmanager: settings.alertmanagerUrl, loki: settings.lokiUrl, grafana: settings.grafanaUrl },
   });
-  return stackProject(deps.extensionPath, env);
+  return { project: stackProject(deps.extensionPath, env) };
+}
+
+/** A project as a command resolved it, with compose's model when reading it was how it got its name. */
+export interface ResolvedProject {
+  project: ComposeProjectRef;
+  model?: ComposeProjectModel;
 }
 
 /** Refuses compose commands in an untrusted workspace (its compose file is someone else's code). */
@@ -81,7 +90,7 @@ export function requireTrust(deps: Pick<StackCommandDeps, 'isTrusted'>, what: st
   return false;
 }
 
-export type ComposeWork<T> = (runner: ComposeCliRunner, project: ComposeProjectRef, onLine: (line: string) => void, signal: AbortSignal) => Promise<T>;
+export type ComposeWork<T> = (runner: ComposeCliRunner, project: ComposeProjectRef, onLine: (line: string) => void, signal: AbortSignal, model?: ComposeProjectModel) => Promise<T>;
 
 /** What a compose command's progress notification is titled: "Realm: App Up — shop". */
 export function progressTitle(verb: string, project: ComposeProjectRef): string {
@@ -99,9 +108,9 @@ export async function withComposeProgress<T>(deps: StackCommandDeps, verb: strin
   let projectName = role as string;
   let baseDir: string | undefined = role === 'app' ? deps.workspaceFolder() : undefined;
   try {
-    const { runner, project } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Realm: reading the ${role === 'app' ? 'workspace' : 'stack'} compose project…` }, async () => {
+    const { runner, project, model } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Realm: reading the ${role === 'app' ? 'workspace' : 'stack'} compose project…` }, async () => {
       const r = await deps.composeRunner();
-      return { runner: r, project: await resolveProject(deps, role, r) };
+      return { runner: r, ...await resolveProject(deps, role, r) };
     });
     projectName = project.projectName;
     baseDir = project.workingDir ?? baseDir;
@@ -113,7 +122,7 @@ export async function withComposeProgress<T>(deps: StackCommandDeps, verb: strin
           deps.output.info(`[${project.projectName}] ${line}`);
           progress.report({ message: line.length > 90 ? line.slice(0, 89) + '…' : line });
         };
-        return await work(runner, project, onLine, abort.signal);
+        return await work(runner, project, onLine, abort.signal, model);
       } finally {
         cancel.dispose();
         deps.afterChange?.();

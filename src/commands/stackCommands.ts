@@ -56,9 +56,9 @@ export function stackCommandTable(deps: StackCommandDeps): CommandTable {
 export async function stackUp(deps: StackCommandDeps, role: ProjectRole = 'stack'): Promise<UpOutcome | undefined> {
   const verb = role === 'stack' ? 'Stack Up' : 'App Up';
   if (!requireTrust(deps, verb)) return undefined;
-  return withComposeProgress(deps, verb, async (runner, project, onLine, signal) => {
+  return withComposeProgress(deps, verb, async (runner, project, onLine, signal, model) => {
     deps.output.info(`[compose] ${runner.argv(project, ['up', '-d']).join(' ')}`);
-    const outcome = await composeUp(runner, deps.docker, project, { onLine, signal });
+    const outcome = await composeUp(runner, deps.docker, project, { onLine, signal, model });
     clearComposeProblems(deps.diagnostics, project.files);
     logResults(deps, project.projectName, outcome.results);
     const failed = outcome.results.filter((r) => r.outcome === 'failed');

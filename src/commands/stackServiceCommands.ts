@@ -131,12 +131,12 @@ export async function setServiceRunning(deps: StackCommandDeps, running: boolean
 /** Start on a defined-but-not-created service: `compose up -d SERVICE` (without --remove-orphans), then its result. */
 async function createService(deps: StackCommandDeps, target: ServiceTarget): Promise<boolean> {
   const role = target.project === STACK_PROJECT_NAME ? 'stack' : 'app';
-  const outcome = await withComposeProgress(deps, `Start ${target.service}`, async (runner, project, onLine, signal) => {
+  const outcome = await withComposeProgress(deps, `Start ${target.service}`, async (runner, project, onLine, signal, model) => {
     if (project.projectName !== target.project) {
       throw new Error(`${target.project}/${target.service} has no container, and its compose file is not this workspace's (${project.projectName}): create it from its own folder (docker compose up -d ${target.service}).`);
     }
     deps.output.info(`[compose] ${runner.argv(project, ['up', '-d', target.service]).join(' ')}`);
-    return composeUp(runner, deps.docker, project, { services: [target.service], removeOrphans: false, onLine, signal });
+    return composeUp(runner, deps.docker, project, { services: [target.service], removeOrphans: false, onLine, signal, model });
   }, role);
   if (!outcome) return false;
   logResults(deps, target.project, outcome.results);

@@ -92,6 +92,8 @@ describe('Compose commands (issue 13)', function () {
     assert.ok(titles.includes('Realm: App Up — shop'), titles.join(' | '));
     assert.ok(!titles.some((t) => /Stack Up|app project/.test(t)), titles.join(' | '));
     assert.ok(argvs().some((a) => a.join(' ') === '--ansi never -p shop up -d --remove-orphans'), JSON.stringify(argvs()));
+    // the read that named the project gave its model too: `up` does not ask compose again
+    assert.equal(argvs().filter((a) => a.includes('config')).length, 1, JSON.stringify(argvs()));
   });
 
   it('Start on a defined-but-not-created service runs `compose -p <App Up\'s project> up -d SERVICE` and says it was created', async () => {
