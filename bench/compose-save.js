@@ -16,3 +16,5 @@ const out = r.stdout + r.stderr;
 const line = /compose-save-measure: (.*)/.exec(out);
 if (r.status !== 0 || !line) { console.error(out); console.error('bench run failed'); process.exit(1); }
 console.log(`compose file save → Services tree changed: ${line[1]}  goal p50 <= 300 ms`);
+const written = /compose-write-measure: (.*)/.exec(out);
+if (written) console.log(`compose file written by another program → Services tree changed: ${written[1]}`);

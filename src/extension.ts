@@ -216,9 +216,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const resolveProjects = (uri?: vscode.Uri) => {
     if (uri && !workspaceProjects.isWatched(uri.fsPath) && !isComposeFileOf(uri.fsPath, folder(), settings().composeFiles)) return;
     chooseAppFolder();
-    workspaceProjects.scheduleResolve();
+    workspaceProjects.scheduleResolve(uri?.fsPath);
   };
   subs.push(composeWatcher, composeWatcher.onDidChange(resolveProjects), composeWatcher.onDidCreate(resolveProjects), composeWatcher.onDidDelete(resolveProjects));
+  // a save in the editor is known at once; the watcher's event for it follows later and is dropped as unchanged
+  subs.push(vscode.workspace.onDidSaveTextDocument((doc) => { if (doc.uri.scheme === 'file') resolveProjects(doc.uri); }));
   subs.push(vscode.workspace.onDidChangeWorkspaceFolders(() => resolveProjects()));
   subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => { healerTree.refresh(); void workspaceProjects.resolve(); }));
 

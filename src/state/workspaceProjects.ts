@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ComposeCliRunner } from '../clients/composeCli';
 import { ComposeError } from '../clients/composeErrors';
@@ -37,6 +38,8 @@ export interface WorkspaceProjectsDeps {
 }
 
 const MEMORY_KEY = 'realm.appProjectModel';
+/** A trigger without a file (settings, folders changed): always resolves. */
+const ANY_FILE = '';
 
 /**
  * Which compose projects the extension watches: the workspace's own ("app") project exactly as
@@ -56,6 +59,9 @@ export class WorkspaceProjects extends Disposable {
   private resolvedOnce = false;
   private noCliReported = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly changedFiles = new Set<string>();
+  /** What the last pass read of each compose file (a trigger for an unchanged file is dropped). */
+  private lastRead = new Map<string, string>();
 
   constructor(private readonly deps: WorkspaceProjectsDeps) {
     super();
@@ -78,10 +84,23 @@ export class WorkspaceProjects extends Disposable {
     return this.watched.has(path.resolve(file));
   }
 
-  /** Resolves once after saves settle (a burst of file events is one `config` run). */
-  scheduleResolve(): void {
+  /**
+   * Resolves once after saves settle (a burst of file events is one `config` run). With the file
+   * that changed, a trigger is dropped when the file still reads as the last pass read it: an
+   * editor save and the file watcher's later event for it are one resolution, not two.
+   */
+  scheduleResolve(changedFile?: string): void {
+    this.changedFiles.add(changedFile === undefined ? ANY_FILE : path.resolve(changedFile));
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.resolve(), this.deps.debounceMs ?? 25);
+    this.timer = setTimeout(() => void this.resolveIfChanged(), this.deps.debounceMs ?? 25);
+  }
+
+  private async resolveIfChanged(): Promise<void> {
+    const files = [...this.changedFiles];
+    this.changedFiles.clear();
+    const unchanged = async (file: string) => file !== ANY_FILE && this.lastRead.has(file) && (await readFile(file, 'utf8').catch(() => undefined)) === this.lastRead.get(file);
+    if ((await Promise.all(files.map(unchanged))).every(Boolean)) return;
+    await this.resolve();
   }
 
   /**
@@ -118,6 +137,7 @@ export class WorkspaceProjects extends Disposable {
     }
     // read once per pass: the provisional parse, compose's reading and the error path share it
     const sources = await readComposeSources(ref);
+    this.lastRead = new Map(sources.texts.map((t) => [path.resolve(t.file), t.text]));
     if (this.deps.isTrusted && !this.deps.isTrusted()) {
       this.watched = new Set(sources.watched);
       await this.provisional(folder, sources);

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import * as vscode from 'vscode';
 import { realmApi, waitFor } from './helpers';
 import { appProjectName, describeTree, revealWithRetry, screenshotWhenVisible, serviceNodes, SettingsScope, showRealmViews, workspaceFolder } from './hostSupport';
 
@@ -90,12 +91,13 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
     console.log(`screenshot: ${await screenshotWhenVisible('compose-fidelity', 'included-cache')}`);
   });
 
-  it('follows each save of a compose file (measured: save → tree changed, p50 over 20 saves)', async () => {
+  it('follows each save of a compose file (measured: editor save → tree changed over 20 saves; a write from outside over 5)', async () => {
     const api = await realmApi();
     const base = FILES['compose.yaml'];
-    const times: number[] = [];
-    for (let i = 1; i <= 20; i++) {
-      const name = `saved-${i}`;
+    const file = path.join(dir, 'compose.yaml');
+    const doc = await vscode.workspace.openTextDocument(file);
+    /** Times one change until the tree lists `name`: `write` makes it (an editor save, or a write from another program). */
+    const measure = async (name: string, write: (text: string) => Promise<unknown>) => {
       const changed = new Promise<number>((resolve) => {
         const sub = api.servicesTree.onDidChangeTreeData(() => {
           if (!treeServices(api, 'realmfidelity').includes(name)) return;
@@ -104,14 +106,25 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
         });
       });
       const t0 = performance.now();
-      fs.writeFileSync(path.join(dir, 'compose.yaml'), `${base}  ${name}:\n    image: realm-test/busybox:base\n`);
+      await write(`${base}  ${name}:\n    image: realm-test/busybox:base\n`);
       const t1 = await waitFor(() => Promise.race([changed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]), `the tree to list ${name}`, 30_000);
-      times.push(t1 - t0);
-    }
-    fs.writeFileSync(path.join(dir, 'compose.yaml'), base);
-    const sorted = [...times].sort((a, b) => a - b);
-    console.log(`compose-save-measure: p50 ${sorted[10].toFixed(0)} ms, p95 ${sorted[18].toFixed(0)} ms, max ${sorted[19].toFixed(0)} ms over ${times.length} saves`);
-    await waitFor(() => !treeServices(api, 'realmfidelity').includes('saved-20'), 'the tree to drop the last saved service', 30_000);
+      return t1 - t0;
+    };
+    const editorSave = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save(), 'the editor saved the file');
+    };
+    const saves: number[] = [];
+    for (let i = 1; i <= 20; i++) saves.push(await measure(`saved-${i}`, editorSave));
+    const writes: number[] = [];
+    for (let i = 1; i <= 5; i++) writes.push(await measure(`written-${i}`, async (text) => fs.writeFileSync(file, text)));
+    await editorSave(base);
+    const sorted = [...saves].sort((a, b) => a - b);
+    console.log(`compose-save-measure: p50 ${sorted[10].toFixed(0)} ms, p95 ${sorted[18].toFixed(0)} ms, max ${sorted[19].toFixed(0)} ms over ${saves.length} editor saves`);
+    console.log(`compose-write-measure: median ${[...writes].sort((a, b) => a - b)[2].toFixed(0)} ms over ${writes.length} writes from outside VS Code (the file watcher's path)`);
+    await waitFor(() => !treeServices(api, 'realmfidelity').includes('written-5'), 'the tree to drop the last written service', 30_000);
   });
 
   it('follows a saved .env without a reload: a newly enabled profile adds its service', async () => {

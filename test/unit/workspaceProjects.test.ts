@@ -76,6 +76,34 @@ describe('WorkspaceProjects (real docker compose config)', () => {
     }
   });
 
+  it("an editor save and the file watcher's later event for the same content are one resolution", async () => {
+    let configRuns = 0;
+    const counting = Object.create(runner) as ComposeCliRunner;
+    counting.config = (...args: Parameters<ComposeCliRunner['config']>) => { configRuns++; return runner.config(...args); };
+    const projects = make({ composeRunner: async () => counting, debounceMs: 60_000 });
+    const settle = (projects as unknown as { resolveIfChanged(): Promise<void> }).resolveIfChanged.bind(projects);
+    try {
+      await projects.resolve();
+      const afterFirst = configRuns;
+      assert.ok(afterFirst >= 1);
+      const file = path.join(dir, 'compose.yaml');
+      projects.scheduleResolve(file); // the watcher's event for what the last pass already read
+      await settle();
+      assert.equal(configRuns, afterFirst, 'unchanged content: no second config run');
+      fs.writeFileSync(file, 'services:\n  web:\n    image: busybox\n  added:\n    image: busybox\n');
+      projects.scheduleResolve(file);
+      await settle();
+      assert.ok(configRuns > afterFirst, 'changed content is read again');
+      assert.deepEqual(app(projects)?.declaredServices, ['added', 'web']);
+      const beforeAny = configRuns;
+      projects.scheduleResolve(); // a settings or folder change names no file: always resolves
+      await settle();
+      assert.ok(configRuns > beforeAny);
+    } finally {
+      projects.dispose();
+    }
+  });
+
   it('reads an override, extends, include, a << merge key and .env profiles exactly as compose does', async () => {
     fs.writeFileSync(path.join(dir, 'compose.yaml'), [
       'include: [extra/included.yaml]',
