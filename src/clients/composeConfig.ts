@@ -33,7 +33,7 @@ export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeP
     throw new ComposeError('malformed-file', message, { file: source.file, line: aliases.line, column: 1, problems: [{ message, start, end: start }] });
   }
   try {
-    const model = runner.cli.flavour === 'v2' ? await readV2(runner, ref, options, mayUseProfiles(sources)) : await readV1(runner, ref, sources, options);
+    const model = runner.cli.flavour === 'v2' ? await readV2(runner, ref, sources, options, mayUseProfiles(sources)) : await readV1(runner, ref, sources, options);
     return { model, sources };
   } catch (err) {
     if (!(err instanceof ComposeError) || NOT_THE_FILES.has(err.kind)) throw err;
@@ -49,31 +49,43 @@ function mayUseProfiles(sources: ComposeSources): boolean {
   return sources.texts.length === 0 || sources.texts.some((t) => /profiles/.test(t.text));
 }
 
-async function readV2(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'>, profiles: boolean): Promise<ComposeProjectModel> {
-  if (!profiles) {
-    const config: unknown = JSON.parse(await runner.config(ref, options));
-    return modelFromComposeConfig(config, serviceNamesOf(config));
+async function readV2(runner: ComposeCliRunner, ref: ComposeProjectRef, sources: ComposeSources, options: Pick<RunOptions, 'signal' | 'timeoutMs'>, profiles: boolean): Promise<ComposeProjectModel> {
+  if (profiles) {
+    // one run with every profile gives each service and its `profiles`; which are active follows
+    // COMPOSE_PROFILES as compose applies it (checked against compose's plain run by the conformance tier)
+    const all: unknown = await runner.config(ref, { ...options, allProfiles: true }).then(JSON.parse, () => undefined);
+    if (all !== undefined) return modelFromComposeConfig(all, activeByProfiles(all, enabledProfiles(ref, sources)));
+    // a project that only reads with its default profiles: the model is what `up` would see
   }
-  const [all, active] = await Promise.all([
-    runner.config(ref, { ...options, allProfiles: true }).then(JSON.parse, (e: unknown) => e as Error),
-    runner.config(ref, options).then(JSON.parse),
-  ]);
-  // a project that only reads with its default profiles: the model is what `up` would see
-  return modelFromComposeConfig(all instanceof Error ? active : all, serviceNamesOf(active));
+  const config: unknown = JSON.parse(await runner.config(ref, options));
+  return modelFromComposeConfig(config, serviceNamesOf(config));
 }
 
 async function readV1(runner: ComposeCliRunner, ref: ComposeProjectRef, sources: ComposeSources, options: Pick<RunOptions, 'signal' | 'timeoutMs'>): Promise<ComposeProjectModel> {
   // v1 prints every service with its `profiles`; the active set follows COMPOSE_PROFILES
   const config = yaml().parse(await runner.config(ref, options), { maxAliasCount: -1 }) as { services?: Record<string, { profiles?: unknown }> } | null;
-  const env = { ...sources.dotEnv, ...process.env };
-  const enabled = new Set((env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter(Boolean));
   const services = config?.services ?? {};
-  const active = new Set(Object.entries(services)
-    .filter(([, def]) => { const p = Array.isArray(def?.profiles) ? def.profiles.map(String) : []; return p.length === 0 || p.some((x) => enabled.has(x)); })
-    .map(([name]) => name));
+  const env = { ...sources.dotEnv, ...process.env };
   const first = sources.composeFiles[0] ?? path.join(ref.workingDir ?? process.cwd(), 'docker-compose.yml');
   const name = resolveProjectName({ explicit: ref.projectName || undefined, env, firstComposeFile: first, flavour: 'v1' });
-  return { ...modelFromComposeConfig({ services }, active), name };
+  return { ...modelFromComposeConfig({ services }, activeByProfiles({ services }, enabledProfiles(ref, sources))), name };
+}
+
+/** COMPOSE_PROFILES as compose reads it: the project's `.env`, overridden by the environment it runs in. */
+function enabledProfiles(ref: ComposeProjectRef, sources: ComposeSources): ReadonlySet<string> {
+  const env = { ...sources.dotEnv, ...process.env, ...(ref.env ?? {}) };
+  return new Set((env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+}
+
+/** Services with no profile, or one of the enabled ones (`*` enables all). */
+function activeByProfiles(config: unknown, enabled: ReadonlySet<string>): Set<string> {
+  const services = (config as { services?: Record<string, { profiles?: unknown } | null> } | null)?.services ?? {};
+  return new Set(Object.entries(services)
+    .filter(([, def]) => {
+      const own = Array.isArray(def?.profiles) ? def.profiles.map(String) : [];
+      return own.length === 0 || enabled.has('*') || own.some((x) => enabled.has(x));
+    })
+    .map(([name]) => name));
 }
 
 /**
