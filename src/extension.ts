@@ -35,7 +35,7 @@ import { MetricsPanels } from './webviews/metricsPanel';
 import { registerPanelSerializers } from './webviews/panelSerializers';
 import { WorkspaceProjects } from './state/workspaceProjects';
 import { clearComposeProblems, showComposeProblems } from './commands/composeDiagnostics';
-import { logsArgument, metricsQuery, silenceAuthor } from './commands/commandArguments';
+import { logsArgument, metricsQuery, rangeArgument, silenceAuthor } from './commands/commandArguments';
 import { readContainerLogs } from './clients/containerLogs';
 import { incidentCommandTable } from './commands/incidentCommands';
 import { IncidentStore } from './state/incidentStore';
@@ -178,8 +178,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
-    'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
-    'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
+    'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg), rangeArgument(arg)),
+    'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg), rangeArgument(arg)),
     'realm.useExistingBackends': openBackendSettings,
     'realm.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#realm.gettingStarted`, false),
     'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets, (b) => settings()[`${b}Url`])) await reloadAuth(); },
