@@ -39,6 +39,8 @@ import { logsArgument, metricsQuery, rangeArgument, silenceAuthor } from './comm
 import { readContainerLogs } from './clients/containerLogs';
 import { incidentCommandTable } from './commands/incidentCommands';
 import { IncidentStore } from './state/incidentStore';
+import { crashReason } from './core/incidents';
+import { bothEvents } from './platform/event';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 
 /** What activate() returns: the live objects, for the host-tier tests and other extensions. */
@@ -119,8 +121,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     configurationProblem: (alert) => scrapeTargets.configurationProblem(alert.labels),
   });
 
-  // Views.
-  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
+  // Incidents: engine events, alerts and the healer's decisions joined per service, kept in workspace state.
+  const incidents = new IncidentStore({
+    engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
+    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
+    inspect: (id) => docker.inspectContainer(id),
+    lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
+  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
+  const crashReasonOf = (key: string) => { const i = incidents.latestOf(key); return i && i.closedAt === undefined ? crashReason(i) : undefined; };
+
+  // Views. The Services tree redraws when the healer's state or an incident's reason changes.
+  const treeHealer = { serviceStates: () => healer.serviceStates(), onDidChange: bothEvents(healer.onDidChange, incidents.onDidChange) };
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, treeHealer, crashReasonOf);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
   const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, (m) => { alertsView.message = m; }, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
@@ -130,19 +142,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
-  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
+  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs, crashReason: crashReasonOf };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
   // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
   const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
   subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
 
-  // Incidents: engine events, alerts and the healer's decisions joined per service, kept in workspace state.
-  const incidents = new IncidentStore({
-    engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
-    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
-    lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
-  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
   const incidentsTree = new IncidentsTreeProvider(incidents, systemClock);
   const incidentsView = vscode.window.createTreeView('realm.incidents', { treeDataProvider: incidentsTree });
   subs.push(incidents, incidentsTree, incidentsView);

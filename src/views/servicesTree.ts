@@ -36,8 +36,9 @@ function themeIcon(status: ServiceStatus): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-function statusText(status: ServiceStatus, c?: ContainerInfo): string {
-  // the reason at a glance: the kernel's OOM killer is the one cause the engine names
+function statusText(status: ServiceStatus, c?: ContainerInfo, reason?: string): string {
+  // the reason at a glance: the incident's ("OOM-killed at 512 MiB", "exit 1 after 3s; last line: `…`"), else the engine's
+  if (status === 'exited' && reason) return `exited: ${reason}`;
   if (status === 'exited' && c?.exitCode !== undefined) return `exited (${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''})`;
   if (status === 'not-created') return 'defined, not created';
   return status;
@@ -56,12 +57,12 @@ export class ProjectNode extends vscode.TreeItem {
 
 /** One compose service; its replicas are the children. */
 export class ServiceNode extends vscode.TreeItem {
-  constructor(readonly group: ServiceGroup, now: number, scrape?: ServiceScrapeHealth, healing?: string) {
+  constructor(readonly group: ServiceGroup, now: number, scrape?: ServiceScrapeHealth, healing?: string, crashReason?: string) {
     super(group.service, group.containers.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `service:${group.project}/${group.service}`;
     const first = group.containers[0];
     const restarts = group.containers.reduce((n, c) => n + c.restartCount, 0);
-    const parts = [statusText(group.status, first)];
+    const parts = [statusText(group.status, first, crashReason)];
     if (first?.startedAt && (group.status === 'running' || group.status === 'healthy')) parts.push(`up ${formatDuration(now - first.startedAt)}`);
     if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
     if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
@@ -112,7 +113,8 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<ServicesSnapshot>());
   readonly onDidRender = this.renderedEmitter.event;
 
-  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource) {
+  /** `crashReason`: why a crashed service is down, by `project/service` key (the incident store's word). */
+  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource, private readonly crashReason?: (key: string) => string | undefined) {
     super();
     this.snapshot = store.snapshot;
     this.register({ dispose: () => { this.subscription?.dispose(); this.scrapeSubscription?.dispose(); this.healerSubscription?.dispose(); clearInterval(this.countdown); } });
@@ -189,6 +191,6 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   private serviceNode(g: ServiceGroup, now: number): ServiceNode {
-    return new ServiceNode(g, now, this.scrape?.byService.get(g.service), this.healing.get(`${g.project}/${g.service}`));
+    return new ServiceNode(g, now, this.scrape?.byService.get(g.service), this.healing.get(`${g.project}/${g.service}`), this.crashReason?.(`${g.project}/${g.service}`));
   }
 }
