@@ -32,6 +32,7 @@ import { ServicesTreeProvider } from './views/servicesTree';
 import { AlertStatusBar } from './views/statusBar';
 import { LogsPanels } from './webviews/logsPanel';
 import { MetricsPanels } from './webviews/metricsPanel';
+import { IncidentPanels } from './webviews/incidentPanel';
 import { registerPanelSerializers } from './webviews/panelSerializers';
 import { WorkspaceProjects } from './state/workspaceProjects';
 import { clearComposeProblems, showComposeProblems } from './commands/composeDiagnostics';
@@ -60,6 +61,7 @@ export interface RealmApi {
   readonly logsPanels: LogsPanels;
   readonly workspaceProjects: WorkspaceProjects;
   readonly incidents: IncidentStore;
+  readonly incidentPanels: IncidentPanels;
 }
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
@@ -174,7 +176,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const services = () => [...serviceStore.snapshot.groups].sort((a, b) => Number(roleOf(b.project) === 'app') - Number(roleOf(a.project) === 'app')).map((g) => g.service);
   const roleOf = (project: string) => serviceStore.snapshot.projects.find((p) => p.name === project)?.role;
   const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, openGrafana: openGrafanaPage, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines, services });
-  subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
+  // the Incident panel's links go through the extension's own commands, never a URL from the page
+  const incidentPanels = new IncidentPanels({
+    extensionUri: context.extensionUri, logger, incidents, loki: () => backends.loki, prometheus: () => backends.prometheus,
+    follow: {
+      logs: (query, startMs, endMs) => vscode.commands.executeCommand('realm.searchLogs', { query, startMs, endMs }),
+      metrics: (query, startMs, endMs) => vscode.commands.executeCommand('realm.openMetrics', { query, startMs, endMs }),
+      alertmanager: (alert) => vscode.commands.executeCommand('realm.alerts.openInAlertmanager', alert),
+    },
+  });
+  subs.push(metricsPanels, logsPanels, incidentPanels, ...registerPanelSerializers(metricsPanels, logsPanels, incidentPanels));
 
   // Commands: one table, one error handler.
   const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
@@ -196,7 +207,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     }),
     ...alertCommandTable(alertDeps),
     ...healerCommandTable(healerDeps),
-    ...incidentCommandTable({ incidents, clock: systemClock, reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: true, expand: true }) }),
+    ...incidentCommandTable({
+      incidents, clock: systemClock, open: (i) => incidentPanels.show(i),
+      reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: false, expand: true }),
+    }),
     'realm.healAlert': (alert?: HealableAlert) => (alert ? healer.healAlert(alert) : undefined),
   };
   subs.push(...registerCommands(commands, logger, showLogs));
@@ -233,7 +247,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);
   return {
     activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree, alertsView: alertsView as vscode.TreeView<unknown>,
-    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects, incidents,
+    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects, incidents, incidentPanels,
   };
 }
 
