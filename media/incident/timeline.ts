@@ -27,27 +27,48 @@ export function mergeTimeline(entries: readonly IncidentEntryView[], logs: Incid
 
 /**
  * Renders the timeline as an ordered list. Every text (container names, alert labels, log lines,
- * health check output) goes in as text; links are buttons that ask the extension to follow them.
+ * health check output) goes in as text; links are buttons that ask the extension to follow them,
+ * through one listener on the list (a thousand log lines must not mean a thousand listeners).
  */
 export function renderTimeline(list: HTMLOListElement, items: readonly IncidentEntryView[], follow: (link: IncidentLink) => void): void {
+  const links: IncidentLink[] = [];
   const fragment = document.createDocumentFragment();
+  const logRow = logRowTemplate();
   for (const e of items) {
-    const li = h('li', { className: `entry kind-${e.kind}${e.level ? ` level-${e.level}` : ''}` },
-      h('time', { className: 'time', text: formatLocalTime(e.time) }),
-      h('span', { className: 'badge', text: KIND_LABEL[e.kind] }),
-      h('span', { className: 'text', text: e.text }));
-    if (e.links.length) {
-      const links = h('span', { className: 'links' });
+    let li: HTMLElement;
+    if (e.kind === 'log' && e.links.length === 1) {
+      // log lines: a clone of one prepared row (a thousand of them open in one frame), one quiet link each
+      li = logRow.cloneNode(true) as HTMLElement;
+      if (e.level) li.classList.add(`level-${e.level}`);
+      li.children[0].textContent = formatLocalTime(e.time);
+      li.children[2].textContent = e.text;
+      li.children[3].setAttribute('data-link', String(links.length));
+      links.push(e.links[0]);
+    } else {
+      li = h('li', { className: `entry kind-${e.kind}${e.level ? ` level-${e.level}` : ''}` },
+        h('time', { className: 'time', text: formatLocalTime(e.time) }),
+        h('span', { className: 'badge', text: KIND_LABEL[e.kind] }),
+        h('span', { className: 'text', text: e.text }));
       for (const link of e.links) {
-        // log lines link quietly (one small button) so a thousand of them stay readable
-        const b = h('button', { className: e.kind === 'log' ? 'link quiet' : 'link secondary', text: e.kind === 'log' ? '↗' : LINK_LABEL[link.kind], attrs: { type: 'button', title: LINK_LABEL[link.kind], 'aria-label': LINK_LABEL[link.kind] } });
-        b.addEventListener('click', () => follow(link));
-        links.append(b);
+        li.append(h('button', { className: 'link secondary', text: LINK_LABEL[link.kind], attrs: { type: 'button', 'data-link': String(links.length) } }));
+        links.push(link);
       }
-      li.append(links);
+      if (e.detail) li.append(h('pre', { className: 'detail', text: e.detail }));
     }
-    if (e.detail) li.append(h('pre', { className: 'detail', text: e.detail }));
     fragment.append(li);
   }
+  list.onclick = (event: MouseEvent) => {
+    const index = (event.target as HTMLElement).closest('button[data-link]')?.getAttribute('data-link');
+    const link = index === null || index === undefined ? undefined : links[Number(index)];
+    if (link) follow(link);
+  };
   list.replaceChildren(fragment);
+}
+
+function logRowTemplate(): HTMLElement {
+  return h('li', { className: 'entry kind-log' },
+    h('time', { className: 'time' }),
+    h('span', { className: 'badge', text: KIND_LABEL.log }),
+    h('span', { className: 'text' }),
+    h('button', { className: 'link quiet', text: '↗', attrs: { type: 'button', title: LINK_LABEL.logs, 'aria-label': LINK_LABEL.logs } }));
 }

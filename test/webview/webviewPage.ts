@@ -56,7 +56,7 @@ export class WebviewPage {
   private constructor(readonly browser: Browser, readonly page: Page, private readonly server: http.Server) {}
 
   /** Opens `bundle` with an optional saved state (as VS Code restores after a reload). */
-  static async open(bundle: WebviewBundle, savedState?: unknown, options: { viewport?: { width: number; height: number }; initScript?: () => void } = {}): Promise<WebviewPage> {
+  static async open(bundle: WebviewBundle, savedState?: unknown, options: { viewport?: { width: number; height: number }; initScript?: (() => void) | string } = {}): Promise<WebviewPage> {
     const { server, origin } = await serve();
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
