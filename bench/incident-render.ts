@@ -41,7 +41,10 @@ function standInExtension(lines: number): void {
         api.postMessage(m);
         if (m.type === 'ready') answer({ type: 'showIncident', id: 'inc-1' });
         if (m.type === 'loadIncident') answer({ type: 'incident', requestId: m.requestId, view });
-        if (m.type === 'loadLogs') setTimeout(() => { (w as Record<string, unknown>).__logsSentAt = performance.now(); }, 0), answer({ type: 'incidentLogs', requestId: m.requestId, logs: { source: 'loki', sourceText: `Loki: ${lines} lines`, entries } });
+        if (m.type === 'loadLogs') {
+          setTimeout(() => { (w as Record<string, unknown>).__logsSentAt = performance.now(); }, 0);
+          answer({ type: 'incidentLogs', requestId: m.requestId, logs: { source: 'loki', sourceText: `Loki: ${lines} lines`, entries } });
+        }
       },
     };
   };
