@@ -130,7 +130,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     inspect: (id) => docker.inspectContainer(id),
     lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
   }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
-  const crashReasonOf = (key: string) => { const i = incidents.latestOf(key); return i && i.closedAt === undefined ? crashReason(i) : undefined; };
+  // the open incident's reason, while the service's container still shows that crash (a later stop is not it)
+  const crashReasonOf = (key: string) => {
+    const i = incidents.openOf(key);
+    const c = serviceStore.snapshot.groups.find((g) => `${g.project}/${g.service}` === key)?.containers[0];
+    return i && (i.cause !== 'crash' || c?.exitCode === i.exitCode) ? crashReason(i) : undefined;
+  };
 
   // Views. The Services tree redraws when the healer's state or an incident's reason changes.
   const treeHealer = { serviceStates: () => healer.serviceStates(), onDidChange: bothEvents(healer.onDidChange, incidents.onDidChange) };
