@@ -128,7 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
     projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
     inspect: (id) => docker.inspectContainer(id),
-    lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
+    lastLines: (id, tail, untilMs) => readContainerLogs(docker, id, { tail, timestamps: false, untilMs }),
   }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
   // the open incident's reason, while the service's container still shows that crash (a later stop is not it)
   const crashReasonOf = (key: string) => {

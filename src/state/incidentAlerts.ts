@@ -15,13 +15,16 @@ export function applyAlertChange(book: IncidentBook, c: AlertStoreChange): void 
   for (const a of firingNow) {
     const ref = serviceOf(book, a);
     if (!ref) continue;
+    // an alert the open incident already has as firing (its annotations or source changed) is no new trigger:
+    // re-triggering would restart the settle time of a service that is recovering
+    if (book.openOf(ref.key)?.firing.includes(a.key)) continue;
     const i = book.trigger(ref.key, ref.project, ref.service, 'alert', { time: now, kind: 'alert-firing', text: `alert ${name(a)} firing`, alertname: name(a) }, name(a));
     if (!i.firing.includes(a.key)) i.firing.push(a.key);
     if (!i.alerts.some((x) => x.key === a.key && x.resolvedAt === undefined)) {
       i.alerts.push({ key: a.key, name: name(a), query: sourceQuery(a), labels: a.labels, annotations: a.annotations, firingAt: a.since || now });
     }
-    // an alert on a service that runs (no crash) recovers when the alert resolves
-    if (i.cause === 'alert' && i.timeline.length === 1) book.recheck();
+    // a service that runs (an alert on it alone, or it came back after its crash) counts as recovering again
+    book.recheck();
     book.commit(i);
   }
   for (const x of c.changed) {

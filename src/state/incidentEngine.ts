@@ -31,8 +31,11 @@ export interface EngineReads {
   whenCurrent(): Promise<ServicesSnapshot>;
   /** The engine's record of one container (OOMKilled, memory limit, the health check's last output). */
   inspect?(containerId: string): Promise<ContainerInfo>;
-  /** The last lines of a (dead) container's output from the engine; they survive until it is removed. */
-  lastLines?(containerId: string, tail: number): Promise<string[]>;
+  /**
+   * The last lines of a (dead) container's output from the engine, written before `untilMs` (its
+   * death: a restart that followed appends to the same log); they survive until it is removed.
+   */
+  lastLines?(containerId: string, tail: number, untilMs?: number): Promise<string[]>;
 }
 
 /**
@@ -90,11 +93,11 @@ export class EngineIncidents {
     incident.exitCode = e.exitCode;
     incident.oomKilled = oom || undefined;
     if (startedAt !== undefined && e.time >= startedAt) incident.ranForMs = e.time - startedAt;
-    void this.enrichCrash(incident, e.containerId);
+    void this.enrichCrash(incident, e.containerId, e.time);
   }
 
   /** The engine's record of the dead container (OOMKilled, its memory limit) and its last lines. */
-  private async enrichCrash(i: Incident, containerId: string): Promise<void> {
+  private async enrichCrash(i: Incident, containerId: string, diedAt: number): Promise<void> {
     try {
       const c = this.reads.inspect ? await this.reads.inspect(containerId) : (await this.reads.whenCurrent()).containers.find((x) => x.id === containerId);
       if (c?.oomKilled) i.oomKilled = true;
@@ -104,7 +107,9 @@ export class EngineIncidents {
     }
     if (this.reads.lastLines) {
       try {
-        const lines = await this.reads.lastLines(containerId, LOG_LINES);
+        // a little past the death (the engine stamps a line as it reads it, maybe after the exit); a
+        // restart's first line comes after the engine started the container again (≥ 175 ms here)
+        const lines = await this.reads.lastLines(containerId, LOG_LINES, diedAt + 50);
         i.logLines = lines.slice(-LOG_LINES).map((l) => (l.length > LINE_MAX ? `${l.slice(0, LINE_MAX - 1)}…` : l));
         i.logSource = 'the engine\'s log of the dead container';
       } catch (err) {

@@ -38,7 +38,7 @@ describe('Incidents on the real engine', function () {
     // wired as activate() wires it: the store's events, the healer's trail, the engine's logs of a dead container
     incidents = new IncidentStore({
       engineEvents: store.onEngineEvent, services: store, decisions: rig.audit.onDidChange, projects: () => [project],
-      lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
+      lastLines: (id, tail, untilMs) => readContainerLogs(docker, id, { tail, timestamps: false, untilMs }),
     }, { memento, clock: systemClock, timers: systemTimers, logger, settleMs: SETTLE_MS });
     await waitFor('the store to reach the engine', () => store?.snapshot.engine === 'reachable');
 
