@@ -90,7 +90,7 @@ describe('Incidents: crash, OOM and alert on the real engine, the Incident panel
       const logs = await waitFor(() => posted.find((m): m is Extract<IncidentReply, { type: 'incidentLogs' }> => m.type === 'incidentLogs')?.logs, 'the log window', 30_000);
       assert.equal(logs.source, 'loki');
       // the service's own lines (the healer's decisions, which it also sends to Loki under the service's labels, may follow)
-      assert.deepEqual(logs.entries.slice(0, 2).map((e) => [e.level, e.line.slice(0, 20)]), [['info', 'level=info msg="conn'], ['error', 'level=error Error: EC']]);
+      assert.deepEqual(logs.entries.slice(0, 2).map((e) => [e.level, e.line]), [['info', 'level=info msg="connecting to db:5432"'], ['error', `level=error ${HOSTILE}`]]);
 
       await waitFor(() => incident.closedAt !== undefined, 'the recovery to close the incident (60 s healthy)', SETTLE_WAIT_MS);
       const kinds = incident.timeline.map((t) => t.kind);
@@ -99,6 +99,7 @@ describe('Incidents: crash, OOM and alert on the real engine, the Incident panel
       assert.equal(incident.fixedBy, "the healer's restart");
       // the panel follows the store: the closed incident, its log window beside the events
       await waitFor(() => posted.some((m) => m.type === 'incident' && m.view?.closedAt !== undefined), 'the panel to show the recovery', 30_000);
+      await vscode.commands.executeCommand('notifications.clearAll');
       console.log(`screenshot: ${await screenshotWhenVisible('incident-panel', 'recovered in')}`);
 
       const doc = await vscode.commands.executeCommand<vscode.TextDocument>('realm.exportPostMortem', incident.id);
@@ -156,6 +157,19 @@ describe('Incidents: crash, OOM and alert on the real engine, the Incident panel
     await waitFor(() => incident.timeline.some((t) => t.kind === 'alert-resolved'), 'the alert\'s resolution on the timeline', 60_000);
     await waitFor(() => incident.closedAt !== undefined, 'the incident to close (healthy 60 s, alert resolved)', SETTLE_WAIT_MS);
     assert.deepEqual(incident.firing, []);
+    // the panel charts the alert's source query over the incident's window
+    const posted: IncidentToWebview[] = [];
+    const sub = api.incidentPanels.onDidPost((m) => posted.push(m));
+    try {
+      await vscode.commands.executeCommand('realm.showIncident', incident.id);
+      const chart = await waitFor(() => posted.find((m): m is Extract<IncidentReply, { type: 'incidentChart' }> => m.type === 'incidentChart' && m.chart === 0), 'the alert query\'s chart', 30_000);
+      assert.equal(chart.error, undefined);
+      assert.ok(chart.series.length >= 1 && chart.series[0].values.some((v) => v === 0), 'the target\'s down samples over the window');
+      await vscode.commands.executeCommand('notifications.clearAll');
+      console.log(`screenshot: ${await screenshotWhenVisible('incident-alert', 'Alert ArcanumNeedsRestart: its query')}`);
+    } finally {
+      sub.dispose();
+    }
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('realm.exportPostMortem', incident.id);
     const md = doc.getText();
     assert.match(md, /### ArcanumNeedsRestart/);
