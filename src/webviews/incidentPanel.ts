@@ -5,6 +5,7 @@ import { alignSeries } from '../core/chartSeries';
 import type { Incident } from '../core/incidents';
 import { buildIncidentView, incidentCharts, incidentWindow, LOG_AFTER_MS, LOG_BEFORE_MS, memoryQuery, serviceSelector } from '../core/incidentView';
 import { detectLogLevel } from '../core/logLevel';
+import { HEALER_LOKI_JOB } from '../healer/decisionRecord';
 import { chooseStep } from '../core/step';
 import type { Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
@@ -108,7 +109,9 @@ export class IncidentPanels extends SinglePanel<IncidentToExtension, IncidentToW
     let lokiProblem = '';
     try {
       const r = await loki.queryRange({ query: serviceSelector(i), startNs: msToNs(startMs), endNs: msToNs(endMs), limit: INCIDENT_LOG_LIMIT, direction: 'forward' });
-      const entries = r.resultType === 'streams' ? r.streams.flatMap((s) => s.entries.map(([ts, line]) => ({ time: nsToMs(ts), line, level: detectLogLevel(line) }))) : [];
+      // the healer's own decisions are in Loki under the service's labels too: the timeline has them already
+      const streams = r.resultType === 'streams' ? r.streams.filter((s) => s.labels.job !== HEALER_LOKI_JOB) : [];
+      const entries = streams.flatMap((s) => s.entries.map(([ts, line]) => ({ time: nsToMs(ts), line, level: detectLogLevel(line) })));
       entries.sort((a, b) => a.time - b.time);
       if (entries.length) {
         const span = `${LOG_BEFORE_MS / 60_000} min before to ${LOG_AFTER_MS / 60_000} min after the start`;
