@@ -39,7 +39,10 @@ function standInExtension(lines: number): void {
       ...api,
       postMessage: (m: { type: string; requestId?: number }) => {
         api.postMessage(m);
-        if (m.type === 'ready') answer({ type: 'showIncident', id: 'inc-1' });
+        if (m.type === 'ready') {
+          (w as Record<string, unknown>).__readyAt = performance.now();
+          answer({ type: 'showIncident', id: 'inc-1' });
+        }
         if (m.type === 'loadIncident') answer({ type: 'incident', requestId: m.requestId, view });
         if (m.type === 'loadLogs') {
           setTimeout(() => { (w as Record<string, unknown>).__logsSentAt = performance.now(); }, 0);
@@ -51,7 +54,7 @@ function standInExtension(lines: number): void {
 }
 
 /** One fresh page load with the stand-in: wall times, and the renderer main thread's busy time (CDP Performance metrics). */
-async function once(): Promise<{ open: number; render: number; busy: number; script: number; layout: number }> {
+async function once(): Promise<{ open: number; ready: number; render: number; all: number; busy: number; script: number; layout: number }> {
   const wp = await WebviewPage.open('incident', undefined, { initScript: `(${standInExtension.toString()})(${LINES})` });
   try {
     // measured on a reload: the browser is up, the CDP session listens from the navigation on
@@ -61,11 +64,14 @@ async function once(): Promise<{ open: number; render: number; busy: number; scr
     const before = await metric();
     await wp.page.reload();
     const wall = await wp.page.evaluate(async (lines: number) => {
-      const count = () => document.querySelectorAll('.timeline .entry.kind-log').length;
-      await new Promise<void>((resolve) => { const check = () => (count() >= lines ? resolve() : window.requestAnimationFrame(check)); check(); });
-      // the frame that shows them (performance.now() counts from the page's navigation start)
-      const painted = await new Promise<number>((r) => window.requestAnimationFrame(() => { document.querySelector('.timeline .entry').getBoundingClientRect(); r(performance.now()); }));
-      return { open: painted, render: painted - window.__logsSentAt };
+      const frame = () => new Promise<number>((r) => window.requestAnimationFrame(() => { document.querySelector('.timeline .entry').getBoundingClientRect(); r(performance.now()); }));
+      const until = (ok: () => boolean) => new Promise<void>((resolve) => { const check = () => (ok() ? resolve() : window.requestAnimationFrame(check)); check(); });
+      // first paint: the frame that shows the incident with its log window (performance.now() counts from navigation start)
+      await until(() => document.querySelectorAll('.timeline .entry.kind-log').length > 0);
+      const painted = await frame();
+      const render = painted - window.__logsSentAt;
+      await until(() => document.querySelectorAll('.timeline .entry.kind-log').length >= lines);
+      return { open: painted, ready: window.__readyAt as number, render, all: await frame() };
     }, LINES);
     const after = await metric();
     const ms = (name: string) => (after[name] - before[name]) * 1000;
@@ -83,9 +89,11 @@ async function main(): Promise<void> {
     return `median ${s[Math.floor(s.length / 2)].toFixed(1)} ms (min ${s[0].toFixed(1)}, max ${s[s.length - 1].toFixed(1)})`;
   };
   console.log(`incident-render: ${RUNS} fresh panels, each an incident with ${LINES.toLocaleString('en-US')} log lines (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
-  console.log(`incident-render: open (navigation start) to first paint with every line: ${stats(runs.map((r) => r.open))} (goal ≤ 200)`);
+  console.log(`incident-render: open (navigation start) to first paint of the incident with its log window: ${stats(runs.map((r) => r.open))} (goal ≤ 200)`);
+  console.log(`incident-render: of it, the page and its bundle loaded until the webview said ready: ${stats(runs.map((r) => r.ready))}`);
+  console.log(`incident-render: open to every one of the ${LINES.toLocaleString('en-US')} lines in place (painted): ${stats(runs.map((r) => r.all))}`);
   console.log(`incident-render: the log window's message to its first painted frame: ${stats(runs.map((r) => r.render))}`);
-  console.log(`incident-render: renderer main thread busy from navigation to that paint: ${stats(runs.map((r) => r.busy))}; of it script ${stats(runs.map((r) => r.script))}, style+layout ${stats(runs.map((r) => r.layout))}`);
+  console.log(`incident-render: renderer main thread busy from navigation to all lines painted: ${stats(runs.map((r) => r.busy))}; of it script ${stats(runs.map((r) => r.script))}, style+layout ${stats(runs.map((r) => r.layout))}`);
 }
 
 void main().catch((err) => { console.error(err); process.exitCode = 1; });

@@ -30,10 +30,30 @@ export function mergeTimeline(entries: readonly IncidentEntryView[], logs: Incid
  * health check output) goes in as text; links are buttons that ask the extension to follow them,
  * through one listener on the list (a thousand log lines must not mean a thousand listeners).
  */
+/** Rows built before the first paint: more than a screen; the rest follow in the next frame. */
+const FIRST_PAINT_ROWS = 120;
+let renderGeneration = 0;
+
 export function renderTimeline(list: HTMLOListElement, items: readonly IncidentEntryView[], follow: (link: IncidentLink) => void): void {
   const links: IncidentLink[] = [];
-  const fragment = document.createDocumentFragment();
   const logRow = logRowTemplate();
+  const generation = ++renderGeneration;
+  list.onclick = (event: MouseEvent) => {
+    const index = (event.target as HTMLElement).closest('button[data-link]')?.getAttribute('data-link');
+    const link = index === null || index === undefined ? undefined : links[Number(index)];
+    if (link) follow(link);
+  };
+  list.replaceChildren(buildRows(items.slice(0, FIRST_PAINT_ROWS), links, logRow));
+  // a long log window: the first screenful paints now, the rest is appended right after (unless a newer render came)
+  if (items.length > FIRST_PAINT_ROWS) {
+    requestAnimationFrame(() => setTimeout(() => {
+      if (generation === renderGeneration) list.append(buildRows(items.slice(FIRST_PAINT_ROWS), links, logRow));
+    }, 0));
+  }
+}
+
+function buildRows(items: readonly IncidentEntryView[], links: IncidentLink[], logRow: HTMLElement): DocumentFragment {
+  const fragment = document.createDocumentFragment();
   for (const e of items) {
     let li: HTMLElement;
     if (e.kind === 'log' && e.links.length === 1) {
@@ -57,12 +77,7 @@ export function renderTimeline(list: HTMLOListElement, items: readonly IncidentE
     }
     fragment.append(li);
   }
-  list.onclick = (event: MouseEvent) => {
-    const index = (event.target as HTMLElement).closest('button[data-link]')?.getAttribute('data-link');
-    const link = index === null || index === undefined ? undefined : links[Number(index)];
-    if (link) follow(link);
-  };
-  list.replaceChildren(fragment);
+  return fragment;
 }
 
 function logRowTemplate(): HTMLElement {
