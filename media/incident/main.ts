@@ -8,7 +8,7 @@ import { formatLocalTime, h } from '../common/dom';
 import { MessageHandler } from '../common/messageHandler';
 import { ChartCard } from '../metrics/chart';
 import { IncidentSession } from './state';
-import { mergeTimeline, renderTimeline } from './timeline';
+import { mergeTimeline, TimelineList } from './timeline';
 
 const session = new IncidentSession();
 const channel = new MessageHandler<IncidentToWebview, IncidentToExtension>('incident', isIncidentToWebview);
@@ -19,8 +19,7 @@ const reason = h('div', { className: 'reason' });
 const message = h('div', { className: 'error', attrs: { role: 'alert' } });
 const logSource = h('div', { className: 'log-source', attrs: { 'aria-live': 'polite' } });
 const charts = h('div', { className: 'charts', attrs: { 'aria-label': 'Charts over the incident' } });
-const timeline = h('ol', { className: 'timeline', attrs: { 'aria-label': 'Timeline, newest last' } });
-let chartCards: ChartCard[] = [];
+const timeline = new TimelineList(h('ol', { className: 'timeline', attrs: { 'aria-label': 'Timeline, newest last' } }), follow);
 
 document.getElementById('app')!.append(
   h('header', { className: 'incident-head' }, title, status, reason),
@@ -28,7 +27,7 @@ document.getElementById('app')!.append(
   charts,
   h('h2', { text: 'Timeline' }),
   logSource,
-  timeline,
+  timeline.element,
 );
 
 function follow(link: IncidentLink): void {
@@ -37,7 +36,7 @@ function follow(link: IncidentLink): void {
 }
 
 function redrawTimeline(): void {
-  if (session.view) renderTimeline(timeline, mergeTimeline(session.view.entries, session.logs), follow);
+  if (session.view) timeline.render(mergeTimeline(session.view.entries, session.logs));
 }
 
 function showView(view: IncidentView): void {
@@ -49,15 +48,15 @@ function showView(view: IncidentView): void {
   reason.hidden = !view.reason;
   redrawTimeline();
   if (!sameCharts) {
-    chartCards = view.charts.map((c) => new ChartCard(c.title, c.unit === 'bytes' ? 'bytes' : 'none'));
-    charts.replaceChildren(...chartCards.map((c) => c.element));
-    charts.hidden = chartCards.length === 0;
+    session.charts = view.charts.map((c) => new ChartCard(c.title, c.unit === 'bytes' ? 'bytes' : 'none'));
+    charts.replaceChildren(...session.charts.map((c) => c.element));
+    charts.hidden = session.charts.length === 0;
   }
   view.charts.forEach((_, index) => {
-    chartCards[index]?.showLoading();
+    session.charts[index]?.showLoading();
     channel.request<Extract<IncidentReply, { type: 'incidentChart' }>>(`chart-${index}`, (requestId) => ({ type: 'loadChart', requestId, id: view.id, chart: index }), (m) => {
-      if (m.error) chartCards[m.chart]?.showError(m.error);
-      else chartCards[m.chart]?.render(m.times, m.series, []);
+      if (m.error) session.charts[m.chart]?.showError(m.error);
+      else session.charts[m.chart]?.render(m.times, m.series, []);
     });
   });
   channel.request<Extract<IncidentReply, { type: 'incidentLogs' }>>('logs', (requestId) => ({ type: 'loadLogs', requestId, id: view.id }), (m) => {
@@ -76,7 +75,7 @@ function load(id: string): void {
 }
 
 channel.on('showIncident', (m) => load(m.id));
-new ResizeObserver(() => chartCards.forEach((c) => c.resize())).observe(document.body);
+new ResizeObserver(() => session.charts.forEach((c) => c.resize())).observe(document.body);
 
 channel.post({ type: 'ready' });
 // After a reload the panel comes back with its incident: ask for it again (the extension has it).

@@ -26,29 +26,37 @@ export function mergeTimeline(entries: readonly IncidentEntryView[], logs: Incid
 }
 
 /**
- * Renders the timeline as an ordered list. Every text (container names, alert labels, log lines,
- * health check output) goes in as text; links are buttons that ask the extension to follow them,
- * through one listener on the list (a thousand log lines must not mean a thousand listeners).
+ * The timeline as an ordered list. Every text (container names, alert labels, log lines, health
+ * check output) goes in as text; links are buttons that ask the extension to follow them, through
+ * one listener on the list (a thousand log lines must not mean a thousand listeners).
  */
 /** Rows built before the first paint: more than a screen; the rest follow in the next frame. */
 const FIRST_PAINT_ROWS = 120;
-let renderGeneration = 0;
 
-export function renderTimeline(list: HTMLOListElement, items: readonly IncidentEntryView[], follow: (link: IncidentLink) => void): void {
-  const links: IncidentLink[] = [];
-  const logRow = logRowTemplate();
-  const generation = ++renderGeneration;
-  list.onclick = (event: MouseEvent) => {
-    const index = (event.target as HTMLElement).closest('button[data-link]')?.getAttribute('data-link');
-    const link = index === null || index === undefined ? undefined : links[Number(index)];
-    if (link) follow(link);
-  };
-  list.replaceChildren(buildRows(items.slice(0, FIRST_PAINT_ROWS), links, logRow));
-  // a long log window: the first screenful paints now, the rest is appended right after (unless a newer render came)
-  if (items.length > FIRST_PAINT_ROWS) {
-    requestAnimationFrame(() => setTimeout(() => {
-      if (generation === renderGeneration) list.append(buildRows(items.slice(FIRST_PAINT_ROWS), links, logRow));
-    }, 0));
+/** The timeline's list element; `render` replaces its rows (a render still appending is superseded). */
+export class TimelineList {
+  private generation = 0;
+  private links: IncidentLink[] = [];
+
+  constructor(readonly element: HTMLOListElement, follow: (link: IncidentLink) => void) {
+    element.addEventListener('click', (event: MouseEvent) => {
+      const index = (event.target as HTMLElement).closest('button[data-link]')?.getAttribute('data-link');
+      const link = index === null || index === undefined ? undefined : this.links[Number(index)];
+      if (link) follow(link);
+    });
+  }
+
+  render(items: readonly IncidentEntryView[]): void {
+    const links: IncidentLink[] = (this.links = []);
+    const logRow = logRowTemplate();
+    const generation = ++this.generation;
+    this.element.replaceChildren(buildRows(items.slice(0, FIRST_PAINT_ROWS), links, logRow));
+    // a long log window: the first screenful paints now, the rest is appended right after (unless a newer render came)
+    if (items.length > FIRST_PAINT_ROWS) {
+      requestAnimationFrame(() => setTimeout(() => {
+        if (generation === this.generation) this.element.append(buildRows(items.slice(FIRST_PAINT_ROWS), links, logRow));
+      }, 0));
+    }
   }
 }
 
