@@ -32,14 +32,17 @@ import { ServicesTreeProvider } from './views/servicesTree';
 import { AlertStatusBar } from './views/statusBar';
 import { LogsPanels } from './webviews/logsPanel';
 import { MetricsPanels } from './webviews/metricsPanel';
+import { IncidentPanels } from './webviews/incidentPanel';
 import { registerPanelSerializers } from './webviews/panelSerializers';
 import { WorkspaceProjects } from './state/workspaceProjects';
 import { clearComposeProblems, showComposeProblems } from './commands/composeDiagnostics';
-import { logsArgument, metricsQuery, silenceAuthor } from './commands/commandArguments';
+import { logsArgument, metricsQuery, rangeArgument, silenceAuthor } from './commands/commandArguments';
 import { readContainerLogs } from './clients/containerLogs';
 import { incidentCommandTable } from './commands/incidentCommands';
 import { ContainerLogDocuments, LOGS_SCHEME } from './commands/containerLogsDocument';
 import { IncidentStore } from './state/incidentStore';
+import { crashReason } from './core/incidents';
+import { bothEvents } from './platform/event';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 
 /** What activate() returns: the live objects, for the host-tier tests and other extensions. */
@@ -59,6 +62,7 @@ export interface RealmApi {
   readonly logsPanels: LogsPanels;
   readonly workspaceProjects: WorkspaceProjects;
   readonly incidents: IncidentStore;
+  readonly incidentPanels: IncidentPanels;
 }
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
@@ -120,8 +124,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     configurationProblem: (alert) => scrapeTargets.configurationProblem(alert.labels),
   });
 
-  // Views.
-  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
+  // Incidents: engine events, alerts and the healer's decisions joined per service, kept in workspace state.
+  const incidents = new IncidentStore({
+    engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
+    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
+    inspect: (id) => docker.inspectContainer(id),
+    lastLines: (id, tail, untilMs) => readContainerLogs(docker, id, { tail, timestamps: false, untilMs }),
+  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
+  // the open incident's reason, while the service's container still shows that crash (a later stop is not it)
+  const crashReasonOf = (key: string) => {
+    const i = incidents.openOf(key);
+    const c = serviceStore.snapshot.groups.find((g) => `${g.project}/${g.service}` === key)?.containers[0];
+    return i && (i.cause !== 'crash' || c?.exitCode === i.exitCode) ? crashReason(i) : undefined;
+  };
+
+  // Views. The Services tree redraws when the healer's state or an incident's reason changes.
+  const treeHealer = { serviceStates: () => healer.serviceStates(), onDidChange: bothEvents(healer.onDidChange, incidents.onDidChange) };
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, treeHealer, systemClock, systemTimers, crashReasonOf);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
   const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, (m) => { alertsView.message = m; }, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
@@ -137,19 +156,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
-  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
+  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs, crashReason: crashReasonOf };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
   // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
   const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
   subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
 
-  // Incidents: engine events, alerts and the healer's decisions joined per service, kept in workspace state.
-  const incidents = new IncidentStore({
-    engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
-    projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
-    lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
-  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
   const incidentsTree = new IncidentsTreeProvider(incidents, systemClock);
   const incidentsView = vscode.window.createTreeView('realm.incidents', { treeDataProvider: incidentsTree });
   subs.push(incidents, incidentsTree, incidentsView);
@@ -175,7 +188,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const services = () => [...serviceStore.snapshot.groups].sort((a, b) => Number(roleOf(b.project) === 'app') - Number(roleOf(a.project) === 'app')).map((g) => g.service);
   const roleOf = (project: string) => serviceStore.snapshot.projects.find((p) => p.name === project)?.role;
   const logsPanels = new LogsPanels({ extensionUri: context.extensionUri, logger, openGrafana: openGrafanaPage, loki: () => backends.loki, grafana, tailCapacity: () => settings().tailBufferLines, services });
-  subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
+  // the Incident panel's links go through the extension's own commands, never a URL from the page
+  const incidentPanels = new IncidentPanels({
+    extensionUri: context.extensionUri, logger, incidents, loki: () => backends.loki, prometheus: () => backends.prometheus,
+    follow: {
+      logs: (query, startMs, endMs) => vscode.commands.executeCommand('realm.searchLogs', { query, startMs, endMs }),
+      metrics: (query, startMs, endMs) => vscode.commands.executeCommand('realm.openMetrics', { query, startMs, endMs }),
+      alertmanager: (alert) => vscode.commands.executeCommand('realm.alerts.openInAlertmanager', alert),
+    },
+  });
+  subs.push(metricsPanels, logsPanels, incidentPanels, ...registerPanelSerializers(metricsPanels, logsPanels, incidentPanels));
 
   // Commands: one table, one error handler.
   const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
@@ -185,8 +207,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
     'realm.refresh': async () => { await Promise.all([serviceStore.refresh(), alertStore.refresh()]); healerTree.refresh(); },
-    'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg)),
-    'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg)),
+    'realm.openMetrics': (arg?: unknown) => metricsPanels.show(metricsQuery(arg), rangeArgument(arg)),
+    'realm.searchLogs': (arg?: unknown) => logsPanels.show(logsArgument(arg), rangeArgument(arg)),
     'realm.useExistingBackends': openBackendSettings,
     'realm.gettingStarted': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#realm.gettingStarted`, false),
     'realm.setBackendCredentials': async () => { if (await setBackendCredentials(context.secrets, (b) => settings()[`${b}Url`])) await reloadAuth(); },
@@ -198,7 +220,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     }),
     ...alertCommandTable(alertDeps),
     ...healerCommandTable(healerDeps),
-    ...incidentCommandTable({ incidents, clock: systemClock, reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: true, expand: true }) }),
+    ...incidentCommandTable({
+      incidents, clock: systemClock, open: (i) => incidentPanels.show(i),
+      reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: false, expand: true }),
+    }),
     'realm.healAlert': (alert?: HealableAlert) => (alert ? healer.healAlert(alert) : undefined),
   };
   subs.push(...registerCommands(commands, logger, showLogs));
@@ -237,7 +262,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   logger.info(`Realm Observability activated in ${activatedInMs.toFixed(1)} ms`);
   return {
     activatedInMs, serviceStore, servicesTree, servicesView: servicesView as vscode.TreeView<unknown>, alertStore, alertsTree, alertsView: alertsView as vscode.TreeView<unknown>,
-    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects, incidents,
+    statusBarItem: statusBar.item, healer, audit, healerTree, metricsPanels, logsPanels, workspaceProjects, incidents, incidentPanels,
   };
 }
 

@@ -1,5 +1,3 @@
-import type { ExtensionMessage, WebviewMessage } from '../../src/shared/protocol';
-
 interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
@@ -11,8 +9,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** acquireVsCodeApi may be called only once per page: this module holds the one handle. */
 const api = acquireVsCodeApi();
 
-/** Posts a protocol message to the extension (the only way a webview asks for data). */
-export function post(message: WebviewMessage): void {
+/** Posts to the extension; panels post through their MessageHandler, which types the message. */
+export function postRaw(message: unknown): void {
   api.postMessage(message);
 }
 
@@ -24,12 +22,4 @@ export function loadState<T extends object>(defaults: T): T {
 
 export function saveState(state: object): void {
   api.setState(state);
-}
-
-/** Subscribes to messages from the extension; anything without a string `type` is ignored. */
-export function onExtensionMessage(handler: (message: ExtensionMessage) => void): void {
-  window.addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as { type?: unknown } | null;
-    if (data && typeof data.type === 'string') handler(data as ExtensionMessage);
-  });
 }

@@ -1,4 +1,5 @@
-import type { TimeRange, WebviewMessage } from '../../src/shared/protocol';
+import type { RunLogsQuery } from '../../src/shared/logsProtocol';
+import type { TimeRange } from '../../src/shared/protocol';
 import { h } from '../common/dom';
 import type { LogModel } from './logModel';
 
@@ -30,7 +31,7 @@ export class Pager {
   }
 
   /** The request for the next page, or undefined when there is nothing to page from or no room. */
-  next(requestId: number): Extract<WebviewMessage, { type: 'runLogsQuery' }> | undefined {
+  next(requestId: number): RunLogsQuery | undefined {
     const cursorNs = this.model.pageCursor;
     const room = MAX_LINES - this.model.rows.length;
     if (!this.shown || !cursorNs || room <= 0) return undefined;

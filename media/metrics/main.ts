@@ -2,30 +2,24 @@
 // dashboard's preset panels. It never touches the network: the extension runs every query.
 import 'uplot/dist/uPlot.min.css';
 import './metrics.css';
-import type { ExtensionMessage, MetricsPanelId, TimeRange } from '../../src/shared/protocol';
+import { isMetricsToWebview, MetricsPanelId, MetricsReply, MetricsToExtension, MetricsToWebview } from '../../src/shared/metricsProtocol';
+import type { TimeRange } from '../../src/shared/protocol';
 import { h, select } from '../common/dom';
+import { MessageHandler } from '../common/messageHandler';
 import { TimeRangePicker } from '../common/timeRange';
-import { loadState, onExtensionMessage, post, saveState } from '../common/vscodeApi';
 import { ChartCard } from './chart';
 import { PRESETS } from './presets';
 import { QueryInput } from './queryInput';
+import { MetricsSaved, MetricsSession } from './state';
 import { guessUnit } from './units';
 
-interface MetricsState {
-  query: string;
-  range: TimeRange;
-  history: string[];
-  refreshSeconds: number;
-  showPresets: boolean;
-}
-
-const state = loadState<MetricsState>({ query: '', range: { kind: 'relative', last: '1h' }, history: [], refreshSeconds: 0, showPresets: true });
-let requestId = 0;
-const pending = new Map<MetricsPanelId, number>();
-let namesRequested = false;
+const session = new MetricsSession();
+const state = session.saved;
+const channel = new MessageHandler<MetricsToWebview, MetricsToExtension>('metrics', isMetricsToWebview);
+const post = (m: MetricsToExtension) => channel.post(m);
 
 const queryInput = new QueryInput(state.history, () => runMain(), () => {
-  if (!namesRequested) { namesRequested = true; post({ type: 'fetchMetricNames' }); }
+  if (!session.namesRequested) { session.namesRequested = true; post({ type: 'fetchMetricNames' }); }
 });
 queryInput.input.value = state.query;
 const runButton = h('button', { text: 'Run query', attrs: { type: 'button' } });
@@ -68,16 +62,15 @@ function currentRange(): TimeRange | undefined {
 
 function persist(): void {
   const r = range.get();
-  saveState({
+  session.save({
     query: queryInput.input.value, history: queryInput.history, refreshSeconds: Number(refreshSelect.value),
     showPresets: presetsToggle.checked, range: typeof r === 'string' ? state.range : r,
-  } satisfies MetricsState);
+  } satisfies MetricsSaved);
 }
 
+/** Runs one chart's query; a newer query for the same chart supersedes it (its late answer is dropped). */
 function send(panelId: MetricsPanelId, query: string, r: TimeRange): void {
-  const id = ++requestId;
-  pending.set(panelId, id);
-  post({ type: 'runMetricsQuery', requestId: id, panelId, query, range: r });
+  channel.request<MetricsReply>(panelId, (requestId) => ({ type: 'runMetricsQuery', requestId, panelId, query, range: r }), show);
 }
 
 function runMain(): void {
@@ -103,12 +96,9 @@ function runAll(): void {
   runPresets();
 }
 
-let refreshTimer: ReturnType<typeof setInterval> | undefined;
 function scheduleRefresh(): void {
-  if (refreshTimer) clearInterval(refreshTimer);
-  const seconds = Number(refreshSelect.value);
   // Refresh only while the panel is visible: a hidden panel need not load Prometheus.
-  refreshTimer = seconds > 0 ? setInterval(() => { if (document.visibilityState === 'visible') runAll(); }, seconds * 1000) : undefined;
+  session.scheduleRefresh(Number(refreshSelect.value), () => { if (document.visibilityState === 'visible') runAll(); });
 }
 
 runButton.addEventListener('click', runMain);
@@ -120,43 +110,37 @@ grafanaButton.addEventListener('click', () => {
 });
 new ResizeObserver(() => { mainChart.resize(); presetCards.forEach((c) => c.resize()); }).observe(document.body);
 
-onExtensionMessage((m: ExtensionMessage) => {
-  switch (m.type) {
-    case 'setQuery':
-      queryInput.input.value = m.query;
-      persist();
-      if (m.run) runMain();
-      break;
-    case 'metricNames':
-      queryInput.setNames(m.names);
-      break;
-    case 'metricsResult': {
-      if (pending.get(m.panelId) !== m.requestId) return; // superseded
-      const card = m.panelId === 'main' ? mainChart : presetCards.get(m.panelId);
-      card?.render(m.times, m.series, m.warnings);
-      if (m.panelId === 'main') queryError.textContent = '';
-      backendBanner.hidden = true;
-      break;
-    }
-    case 'metricsError': {
-      if (pending.get(m.panelId) !== m.requestId) return;
-      const card = m.panelId === 'main' ? mainChart : presetCards.get(m.panelId);
-      if (m.unreachable) {
-        bannerText.textContent = `${m.message} Start the stack or point realm.prometheusUrl at a running Prometheus.`;
-        backendBanner.hidden = false;
-        if (m.panelId === 'main') queryError.textContent = '';
-        card?.clear();
-      } else if (m.panelId === 'main') {
-        // the query's own error, once: next to the input, where the fix is typed
-        queryError.textContent = m.message;
-        card?.clear();
-      } else {
-        card?.showError(m.message);
-      }
-      break;
-    }
+channel
+  .on('setQuery', (m) => {
+    queryInput.input.value = m.query;
+    // a link from the Incident panel names its window: every chart follows it
+    if (m.range) range.set(m.range);
+    persist();
+    if (m.run && m.range) runAll();
+    else if (m.run) runMain();
+  })
+  .on('metricNames', (m) => queryInput.setNames(m.names));
+
+/** A chart's answer: its series, or its error (Prometheus down: said once, in the banner). */
+function show(m: MetricsReply): void {
+  const card = m.panelId === 'main' ? mainChart : presetCards.get(m.panelId);
+  if (m.type === 'metricsResult') {
+    card?.render(m.times, m.series, m.warnings);
+    if (m.panelId === 'main') queryError.textContent = '';
+    backendBanner.hidden = true;
+  } else if (m.unreachable) {
+    bannerText.textContent = `${m.message} Start the stack or point realm.prometheusUrl at a running Prometheus.`;
+    backendBanner.hidden = false;
+    if (m.panelId === 'main') queryError.textContent = '';
+    card?.clear();
+  } else if (m.panelId === 'main') {
+    // the query's own error, once: next to the input, where the fix is typed
+    queryError.textContent = m.message;
+    card?.clear();
+  } else {
+    card?.showError(m.message);
   }
-});
+}
 
 post({ type: 'ready' });
 runAll();

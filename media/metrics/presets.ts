@@ -1,4 +1,4 @@
-import type { MetricsPanelId } from '../../src/shared/protocol';
+import type { MetricsPanelId } from '../../src/shared/metricsProtocol';
 import type { Unit } from './units';
 
 export interface Preset {

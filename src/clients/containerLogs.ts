@@ -5,6 +5,8 @@ export interface ContainerLogOptions {
   tail?: number;
   timestamps?: boolean;
   timeoutMs?: number;
+  /** Only lines written before this time (epoch ms): a dead container's run, not what a restart printed since. */
+  untilMs?: number;
 }
 
 /**
@@ -15,7 +17,7 @@ export async function readContainerLogs(docker: DockerClient, containerId: strin
   const container = docker.raw.getContainer(containerId);
   const work = (async () => {
     const info = await container.inspect();
-    const buffer = (await container.logs({ stdout: true, stderr: true, follow: false, tail: options.tail ?? 500, timestamps: options.timestamps ?? true })) as unknown as Buffer;
+    const buffer = (await container.logs({ stdout: true, stderr: true, follow: false, tail: options.tail ?? 500, timestamps: options.timestamps ?? true, ...(options.untilMs !== undefined ? { until: (options.untilMs / 1000).toFixed(3) } : {}) } as Parameters<typeof container.logs>[0] & { follow: false })) as unknown as Buffer;
     return splitLines(info.Config.Tty ? buffer.toString('utf8') : demuxLogBuffer(buffer));
   })();
   let timer: NodeJS.Timeout | undefined;

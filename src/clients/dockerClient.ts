@@ -244,9 +244,9 @@ interface InspectLike {
   Name: string;
   Created: string;
   Config: { Image: string; Labels?: Record<string, string> | null };
-  State: { Status: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string; Health?: { Status: string } };
+  State: { Status: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string; Health?: { Status: string; Log?: Array<{ Output?: string }> | null } };
   RestartCount?: number;
-  HostConfig?: { RestartPolicy?: { Name?: string } };
+  HostConfig?: { RestartPolicy?: { Name?: string }; Memory?: number };
 }
 
 /** Converts an inspect result to the domain type (exported for unit tests with fixtures). */
@@ -269,6 +269,8 @@ export function toContainerInfo(d: InspectLike): ContainerInfo {
     health,
     exitCode: state === 'exited' || state === 'dead' ? d.State.ExitCode : undefined,
     oomKilled: d.State.OOMKilled === true,
+    ...(typeof d.HostConfig?.Memory === 'number' && d.HostConfig.Memory > 0 ? { memoryLimitBytes: d.HostConfig.Memory } : {}),
+    ...(typeof d.State.Health?.Log?.at(-1)?.Output === 'string' ? { healthOutput: d.State.Health.Log.at(-1)!.Output!.slice(-2_000) } : {}),
     restartCount: d.RestartCount ?? 0,
     createdAt: time(d.Created) ?? 0,
     startedAt: state === 'running' ? time(d.State.StartedAt) : undefined,

@@ -16,6 +16,8 @@ export interface HealerServiceDeps {
   clock: Clock;
   logger: Logger;
   showLogs: () => void;
+  /** Why the service is down, when the engine said (the incident store's crash reason). */
+  crashReason?: (key: string) => string | undefined;
 }
 
 /** A service argument: a tree node with `key`/`service`, a `project/service` key, or nothing (ask). */
@@ -114,7 +116,9 @@ export async function showGaveUpNotification(deps: HealerServiceDeps, e: GaveUp)
   const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatWait(e.nextSlotAt - deps.clock.now())}.` : '';
   const disable = `Disable Healing for ${e.ref.service}`;
   const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
-  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`), ...actions);
+  const reason = deps.crashReason?.(e.key);
+  const why = reason ? ` Last crash: ${reason}.` : '';
+  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${why}${next}`), ...actions);
   if (choice === 'Show Logs') deps.showLogs();
   else if (choice === 'Reset Budget') await resetBudget(deps, e.key);
   else if (choice === disable) await disableHealingFor(deps, e.key);

@@ -15,6 +15,8 @@ export interface IncidentCommandDeps {
   clock: Clock;
   /** Reveals an incident in the Incidents view (expanded: its timeline). */
   reveal(incident: Incident): Thenable<void> | void;
+  /** Opens the Incident panel on it. */
+  open?(incident: Incident): void;
 }
 
 async function pickIncident(deps: IncidentCommandDeps, arg: unknown): Promise<Incident | undefined> {
@@ -44,8 +46,11 @@ export function incidentCommandTable(deps: IncidentCommandDeps): CommandTable {
     [IncidentCommandIds.exportPostMortem]: (arg?: unknown) => exportPostMortem(deps, arg),
     [IncidentCommandIds.showIncident]: async (arg?: unknown) => {
       const incident = await pickIncident(deps, arg);
-      if (incident) await deps.reveal(incident);
-      return incident?.id;
+      if (!incident) return undefined;
+      deps.open?.(incident);
+      // the tree follows (best effort: a view that is collapsed or not yet listed must not fail the command)
+      await Promise.resolve(deps.reveal(incident)).catch(() => undefined);
+      return incident.id;
     },
   };
 }

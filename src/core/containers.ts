@@ -29,6 +29,10 @@ export interface ContainerInfo {
   exitCode?: number;
   /** True when the kernel's OOM killer ended the container's last run (inspect's `State.OOMKilled`). */
   oomKilled?: boolean;
+  /** The container's memory limit in bytes (`HostConfig.Memory`; absent when unlimited). */
+  memoryLimitBytes?: number;
+  /** The output of the health check's last run (`State.Health.Log`), when it has one. */
+  healthOutput?: string;
   restartCount: number;
   /** Epoch ms. */
   createdAt: number;

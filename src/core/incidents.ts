@@ -3,7 +3,9 @@
  * alert) to its recovery, as one timeline. Pure types and wording; the IncidentStore builds them.
  * Text from containers, logs and labels is kept as given (capped): whoever renders it escapes it.
  */
+import { stripAnsi } from '../shared/ansi';
 import { formatDuration } from './alerts';
+import { formatBytes } from './formatBytes';
 
 export type IncidentCause = 'crash' | 'unhealthy' | 'alert';
 
@@ -53,6 +55,10 @@ export interface Incident {
   oomKilled?: boolean;
   /** How long the crashed container had run, when the engine said (ms). */
   ranForMs?: number;
+  /** The crashed container's memory limit (bytes), for "OOM-killed at 512 MiB". */
+  memoryLimitBytes?: number;
+  /** The failing health check's last output, for an unhealthy incident. */
+  healthOutput?: string;
   /** The alert that opened it, when the cause is an alert. */
   alertname?: string;
   /** Since when the service has run healthy again (undefined while it does not). */
@@ -128,6 +134,33 @@ export function crashText(exitCode: number | undefined, oomKilled: boolean | und
   if (oomKilled) return 'OOM-killed';
   const ran = ranForMs !== undefined ? ` after ${formatDuration(ranForMs)}` : '';
   return exitCode !== undefined ? `exit ${exitCode}${ran}` : `died${ran}`;
+}
+
+/** The longest last line quoted in a reason: a row description, not a log viewer. */
+const REASON_LINE_MAX = 120;
+
+/** A log line as one quotable line: ANSI and control characters out, whitespace folded, bounded. */
+export function quotableLine(line: string, max = REASON_LINE_MAX): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = stripAnsi(line).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/**
+ * Why, at a glance, when the engine knew: "OOM-killed at 512 MiB", "exit 1 after 3s; last line:
+ * `Error: ECONNREFUSED db:5432`", "unhealthy: curl: (7) Failed to connect". Undefined for an alert.
+ */
+export function crashReason(i: Incident): string | undefined {
+  if (i.cause === 'unhealthy') {
+    const out = i.healthOutput ? quotableLine(i.healthOutput.split(/\r?\n/).filter((l) => l.trim()).at(-1) ?? '') : '';
+    return out ? `unhealthy: ${out}` : 'unhealthy';
+  }
+  if (i.cause !== 'crash') return undefined;
+  if (i.oomKilled) return `OOM-killed${i.memoryLimitBytes ? ` at ${formatBytes(i.memoryLimitBytes, { iec: true })}` : ''}`;
+  const last = [...(i.logLines ?? [])].reverse().map((l) => quotableLine(l)).find((l) => l.length > 0);
+  // a backtick in the line would end the quote early: the quote uses a longer fence, as Markdown does
+  const tick = last?.includes('`') ? '``' : '`';
+  return `${crashText(i.exitCode, i.oomKilled, i.ranForMs)}${last ? `; last line: ${tick}${last}${tick}` : ''}`;
 }
 
 /** What `incidentOf` reads from the IncidentStore. */

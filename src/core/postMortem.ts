@@ -4,7 +4,7 @@
  * breaks), and log lines and queries go in fences longer than any backtick run inside them.
  */
 import { formatDuration } from './alerts';
-import { crashText, describeCause, Incident, timeToRecovery } from './incidents';
+import { crashReason, crashText, describeCause, Incident, timeToRecovery } from './incidents';
 
 /** Characters Markdown or HTML would interpret, escaped so the text renders as itself. */
 export function escapeInline(text: string): string {
@@ -44,7 +44,10 @@ export function buildPostMortem(i: Incident, now: number): string {
   out.push(row(['Time to recovery', ttr !== undefined ? formatDuration(ttr) : '—']));
   out.push(row(['What fixed it', escapeInline(i.fixedBy ?? (i.closedAt === undefined ? 'not recovered yet' : '—'))]));
   if (i.cause === 'crash') out.push(row(['Crash', escapeInline(crashText(i.exitCode, i.oomKilled, i.ranForMs))]));
+  const reason = crashReason(i);
+  if (reason) out.push(row(['Reason', escapeInline(reason)]));
   out.push('');
+  if (i.healthOutput) out.push("The failing health check's last output:", '', fence(i.healthOutput.split(/\r?\n/)), '');
 
   out.push('## Timeline', '', row(['Time (UTC)', 'Event', 'Details']), row(['---', '---', '---']));
   for (const t of i.timeline) out.push(row([iso(t.time), t.kind, escapeInline(t.text)]));

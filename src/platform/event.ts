@@ -40,3 +40,11 @@ export class Emitter<T> implements IDisposable {
     this.listeners.clear();
   }
 }
+
+/** One event that fires whenever either of two fires (without their payloads): "something changed". */
+export function bothEvents(a: Event<unknown>, b: Event<unknown>): Event<void> {
+  return (listener) => {
+    const subs = [a(() => listener()), b(() => listener())];
+    return { dispose: () => subs.forEach((s) => s.dispose()) };
+  };
+}

@@ -7,6 +7,8 @@ export interface HealFacts {
   stoppedByUserAt?: number;
   /** The healer's budget is spent and the service is still down. */
   gaveUp?: boolean;
+  /** Why it crashed, when the engine told ("OOM-killed at 512 MiB", "exit 1 after 3s; last line: `…`"). */
+  crashReason?: string;
 }
 
 /**
@@ -56,14 +58,18 @@ export function lookOf(status: ServiceStatus, c: ContainerInfo | undefined, fact
   }
   if (facts.gaveUp) {
     const meaning = 'Crashed again and the healer gave up: its budget for the hour is spent. Start it, fix it, or reset the budget.';
-    return { kind: 'gaveUp', text: `crashed${exitText(c)}`, icon: 'circle-slash', color: 'list.errorForeground', meaning };
+    return { kind: 'gaveUp', text: crashedText(c, facts), icon: 'circle-slash', color: 'list.errorForeground', meaning };
   }
   if (c?.exitCode === 0 && !c.oomKilled) {
     const meaning = 'Its main process finished with exit code 0 (a one-off task, or a command that ended).';
     return { kind: 'exitedCleanly', text: 'exited cleanly (exit 0)', icon: 'pass', color: 'descriptionForeground', meaning };
   }
   const meaning = c?.oomKilled ? 'Crashed: the kernel\'s OOM killer ended it (memory limit).' : `Crashed: its main process exited${c?.exitCode !== undefined ? ` with code ${c.exitCode}` : ''}.`;
-  return { kind: 'crashed', text: `crashed${exitText(c)}`, icon: 'error', color: 'list.errorForeground', meaning };
+  return { kind: 'crashed', text: crashedText(c, facts), icon: 'error', color: 'list.errorForeground', meaning };
+}
+
+function crashedText(c: ContainerInfo | undefined, facts: HealFacts): string {
+  return facts.crashReason ? `crashed: ${facts.crashReason}` : `crashed${exitText(c)}`;
 }
 
 /** A service's look: the worst replica explains it (an exited one when some exited). */

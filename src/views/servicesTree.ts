@@ -45,7 +45,9 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   readonly onDidRender = this.renderedEmitter.event;
 
   constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource,
-    private readonly clock: Clock = systemClock, timers: Timers = systemTimers) {
+    private readonly clock: Clock = systemClock, timers: Timers = systemTimers,
+    /** Why a crashed service is down, by `project/service` key (the incident store's word). */
+    private readonly crashReason?: (key: string) => string | undefined) {
     super();
     this.snapshot = store.snapshot;
     this.renderNow = clock.now();
@@ -142,7 +144,8 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   private healingOf(g: ServiceGroup): ServiceHealing {
-    return this.healing.get(`${g.project}/${g.service}`) ?? {};
+    const key = `${g.project}/${g.service}`;
+    return { ...(this.healing.get(key) ?? {}), crashReason: this.crashReason?.(key) };
   }
 
   private partsOf(g: ServiceGroup, now: number): string[] {

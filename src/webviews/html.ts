@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
 /** The webview bundles esbuild writes (`media/<name>/main.ts` → `dist/webview/<name>.js` + `.css`). */
-export type WebviewBundle = 'metrics' | 'logs';
+export type WebviewBundle = 'metrics' | 'logs' | 'incident';
 
 /** Where bundles live, relative to the extension root: the only folder a webview may load from. */
 export const WEBVIEW_DIST = 'dist/webview';

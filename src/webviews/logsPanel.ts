@@ -4,10 +4,11 @@ import { msToNs } from '../clients/lokiResponses';
 import type { LokiTail } from '../clients/lokiTail';
 import { detectLogLevel } from '../core/logLevel';
 import type { Logger } from '../platform/logger';
-import { LogStream, resolveRange, WebviewMessage } from '../shared/protocol';
+import { ContextReply, isLogsToExtension, LogsReply, LogsToExtension, LogsToWebview } from '../shared/logsProtocol';
+import { LogStream, resolveRange, TimeRange } from '../shared/protocol';
 import { queryPaged } from './logsPaging';
 import { unreachableMessage, userMessage } from './panelHost';
-import { SinglePanel } from './singlePanel';
+import { OwnMessage, SinglePanel } from './singlePanel';
 
 /** What the Logs panel needs, passed in by `activate()`. Getters, so settings changes apply. */
 export interface LogsPanelDeps {
@@ -31,7 +32,7 @@ const TAIL_BATCH_MS = 100;
  * The "Realm: Search Logs" panel (one at a time, revealed when it exists). The extension does all
  * the fetching: queries, labels, context and the live tail; the webview only renders.
  */
-export class LogsPanels extends SinglePanel {
+export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
   static readonly viewType = 'realm.logs';
   private tail: LokiTail | undefined;
   /** Bumped by every stop (and start): a `startTail` still awaiting its check query sees it changed and gives up. */
@@ -41,15 +42,16 @@ export class LogsPanels extends SinglePanel {
   private queryAbort: AbortController | undefined;
 
   constructor(private readonly deps: LogsPanelDeps) {
-    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger, openGrafana: deps.openGrafana });
+    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger, isInbound: isLogsToExtension, openGrafana: deps.openGrafana });
   }
 
-  /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service). */
-  show(arg?: string | { service: string }): void {
-    this.open(typeof arg === 'string' ? arg : arg && typeof arg.service === 'string' ? `{compose_service=${JSON.stringify(arg.service)}}` : undefined);
+  /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service); over `range` when given. */
+  show(arg?: string | { service: string }, range?: TimeRange): void {
+    const query = typeof arg === 'string' ? arg : arg && typeof arg.service === 'string' ? `{compose_service=${JSON.stringify(arg.service)}}` : undefined;
+    this.openPanel(query ? { type: 'setQuery', query, run: true, ...(range ? { range } : {}) } : undefined);
   }
 
-  protected grafanaTarget() {
+  protected override grafanaTarget() {
     const g = this.deps.grafana();
     return { url: g.url, datasource: { type: 'loki' as const, uid: g.lokiUid } };
   }
@@ -59,7 +61,7 @@ export class LogsPanels extends SinglePanel {
     this.queryAbort?.abort();
   }
 
-  protected async onMessage(m: WebviewMessage): Promise<void> {
+  protected async onMessage(m: OwnMessage<LogsToExtension>): Promise<void> {
     const loki = this.deps.loki();
     switch (m.type) {
       case 'ready':
@@ -77,16 +79,16 @@ export class LogsPanels extends SinglePanel {
         try {
           const result = await queryPaged(loki, { query: m.query, startNs, endNs, limit: m.limit, direction: m.direction, signal: abort.signal });
           if (result.resultType !== 'streams') {
-            this.post({ type: 'logsError', requestId: m.requestId, message: 'This is a metric query (it returns numbers, not log lines). Remove count_over_time/rate/sum to see the lines.' });
+            this.reply<Extract<LogsReply, { type: 'logsError' }>>(m, { type: 'logsError', message: 'This is a metric query (it returns numbers, not log lines). Remove count_over_time/rate/sum to see the lines.' });
             return;
           }
           const streams = withLevels(result.streams);
           const total = streams.reduce((n, s) => n + s.entries.length, 0);
           // nothing at all: tell an empty Loki (nothing ships logs to it) from a query that matches nothing
           const lokiEmpty = total === 0 && !m.cursorNs ? (await loki.labels({ startNs: msToNs(startMs), endNs: msToNs(endMs), signal: abort.signal }).catch(() => ['?'])).length === 0 : undefined;
-          this.post({ type: 'logsResult', requestId: m.requestId, query: m.query, streams, limit: m.limit, truncated: total >= m.limit, startMs, endMs, ...(m.cursorNs ? { cursorNs: m.cursorNs } : {}), ...(lokiEmpty ? { lokiEmpty } : {}) });
+          this.reply<Extract<LogsReply, { type: 'logsResult' }>>(m, { type: 'logsResult', query: m.query, streams, limit: m.limit, truncated: total >= m.limit, startMs, endMs, ...(m.cursorNs ? { cursorNs: m.cursorNs } : {}), ...(lokiEmpty ? { lokiEmpty } : {}) });
         } catch (err) {
-          if (!abort.signal.aborted) this.post({ type: 'logsError', requestId: m.requestId, message: lokiMessage(err, loki.baseUrl) });
+          if (!abort.signal.aborted) this.reply<Extract<LogsReply, { type: 'logsError' }>>(m, { type: 'logsError', message: lokiMessage(err, loki.baseUrl) });
         }
         return;
       }
@@ -105,13 +107,11 @@ export class LogsPanels extends SinglePanel {
       case 'stopTail':
         this.stopTail();
         return;
-      default:
-        return; // messages of the other panel are not for us
     }
   }
 
   /** Lines before and after one line, from the same stream (its exact label set). */
-  private async showContext(loki: LokiClient, m: Extract<WebviewMessage, { type: 'showContext' }>): Promise<void> {
+  private async showContext(loki: LokiClient, m: Extract<LogsToExtension, { type: 'showContext' }>): Promise<void> {
     const selector = '{' + Object.entries(m.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') + '}';
     const ts = BigInt(m.tsNs);
     const hour = 3_600_000_000_000n;
@@ -122,9 +122,9 @@ export class LogsPanels extends SinglePanel {
       ]);
       const entries = (r: typeof before) => (r.resultType === 'streams' ? withLevels(r.streams).flatMap((s) => s.entries) : []);
       const sortNs = (a: { tsNs: string }, b: { tsNs: string }) => (BigInt(a.tsNs) < BigInt(b.tsNs) ? -1 : 1);
-      this.post({ type: 'context', requestId: m.requestId, before: entries(before).sort(sortNs), after: entries(after).sort(sortNs) });
+      this.reply<Extract<ContextReply, { type: 'context' }>>(m, { type: 'context', before: entries(before).sort(sortNs), after: entries(after).sort(sortNs) });
     } catch (err) {
-      this.post({ type: 'contextError', requestId: m.requestId, message: userMessage(err) });
+      this.reply<Extract<ContextReply, { type: 'contextError' }>>(m, { type: 'contextError', message: userMessage(err) });
     }
   }
 

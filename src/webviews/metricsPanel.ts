@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import { alignSeries, MAX_CHART_SERIES, SampledSeries } from '../core/chartSeries';
 import { chooseStep } from '../core/step';
 import type { Logger } from '../platform/logger';
-import { MetricsPanelId, resolveRange, WebviewMessage } from '../shared/protocol';
+import { isMetricsToExtension, MetricsPanelId, MetricsReply, MetricsToExtension, MetricsToWebview } from '../shared/metricsProtocol';
+import { resolveRange, TimeRange } from '../shared/protocol';
 import { unreachableMessage, userMessage } from './panelHost';
-import { SinglePanel } from './singlePanel';
+import { OwnMessage, SinglePanel } from './singlePanel';
 
 /** The part of PrometheusClient the panel uses (PrometheusClient satisfies it). */
 export interface MetricsBackend {
@@ -31,20 +32,20 @@ const TARGET_POINTS = 600;
  * The "Realm: Open Metrics" panel (one at a time). Runs PromQL range queries for the user's query
  * and the preset panels; the webview draws them.
  */
-export class MetricsPanels extends SinglePanel {
+export class MetricsPanels extends SinglePanel<MetricsToExtension, MetricsToWebview> {
   static readonly viewType = 'realm.metrics';
   private readonly inFlight = new Map<MetricsPanelId, AbortController>();
 
   constructor(private readonly deps: MetricsPanelDeps) {
-    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger, openGrafana: deps.openGrafana });
+    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger, isInbound: isMetricsToExtension, openGrafana: deps.openGrafana });
   }
 
-  /** Command `realm.openMetrics`: optional argument a PromQL string, run at once. */
-  show(query?: string): void {
-    this.open(typeof query === 'string' && query ? query : undefined);
+  /** Command `realm.openMetrics`: optional argument a PromQL string, run at once (over `range` when given). */
+  show(query?: string, range?: TimeRange): void {
+    this.openPanel(typeof query === 'string' && query ? { type: 'setQuery', query, run: true, ...(range ? { range } : {}) } : undefined);
   }
 
-  protected grafanaTarget() {
+  protected override grafanaTarget() {
     const g = this.deps.grafana();
     return { url: g.url, datasource: { type: 'prometheus' as const, uid: g.prometheusUid } };
   }
@@ -54,7 +55,7 @@ export class MetricsPanels extends SinglePanel {
     this.inFlight.clear();
   }
 
-  protected async onMessage(m: WebviewMessage): Promise<void> {
+  protected async onMessage(m: OwnMessage<MetricsToExtension>): Promise<void> {
     const prometheus = this.deps.prometheus();
     switch (m.type) {
       case 'runMetricsQuery': {
@@ -69,12 +70,12 @@ export class MetricsPanels extends SinglePanel {
           const res = await prometheus.queryRange(m.query, { start, end, step: chooseStep(start, end, TARGET_POINTS), signal: abort.signal });
           const { times, series, dropped } = alignSeries(res.result);
           const warnings = dropped ? [`Showing ${MAX_CHART_SERIES} of ${res.result.length} series: aggregate (sum by …) to see all.`] : [];
-          this.post({ type: 'metricsResult', requestId: m.requestId, panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
+          this.reply<Extract<MetricsReply, { type: 'metricsResult' }>>(m, { type: 'metricsResult', panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
         } catch (err) {
           if (abort.signal.aborted) return;
           // Prometheus down: every chart fails alike, and the panel says so once with the fix
           const down = unreachableMessage(err, 'Prometheus', prometheus.baseUrl ?? '');
-          this.post({ type: 'metricsError', requestId: m.requestId, panelId: m.panelId, message: down ?? userMessage(err), ...(down ? { unreachable: true } : {}) });
+          this.reply<Extract<MetricsReply, { type: 'metricsError' }>>(m, { type: 'metricsError', panelId: m.panelId, message: down ?? userMessage(err), ...(down ? { unreachable: true } : {}) });
         } finally {
           if (this.inFlight.get(m.panelId) === abort) this.inFlight.delete(m.panelId);
         }
@@ -88,7 +89,7 @@ export class MetricsPanels extends SinglePanel {
         this.post({ type: 'metricNames', names });
         return;
       }
-      default:
+      case 'ready':
         return;
     }
   }

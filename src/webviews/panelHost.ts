@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../platform/logger';
 import { Disposable, toDisposable } from '../platform/disposable';
-import { ExtensionMessage, isWebviewMessage, WebviewMessage } from '../shared/protocol';
 import { applyPanelHtml, WebviewBundle } from './html';
 
 /**
@@ -9,28 +8,30 @@ import { applyPanelHtml, WebviewBundle } from './html';
  * (malformed messages are dropped and logged), and a queue that holds outgoing messages until the
  * webview has said `ready` (a message posted before its listener exists is lost).
  */
-export class PanelHost extends Disposable {
+export class PanelHost<In extends { type: string }, Out extends { type: string }> extends Disposable {
   private ready = false;
-  private queue: ExtensionMessage[] = [];
+  private queue: Out[] = [];
   private readonly disposeListeners: Array<() => void> = [];
-  private readonly postedEmitter = this.register(new vscode.EventEmitter<ExtensionMessage>());
+  private readonly postedEmitter = this.register(new vscode.EventEmitter<Out>());
   /**
    * Fires with each message once the webview has accepted it. Read-only and for observers such as
    * the host-tier tests ("the panel got a result"); the panels never depend on it.
    */
-  readonly onDidPost: vscode.Event<ExtensionMessage> = this.postedEmitter.event;
+  readonly onDidPost: vscode.Event<Out> = this.postedEmitter.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     bundle: WebviewBundle,
     private readonly logger: Logger,
-    onMessage: (message: WebviewMessage) => void | Promise<void>,
+    /** The panel protocol's check of what its webview posts. */
+    isInbound: (raw: unknown) => raw is In,
+    onMessage: (message: In) => void | Promise<void>,
   ) {
     super();
     applyPanelHtml(panel.webview, extensionUri, bundle, panel.title);
     this.register(panel.webview.onDidReceiveMessage(async (raw: unknown) => {
-      if (!isWebviewMessage(raw)) {
+      if (!isInbound(raw)) {
         this.logger.warn(`${bundle} panel: dropped a malformed message: ${safePreview(raw)}`);
         return;
       }
@@ -51,7 +52,7 @@ export class PanelHost extends Disposable {
   }
 
   /** Sends now if the webview is ready, else after its `ready`. */
-  post(message: ExtensionMessage): void {
+  post(message: Out): void {
     if (this.isDisposed) return;
     if (!this.ready) {
       this.queue.push(message);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readContainerLogs } from '../../src/clients/containerLogs';
 import { DockerClient } from '../../src/clients/dockerClient';
+import { ComposeLabels } from '../../src/core/containers';
+import { crashReason } from '../../src/core/incidents';
 import { buildPostMortem } from '../../src/core/postMortem';
 import { systemClock, systemTimers } from '../../src/platform/clock';
 import { memoryLogger } from '../../src/platform/logger';
@@ -38,7 +40,7 @@ describe('Incidents on the real engine', function () {
     // wired as activate() wires it: the store's events, the healer's trail, the engine's logs of a dead container
     incidents = new IncidentStore({
       engineEvents: store.onEngineEvent, services: store, decisions: rig.audit.onDidChange, projects: () => [project],
-      lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
+      lastLines: (id, tail, untilMs) => readContainerLogs(docker, id, { tail, timestamps: false, untilMs }),
     }, { memento, clock: systemClock, timers: systemTimers, logger, settleMs: SETTLE_MS });
     await waitFor('the store to reach the engine', () => store?.snapshot.engine === 'reachable');
 
@@ -66,5 +68,35 @@ describe('Incidents on the real engine', function () {
     assert.match(md, /\| Crash \| exit 3 after [12]s \|/);
     assert.ok(md.includes('Error: ECONNREFUSED db:5432 <b>|</b> `x`\n'), `the log line verbatim inside the fence:\n${md}`);
     assert.ok(md.includes("| What fixed it | the healer's restart |"));
+  });
+
+  it('an unhealthy service: the incident keeps the failing health check\'s last output (inspect State.Health.Log)', async () => {
+    const logger = memoryLogger(process.env.REALM_HEALER_DEBUG === '1');
+    const unhealthy = `${project}-health`;
+    await removeProjects(docker, [unhealthy]);
+    const services = new ServiceStore(docker, [{ name: unhealthy, role: 'app' }], logger, { coalesceMs: 50 });
+    const watcher = new IncidentStore({
+      engineEvents: services.onEngineEvent, services, projects: () => [unhealthy], inspect: (id) => docker.inspectContainer(id),
+    }, { memento: new InMemoryMemento(), clock: systemClock, timers: systemTimers, logger, settleMs: SETTLE_MS });
+    try {
+      await waitFor('the store to reach the engine', () => services.snapshot.engine === 'reachable');
+      const c = await docker.raw.createContainer({
+        name: `${unhealthy}-api-1`, Image: 'realm-test/busybox:base', Cmd: ['sleep', '100000'],
+        Labels: { [ComposeLabels.project]: unhealthy, [ComposeLabels.service]: 'api', [ComposeLabels.number]: '1', [ComposeLabels.oneoff]: 'False' },
+        // a check that fails and says why, as `curl`/`wget` checks do
+        Healthcheck: { Test: ['CMD-SHELL', 'echo "GET /health: connect to db:5432 refused"; exit 1'], Interval: 1_000_000_000, Timeout: 1_000_000_000, Retries: 1 },
+        HostConfig: { Init: true },
+      });
+      await c.start();
+      const incident = await waitFor('the unhealthy incident', () => watcher.openOf(`${unhealthy}/api`), 30_000);
+      assert.equal(incident.cause, 'unhealthy');
+      await waitFor('the check\'s output', () => incident.healthOutput?.includes('connect to db:5432 refused'));
+      assert.equal(crashReason(incident), 'unhealthy: GET /health: connect to db:5432 refused');
+      assert.match(buildPostMortem(incident, Date.now()), /The failing health check's last output:\n\n```text\nGET \/health: connect to db:5432 refused\n/);
+    } finally {
+      watcher.dispose();
+      services.dispose();
+      await removeProjects(docker, [unhealthy]);
+    }
   });
 });

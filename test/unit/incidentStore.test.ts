@@ -111,6 +111,21 @@ describe('IncidentStore', () => {
     assert.ok(i.timeline.some((t) => t.kind === 'alert-firing') && i.timeline.some((t) => t.kind === 'alert-resolved'));
   });
 
+  it('a firing alert that changes while its service is back (new annotations) does not restart the settle time', async () => {
+    h.event('die', { exitCode: 1 });
+    h.alerts.fire(change({ added: [alert()] }));
+    const [i] = h.store.all();
+    h.event('start');
+    h.setState(container());
+    await h.clock.advance(SETTLE / 2);
+    h.alerts.fire(change({ changed: [{ alert: { ...alert(), annotations: { summary: 'errors, still' } }, previous: alert() }] } as never));
+    h.alerts.fire(change({ resolved: [alert()] }));
+    assert.equal(i.closedAt, undefined, 'not before the settle time');
+    await h.clock.advance(SETTLE / 2);
+    assert.equal(i.closedAt, h.clock.now(), 'closed a settle time after the service came back, no later');
+    assert.equal(i.timeline.filter((t) => t.kind === 'alert-firing').length, 1);
+  });
+
   it('a new crash while recovering restarts the settle time and stays one incident', async () => {
     h.event('die', { exitCode: 1 });
     h.event('start');

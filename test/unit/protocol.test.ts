@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { isWebviewMessage, resolveRange } from '../../src/shared/protocol';
+import { resolveRange } from '../../src/shared/protocol';
+import { isWebviewMessage } from './support/anyPanelMessage';
 
 describe('webview protocol validator', () => {
   const good: unknown[] = [

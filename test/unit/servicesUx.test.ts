@@ -62,6 +62,12 @@ describe('Services view UX (issue 13)', () => {
       assert.ok(CODICONS.has(l.icon.replace(/~spin$/, '')), `${k}: codicon ${l.icon}`);
       assert.ok(l.color === undefined || THEME_COLORS.has(l.color), `${k}: theme colour ${l.color}`);
     }
+    // the engine's reason, when the incident knows it, leads a crashed or given-up row
+    const crashedGroup = s.crashed.node.group;
+    const withReason = new ServiceNode(crashedGroup, NOW, undefined, { crashReason: 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`' });
+    assert.equal(look(withReason).text, 'crashed: exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`');
+    assert.equal(look(new ServiceNode(crashedGroup, NOW, undefined, { gaveUp: true, crashReason: 'OOM-killed at 512 MiB' })).text, 'crashed: OOM-killed at 512 MiB');
+    assert.equal(look(new ServiceNode(s.exitedCleanly.node.group, NOW, undefined, { crashReason: 'stale' })).text, 'exited cleanly (exit 0)', 'a clean exit is not a crash');
     // tokens for menus and for readers of the value: state and look, order-free
     assert.equal(s.stoppedByUser.node.contextValue, 'realm.service;exited;stoppedByUser;app;start;down;restart;logs;');
     assert.equal(s.notCreated.node.contextValue, 'realm.service;notCreated;app;start;down;');

@@ -1,30 +1,25 @@
 import assert from 'node:assert/strict';
-import type { LogEntry, LogLevel, LogStream } from '../../src/shared/protocol';
-import { WebviewPage } from './webviewPage';
+import type { LogLevel, LogStream } from '../../src/shared/protocol';
+import { entry, ns, runLogsQuery, webviewSuite, WebviewPage } from './fixture';
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any, getComputedStyle: any, requestAnimationFrame: any, performance: { now(): number };
 
 const BASE_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
-const ns = (ms: number) => `${ms}000000`;
-const entry = (ms: number, line: string, level: LogLevel = 'info'): LogEntry => ({ tsNs: ns(ms), line, level });
 
 /** Runs the query the user typed and answers it with `streams`, as the extension would. */
 async function answerQuery(wp: WebviewPage, streams: LogStream[], query = '{compose_service="api"}'): Promise<void> {
-  await wp.page.getByLabel('LogQL query').fill(query);
-  await wp.page.getByLabel('LogQL query').press('Enter');
-  const run = await wp.waitForPosted('runLogsQuery', (m) => m.query === query);
+  const run = await runLogsQuery(wp, query);
   await wp.send({ type: 'logsResult', requestId: run.requestId, query, streams, limit: run.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS + 60_000 });
 }
 
 describe('Logs webview (headless Chromium, built bundle)', function () {
-  this.timeout(120_000);
+  const pages = webviewSuite(this);
   let wp: WebviewPage;
-  afterEach(async () => { await wp?.close(); });
 
   it('says ready, runs the query on Enter and shows lines with local times and level colours', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await answerQuery(wp, [{ labels: { compose_service: 'api' }, entries: [entry(BASE_MS, 'level=error db down', 'error'), entry(BASE_MS - 1000, 'level=warn slow', 'warn'), entry(BASE_MS - 2000, 'started', 'info')] }]);
     const rows = wp.page.locator('.log-list .row:not([hidden])');
     await rows.first().waitFor();
@@ -39,7 +34,7 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
   });
 
   it('draws a volume histogram stacked by level', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const entries = [...Array.from({ length: 30 }, (_, i) => entry(BASE_MS - 50_000 + i * 100, `e${i}`, 'error')), ...Array.from({ length: 10 }, (_, i) => entry(BASE_MS + 40_000 + i, `i${i}`, 'info'))];
     await answerQuery(wp, [{ labels: { compose_service: 'api' }, entries }]);
     await wp.page.locator('.histogram .seg').first().waitFor();
@@ -52,7 +47,7 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
   });
 
   it("shows Loki's error text and the empty-result message", async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await wp.page.getByLabel('LogQL query').fill('{bad');
     await wp.page.getByRole('button', { name: 'Show logs' }).click();
     const run = await wp.waitForPosted('runLogsQuery');
@@ -64,7 +59,7 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
   });
 
   it('expands a line to show its labels, copies it, and asks for context from the same stream', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await answerQuery(wp, [{ labels: { compose_service: 'api', container: 'api-1' }, entries: [entry(BASE_MS, 'GET /x 500', 'error')] }]);
     const list = wp.page.getByRole('listbox', { name: 'Log lines' });
     await list.focus();
@@ -87,7 +82,7 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
   });
 
   it('builds a selector from the label and value pickers, opens Grafana, and keeps state for reload', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await wp.page.getByLabel('Label', { exact: true }).focus();
     await wp.waitForPosted('fetchLabels');
     await wp.send({ type: 'labels', names: ['compose_service', 'container'] });
@@ -102,14 +97,14 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
     assert.deepEqual(open, { type: 'openInGrafana', datasource: 'loki', query: '{compose_service="db"}', range: { kind: 'relative', last: '6h' } });
     const saved = await wp.savedState<{ query: string; range: unknown }>();
     await wp.close();
-    wp = await WebviewPage.open('logs', saved);
+    wp = await pages.open('logs', saved);
     assert.equal(await wp.page.getByLabel('LogQL query').inputValue(), '{compose_service="db"}');
     const rerun = await wp.waitForPosted('runLogsQuery');
     assert.deepEqual(rerun.range, { kind: 'relative', last: '6h' }, 'a reloaded panel re-runs its last query');
   });
 
   it('asks for labels again on the next focus when the first answer was empty (Loki was down), and not once it has them', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const label = wp.page.getByLabel('Label', { exact: true });
     const asked = async () => (await wp.posted()).filter((m) => m.type === 'fetchLabels').length;
     await label.focus();
@@ -128,7 +123,7 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
   });
 
   it('live tail: shows the state, dropped counts, appends lines and keeps only the ring buffer', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await wp.page.getByLabel('LogQL query').fill('{compose_service="api"}');
     await wp.page.getByRole('button', { name: 'Live tail' }).click();
     assert.equal((await wp.waitForPosted('startTail')).query, '{compose_service="api"}');
@@ -151,7 +146,7 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
   });
 
   it('holds 100,000 lines with a bounded DOM, scrolls and filters fast (figures printed)', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const levels: LogLevel[] = ['info', 'info', 'info', 'warn', 'error', 'debug'];
     const streams: LogStream[] = [0, 1, 2, 3].map((s) => ({
       labels: { compose_service: `svc${s}` },

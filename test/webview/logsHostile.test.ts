@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LogEntry } from '../../src/shared/protocol';
-import { WebviewPage } from './webviewPage';
+import { webviewSuite, WebviewPage } from './fixture';
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,12 +21,11 @@ const HOSTILE: string[] = [
 ];
 
 describe('Logs webview with hostile log content', function () {
-  this.timeout(120_000);
+  const pages = webviewSuite(this);
   let wp: WebviewPage;
-  afterEach(async () => { await wp?.close(); });
 
   it('renders every hostile line and label as text: nothing executes, the layout holds', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const entries: LogEntry[] = HOSTILE.map((line, i) => ({ tsNs: `${T + i}000000`, line, level: i === 4 ? 'error' : 'unknown' }));
     const labels = { compose_service: '<img src=x onerror="window.__pwned=5">', 'x"><script>window.__pwned=6</script>': 'javascript:window.__pwned=7' };
     await wp.page.getByLabel('LogQL query').fill('{compose_service=~".+"}');
@@ -76,7 +75,7 @@ describe('Logs webview with hostile log content', function () {
   });
 
   it('shows a hostile error message as text', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await wp.page.getByLabel('LogQL query').fill('{a="b"}');
     await wp.page.getByLabel('LogQL query').press('Enter');
     const run = await wp.waitForPosted('runLogsQuery');

@@ -4,31 +4,24 @@
  * the empty-Loki hint, the histogram's time axis, "Older lines" paging and the focus ring.
  */
 import assert from 'node:assert/strict';
-import type { LogEntry, LogLevel, LogStream } from '../../src/shared/protocol';
-import { WebviewPage } from './webviewPage';
+import type { LogStream } from '../../src/shared/protocol';
+import { entry, ns, runLogsQuery, webviewSuite, WebviewPage } from './fixture';
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any, getComputedStyle: any;
 
 const BASE_MS = new Date(2026, 0, 15, 12, 0, 0).getTime();
-const ns = (ms: number) => `${ms}000000`;
-const entry = (ms: number, line: string, level: LogLevel = 'info'): LogEntry => ({ tsNs: ns(ms), line, level });
 const labels = (service: string) => ({ compose_project: 'shop', compose_service: service, container: `shop-${service}-1`, job: 'docker' });
 
-async function run(wp: WebviewPage, query: string) {
-  await wp.page.getByLabel('LogQL query').fill(query);
-  await wp.page.getByLabel('LogQL query').press('Enter');
-  return wp.waitForPosted('runLogsQuery', (m) => m.query === query && m.cursorNs === undefined);
-}
+const run = runLogsQuery;
 
 describe('Logs panel UX (issue 13, headless Chromium)', function () {
-  this.timeout(120_000);
+  const pages = webviewSuite(this);
   let wp: WebviewPage;
-  afterEach(async () => { await wp?.close(); });
 
   it('shows each line\'s distinguishing labels, coloured per service, and filters by stream', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const q = await run(wp, '{compose_project="shop"}');
     const streams: LogStream[] = ['web', 'worker', 'db'].map((s, k) => ({ labels: labels(s), entries: [entry(BASE_MS - k * 1000, `${s} says hi`), entry(BASE_MS - 10_000 - k, `${s} again`)] }));
     await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams, limit: q.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS });
@@ -56,7 +49,7 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('pickers reflect and edit the typed selector: no second matcher on the same label', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const query = wp.page.getByLabel('LogQL query');
     await query.fill('{compose_service="worker", job="docker"} |= "timeout"');
     const label = wp.page.getByLabel('Label', { exact: true });
@@ -81,7 +74,7 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('offers the workspace\'s services as the example and hints at Promtail when Loki is empty', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await wp.send({ type: 'services', names: ['checkout', 'payments', 'prometheus'] });
     const query = wp.page.getByLabel('LogQL query');
     await wp.page.waitForFunction(() => document.querySelector('.query').placeholder.includes('checkout'));
@@ -95,7 +88,7 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('labels the volume histogram with a time axis', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const q = await run(wp, '{compose_service="web"}');
     await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams: [{ labels: labels('web'), entries: [entry(BASE_MS - 30 * 60_000, 'a'), entry(BASE_MS, 'b')] }], limit: q.limit, truncated: false, startMs: BASE_MS - 60 * 60_000, endMs: BASE_MS });
     const ticks = wp.page.locator('.histogram-axis .tick');
@@ -106,7 +99,7 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('"Older lines" pages on from the oldest line shown, without repeats, up to the 100,000 the view holds', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     await wp.page.getByLabel('Line limit').fill('3');
     const q = await run(wp, '{compose_service="web"}');
     assert.equal(q.limit, 3);
@@ -125,7 +118,7 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('shows a focus ring on the log list and the pickers', async () => {
-    wp = await WebviewPage.open('logs');
+    wp = await pages.open('logs');
     const q = await run(wp, '{compose_service="web"}');
     await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams: [{ labels: labels('web'), entries: [entry(BASE_MS, 'x')] }], limit: q.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS });
     await wp.page.locator('.log-list .row').first().waitFor();

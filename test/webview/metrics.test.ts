@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChartSeries } from '../../src/shared/protocol';
-import { WebviewPage } from './webviewPage';
+import { runMetricsQuery, webviewSuite, WebviewPage } from './fixture';
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -9,19 +9,14 @@ declare const window: any, document: any, performance: { now(): number };
 const T0 = Math.floor(Date.UTC(2026, 0, 15, 12) / 1000);
 const times = Array.from({ length: 60 }, (_, i) => T0 + i * 15);
 
-async function runMain(wp: WebviewPage, query: string): Promise<number> {
-  await wp.page.getByLabel('PromQL query').fill(query);
-  await wp.page.getByLabel('PromQL query').press('Enter');
-  return (await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'main' && m.query === query)).requestId;
-}
+const runMain = runMetricsQuery;
 
 describe('Metrics webview (headless Chromium, built bundle)', function () {
-  this.timeout(120_000);
+  const pages = webviewSuite(this);
   let wp: WebviewPage;
-  afterEach(async () => { await wp?.close(); });
 
   it('runs the preset panels and draws a chart with a legend, hover values and byte units', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const presets = new Set<string>();
     for (const id of ['preset-up', 'preset-rate', 'preset-5xx', 'preset-memory', 'preset-alerts'] as const) presets.add((await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === id)).query);
     assert.ok(presets.has('up') && presets.has('ALERTS{alertstate="firing"}') && [...presets].some((q) => q.includes('arcanum_requests_total{status=~"5.."}')));
@@ -45,7 +40,7 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
   });
 
   it("shows Prometheus' own error next to the input, and says so when a result is empty", async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const bad = await runMain(wp, 'rate(up[5m]');
     const message = 'invalid parameter "query": 1:12: parse error: unclosed left parenthesis';
     await wp.send({ type: 'metricsError', requestId: bad, panelId: 'main', message });
@@ -60,7 +55,7 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
   });
 
   it('completes metric names and walks the query history with the keyboard', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const input = wp.page.getByLabel('PromQL query');
     await input.focus();
     await wp.waitForPosted('fetchMetricNames');
@@ -87,7 +82,7 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
   });
 
   it('renders a preset panel and keeps hostile series labels as text', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const up = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'preset-up');
     const hostile = '<img src=x onerror="window.__pwned=1">';
     await wp.send({ type: 'metricsResult', requestId: up.requestId, panelId: 'preset-up', query: 'up', times, series: [{ labels: { __name__: 'up', job: hostile }, values: times.map(() => 1) }], stepSeconds: 15, warnings: [] });
@@ -101,7 +96,7 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
   });
 
   it('draws 10 series × 11,000 points quickly (figure printed)', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const requestId = await runMain(wp, 'rate(arcanum_requests_total[1m])');
     const ms = await wp.page.evaluate(async (id: number) => {
       const n = 11_000;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChartSeries } from '../../src/shared/protocol';
-import { WebviewPage } from './webviewPage';
+import { webviewSuite, WebviewPage } from './fixture';
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,12 +34,11 @@ function recordCanvasText(): void {
 }
 
 describe('Metrics panel UX (issue 13, headless Chromium)', function () {
-  this.timeout(120_000);
+  const pages = webviewSuite(this);
   let wp: WebviewPage;
-  afterEach(async () => { await wp?.close(); });
 
   it('says once that Prometheus is unreachable, with the fix, instead of one ECONNREFUSED per chart', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const message = 'Prometheus is not reachable at http://127.0.0.1:9090 (connection refused).';
     for (const id of PRESET_IDS) {
       const run = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === id);
@@ -66,7 +65,7 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('shows a parse error once, next to the input', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     await wp.page.getByLabel('PromQL query').fill('rate(up[5m]');
     await wp.page.getByLabel('PromQL query').press('Enter');
     const run = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'main');
@@ -76,7 +75,7 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('styles the completion list and pushes "Query result" down instead of covering it', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const input = wp.page.getByLabel('PromQL query');
     await input.focus();
     await wp.waitForPosted('fetchMetricNames');
@@ -100,7 +99,7 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('never overlaps the x-axis labels of a narrow dashboard chart, and does not clip its legend', async () => {
-    wp = await WebviewPage.open('metrics', undefined, { viewport: { width: 900, height: 900 }, initScript: recordCanvasText });
+    wp = await pages.open('metrics', undefined, { viewport: { width: 900, height: 900 }, initScript: recordCanvasText });
     const rate = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'preset-rate');
     const providers = ['openai-production-eu-west-1', 'anthropic-production-us-east-1', 'azure-openai-staging', 'local-llama-cpp-on-a-very-long-hostname-0001', 'mistral', 'gemini'];
     const series: ChartSeries[] = providers.map((p, i) => ({ labels: { provider: p }, values: hour.map((_, k) => 1 + i + Math.sin(k / 20)) }));
@@ -141,7 +140,7 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
   });
 
   it('shows a focus ring on everything Tab reaches, legends included', async () => {
-    wp = await WebviewPage.open('metrics');
+    wp = await pages.open('metrics');
     const up = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'preset-up');
     const many: ChartSeries[] = Array.from({ length: 12 }, (_, i) => ({ labels: { job: `job-${i}`, instance: `10.0.0.${i}:9100` }, values: hour.map(() => 1) }));
     await wp.send({ type: 'metricsResult', requestId: up.requestId, panelId: 'preset-up', query: 'up', times: hour, series: many, stepSeconds: 15, warnings: [] });

@@ -9,7 +9,13 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, Browser, Page } from 'playwright-core';
 import { createNonce, renderPanelHtml, WebviewBundle } from '../../src/webviews/html';
-import type { ExtensionMessage, WebviewMessage } from '../../src/shared/protocol';
+import type { ExtensionMessage } from '../../src/shared/protocol';
+import type { IncidentToExtension } from '../../src/shared/incidentProtocol';
+import type { LogsToExtension } from '../../src/shared/logsProtocol';
+import type { MetricsToExtension } from '../../src/shared/metricsProtocol';
+
+/** Whatever a panel's webview may post. */
+export type WebviewMessage = MetricsToExtension | LogsToExtension | IncidentToExtension;
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,7 +29,7 @@ async function serve(): Promise<{ server: http.Server; origin: string }> {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const panel = /^\/panel\/(metrics|logs)$/.exec(url.pathname);
+    const panel = /^\/panel\/(metrics|logs|incident)$/.exec(url.pathname);
     if (panel) {
       const bundle = panel[1];
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -50,7 +56,7 @@ export class WebviewPage {
   private constructor(readonly browser: Browser, readonly page: Page, private readonly server: http.Server) {}
 
   /** Opens `bundle` with an optional saved state (as VS Code restores after a reload). */
-  static async open(bundle: WebviewBundle, savedState?: unknown, options: { viewport?: { width: number; height: number }; initScript?: () => void } = {}): Promise<WebviewPage> {
+  static async open(bundle: WebviewBundle, savedState?: unknown, options: { viewport?: { width: number; height: number }; initScript?: (() => void) | string } = {}): Promise<WebviewPage> {
     const { server, origin } = await serve();
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
@@ -103,7 +109,12 @@ export class WebviewPage {
     return this.page.evaluate(() => (window as { __cspViolations: string[] }).__cspViolations);
   }
 
+  private closed = false;
+
+  /** Closes the browser and the server (once: a test may close early, the suite's fixture closes again). */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.browser.close();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
