@@ -36,9 +36,18 @@ async function pickIncident(deps: IncidentCommandDeps, arg: unknown): Promise<In
 export async function exportPostMortem(deps: IncidentCommandDeps, arg?: unknown): Promise<vscode.TextDocument | undefined> {
   const incident = await pickIncident(deps, arg);
   if (!incident) return undefined;
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: buildPostMortem(incident, deps.clock.now()) });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  return doc;
+  // an untitled document of its own name (what Save proposes): `openTextDocument({ content })` names it
+  // Untitled-N, and a second export right after closing the first could get that document back, old text and all
+  // (the same incident exported again gets its document back, rewritten)
+  const name = `post-mortem-${incident.service}-${new Date(incident.openedAt).toISOString().slice(0, 16).replace(/[:T-]/g, '')}.md`.replace(/[^\w.-]/g, '_');
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.path ?? '/';
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'untitled', path: `${folder.replace(/\/$/, '')}/${name}` }));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), buildPostMortem(incident, deps.clock.now()));
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error('could not write the post-mortem into its editor');
+  const markdown = await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(markdown, { preview: false });
+  return markdown;
 }
 
 export function incidentCommandTable(deps: IncidentCommandDeps): CommandTable {

@@ -110,7 +110,7 @@ describe('Incidents: crash, OOM and alert on the real engine, the Incident panel
       assert.match(md, /\| [^|]+ \| healer \| healer: /);
       assertInert(md);
       console.log(`post-mortem:\n${md}`);
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     } finally {
       sub.dispose();
     }
@@ -129,8 +129,11 @@ describe('Incidents: crash, OOM and alert on the real engine, the Incident panel
     await waitFor(() => /^crashed: OOM-killed at 8\.0 MiB/.test(String(serviceNode(api, project, 'hog')?.description)), 'the Services row to say why', 15_000)
       .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
     const doc = await vscode.commands.executeCommand<vscode.TextDocument>('realm.exportPostMortem', incident.id);
+    // a second export in this window (the crash's came first): its own document, named for the incident
+    assert.match(doc.uri.path, /\/post-mortem-hog-\d{8}\d{4}\.md$/);
+    assert.match(doc.getText(), /^# Post-mortem: hog/);
     assert.match(doc.getText(), /\| Reason \| OOM\\-killed at 8\\\.0 MiB \|/);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('an alert firing for a crashed service joins its incident, and its resolution (with the service back) closes it', async () => {
@@ -175,6 +178,6 @@ describe('Incidents: crash, OOM and alert on the real engine, the Incident panel
     assert.match(md, /### ArcanumNeedsRestart/);
     assert.ok(md.includes('```promql\nup{job="arcanum"} == 0\n```'), md);
     assert.match(md, /- Resolved: \d{4}-/);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

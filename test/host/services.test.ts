@@ -129,9 +129,10 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     const look = async (service: string, re: RegExp, what: string): Promise<ServiceNodeShape> => waitFor(() => (re.test(String(node(api, service)?.description)) ? node(api, service) : undefined), what, 90_000)
       .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
     const migrate = await look('migrate', /^exited cleanly \(exit 0\)$/, 'migrate exited cleanly');
-    const payments = await look('payments', /^crashed \(exit 3\) · healing disabled/, 'payments crashed (healing off by its label)');
+    // the reason the engine gives leads the row: exit code, how long it ran, its last line
+    const payments = await look('payments', /^crashed: exit 3 after [^;]+; last line: `level=error msg="connection refused" upstream=bank:443` · healing disabled/, 'payments crashed (healing off by its label)');
     // the healer restarts mailer once (its budget is 1), then gives up
-    const mailer = await look('mailer', /^crashed \(exit 1\)( · 1 restart)? · gave up$/, 'the healer to give up on mailer');
+    const mailer = await look('mailer', /^crashed: exit 1 after [^;]+; last line: `sending`( · 1 restart)? · gave up$/, 'the healer to give up on mailer');
     assert.deepEqual([icon(migrate), icon(payments), icon(mailer), icon(node(api, 'worker')), icon(node(api, 'reports'))], ['pass', 'error', 'circle-slash', 'debug-stop', 'circle-outline']);
     assert.match(String(mailer.tooltip), /gave up/);
     await revealWithRetry(api.servicesView, node(api, 'web') as unknown);
