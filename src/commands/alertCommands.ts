@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { isNotFound } from '../clients/alertmanagerClient';
 import type { AlertmanagerClient, Matcher, Silence } from '../clients/alertmanagerClient';
-import { alertTarget, clockTime, formatDuration, matchersFromLabels, parseDuration, RealmAlert, sourceQuery, suppressionWord } from '../core/alerts';
+import { formatDuration } from '../core/duration';
+import { alertTarget, clockTime, matchersFromLabels, parseDuration, RealmAlert, sourceQuery, suppressionWord } from '../core/alerts';
 import { plain, withoutLinks } from '../core/alertSummary';
 import { describeEntry, type AuditEntry } from '../healer/auditTrail';
 import { describeSilenced, formatMatchers, parseMatchers } from '../core/matchers';

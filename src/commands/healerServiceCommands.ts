@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { withoutLinks } from '../core/alertSummary';
 import { CLEANUP_SERVICE } from '../core/healPolicy';
-import { formatWait } from '../core/rateLimiter';
+import { formatDuration } from '../core/duration';
 import { describeEntry } from '../healer/auditTrail';
 import type { GaveUp, Healer } from '../healer/healer';
 import { describeScheduled } from '../healer/healSchedule';
@@ -111,7 +111,7 @@ export async function cancelScheduled(deps: HealerServiceDeps, arg?: ServiceArg)
 /** The one notification when a service's budget is spent. */
 export async function showGaveUpNotification(deps: HealerServiceDeps, e: GaveUp): Promise<void> {
   const s = deps.settings();
-  const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatWait(e.nextSlotAt - deps.clock.now())}.` : '';
+  const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatDuration(e.nextSlotAt - deps.clock.now(), 'countdown')}.` : '';
   const disable = `Disable Healing for ${e.ref.service}`;
   const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
   const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`), ...actions);

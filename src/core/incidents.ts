@@ -3,7 +3,7 @@
  * alert) to its recovery, as one timeline. Pure types and wording; the IncidentStore builds them.
  * Text from containers, logs and labels is kept as given (capped): whoever renders it escapes it.
  */
-import { formatDuration } from './alerts';
+import { formatDuration } from './duration';
 
 export type IncidentCause = 'crash' | 'unhealthy' | 'alert';
 

@@ -1,4 +1,5 @@
-import { formatDuration, type ContainerInfo } from '../core/containers';
+import type { ContainerInfo } from '../core/containers';
+import { formatDuration } from '../core/duration';
 import { AlertResolution, clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
 import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';
@@ -29,7 +30,7 @@ export function describePlanStep(step: PlanStep, now: number): string {
   let why: string;
   if (step.trigger.kind === 'alert') why = `alert ${step.trigger.alertname} is firing`;
   else if (step.trigger.kind === 'manual' && step.trigger.why === 'unhealthy') why = 'unhealthy';
-  else why = step.since !== undefined ? `crashed ${formatDuration(now - step.since)} ago` : 'crashed';
+  else why = step.since !== undefined ? `crashed ${formatDuration(now - step.since, 'age')} ago` : 'crashed';
   const stopped = step.stoppedByUserAt !== undefined ? `; stopped by the user at ${clockTime(step.stoppedByUserAt)}, started again because you ask` : '';
   return `${actionWord(step.action)} ${name} — ${why}${stopped}`;
 }

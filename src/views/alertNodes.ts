@@ -1,7 +1,8 @@
 /** The Alerts view's node kinds: one small TreeItem subclass each; menus match their contextValue. */
 import * as vscode from 'vscode';
 import type { Silence } from '../clients/alertmanagerTypes';
-import { alertTarget, clockTime, describeAge, formatDuration, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
+import { formatDuration } from '../core/duration';
+import { alertTarget, clockTime, describeAge, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
 import { plain } from '../core/alertSummary';
 import { describeSilenced, formatMatchers } from '../core/matchers';
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ContainerInfo, containerStatus, formatDuration, ServiceGroup, ServiceStatus } from '../core/containers';
+import { ContainerInfo, containerStatus, ServiceGroup, ServiceStatus } from '../core/containers';
+import { formatDuration } from '../core/duration';
 import { ServicesSnapshot, ServiceStore } from '../state/serviceStore';
 import { Disposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
@@ -62,7 +63,7 @@ export class ServiceNode extends vscode.TreeItem {
     const first = group.containers[0];
     const restarts = group.containers.reduce((n, c) => n + c.restartCount, 0);
     const parts = [statusText(group.status, first)];
-    if (first?.startedAt && (group.status === 'running' || group.status === 'healthy')) parts.push(`up ${formatDuration(now - first.startedAt)}`);
+    if (first?.startedAt && (group.status === 'running' || group.status === 'healthy')) parts.push(`up ${formatDuration(now - first.startedAt, 'age')}`);
     if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
     if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
     if (scrape) parts.push(scrape.health === 'up' ? 'target up' : scrape.neverUp ? 'target never up: configuration problem' : scrape.health === 'down' ? `target down${scrape.total > 1 ? ` (${scrape.up}/${scrape.total} up)` : ''}` : 'target unknown');
@@ -84,7 +85,7 @@ export class ContainerNode extends vscode.TreeItem {
     this.id = `container:${container.id}`;
     const status = containerStatus(container);
     const parts = [statusText(status, container)];
-    if (container.startedAt) parts.push(`up ${formatDuration(now - container.startedAt)}`);
+    if (container.startedAt) parts.push(`up ${formatDuration(now - container.startedAt, 'age')}`);
     if (container.restartCount) parts.push(`${container.restartCount} restarts`);
     this.description = parts.join(' · ');
     this.iconPath = themeIcon(status);
