@@ -6,7 +6,7 @@
  *   node out/bench/crash-loop.js
  */
 import { DockerClient, EngineEvent } from '../src/clients/dockerClient';
-import { DEFAULT_HEALER_SETTINGS } from '../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS } from '../src/core/healerSettings';
 import { crash, PREFIX, removeProjects, runReplica, startHealer, waitFor } from '../test/integration/healerFixtures';
 
 const CRASHES = 3;

@@ -8,7 +8,7 @@ import { RateLimiter } from '../src/core/rateLimiter';
 import { HealActions } from '../src/healer/actions';
 import { AuditTrail } from '../src/healer/auditTrail';
 import { ActionStarted, Healer, HealerDeps } from '../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../src/core/healerSettings';
 import { systemClock } from '../src/platform/clock';
 import { memoryLogger } from '../src/platform/logger';
 import { InMemoryMemento } from '../src/platform/memento';

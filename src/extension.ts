@@ -18,11 +18,10 @@ import { HealActions } from './healer/actions';
 import { AuditTrail } from './healer/auditTrail';
 import { Healer } from './healer/healer';
 import type { HealableAlert } from './healer/alertSource';
-import { readHealerSettings } from './healer/healerSettings';
 import { HealerLease } from './healer/lease';
 import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock, systemTimers } from './platform/clock';
-import { readSettings, RealmSettings } from './platform/settings';
+import { Settings } from './platform/settings';
 import { AlertStore, firingAlertSource } from './state/alertStore';
 import { ServiceStore, storeContainerSource } from './state/serviceStore';
 import { ScrapeTargetStore } from './state/scrapeTargetStore';
@@ -66,25 +65,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const subs = context.subscriptions;
   const logger = vscode.window.createOutputChannel('Realm Observability', { log: true });
   const showLogs = () => logger.show(true);
-  const settings = (): RealmSettings => readSettings((s) => vscode.workspace.getConfiguration(s));
+  // the one settings reader and writer; changes reach the objects below through `realmSettings.onDidChange`
+  const realmSettings = new Settings({
+    get: (section) => (key, fallback) => vscode.workspace.getConfiguration(section).get(key, fallback),
+    update: (section, key, value) => vscode.workspace.getConfiguration(section).update(key, value, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global),
+    onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration,
+    isTrusted: () => vscode.workspace.isTrusted,
+  }, () => appFolderPath);
+  const settings = () => realmSettings.realm();
   // the app folder is chosen once and again when folders or compose files change (it stats files)
   let appFolderPath: string | undefined;
   const chooseAppFolder = () => (appFolderPath = appFolder((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), settings().composeFiles.length > 0));
   chooseAppFolder();
   const folder = () => appFolderPath;
-  const healerSettings = () => readHealerSettings((k, d) => vscode.workspace.getConfiguration('realm.healer').get(k, d), vscode.workspace.isTrusted, folder());
+  const healerSettings = () => realmSettings.healer();
   const diagnostics = vscode.languages.createDiagnosticCollection('realm-compose');
-  subs.push(logger, diagnostics);
+  subs.push(logger, diagnostics, realmSettings);
 
   // Backends: the Docker engine (DOCKER_HOST) and the HTTP backends (settings + SecretStorage auth).
   const docker = new DockerClient({});
-  // The clients follow the settings on every use; credentials come from SecretStorage (async) and
+  // The clients are rebuilt when a backend setting changes (they subscribe first, so every other
+  // listener below already sees the new clients); credentials come from SecretStorage (async) and
   // are re-read when secrets change.
   let auth: BackendConfig['auth'] = {};
-  const backends = new BackendClients(() => ({ ...settings(), auth }));
+  const backends = new BackendClients(() => ({ ...settings(), auth }), realmSettings.onDidChange);
   const reloadAuth = async () => { auth = await loadBackendAuth(context.secrets); backends.refresh(); };
   void reloadAuth();
-  subs.push(watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration, logger }));
+  subs.push(backends, watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: realmSettings.onDidChange, logger }));
 
   // Stores: the only objects that fetch. Views and the healer subscribe to them.
   // the compose CLI gets DOCKER_HOST only when the user set it; otherwise it follows its docker context
@@ -130,7 +137,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
-  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs };
+  const healerDeps = { healer, audit, settings: healerSettings, updateOptOut: (u: (current: string[]) => string[]) => realmSettings.updateHealerOptOut(u), clock: systemClock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
   // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
@@ -195,7 +202,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   };
   subs.push(...registerCommands(commands, logger, showLogs));
 
-  subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
+  subs.push(realmSettings.onDidChange((e) => {
     if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) resolveProjects();
     if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
     // a backend moved: poll it now (the clients follow the settings on their next use)

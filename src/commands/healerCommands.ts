@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { AuditEntry, AuditTrail, describeEntry } from '../healer/auditTrail';
 import type { Healer, PlanStep } from '../healer/healer';
 import { describePlanStep } from '../healer/healPlan';
-import type { HealerSettings } from '../healer/healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import { cancelScheduled, disableHealingFor, enableHealingFor, resetBudget, ServiceArg } from './healerServiceCommands';
@@ -16,6 +16,8 @@ export interface HealerCommandDeps {
   healer: Healer;
   audit: AuditTrail;
   settings: () => HealerSettings;
+  /** Rewrites `realm.healer.optOut` (Settings.updateHealerOptOut). */
+  updateOptOut: (update: (current: string[]) => string[]) => Promise<void>;
   clock: Clock;
   logger: Logger;
   showLogs: () => void;

@@ -5,7 +5,7 @@ import { formatDuration } from '../core/duration';
 import { describeEntry } from '../healer/auditTrail';
 import type { GaveUp, Healer } from '../healer/healer';
 import { describeScheduled } from '../healer/healSchedule';
-import type { HealerSettings } from '../healer/healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 
@@ -13,6 +13,8 @@ import type { Logger } from '../platform/logger';
 export interface HealerServiceDeps {
   healer: Healer;
   settings: () => HealerSettings;
+  /** Rewrites `realm.healer.optOut` (Settings.updateHealerOptOut). */
+  updateOptOut: (update: (current: string[]) => string[]) => Promise<void>;
   clock: Clock;
   logger: Logger;
   showLogs: () => void;
@@ -62,23 +64,13 @@ export async function resetBudget(deps: HealerServiceDeps, arg?: ServiceArg): Pr
   return message;
 }
 
-/** Writes `realm.healer.optOut` in the workspace settings (user settings when no folder is open). */
-async function writeOptOut(update: (current: string[]) => string[]): Promise<void> {
-  const config = vscode.workspace.getConfiguration('realm.healer');
-  const current = config.get<string[]>('optOut', []);
-  const next = update(current);
-  if (next.length === current.length && next.every((v, i) => v === current[i])) return;
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('optOut', next, target);
-}
-
 /** Adds the service to `realm.healer.optOut`, so the healer leaves it alone; Enable Healing for Service undoes it. */
 export async function disableHealingFor(deps: HealerServiceDeps, arg?: ServiceArg): Promise<string | undefined> {
   const key = await pickService(deps, arg, 'Disable healing for…', false, (s) => !s.optedOut && s.ref.service !== CLEANUP_SERVICE);
   if (!key) return undefined;
   if (nameOf(key) === CLEANUP_SERVICE) throw new Error('Cleanup is not a service; turn it off through realm.healer.rules.');
   // project/service, so a same-named service of another project (the stack's) is not opted out too
-  await writeOptOut((current) => (current.includes(nameOf(key)) || current.includes(key) ? current : [...current, key]));
+  await deps.updateOptOut((current) => (current.includes(nameOf(key)) || current.includes(key) ? current : [...current, key]));
   const message = `Realm: healing disabled for ${key} (realm.healer.optOut). "Enable Healing for Service" turns it back on.`;
   void vscode.window.showInformationMessage(withoutLinks(message));
   return message;
@@ -89,7 +81,7 @@ export async function enableHealingFor(deps: HealerServiceDeps, arg?: ServiceArg
   const key = await pickService(deps, arg, 'Enable healing for…', false, (s) => !!s.optedOut);
   if (!key) return undefined;
   const state = deps.healer.serviceStates().find((s) => s.key === key);
-  await writeOptOut((current) => current.filter((v) => v !== key && v !== nameOf(key)));
+  await deps.updateOptOut((current) => current.filter((v) => v !== key && v !== nameOf(key)));
   const message = state?.optedOut === 'label'
     ? `Realm: ${key} carries the compose label realm.heal: "false"; remove it from the compose file to heal it.`
     : `Realm: healing enabled for ${key}.`;

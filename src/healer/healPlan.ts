@@ -3,7 +3,7 @@ import { formatDuration } from '../core/duration';
 import { AlertResolution, clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
 import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 
 /** One step of a Heal Now pass: what triggered it, on what, and what the policy says now. */
 export interface PlanStep {

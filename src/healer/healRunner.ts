@@ -8,7 +8,7 @@ import type { AuditEntry, AuditTrail } from './auditTrail';
 import type { ContainerSource } from './containerSource';
 import type { EngineIntent } from './engineIntent';
 import { describeScheduled, HealSchedule, ScheduledAction, ScheduledKind } from './healSchedule';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { HealerLeaseLike } from './lease';
 import type { SkipRecorder } from './skipRecorder';
 import { ActionStarted, GaveUp, HealRequest, mergeDeaths } from './healRequest';

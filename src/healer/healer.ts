@@ -17,7 +17,7 @@ import { FollowedEvents, followEngineEvents } from './followEngineEvents';
 import { HealerAlerts } from './healerAlerts';
 import { ManualHealing } from './manualHealing';
 import { ConfigurationProblem, misconfiguredSkip } from './misconfiguredAlert';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import { PlanStep, servicesOf } from './healPlan';
 import { HealQueue } from './healQueue';
 import { ActionStarted, GaveUp, HealRequest, HealRunner } from './healRunner';

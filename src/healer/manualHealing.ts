@@ -4,7 +4,7 @@ import type { Clock } from '../platform/clock';
 import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry } from './auditTrail';
 import type { ContainerSource } from './containerSource';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import { alertTrigger, planHealing, PlanStep } from './healPlan';
 import type { HealRequest } from './healRequest';
 

@@ -5,7 +5,7 @@ import { describeBudget } from '../core/rateLimiter';
 import { AuditEntry, AuditTrail, describeEntry, describeTrigger } from '../healer/auditTrail';
 import { decisionWords } from '../healer/decisionWording';
 import type { Healer, ServiceHealState } from '../healer/healer';
-import type { HealerSettings } from '../healer/healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { HealerLeaseLike } from '../healer/lease';
 import { serviceHealText } from '../healer/serviceHealText';
 import type { Clock } from '../platform/clock';

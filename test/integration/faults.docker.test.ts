@@ -10,7 +10,7 @@ import { RATE_LIMIT_STORAGE_KEY, RateLimiter } from '../../src/core/rateLimiter'
 import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../../src/platform/logger';
 import { InMemoryMemento } from '../../src/platform/memento';

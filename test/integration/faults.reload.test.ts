@@ -11,7 +11,7 @@ import { RateLimiter } from '../../src/core/rateLimiter';
 import { HealActions } from '../../src/healer/actions';
 import { AuditEntry, AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../../src/platform/logger';
 import type { MementoLike } from '../../src/platform/memento';

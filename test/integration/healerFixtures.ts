@@ -4,7 +4,7 @@ import { ComposeLabels } from '../../src/core/containers';
 import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { ActionStarted, GaveUp, Healer, HealerDeps } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { RateLimiter } from '../../src/core/rateLimiter';
 import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../../src/platform/logger';

@@ -26,12 +26,12 @@ import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
 import type { HealableAlert } from '../../src/healer/alertSource';
-import { DEFAULT_HEALER_SETTINGS, readHealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/core/healerSettings';
 import { FakeClock } from '../../src/platform/clock';
 import { Emitter } from '../../src/platform/event';
 import { memoryLogger } from '../../src/platform/logger';
 import { InMemoryMemento } from '../../src/platform/memento';
-import { readSettings } from '../../src/platform/settings';
+import { readHealerSettings, readSettings } from '../../src/platform/settings';
 import { isWebviewMessage, type ExtensionMessage } from '../../src/shared/protocol';
 import { AlertDetailNode, AlertNode } from '../../src/views/alertNodes';
 import { MetricsPanels } from '../../src/webviews/metricsPanel';
@@ -354,7 +354,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('settings: negative, zero and non-numeric intervals are clamped to the documented range', () => {
-    const read = (values: Record<string, unknown>) => readSettings(() => ({ get: (k: string, d: unknown) => (k in values ? values[k] : d) }) as unknown as vscode.WorkspaceConfiguration);
+    const read = (values: Record<string, unknown>) => readSettings(((k: string, d: unknown) => (k in values ? values[k] : d)) as never);
     assert.equal(read({ pollIntervalSeconds: -5 }).pollIntervalSeconds, 1);
     assert.equal(read({ pollIntervalSeconds: 0 }).pollIntervalSeconds, 1);
     assert.equal(read({ pollIntervalSeconds: 1e9 }).pollIntervalSeconds, 300);
@@ -369,7 +369,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('settings: a hostile composeFiles/rules value of the wrong type is ignored, not executed', () => {
-    const read = (values: Record<string, unknown>) => readSettings(() => ({ get: (k: string, d: unknown) => (k in values ? values[k] : d) }) as unknown as vscode.WorkspaceConfiguration);
+    const read = (values: Record<string, unknown>) => readSettings(((k: string, d: unknown) => (k in values ? values[k] : d)) as never);
     assert.deepEqual(read({ composeFiles: ['a.yml', 3, null, '  ', { f: 1 }] }).composeFiles, ['a.yml']);
     const healer = readHealerSettings(((k: string, d: unknown) => ({ rules: [{ alertname: 'X', action: 'rm -rf /' }, { alertname: 'Y', action: 'restart', matchers: { a: 1 } }, { alertname: 'Z', action: 'cleanup' }] } as Record<string, unknown>)[k] ?? d) as never, true);
     assert.deepEqual(healer.rules, [{ alertname: 'Z', action: 'cleanup' }], 'only well-formed rules with a known action survive');

@@ -9,7 +9,7 @@ import { HealActions } from '../../src/healer/actions';
 import type { AlertSource, HealableAlert } from '../../src/healer/alertSource';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/core/healerSettings';
 import { FakeClock } from '../../src/platform/clock';
 import { Emitter } from '../../src/platform/event';
 import { memoryLogger } from '../../src/platform/logger';
