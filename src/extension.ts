@@ -62,6 +62,8 @@ export interface RealmApi {
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
 export async function activate(context: vscode.ExtensionContext): Promise<RealmApi> {
   const started = performance.now();
+  // the one clock: every timestamp, age and countdown below reads it, so tests can drive time
+  const clock = systemClock;
   const subs = context.subscriptions;
   const logger = vscode.window.createOutputChannel('Realm Observability', { log: true });
   const showLogs = () => logger.show(true);
@@ -83,7 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(logger, diagnostics, realmSettings);
 
   // Backends: the Docker engine (DOCKER_HOST) and the HTTP backends (settings + SecretStorage auth).
-  const docker = new DockerClient({});
+  const docker = new DockerClient({ clock });
   // The clients are rebuilt when a backend setting changes (they subscribe first, so every other
   // listener below already sees the new clients); credentials come from SecretStorage (async) and
   // are re-read when secrets change.
@@ -102,7 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     onNoComposeCli: (message) => { logger.warn(message); void vscode.window.showWarningMessage(message); },
     engineProjectOf: (dir) => docker.composeProjectOfFolder(dir),
   });
-  const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger);
+  const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger, { clock });
   subs.push(serviceStore, workspaceProjects, workspaceProjects.onDidChange((p) => serviceStore.setProjects(p)));
   const alertStore = new AlertStore({
     alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
@@ -110,14 +112,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
   subs.push(alertStore);
 
-  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
+  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger, undefined, clock);
 
   // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
-  const audit = new AuditTrail(context.workspaceState, systemClock, logger);
-  const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger });
+  const audit = new AuditTrail(context.workspaceState, clock, logger);
+  const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger, clock });
   const healer = new Healer({
-    docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: healerSettings, lease,
-    rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
+    docker, actions: new HealActions(docker), audit, clock, logger, settings: healerSettings, lease,
+    rateLimiter: new RateLimiter(context.workspaceState, clock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
     // one event stream and one container state for the tree and the healer: the healer fetches nothing itself
@@ -127,30 +129,30 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   });
 
   // Views.
-  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer);
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, healer, clock);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, (m) => { alertsView.message = m; }, scrapeTargets);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, clock, (m) => { alertsView.message = m; }, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
-  const statusBar = new AlertStatusBar(alertStore);
+  const statusBar = new AlertStatusBar(alertStore, undefined, clock);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
   subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
 
-  const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
+  const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
-  const healerDeps = { healer, audit, settings: healerSettings, updateOptOut: (u: (current: string[]) => string[]) => realmSettings.updateHealerOptOut(u), clock: systemClock, logger, showLogs };
+  const healerDeps = { healer, audit, settings: healerSettings, updateOptOut: (u: (current: string[]) => string[]) => realmSettings.updateHealerOptOut(u), clock, logger, showLogs };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
   // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
   const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
-  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
+  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock, logger, knownSecrets: credentials }));
 
   // Incidents: engine events, alerts and the healer's decisions joined per service, kept in workspace state.
   const incidents = new IncidentStore({
     engineEvents: serviceStore.onEngineEvent, services: serviceStore, alerts: alertStore.onDidChange, decisions: audit.onDidChange,
     projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
     lastLines: (id, tail) => readContainerLogs(docker, id, { tail, timestamps: false }),
-  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
-  const incidentsTree = new IncidentsTreeProvider(incidents, systemClock);
+  }, { memento: context.workspaceState, clock, timers: systemTimers, logger });
+  const incidentsTree = new IncidentsTreeProvider(incidents, clock);
   const incidentsView = vscode.window.createTreeView('realm.incidents', { treeDataProvider: incidentsTree });
   subs.push(incidents, incidentsTree, incidentsView);
 
@@ -178,9 +180,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(metricsPanels, logsPanels, ...registerPanelSerializers(metricsPanels, logsPanels));
 
   // Commands: one table, one error handler.
-  const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
+  const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger, clock };
   subs.push(new CriticalAlertNotifier(alertStore, alertDeps, {
-    enabled: () => settings().notifyOnCritical, alreadyHandled: (a) => healedRecently(audit.entries(), a, Date.now()),
+    enabled: () => settings().notifyOnCritical, alreadyHandled: (a) => healedRecently(audit.entries(), a, clock.now()),
   }));
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
@@ -197,7 +199,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     }),
     ...alertCommandTable(alertDeps),
     ...healerCommandTable(healerDeps),
-    ...incidentCommandTable({ incidents, clock: systemClock, reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: true, expand: true }) }),
+    ...incidentCommandTable({ incidents, clock, reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: true, expand: true }) }),
     'realm.healAlert': (alert?: HealableAlert) => (alert ? healer.healAlert(alert) : undefined),
   };
   subs.push(...registerCommands(commands, logger, showLogs));

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { ComposeLabels, ContainerInfo } from '../core/containers';
+import { Clock, systemClock } from '../platform/clock';
 import { mapWithConcurrency } from '../platform/concurrency';
 import { IDisposable } from '../platform/disposable';
 import { dockerode } from '../platform/lazyModules';
@@ -39,8 +40,8 @@ export interface DockerClientOptions {
   dockerHost?: string;
   /** Per-call timeout for non-streaming calls (ms). */
   timeoutMs?: number;
-  /** Stamps `receivedAt` on engine events (the extension's clock). */
-  now?: () => number;
+  /** Stamps `receivedAt` on engine events (the extension's one clock). */
+  clock?: Clock;
 }
 
 export interface EventStreamHandle extends IDisposable {
@@ -54,13 +55,13 @@ export interface EventStreamHandle extends IDisposable {
  */
 export class DockerClient {
   private client: Docker | undefined;
+  private readonly clock: Clock;
   readonly engine: string;
   private readonly timeoutMs: number;
 
-  private readonly now: () => number;
 
   constructor(options: DockerClientOptions = {}) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     const host = options.dockerHost || process.env.DOCKER_HOST || dockerHostFromContext() || 'unix:///var/run/docker.sock';
     this.engine = host;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -178,7 +179,7 @@ export class DockerClient {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
         if (!line) continue;
-        const event = parseEngineEvent(line, this.now());
+        const event = parseEngineEvent(line, this.clock.now());
         if (!event) continue;
         if (wanted.size > 0 && (!event.project || !wanted.has(event.project))) continue;
         onEvent(event);

@@ -5,6 +5,7 @@ import { Emitter } from '../platform/event';
 import { Disposable, toDisposable } from '../platform/disposable';
 import type { TailState } from '../shared/protocol';
 import { LokiStream, parseStream, msToNs } from './lokiResponses';
+import { Clock, systemClock } from '../platform/clock';
 
 export interface TailOptions {
   /** `ws(s)://host/loki/api/v1/tail` (built by `LokiClient.tail`). */
@@ -29,7 +30,7 @@ export interface TailOptions {
    * closes it at once must still reach the retry limit. Default 5,000 ms.
    */
   stableAfterMs?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** One tailed line with its stream's labels. */
@@ -86,8 +87,8 @@ export class LokiTail extends Disposable {
   }
 
   private connect(): void {
-    const now = this.options.now ?? Date.now;
-    const start = this.lastTsNs !== undefined ? (this.lastTsNs + 1n).toString() : (this.options.startNs ?? msToNs(now() - 3_600_000));
+    const now = (this.options.clock ?? systemClock).now();
+    const start = this.lastTsNs !== undefined ? (this.lastTsNs + 1n).toString() : (this.options.startNs ?? msToNs(now - 3_600_000));
     const url = new URL(this.options.url);
     url.searchParams.set('query', this.options.query);
     url.searchParams.set('start', start);

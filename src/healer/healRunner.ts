@@ -196,7 +196,7 @@ export class HealRunner {
     // counted before the call is issued, so a crash mid-action still spends budget; a failure to count is
     // caught at once (no unhandled rejection while the action runs) and recorded with the action's outcome
     const counted = rateLimiter.record(key).then(() => undefined, (e: unknown) => `could not count the action in the budget: ${e instanceof Error ? e.message : String(e)}`);
-    const startedAt = Date.now();
+    const startedAt = clock.now();
     this.deps.started({ key, action: r.action, trigger: r.trigger, issuedAt: startedAt });
     this.deps.changed();
     let entry: AuditEntry;
@@ -211,11 +211,11 @@ export class HealRunner {
       this.awaitingEngine.delete(key);
       this.deps.skips.forget(key);
       const after = r.scheduled ? `; waited: ${r.scheduled.why}` : '';
-      entry = await audit.record({ trigger: r.trigger, service: key, action: r.action, outcome: 'done', detail: `${detail}${after}`, durationMs: Date.now() - startedAt, manual: r.manual });
+      entry = await audit.record({ trigger: r.trigger, service: key, action: r.action, outcome: 'done', detail: `${detail}${after}`, durationMs: clock.now() - startedAt, manual: r.manual });
     } catch (e) {
       const notCounted = await counted;
       const message = e instanceof Error ? e.message : String(e);
-      entry = await audit.record({ trigger: r.trigger, service: key, action: r.action, outcome: 'failed', detail: notCounted && !message.endsWith(notCounted) ? `${message}; ${notCounted}` : message, durationMs: Date.now() - startedAt, manual: r.manual });
+      entry = await audit.record({ trigger: r.trigger, service: key, action: r.action, outcome: 'failed', detail: notCounted && !message.endsWith(notCounted) ? `${message}; ${notCounted}` : message, durationMs: clock.now() - startedAt, manual: r.manual });
     } finally {
       this.inFlight.delete(key);
       intent.releaseOwn(touched);

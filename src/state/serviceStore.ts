@@ -4,6 +4,7 @@ import { ContainerRecords } from './containerRecords';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
+import { Clock, systemClock } from '../platform/clock';
 
 /** An event stream that stayed open this long was healthy: its backoff starts over (ms). */
 const STABLE_STREAM_MS = 5_000;
@@ -41,6 +42,8 @@ export interface ServiceStoreOptions {
   /** Reconnect backoff bounds while the engine is unreachable (ms). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Stamps snapshots and times the event stream (the extension's one clock). */
+  clock?: Clock;
 }
 
 /**
@@ -79,7 +82,7 @@ export class ServiceStore extends Disposable {
     options: ServiceStoreOptions = {},
   ) {
     super();
-    this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, ...options };
+    this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, clock: systemClock, ...options };
     this.backoffMs = this.opts.minBackoffMs;
     this.records = new ContainerRecords(docker);
     this.changeEmitter = new Emitter<ServicesSnapshot>((n) => this.onListenersChanged(n));
@@ -191,13 +194,13 @@ export class ServiceStore extends Disposable {
         return;
       }
       this.stream = stream;
-      const openedAt = Date.now();
+      const openedAt = this.opts.clock.now();
       void stream.closed.then((err) => {
         if (generation !== this.generation) return;
         this.stream = undefined;
         // a stream that lived a while reconnects at once; one closed right after opening (a proxy
         // with a short timeout, an engine restarting) backs off instead of looping
-        const lived = Date.now() - openedAt >= STABLE_STREAM_MS;
+        const lived = this.opts.clock.now() - openedAt >= STABLE_STREAM_MS;
         const delay = lived ? 0 : this.backoffMs;
         this.backoffMs = lived ? this.opts.minBackoffMs : Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
         // info, not warn: if the engine is gone, the reconnect logs the one outage warning
@@ -270,7 +273,7 @@ export class ServiceStore extends Disposable {
         const waiters = this.nextPassWaiters.splice(0);
         try {
           const containers = await this.records.update(this.projects.map((p) => p.name));
-          this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: Date.now(), cause });
+          this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: this.opts.clock.now(), cause });
           waiters.forEach((w) => w.resolve());
         } catch (err) {
           this.markUnreachable(err);
@@ -301,7 +304,7 @@ export class ServiceStore extends Disposable {
       this.logger.error(`Docker: ${message}`);
       return;
     }
-    this.publish({ ...this.current, engine: 'unreachable', engineError: message, updatedAt: Date.now(), cause: undefined });
+    this.publish({ ...this.current, engine: 'unreachable', engineError: message, updatedAt: this.opts.clock.now(), cause: undefined });
   }
 
   private publish(next: ServicesSnapshot): void {

@@ -35,7 +35,7 @@ function capitalize(s: string): string {
 
 /** A severity group (critical first). contextValue `realm.alertGroup`. */
 export class SeverityGroupNode extends vscode.TreeItem {
-  constructor(readonly group: SeverityGroup, stale?: Staleness, now = Date.now()) {
+  constructor(readonly group: SeverityGroup, stale: Staleness | undefined, now: number) {
     super(capitalize(plain(group.severity, 40)), vscode.TreeItemCollapsibleState.Expanded);
     this.id = `severity:${group.severity}`;
     const count = (word: string) => group.alerts.filter((a) => (suppressionWord(a) ?? a.state) === word).length;

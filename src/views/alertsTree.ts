@@ -7,6 +7,7 @@ import type { AlertSnapshot } from '../state/alertStore';
 import type { Event } from '../platform/event';
 import type { AlertStatusSource } from './statusBar';
 import { AlertDetailNode, AlertNode, AlertTreeNode, SeverityGroupNode, SilenceNode, SilencesNode } from './alertNodes';
+import { Clock, systemClock } from '../platform/clock';
 
 export * from './alertNodes';
 
@@ -39,7 +40,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly store: AlertStatusSource,
     /** Sets a context key (vscode `setContext`); used for `realm.alerts.status` = stackDown | ok | unreachable. */
     private readonly setContext: (key: string, value: unknown) => void = (k, v) => void vscode.commands.executeCommand('setContext', k, v),
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     /** Sets the view's message (TreeView.message): says so above the tree when what it shows is stale. */
     private readonly setMessage: (message: string | undefined) => void = () => undefined,
     private readonly problems?: ConfigurationProblems,
@@ -74,7 +75,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   }
 
   getChildren(node?: AlertTreeNode): AlertTreeNode[] {
-    const now = this.now();
+    const now = this.clock.now();
     const stale = this.stale();
     if (!node) {
       const roots: AlertTreeNode[] = groupBySeverity(this.snapshot.alerts).map((g) => new SeverityGroupNode(g, stale, now));
@@ -99,9 +100,9 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   getParent(node: AlertTreeNode): AlertTreeNode | undefined {
     if (node instanceof AlertNode) {
       const group = groupBySeverity(this.snapshot.alerts).find((g) => g.severity === node.alert.severity);
-      return group && new SeverityGroupNode(group, this.stale(), this.now());
+      return group && new SeverityGroupNode(group, this.stale(), this.clock.now());
     }
-    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.now(), this.snapshot.silences, this.stale());
+    if (node instanceof AlertDetailNode) return new AlertNode(node.alert, this.clock.now(), this.snapshot.silences, this.stale());
     if (node instanceof SilenceNode) return new SilencesNode(this.snapshot.silences);
     return undefined;
   }
@@ -114,7 +115,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   private update(s: AlertSnapshot): void {
     this.snapshot = s;
     const stale = this.stale();
-    const message = stale ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.now())} and may have changed. Realm keeps retrying.` : undefined;
+    const message = stale ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.clock.now())} and may have changed. Realm keeps retrying.` : undefined;
     if (message !== this.message) {
       this.message = message;
       this.setMessage(message);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ContainerInfo, containerStatus, ServiceGroup, ServiceStatus } from '../core/containers';
 import { formatDuration } from '../core/duration';
 import { ServicesSnapshot, ServiceStore } from '../state/serviceStore';
+import { Clock, systemClock } from '../platform/clock';
 import { Disposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
 import type { ServiceScrapeHealth } from '../core/scrapeTargets';
@@ -113,7 +114,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<ServicesSnapshot>());
   readonly onDidRender = this.renderedEmitter.event;
 
-  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource) {
+  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource, private readonly clock: Clock = systemClock) {
     super();
     this.snapshot = store.snapshot;
     this.register({ dispose: () => { this.subscription?.dispose(); this.scrapeSubscription?.dispose(); this.healerSubscription?.dispose(); clearInterval(this.countdown); } });
@@ -157,7 +158,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 
   private update(s: ServicesSnapshot): void {
     this.snapshot = s;
-    this.readHealing(Date.now());
+    this.readHealing(this.clock.now());
     this.changeEmitter.fire(undefined);
     this.renderedEmitter.fire(s);
   }
@@ -167,7 +168,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   }
 
   getChildren(node?: ServicesTreeNode): ServicesTreeNode[] {
-    const now = Date.now();
+    const now = this.clock.now();
     if (this.snapshot.engine === 'unreachable') return []; // the welcome view explains
     if (!node) {
       const projects = this.snapshot.projects;
@@ -184,7 +185,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   getParent(node: ServicesTreeNode): ServicesTreeNode | undefined {
     if (node instanceof ContainerNode) {
       const g = this.snapshot.groups.find((x) => x.containers.some((c) => c.id === node.container.id));
-      return g ? this.serviceNode(g, Date.now()) : undefined;
+      return g ? this.serviceNode(g, this.clock.now()) : undefined;
     }
     return undefined;
   }

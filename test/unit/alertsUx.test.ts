@@ -59,7 +59,7 @@ function scriptedUi(errors: (string | undefined)[] = []) {
 function deps(store: ReturnType<typeof fakeStore>, ui: AlertCommandUi, created: NewSilence[] = []): AlertCommandDeps {
   return {
     alertmanager: { createSilence: async (s) => { created.push(s); return `sil-${created.length}`; }, expireSilence: async () => undefined, alertsUiUrl: () => 'http://am/#/alerts', silenceUiUrl: () => 'http://am/#/silences' },
-    store, ui, userName: () => 'bob', logger: memoryLogger(), now: () => NOW,
+    store, ui, userName: () => 'bob', logger: memoryLogger(), clock: { now: () => NOW },
   };
 }
 
@@ -68,7 +68,7 @@ describe('Alerts UX (issue 13)', () => {
     const seen = new Date(2026, 10, 28, 10, 42).getTime();
     const store = fakeStore(snapshot({ alerts: [alert('ServiceDown'), alert('HighDisk', { severity: 'warning' })] }));
     const messages: (string | undefined)[] = [];
-    const tree = new AlertsTreeProvider(store, () => undefined, () => NOW, (m) => messages.push(m));
+    const tree = new AlertsTreeProvider(store, () => undefined, { now: () => NOW }, (m) => messages.push(m));
     tree.setVisible(true);
     const live = tree.getChildren() as SeverityGroupNode[];
     assert.deepEqual(live.map((g) => g.description), ['1 firing', '1 firing'], 'live data: no "last seen"');
@@ -133,7 +133,7 @@ describe('Alerts UX (issue 13)', () => {
     assert.equal(a.contextValue, 'realm.alert.silenced', 'the Silence… menu matches firing|inhibited|pending only');
     assert.equal(new AlertNode(inhibited, NOW).contextValue, 'realm.alert.inhibited');
     assert.match(String(new AlertNode(inhibited, NOW).description), /inhibited · firing for 3m/);
-    const group = new SeverityGroupNode({ severity: 'critical', alerts: [alert('A'), silenced, inhibited] });
+    const group = new SeverityGroupNode({ severity: 'critical', alerts: [alert('A'), silenced, inhibited] }, undefined, NOW);
     assert.equal(group.description, '1 firing · 1 silenced · 1 inhibited', 'not "suppressed"');
 
     const detail = new AlertDetailNode(silenced, 'label', 'severity', 'critical');

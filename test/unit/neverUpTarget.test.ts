@@ -89,6 +89,26 @@ describe('a scrape target never up since the stack started', () => {
     }
   });
 
+  it('asks Prometheus again only once its answer is older than 20 s on the injected clock', async () => {
+    const prom = new FakePrometheus();
+    const clock = new FakeClock();
+    const store = new ScrapeTargetStore(() => prom, memoryLogger(), 60_000, clock);
+    const labels = { alertname: 'ArcanumNeedsRestart', job: 'arcanum', instance: 'host.docker.internal:8000' };
+    try {
+      assert.match((await store.configurationProblem(labels)) ?? '', /has never answered Prometheus/);
+      const asked = prom.queries.length;
+      clock.advance(19_000);
+      prom.everUp.set('arcanum|host.docker.internal:8000', 1);
+      assert.match((await store.configurationProblem(labels)) ?? '', /has never answered Prometheus/, 'fresh: answered from the last check');
+      assert.equal(prom.queries.length, asked, 'no new query within 20 s');
+      clock.advance(2_000);
+      assert.equal(await store.configurationProblem(labels), undefined, 'stale: checked again, and the target was up once');
+      assert.ok(prom.queries.length > asked);
+    } finally {
+      store.dispose();
+    }
+  });
+
   it('shows on the Services tree and the Alerts view with the fix', async () => {
     const prom = new FakePrometheus();
     const store = new ScrapeTargetStore(() => prom, memoryLogger(), 60_000);
