@@ -7,7 +7,7 @@ import { isNotFound } from '../clients/alertmanagerClient';
 import type { AlertmanagerClient, Matcher, Silence } from '../clients/alertmanagerClient';
 import { formatDuration } from '../core/duration';
 import { alertTarget, clockTime, matchersFromLabels, parseDuration, RealmAlert, sourceQuery, suppressionWord } from '../core/alerts';
-import { plain, withoutLinks } from '../core/alertSummary';
+import { plain, withoutLinks } from '../core/text';
 import { describeEntry, type AuditEntry } from '../healer/auditTrail';
 import { describeSilenced, formatMatchers, parseMatchers } from '../core/matchers';
 import type { Logger } from '../platform/logger';

@@ -8,8 +8,6 @@ import type { Logger } from '../platform/logger';
 import { cancelScheduled, disableHealingFor, enableHealingFor, resetBudget, ServiceArg } from './healerServiceCommands';
 import type { CommandTable } from './registry';
 
-export { registerGaveUpNotifications, showGaveUpNotification } from './healerServiceCommands';
-export { HealerStatusHint } from '../views/healerStatusHint';
 export { cancelScheduled, disableHealingFor, enableHealingFor, resetBudget };
 
 export interface HealerCommandDeps {

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
 import { CLEANUP_SERVICE } from '../core/healPolicy';
-import { formatDuration } from '../core/duration';
 import { describeEntry } from '../healer/auditTrail';
-import type { GaveUp, Healer } from '../healer/healer';
+import type { Healer } from '../healer/healer';
 import { describeScheduled } from '../healer/healSchedule';
 import type { HealerSettings } from '../core/healerSettings';
 import type { Clock } from '../platform/clock';
@@ -100,20 +99,3 @@ export async function cancelScheduled(deps: HealerServiceDeps, arg?: ServiceArg)
   return message;
 }
 
-/** The one notification when a service's budget is spent. */
-export async function showGaveUpNotification(deps: HealerServiceDeps, e: GaveUp): Promise<void> {
-  const s = deps.settings();
-  const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatDuration(e.nextSlotAt - deps.clock.now(), 'countdown')}.` : '';
-  const disable = `Disable Healing for ${e.ref.service}`;
-  const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
-  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${next}`), ...actions);
-  if (choice === 'Show Logs') deps.showLogs();
-  else if (choice === 'Reset Budget') await resetBudget(deps, e.key);
-  else if (choice === disable) await disableHealingFor(deps, e.key);
-}
-
-/** Raises the gave-up notification for every `onDidGiveUp` (the healer fires it once per episode). */
-export function registerGaveUpNotifications(deps: HealerServiceDeps): vscode.Disposable {
-  const sub = deps.healer.onDidGiveUp((e) => void showGaveUpNotification(deps, e).catch((err: unknown) => deps.logger.error(`[healer] ${String(err)}`)));
-  return new vscode.Disposable(() => sub.dispose());
-}

@@ -9,7 +9,7 @@ import type { DockerClient } from '../clients/dockerClient';
 import { arcanumTargetsJson, stackEnvironment } from '../core/stackEnvironment';
 import { showComposeProblems } from './composeDiagnostics';
 import { grafanaAdminPassword } from './grafanaPassword';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
 
 // What the stack commands share: their dependencies, project resolution, trust and progress handling.
 

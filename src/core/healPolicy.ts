@@ -1,4 +1,4 @@
-import { plain } from './alertSummary';
+import { plain } from './text';
 import { ComposeLabels, ContainerInfo } from './containers';
 
 /** What the healer can do to a service. */

@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../clients/dockerClient';
 import { sourceQuery, type RealmAlert } from '../core/alerts';
-import { plain } from '../core/alertSummary';
+import { plain } from '../core/text';
 import type { ContainerInfo, ServiceGroup } from '../core/containers';
 import { serviceKey } from '../core/healPolicy';
 import { addEntry, Incident, IncidentCause, TimelineEntry } from '../core/incidents';

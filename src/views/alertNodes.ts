@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Silence } from '../clients/alertmanagerTypes';
 import { formatDuration } from '../core/duration';
 import { alertTarget, clockTime, describeAge, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
-import { plain } from '../core/alertSummary';
+import { plain } from '../core/text';
 import { describeSilenced, formatMatchers } from '../core/matchers';
 
 /**

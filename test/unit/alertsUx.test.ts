@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { NewSilence, Silence } from '../../src/clients/alertmanagerClient';
 import { BackendError } from '../../src/clients/http';
 import { AlertCommandDeps, AlertCommandUi, expireSilence, healAlert, openInAlertmanager, openSourceQuery, silenceAlert } from '../../src/commands/alertCommands';
-import { CriticalAlertNotifier, healedRecently } from '../../src/commands/criticalAlertNotifier';
+import { CriticalAlertNotifier, healedRecently } from '../../src/notifications/criticalAlertNotifier';
 import { clockTime, RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
 import { Emitter } from '../../src/platform/event';

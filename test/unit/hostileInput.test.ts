@@ -17,7 +17,7 @@ import { DockerClient } from '../../src/clients/dockerClient';
 import { BackendError } from '../../src/clients/http';
 import { LokiClient } from '../../src/clients/lokiClient';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
-import { checkRemoteBackends, REMOTE_WARNED_KEY } from '../../src/commands/remoteBackendWarning';
+import { checkRemoteBackends, REMOTE_WARNED_KEY } from '../../src/notifications/remoteBackendWarning';
 import { fromAlertmanager, type RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
 import { RateLimiter } from '../../src/core/rateLimiter';

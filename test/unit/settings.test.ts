@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BackendClients } from '../../src/clients/backendClients';
-import { REMOTE_WARNED_KEY, watchRemoteBackends } from '../../src/commands/remoteBackendWarning';
+import { REMOTE_WARNED_KEY, watchRemoteBackends } from '../../src/notifications/remoteBackendWarning';
 import { Emitter } from '../../src/platform/event';
 import { InMemoryMemento } from '../../src/platform/memento';
 import { ConfigurationHost, Settings, SettingsChange } from '../../src/platform/settings';
