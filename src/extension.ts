@@ -42,23 +42,29 @@ import { incidentCommandTable } from './commands/incidentCommands';
 import { IncidentStore } from './state/incidentStore';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 
-/** What activate() returns: the live objects, for the host-tier tests and other extensions. */
+/**
+ * What activate() returns, for the host-tier tests (test/host) and nothing else: read-only facets of the live
+ * objects those tests observe (snapshots, tree children, events, the views they reveal in) plus the two healer
+ * calls they set a scene with. Not an API for other extensions: it may change with the tests.
+ */
 export interface RealmApi {
+  /** How long activate() itself took (the start-up test's figure). */
   readonly activatedInMs: number;
-  readonly serviceStore: ServiceStore;
-  readonly servicesTree: ServicesTreeProvider;
+  readonly serviceStore: Pick<ServiceStore, 'snapshot' | 'onDidChange'>;
+  readonly alertStore: Pick<AlertStore, 'snapshot' | 'onDidChange'>;
+  readonly workspaceProjects: Pick<WorkspaceProjects, 'current' | 'resolve'>;
+  readonly audit: Pick<AuditTrail, 'entries' | 'onDidChange'>;
+  readonly incidents: Pick<IncidentStore, 'all' | 'get' | 'openOf' | 'latestOf'>;
+  readonly healer: Pick<Healer, 'serviceStates' | 'onDidStartAction' | 'onDidFinishAction' | 'isIdle' | 'resetBudget'>;
+  readonly servicesTree: Pick<ServicesTreeProvider, 'getChildren' | 'onDidChangeTreeData'>;
+  readonly alertsTree: Pick<AlertsTreeProvider, 'getChildren' | 'onDidChangeTreeData'>;
+  readonly healerTree: Pick<HealerTreeProvider, 'getChildren' | 'onDidChangeTreeData'>;
   readonly servicesView: vscode.TreeView<unknown>;
-  readonly alertStore: AlertStore;
-  readonly alertsTree: AlertsTreeProvider;
   readonly alertsView: vscode.TreeView<unknown>;
-  readonly statusBarItem: vscode.StatusBarItem;
-  readonly healer: Healer;
-  readonly audit: AuditTrail;
-  readonly healerTree: HealerTreeProvider;
-  readonly metricsPanels: MetricsPanels;
-  readonly logsPanels: LogsPanels;
-  readonly workspaceProjects: WorkspaceProjects;
-  readonly incidents: IncidentStore;
+  readonly statusBarItem: Pick<vscode.StatusBarItem, 'text' | 'tooltip' | 'command' | 'backgroundColor'>;
+  /** What each panel posted to its webview. */
+  readonly metricsPanels: Pick<MetricsPanels, 'onDidPost'>;
+  readonly logsPanels: Pick<LogsPanels, 'onDidPost'>;
 }
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */

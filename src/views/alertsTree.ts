@@ -29,9 +29,6 @@ const AGE_REFRESH_MS = 30_000;
 export class AlertsTreeProvider extends Disposable implements vscode.TreeDataProvider<AlertTreeNode> {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<AlertTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  /** Fires after the tree was told to redraw, with the snapshot it shows (host tests and the bench). */
-  private readonly renderedEmitter = this.register(new vscode.EventEmitter<AlertSnapshot>());
-  readonly onDidRender = this.renderedEmitter.event;
   private subscription: { dispose(): void } | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private snapshot: AlertSnapshot;
@@ -126,7 +123,6 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
       this.setContext('realm.alerts.status', state);
     }
     this.changeEmitter.fire(undefined);
-    this.renderedEmitter.fire(s);
   }
   private contextState: string | undefined;
   private message: string | undefined;

@@ -8,7 +8,7 @@ import type { AmAlert, NewSilence, Silence } from '../../src/clients/alertmanage
 import { BackendError } from '../../src/clients/http';
 import type { PromActiveAlert } from '../../src/clients/prometheusTypes';
 import { AlertCommandDeps, AlertCommandUi, expireSilence, healAlert, openInAlertmanager, openSourceQuery, silenceAlert } from '../../src/commands/alertCommands';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertStore } from '../../src/state/alertStore';
 import { AlertDetailNode, AlertNode, AlertsTreeProvider, SeverityGroupNode, SilenceNode, SilencesNode } from '../../src/views/alertsTree';
 import { AlertStatusBar } from '../../src/views/statusBar';

@@ -12,8 +12,8 @@ import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { systemClock } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ServicesSnapshot, ServiceStore } from '../../src/state/serviceStore';
 import { alive, copyImage, PrivateDockerd, recordUnhandledRejections, waitFor } from './faultsSupport';
 

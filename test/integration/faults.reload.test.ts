@@ -13,7 +13,7 @@ import { AuditEntry, AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { systemClock } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import type { MementoLike } from '../../src/platform/memento';
 import { crash, removeProjects, runReplica, state } from './healerFixtures';
 import { waitFor } from './faultsSupport';

@@ -7,8 +7,8 @@ import { ActionStarted, GaveUp, Healer, HealerDeps } from '../../src/healer/heal
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { RateLimiter } from '../../src/core/rateLimiter';
 import { systemClock } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import type { AlertSource } from '../../src/healer/alertSource';
 import { engineApi } from '../support/engineApi';
 import { waitUntil } from '../support/waitFor';

@@ -12,7 +12,7 @@ import { CriticalAlertNotifier, healedRecently } from '../../src/notifications/c
 import { clockTime, RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertSnapshot, AlertSources, AlertStore } from '../../src/state/alertStore';
 import { AlertDetailNode, AlertNode, AlertsTreeProvider, SeverityGroupNode, SilenceNode } from '../../src/views/alertsTree';
 import type { ThemeIcon } from './support/vscodeShim';

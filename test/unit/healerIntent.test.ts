@@ -16,8 +16,8 @@ import { describePlanStep } from '../../src/healer/healPlan';
 import { describeScheduled } from '../../src/healer/healSchedule';
 import { serviceHealText } from '../../src/healer/serviceHealText';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ManualClock, settle } from '../support/manualClock';
 
 const PROJECT = 'shop';

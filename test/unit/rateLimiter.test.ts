@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { formatDuration } from '../../src/core/duration';
 import { describeBudget, HOUR_MS, RateLimiter } from '../../src/core/rateLimiter';
-import { FakeClock } from '../../src/platform/clock';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { FakeClock } from '../support/fakeClock';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 
 describe('RateLimiter', () => {
   let clock: FakeClock;

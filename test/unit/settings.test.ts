@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { BackendClients } from '../../src/clients/backendClients';
 import { REMOTE_WARNED_KEY, watchRemoteBackends } from '../../src/notifications/remoteBackendWarning';
 import { Emitter } from '../../src/platform/event';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ConfigurationHost, Settings, SettingsChange } from '../../src/platform/settings';
 import { settle } from '../support/manualClock';
 import { waitUntil } from '../support/waitFor';
