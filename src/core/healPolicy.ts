@@ -1,5 +1,6 @@
 import { plain } from './text';
 import { ComposeLabels, ContainerInfo } from './containers';
+import { containsLabels } from './labelIndex';
 
 /** What the healer can do to a service. */
 export type HealAction = 'restart' | 'scale_down' | 'cleanup';
@@ -262,7 +263,7 @@ export function resolveAlert(alert: HealableAlert, userRules: readonly HealRule[
   const rawName = alert.labels.alertname ?? '';
   // label text is untrusted and unbounded: what goes into the audit trail (workspace state) is capped
   const alertname = plain(rawName, 200);
-  const matches = (r: HealRule) => r.alertname === rawName && Object.entries(r.matchers ?? {}).every(([k, v]) => alert.labels[k] === v);
+  const matches = (r: HealRule) => r.alertname === rawName && containsLabels(alert.labels, r.matchers ?? {});
   const rule = userRules.find(matches) ?? labelRule(alert, alertname) ?? DEFAULT_HEAL_RULES.find(matches);
   if (!rule) return { ok: false, reason: 'no-action', detail: `no rule maps ${alertname || 'this alert'} to an action`, alertname };
   const project = projectLabels.map((l) => alert.labels[l]).find(Boolean);

@@ -5,6 +5,7 @@ import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
 import { Clock, systemClock } from '../platform/clock';
+import { OneAtATime } from '../platform/oneAtATime';
 
 /** An event stream that stayed open this long was healthy: its backoff starts over (ms). */
 const STABLE_STREAM_MS = 5_000;
@@ -64,8 +65,7 @@ export class ServiceStore extends Disposable {
   private active = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
+  private readonly refreshes = new OneAtATime(() => this.refreshPass(), () => this.nextPassWaiters.length > 0);
   /** `whenCurrent` callers, answered by the next refresh pass to start (not by the whole burst's passes). */
   private nextPassWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly records: ContainerRecords;
@@ -128,7 +128,7 @@ export class ServiceStore extends Disposable {
    */
   async whenCurrent(): Promise<ServicesSnapshot> {
     if (!this.active) this.records.invalidate();
-    if (!this.records.pending && !this.refreshing && this.current.engine === 'reachable') return this.current;
+    if (!this.records.pending && !this.refreshes.running && this.current.engine === 'reachable') return this.current;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     // a storm keeps the refresh loop busy for seconds: wait for one pass that starts after this call, not for the loop
@@ -259,38 +259,24 @@ export class ServiceStore extends Disposable {
     }, this.opts.coalesceMs);
   }
 
-  /** One refresh at a time; a request during a refresh queues exactly one more. */
-  private async runRefresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+  /** One refresh at a time; a request during a refresh queues exactly one more (and a `whenCurrent` waiter is one). */
+  private runRefresh(): Promise<void> {
+    return this.refreshes.run();
+  }
+
+  private async refreshPass(): Promise<void> {
+    const cause = this.pendingCause;
+    this.pendingCause = undefined;
+    const waiters = this.nextPassWaiters.splice(0);
+    try {
+      const containers = await this.records.update(this.projects.map((p) => p.name));
+      this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: this.opts.clock.now(), cause });
+      waiters.forEach((w) => w.resolve());
+    } catch (err) {
+      this.markUnreachable(err);
+      if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
+      waiters.forEach((w) => w.reject(err));
     }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        const cause = this.pendingCause;
-        this.pendingCause = undefined;
-        const waiters = this.nextPassWaiters.splice(0);
-        try {
-          const containers = await this.records.update(this.projects.map((p) => p.name));
-          this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: this.opts.clock.now(), cause });
-          waiters.forEach((w) => w.resolve());
-        } catch (err) {
-          this.markUnreachable(err);
-          if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
-          waiters.forEach((w) => w.reject(err));
-        }
-      } while (this.refreshAgain);
-    })().finally(() => {
-      this.refreshing = undefined;
-      // a request that arrived after the loop's last check (between it and this callback) would
-      // otherwise wait for a pass that never comes: run it now
-      if (this.refreshAgain || this.nextPassWaiters.length > 0) {
-        this.refreshAgain = false;
-        void this.runRefresh();
-      }
-    });
-    return this.refreshing;
   }
 
   private markUnreachable(err: unknown): void {
