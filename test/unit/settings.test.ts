@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
 import { BackendClients } from '../../src/clients/backendClients';
 import { REMOTE_WARNED_KEY, watchRemoteBackends } from '../../src/notifications/remoteBackendWarning';
-import { Emitter } from '../../src/platform/event';
 import { InMemoryMemento } from '../support/inMemoryMemento';
-import { ConfigurationHost, Settings, SettingsChange } from '../../src/platform/settings';
+import { Settings } from '../../src/platform/settings';
+import { fakeConfiguration } from '../support/fakeConfiguration';
 import { settle } from '../support/manualClock';
 import { waitUntil } from '../support/waitFor';
-
-/** A configuration that behaves as VS Code's: an update changes the value and fires the event in one step. */
-function fakeConfiguration(initial: Record<string, unknown> = {}) {
-  const values = new Map(Object.entries(initial));
-  const changes = new Emitter<SettingsChange>();
-  const writes: Array<{ section: string; key: string; value: unknown }> = [];
-  const set = (full: string, value: unknown) => {
-    values.set(full, value);
-    changes.fire({ affectsConfiguration: (s) => full === s || full.startsWith(`${s}.`) });
-  };
-  const host: ConfigurationHost = {
-    get: (section) => (key, fallback) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) as never,
-    update: async (section, key, value) => { writes.push({ section, key, value }); set(`${section}.${key}`, value); },
-    onDidChangeConfiguration: changes.event,
-    isTrusted: () => true,
-  };
-  return { host, set, writes, changes };
-}
 
 describe('Settings (the one reader and writer of realm.*)', () => {
   it('reads both groups with one reader: typed, clamped or defaulted as documented', () => {

@@ -70,14 +70,33 @@ export class EventEmitter<T> {
   }
 }
 
+/** Thrown by VS Code APIs when the user cancels; the command boundary treats it as no error. */
+export class CancellationError extends Error {
+  constructor() {
+    super('Canceled');
+    this.name = 'Canceled';
+  }
+}
+
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+
+export interface ShimUri { readonly fsPath: string; readonly path: string; toString(): string }
+const fileUri = (p: string): ShimUri => ({ fsPath: p, path: p, toString: () => `file://${p}` });
 export const Uri = {
   parse: (s: string) => ({ toString: () => s }),
+  file: fileUri,
+  joinPath: (base: ShimUri, ...parts: string[]) => fileUri([base.path, ...parts].join('/')),
 };
 
-export const window = {};
-export const env = {};
-export const commands = {};
-export const workspace = {};
+/**
+ * The namespaces a command calls. Empty: a test that runs a command sets what it needs
+ * (`window.showWarningMessage = …`, see test/unit/support/scriptedUi.ts) and resets it after.
+ */
+export const window: Record<string, unknown> = {};
+export const env: Record<string, unknown> = {};
+export const commands: Record<string, unknown> = {};
+export const workspace: Record<string, unknown> = {};
 
 const shimPath = __filename;
 type Resolver = (request: string, ...rest: unknown[]) => string;
