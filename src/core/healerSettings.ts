@@ -1,4 +1,5 @@
-import type { HealPolicySettings, HealRule } from './healPolicy';
+import type { HealPolicySettings } from './healPolicy';
+import type { HealRule } from './healRules';
 
 /** Everything the healer reads (read by platform/settings.ts) from `realm.healer.*` (plus Workspace Trust), times in ms. */
 export interface HealerSettings extends HealPolicySettings {

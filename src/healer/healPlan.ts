@@ -1,6 +1,7 @@
 import type { ContainerInfo } from '../core/containers';
 import { formatDuration } from '../core/duration';
-import { AlertResolution, clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import { clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import { AlertResolution } from '../core/healRules';
 import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';
 import type { HealerSettings } from '../core/healerSettings';

@@ -1,6 +1,7 @@
 import type { DockerClient, EngineEvent } from '../clients/dockerClient';
 import { ComposeLabels, ContainerInfo } from '../core/containers';
-import { resolveAlert, ServiceRef, serviceKey } from '../core/healPolicy';
+import { ServiceRef, serviceKey } from '../core/healPolicy';
+import { resolveAlert } from '../core/healRules';
 import { BudgetStatus, RateLimiter } from '../core/rateLimiter';
 import { Clock, systemTimers, Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';

@@ -1,4 +1,5 @@
-import type { AlertResolution, ServiceRef } from '../core/healPolicy';
+import type { ServiceRef } from '../core/healPolicy';
+import type { AlertResolution } from '../core/healRules';
 import type { Timers } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AlertSource, HealableAlert } from './alertSource';

@@ -1,5 +1,6 @@
 import type { ContainerInfo } from '../core/containers';
-import { resolveAlert, ServiceRef, ServiceSnapshot } from '../core/healPolicy';
+import { ServiceRef, ServiceSnapshot } from '../core/healPolicy';
+import { resolveAlert } from '../core/healRules';
 import type { Clock } from '../platform/clock';
 import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry } from './auditTrail';

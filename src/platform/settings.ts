@@ -1,5 +1,5 @@
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../core/healerSettings';
-import { parseHealRules } from '../core/healPolicy';
+import { parseHealRules } from '../core/healRules';
 import { Disposable } from './disposable';
 import { Emitter, Event } from './event';
 
