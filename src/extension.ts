@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { BackendClients, BackendConfig, currentAlertmanager } from './clients/backendClients';
+import { BackendClients, BackendConfig, currentAlertmanager, currentAlertSources } from './clients/backendClients';
 import { lazyComposeRunner } from './clients/composeLifecycle';
 import { appFolder, isComposeFileOf } from './core/composeProject';
 import { DockerClient } from './clients/dockerClient';
@@ -24,6 +24,9 @@ import { HealerLease } from './healer/lease';
 import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock, systemTimers } from './platform/clock';
 import { Settings } from './platform/settings';
+import type { RealmApi } from './realmApi';
+import { vscodeConfiguration } from './vscodeConfiguration';
+import { followVisibility } from './views/viewVisibility';
 import { AlertStore, firingAlertSource } from './state/alertStore';
 import { ServiceStore, storeContainerSource } from './state/serviceStore';
 import { ScrapeTargetStore } from './state/scrapeTargetStore';
@@ -42,30 +45,7 @@ import { incidentCommandTable } from './commands/incidentCommands';
 import { IncidentStore } from './state/incidentStore';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 
-/**
- * What activate() returns, for the host-tier tests (test/host) and nothing else: read-only facets of the live
- * objects those tests observe (snapshots, tree children, events, the views they reveal in) plus the two healer
- * calls they set a scene with. Not an API for other extensions: it may change with the tests.
- */
-export interface RealmApi {
-  /** How long activate() itself took (the start-up test's figure). */
-  readonly activatedInMs: number;
-  readonly serviceStore: Pick<ServiceStore, 'snapshot' | 'onDidChange'>;
-  readonly alertStore: Pick<AlertStore, 'snapshot' | 'onDidChange'>;
-  readonly workspaceProjects: Pick<WorkspaceProjects, 'current' | 'resolve'>;
-  readonly audit: Pick<AuditTrail, 'entries' | 'onDidChange'>;
-  readonly incidents: Pick<IncidentStore, 'all' | 'get' | 'openOf' | 'latestOf'>;
-  readonly healer: Pick<Healer, 'serviceStates' | 'onDidStartAction' | 'onDidFinishAction' | 'isIdle' | 'resetBudget'>;
-  readonly servicesTree: Pick<ServicesTreeProvider, 'getChildren' | 'onDidChangeTreeData'>;
-  readonly alertsTree: Pick<AlertsTreeProvider, 'getChildren' | 'onDidChangeTreeData'>;
-  readonly healerTree: Pick<HealerTreeProvider, 'getChildren' | 'onDidChangeTreeData'>;
-  readonly servicesView: vscode.TreeView<unknown>;
-  readonly alertsView: vscode.TreeView<unknown>;
-  readonly statusBarItem: Pick<vscode.StatusBarItem, 'text' | 'tooltip' | 'command' | 'backgroundColor'>;
-  /** What each panel posted to its webview. */
-  readonly metricsPanels: Pick<MetricsPanels, 'onDidPost'>;
-  readonly logsPanels: Pick<LogsPanels, 'onDidPost'>;
-}
+export type { RealmApi } from './realmApi';
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
 export async function activate(context: vscode.ExtensionContext): Promise<RealmApi> {
@@ -76,12 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const logger = vscode.window.createOutputChannel('Realm Observability', { log: true });
   const showLogs = () => logger.show(true);
   // the one settings reader and writer; changes reach the objects below through `realmSettings.onDidChange`
-  const realmSettings = new Settings({
-    get: (section) => (key, fallback) => vscode.workspace.getConfiguration(section).get(key, fallback),
-    update: (section, key, value) => vscode.workspace.getConfiguration(section).update(key, value, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global),
-    onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration,
-    isTrusted: () => vscode.workspace.isTrusted,
-  }, () => appFolderPath);
+  const realmSettings = new Settings(vscodeConfiguration(), () => appFolderPath);
   const settings = () => realmSettings.realm();
   // the app folder is chosen once and again when folders or compose files change (it stats files)
   let appFolderPath: string | undefined;
@@ -114,10 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   });
   const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger, { clock });
   subs.push(serviceStore, workspaceProjects, workspaceProjects.onDidChange((p) => serviceStore.setProjects(p)));
-  const alertStore = new AlertStore({
-    alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
-    prometheus: { get baseUrl() { return backends.prometheus.baseUrl; }, alerts: (o) => backends.prometheus.alerts(o) },
-  }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
+  const alertStore = new AlertStore(currentAlertSources(backends), { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
   subs.push(alertStore);
 
   const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger, undefined, clock);
@@ -165,17 +137,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(incidents, incidentsTree, incidentsView);
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
-  const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [
-    [servicesView as vscode.TreeView<unknown>, (v) => servicesTree.setVisible(v)],
-    [alertsView as vscode.TreeView<unknown>, (v) => alertsTree.setVisible(v)],
-    [healerView as vscode.TreeView<unknown>, (v) => healerTree.setVisible(v)],
-    [incidentsView as vscode.TreeView<unknown>, (v) => incidentsTree.setVisible(v)],
-  ];
-  const onVisibility = () => {
-    for (const [view, set] of views) set(view.visible);
-    alertStore.setVisible(views.some(([v]) => v.visible));
-  };
-  for (const [view] of views) subs.push(view.onDidChangeVisibility(onVisibility));
+  const visibility = followVisibility([[servicesView, servicesTree], [alertsView, alertsTree], [healerView, healerTree], [incidentsView, incidentsTree]], (any) => alertStore.setVisible(any));
+  subs.push(visibility);
 
   // Webview panels: the extension fetches, the webviews render.
   const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
@@ -234,7 +197,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after
   // activate() returns, so VS Code's start-up never waits for it.
   const kickoff = setTimeout(() => {
-    onVisibility();
+    visibility.update();
     void workspaceProjects.resolve();
     void lease.start().then(() => healer.start()).catch((e: Error) => logger.error(`Healer did not start: ${e.message}`));
   }, 0);

@@ -5,6 +5,7 @@ import { LokiClient } from './lokiClient';
 import { PrometheusClient } from './prometheusClient';
 import type { Event } from '../platform/event';
 import type { SettingsChange } from '../platform/settings';
+import type { AlertSources } from '../state/alertStore';
 
 /** Credentials with the origin they were stored for: they are sent only there. */
 export type BoundAuth = HttpAuth & { origin?: string };
@@ -100,6 +101,14 @@ export function currentAlertmanager(backends: BackendClients): Pick<Alertmanager
     expireSilence: (...a) => backends.alertmanager.expireSilence(...a),
     alertsUiUrl: (...a) => backends.alertmanager.alertsUiUrl(...a),
     silenceUiUrl: (...a) => backends.alertmanager.silenceUiUrl(...a),
+  };
+}
+
+/** The alert store's sources, always on the current clients (their base URL too: tooltips name the one polled). */
+export function currentAlertSources(backends: BackendClients): AlertSources {
+  return {
+    alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
+    prometheus: { get baseUrl() { return backends.prometheus.baseUrl; }, alerts: (o) => backends.prometheus.alerts(o) },
   };
 }
 
