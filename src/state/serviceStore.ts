@@ -1,4 +1,4 @@
-import { DockerClient, DockerError, EngineEvent, EventStreamHandle } from '../clients/dockerClient';
+import { DockerClient, DockerError, EngineEvent } from '../clients/dockerClient';
 import { ContainerInfo, groupByService, ServiceGroup } from '../core/containers';
 import { ContainerRecords } from './containerRecords';
 import { Disposable, toDisposable } from '../platform/disposable';
@@ -6,9 +6,7 @@ import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
 import { Clock, systemClock } from '../platform/clock';
 import { OneAtATime } from '../platform/oneAtATime';
-
-/** An event stream that stayed open this long was healthy: its backoff starts over (ms). */
-const STABLE_STREAM_MS = 5_000;
+import { EngineConnection } from './engineConnection';
 
 export type EngineState = 'unknown' | 'reachable' | 'unreachable';
 
@@ -61,30 +59,29 @@ export class ServiceStore extends Disposable {
   private readonly changeEmitter: Emitter<ServicesSnapshot>;
   private readonly engineEventEmitter = new Emitter<EngineEvent>((n) => this.onListenersChanged(n));
   private current: ServicesSnapshot;
-  private stream: EventStreamHandle | undefined;
   private active = false;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
   private readonly refreshes = new OneAtATime(() => this.refreshPass(), () => this.nextPassWaiters.length > 0);
   /** `whenCurrent` callers, answered by the next refresh pass to start (not by the whole burst's passes). */
   private nextPassWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly records: ContainerRecords;
   private pendingCause: EngineEvent | undefined;
-  private backoffMs: number;
-  private generation = 0;
-  private pollingFallback = false;
+  private readonly connection: EngineConnection;
   private readonly opts: Required<ServiceStoreOptions>;
 
   constructor(
-    private readonly docker: DockerClient,
+    docker: DockerClient,
     private projects: WatchedProject[],
     private readonly logger: Logger,
     options: ServiceStoreOptions = {},
   ) {
     super();
     this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, clock: systemClock, ...options };
-    this.backoffMs = this.opts.minBackoffMs;
     this.records = new ContainerRecords(docker);
+    this.connection = new EngineConnection({
+      docker, logger, clock: this.opts.clock, options: this.opts, projects: () => this.projects.map((p) => p.name), onEvent: (e) => this.onEvent(e),
+      relist: () => { this.records.invalidate(); return this.runRefresh(); }, unreachable: (err) => this.markUnreachable(err),
+    });
     this.changeEmitter = new Emitter<ServicesSnapshot>((n) => this.onListenersChanged(n));
     this.current = { engine: 'unknown', projects, containers: [], groups: groupByService([], declared(projects)), updatedAt: 0 };
     this.register(this.changeEmitter);
@@ -161,90 +158,21 @@ export class ServiceStore extends Disposable {
 
   private start(): void {
     this.active = true;
-    // connect on the next tick: the first listener is often created during activation, which
-    // should not wait for the engine (or even for loading dockerode)
-    this.scheduleReconnect(0);
+    this.connection.start();
   }
 
   private stop(): void {
     this.active = false;
-    this.generation++;
+    this.connection.stop();
     // events are missed while stopped (and the projects may change): list again on the next start
     this.records.invalidate();
-    this.stream?.dispose();
-    this.stream = undefined;
     clearTimeout(this.refreshTimer);
-    clearTimeout(this.retryTimer);
-    this.refreshTimer = this.retryTimer = undefined;
+    this.refreshTimer = undefined;
   }
 
   private restartStream(): void {
     this.stop();
     this.start();
-  }
-
-  /** Opens the event stream first (so nothing between list and subscribe is missed), then lists. */
-  private async connect(): Promise<void> {
-    const generation = ++this.generation;
-    try {
-      const names = this.projects.map((p) => p.name);
-      const stream = await this.docker.streamEvents((e) => this.onEvent(e), names);
-      if (generation !== this.generation) {
-        stream.dispose();
-        return;
-      }
-      this.stream = stream;
-      const openedAt = this.opts.clock.now();
-      void stream.closed.then((err) => {
-        if (generation !== this.generation) return;
-        this.stream = undefined;
-        // a stream that lived a while reconnects at once; one closed right after opening (a proxy
-        // with a short timeout, an engine restarting) backs off instead of looping
-        const lived = this.opts.clock.now() - openedAt >= STABLE_STREAM_MS;
-        const delay = lived ? 0 : this.backoffMs;
-        this.backoffMs = lived ? this.opts.minBackoffMs : Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
-        // info, not warn: if the engine is gone, the reconnect logs the one outage warning
-        this.logger.info(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting${delay ? ` in ${delay / 1000} s` : ''}`);
-        this.scheduleReconnect(delay);
-      });
-      if (this.pollingFallback) this.logger.info('Docker events are back; polling stopped');
-      this.pollingFallback = false;
-      // what happened while no stream was open is unknown: one full list, then events
-      this.records.invalidate();
-      await this.runRefresh();
-    } catch (err) {
-      if (generation !== this.generation) return;
-      const pingError = await this.pingError();
-      if (!pingError) {
-        // Only the event stream fails (a proxy that does not stream, an overloaded engine): poll at
-        // a low rate — each reconnect attempt refreshes — until events flow again.
-        if (!this.pollingFallback) this.logger.warn(`Docker events unavailable (${err instanceof Error ? err.message : String(err)}); polling every ${this.opts.fallbackPollMs / 1000} s instead`);
-        this.pollingFallback = true;
-        this.records.invalidate();
-        await this.runRefresh();
-        this.scheduleReconnect(this.opts.fallbackPollMs);
-        return;
-      }
-      this.markUnreachable(pingError);
-      this.scheduleReconnect(this.backoffMs);
-      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
-    }
-  }
-
-  /** Why the engine does not answer a ping, or undefined when it does. */
-  private async pingError(): Promise<unknown> {
-    try {
-      await this.docker.ping();
-      return undefined;
-    } catch (e) {
-      return e;
-    }
-  }
-
-  private scheduleReconnect(delayMs: number): void {
-    clearTimeout(this.retryTimer);
-    if (!this.active) return;
-    this.retryTimer = setTimeout(() => void this.connect(), delayMs);
   }
 
   private onEvent(e: EngineEvent): void {
@@ -274,7 +202,7 @@ export class ServiceStore extends Disposable {
       waiters.forEach((w) => w.resolve());
     } catch (err) {
       this.markUnreachable(err);
-      if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
+      if (this.active) this.connection.retryAfterFailure();
       waiters.forEach((w) => w.reject(err));
     }
   }
