@@ -1,5 +1,5 @@
 import { DockerClient, DockerError, EngineEvent } from '../clients/dockerClient';
-import { ContainerInfo, groupByService, ServiceGroup } from '../core/containers';
+import { ContainerInfo, groupByService } from '../core/containers';
 import { ContainerRecords } from './containerRecords';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
@@ -7,31 +7,9 @@ import { Logger } from '../platform/logger';
 import { Clock, systemClock } from '../platform/clock';
 import { OneAtATime } from '../platform/oneAtATime';
 import { EngineConnection } from './engineConnection';
+import { declared, fingerprint, ServicesSnapshot, WatchedProject } from './servicesSnapshot';
 
-export type EngineState = 'unknown' | 'reachable' | 'unreachable';
-
-/** A compose project the store watches; `declaredServices` come from its compose file when known. */
-export interface WatchedProject {
-  name: string;
-  /** `app` is the workspace's project (the healer watches it); `stack` is the observability stack. */
-  role: 'app' | 'stack';
-  declaredServices?: string[];
-  /** True while the name and services are remembered or guessed, not yet compose's own answer. */
-  provisional?: boolean;
-}
-
-export interface ServicesSnapshot {
-  engine: EngineState;
-  /** Why the engine is unreachable, for the welcome view and the log. */
-  engineError?: string;
-  projects: WatchedProject[];
-  containers: ContainerInfo[];
-  groups: ServiceGroup[];
-  /** Epoch ms of the refresh that produced this snapshot. */
-  updatedAt: number;
-  /** The engine event that caused this refresh, when one did (for latency figures). */
-  cause?: EngineEvent;
-}
+export type { EngineState, ServicesSnapshot, WatchedProject } from './servicesSnapshot';
 
 export interface ServiceStoreOptions {
   /** Bursts of engine events within this window cause one refresh (ms). */
@@ -227,17 +205,6 @@ export class ServiceStore extends Disposable {
     this.current = next;
     if (changed) this.changeEmitter.fire(next);
   }
-}
-
-function declared(projects: WatchedProject[]) {
-  return projects.flatMap((p) => (p.declaredServices ?? []).map((service) => ({ project: p.name, service })));
-}
-
-/** What the tree shows; two snapshots with the same fingerprint need no redraw. */
-function fingerprint(s: ServicesSnapshot): string {
-  return s.groups
-    .map((g) => `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`)
-    .join('|');
 }
 
 /**
