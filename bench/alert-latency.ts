@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import { AlertmanagerClient } from '../src/clients/alertmanagerClient';
 import { PrometheusClient } from '../src/clients/prometheusClient';
 import { presentStatusBar } from '../src/core/alertSummary';
-import { memoryLogger } from '../src/platform/logger';
+import { memoryLogger } from '../test/support/memoryLogger';
 import { AlertStore } from '../src/state/alertStore';
 
 const INSTANCE = '127.0.0.1:19100';

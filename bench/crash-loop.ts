@@ -6,7 +6,8 @@
  *   node out/bench/crash-loop.js
  */
 import { DockerClient, EngineEvent } from '../src/clients/dockerClient';
-import { DEFAULT_HEALER_SETTINGS } from '../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS } from '../src/core/healerSettings';
+import { engineApi } from '../test/support/engineApi';
 import { crash, PREFIX, removeProjects, runReplica, startHealer, waitFor } from '../test/integration/healerFixtures';
 
 const CRASHES = 3;
@@ -19,7 +20,7 @@ async function crashLoop(docker: DockerClient, id: string, events: EngineEvent[]
   const toIssued: number[] = [];
   for (let i = 0; i < CRASHES; i++) {
     const started = await waitFor('running', async () => {
-      const d = await docker.raw.getContainer(id).inspect();
+      const d = await engineApi().getContainer(id).inspect();
       const at = Date.parse(d.State.StartedAt);
       return d.State.Running && Date.now() - at >= UP_BEFORE_CRASH_MS ? at : undefined;
     }, 60_000);

@@ -10,7 +10,7 @@
  *   node out/bench/scale.js [store|storm|alerts …]   (default: all three)
  */
 import { DockerClient } from '../src/clients/dockerClient';
-import { memoryLogger } from '../src/platform/logger';
+import { memoryLogger } from '../test/support/memoryLogger';
 import { ServicesSnapshot, ServiceStore } from '../src/state/serviceStore';
 import { nextEvent, waitUntil } from '../test/support/waitFor';
 import { alertsPart } from './scaleAlerts';

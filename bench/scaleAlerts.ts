@@ -15,7 +15,7 @@ import type { PromActiveAlert } from '../src/clients/prometheusTypes';
 import { PrometheusClient } from '../src/clients/prometheusClient';
 import { diffAlerts } from '../src/core/alertDiff';
 import { keepStillFiring, mergeAlerts, RealmAlert, sortAlerts } from '../src/core/alerts';
-import { memoryLogger } from '../src/platform/logger';
+import { memoryLogger } from '../test/support/memoryLogger';
 import { AlertStore } from '../src/state/alertStore';
 import { OwnedProcess } from '../test/integration/faultsSupport';
 import { waitUntil } from '../test/support/waitFor';

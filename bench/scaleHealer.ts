@@ -8,10 +8,10 @@ import { RateLimiter } from '../src/core/rateLimiter';
 import { HealActions } from '../src/healer/actions';
 import { AuditTrail } from '../src/healer/auditTrail';
 import { ActionStarted, Healer, HealerDeps } from '../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../src/core/healerSettings';
 import { systemClock } from '../src/platform/clock';
-import { memoryLogger } from '../src/platform/logger';
-import { InMemoryMemento } from '../src/platform/memento';
+import { memoryLogger } from '../test/support/memoryLogger';
+import { InMemoryMemento } from '../test/support/inMemoryMemento';
 import { ServiceStore, storeContainerSource } from '../src/state/serviceStore';
 
 export interface BenchHealer {

@@ -7,7 +7,7 @@
 import Docker from 'dockerode';
 import { DockerClient } from '../src/clients/dockerClient';
 import { ComposeLabels } from '../src/core/containers';
-import { memoryLogger } from '../src/platform/logger';
+import { memoryLogger } from '../test/support/memoryLogger';
 import { ServicesSnapshot, ServiceStore } from '../src/state/serviceStore';
 import { nextEvent } from '../test/support/waitFor';
 

@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
-import { BackendClients, BackendConfig, currentAlertmanager } from './clients/backendClients';
+import { BackendClients, BackendConfig, currentAlertmanager, currentAlertSources } from './clients/backendClients';
 import { lazyComposeRunner } from './clients/composeLifecycle';
 import { appFolder, isComposeFileOf } from './core/composeProject';
 import { DockerClient } from './clients/dockerClient';
 import { vscodeAlertUi } from './commands/alertCommands';
-import { CriticalAlertNotifier, healedRecently } from './commands/criticalAlertNotifier';
+import { CriticalAlertNotifier, healedRecently } from './notifications/criticalAlertNotifier';
 import { alertCommandTable } from './commands/alertCommandTable';
 import { loadBackendAuth, setBackendCredentials } from './commands/backendCredentials';
 import { openBackendSettings } from './commands/backendSettings';
 import { openGrafana } from './commands/openInGrafana';
-import { watchRemoteBackends } from './commands/remoteBackendWarning';
-import { healerCommandTable, HealerStatusHint, registerGaveUpNotifications } from './commands/healerCommands';
+import { watchRemoteBackends } from './notifications/remoteBackendWarning';
+import { healerCommandTable } from './commands/healerCommands';
+import { registerGaveUpNotifications } from './notifications/gaveUpNotification';
+import { HealerStatusHint } from './views/healerStatusHint';
 import { CommandTable, registerCommands } from './commands/registry';
 import { stackCommandTable } from './commands/stackCommands';
 import { RateLimiter } from './core/rateLimiter';
@@ -18,11 +20,13 @@ import { HealActions } from './healer/actions';
 import { AuditTrail } from './healer/auditTrail';
 import { Healer } from './healer/healer';
 import type { HealableAlert } from './healer/alertSource';
-import { readHealerSettings } from './healer/healerSettings';
 import { HealerLease } from './healer/lease';
 import { LokiDecisionLog } from './healer/lokiDecisionLog';
 import { systemClock, systemTimers } from './platform/clock';
-import { readSettings, RealmSettings } from './platform/settings';
+import { Settings } from './platform/settings';
+import type { RealmApi } from './realmApi';
+import { vscodeConfiguration } from './vscodeConfiguration';
+import { followVisibility } from './views/viewVisibility';
 import { AlertStore, firingAlertSource } from './state/alertStore';
 import { ServiceStore, storeContainerSource } from './state/serviceStore';
 import { ScrapeTargetStore } from './state/scrapeTargetStore';
@@ -45,51 +49,38 @@ import { crashReason } from './core/incidents';
 import { bothEvents } from './platform/event';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 
-/** What activate() returns: the live objects, for the host-tier tests and other extensions. */
-export interface RealmApi {
-  readonly activatedInMs: number;
-  readonly serviceStore: ServiceStore;
-  readonly servicesTree: ServicesTreeProvider;
-  readonly servicesView: vscode.TreeView<unknown>;
-  readonly alertStore: AlertStore;
-  readonly alertsTree: AlertsTreeProvider;
-  readonly alertsView: vscode.TreeView<unknown>;
-  readonly statusBarItem: vscode.StatusBarItem;
-  readonly healer: Healer;
-  readonly audit: AuditTrail;
-  readonly healerTree: HealerTreeProvider;
-  readonly metricsPanels: MetricsPanels;
-  readonly logsPanels: LogsPanels;
-  readonly workspaceProjects: WorkspaceProjects;
-  readonly incidents: IncidentStore;
-  readonly incidentPanels: IncidentPanels;
-}
+export type { RealmApi } from './realmApi';
 
 /** The composition root: builds every object, wires them, and hands each to `context.subscriptions`. */
 export async function activate(context: vscode.ExtensionContext): Promise<RealmApi> {
   const started = performance.now();
+  // the one clock: every timestamp, age and countdown below reads it, so tests can drive time
+  const clock = systemClock;
   const subs = context.subscriptions;
   const logger = vscode.window.createOutputChannel('Realm Observability', { log: true });
   const showLogs = () => logger.show(true);
-  const settings = (): RealmSettings => readSettings((s) => vscode.workspace.getConfiguration(s));
+  // the one settings reader and writer; changes reach the objects below through `realmSettings.onDidChange`
+  const realmSettings = new Settings(vscodeConfiguration(), () => appFolderPath);
+  const settings = () => realmSettings.realm();
   // the app folder is chosen once and again when folders or compose files change (it stats files)
   let appFolderPath: string | undefined;
   const chooseAppFolder = () => (appFolderPath = appFolder((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), settings().composeFiles.length > 0));
   chooseAppFolder();
   const folder = () => appFolderPath;
-  const healerSettings = () => readHealerSettings((k, d) => vscode.workspace.getConfiguration('realm.healer').get(k, d), vscode.workspace.isTrusted, folder());
+  const healerSettings = () => realmSettings.healer();
   const diagnostics = vscode.languages.createDiagnosticCollection('realm-compose');
-  subs.push(logger, diagnostics);
+  subs.push(logger, diagnostics, realmSettings);
 
   // Backends: the Docker engine (DOCKER_HOST) and the HTTP backends (settings + SecretStorage auth).
-  const docker = new DockerClient({});
-  // The clients follow the settings on every use; credentials come from SecretStorage (async) and
+  const docker = new DockerClient({ clock });
+  // The clients are rebuilt when a backend setting changes (they subscribe first, so every other
+  // listener below already sees the new clients); credentials come from SecretStorage (async) and
   // are re-read when secrets change.
   let auth: BackendConfig['auth'] = {};
-  const backends = new BackendClients(() => ({ ...settings(), auth }));
+  const backends = new BackendClients(() => ({ ...settings(), auth }), realmSettings.onDidChange);
   const reloadAuth = async () => { auth = await loadBackendAuth(context.secrets); backends.refresh(); };
   void reloadAuth();
-  subs.push(watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration, logger }));
+  subs.push(backends, watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: realmSettings.onDidChange, logger }));
 
   // Stores: the only objects that fetch. Views and the healer subscribe to them.
   // the compose CLI gets DOCKER_HOST only when the user set it; otherwise it follows its docker context
@@ -100,22 +91,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     onNoComposeCli: (message) => { logger.warn(message); void vscode.window.showWarningMessage(message); },
     engineProjectOf: (dir) => docker.composeProjectOfFolder(dir),
   });
-  const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger);
+  const serviceStore = new ServiceStore(docker, workspaceProjects.current, logger, { clock });
   subs.push(serviceStore, workspaceProjects, workspaceProjects.onDidChange((p) => serviceStore.setProjects(p)));
-  const alertStore = new AlertStore({
-    alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
-    prometheus: { get baseUrl() { return backends.prometheus.baseUrl; }, alerts: (o) => backends.prometheus.alerts(o) },
-  }, { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
+  const alertStore = new AlertStore(currentAlertSources(backends), { logger, intervalMs: settings().pollIntervalSeconds * 1000 });
   subs.push(alertStore);
 
-  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger);
+  const scrapeTargets = new ScrapeTargetStore(() => backends.prometheus, logger, undefined, clock);
 
   // Healer: engine events and firing alerts → policy → persistent rate limit → actions → audit trail.
-  const audit = new AuditTrail(context.workspaceState, systemClock, logger);
-  const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger });
+  const audit = new AuditTrail(context.workspaceState, clock, logger);
+  const lease = new HealerLease({ directory: (context.storageUri ?? context.globalStorageUri).fsPath, logger, clock });
   const healer = new Healer({
-    docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: healerSettings, lease,
-    rateLimiter: new RateLimiter(context.workspaceState, systemClock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
+    docker, actions: new HealActions(docker), audit, clock, logger, settings: healerSettings, lease,
+    rateLimiter: new RateLimiter(context.workspaceState, clock, { maxActionsPerHour: healerSettings().maxActionsPerHour }),
     // nothing is healed on a guessed project name: only once compose's own naming is known
     projects: () => (workspaceProjects.resolved ? workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name) : []),
     // one event stream and one container state for the tree and the healer: the healer fetches nothing itself
@@ -130,7 +118,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     projects: () => workspaceProjects.current.filter((p) => p.role === 'app').map((p) => p.name),
     inspect: (id) => docker.inspectContainer(id),
     lastLines: (id, tail, untilMs) => readContainerLogs(docker, id, { tail, timestamps: false, untilMs }),
-  }, { memento: context.workspaceState, clock: systemClock, timers: systemTimers, logger });
+  }, { memento: context.workspaceState, clock, timers: systemTimers, logger });
   // the open incident's reason, while the service's container still shows that crash (a later stop is not it)
   const crashReasonOf = (key: string) => {
     const i = incidents.openOf(key);
@@ -140,11 +128,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
 
   // Views. The Services tree redraws when the healer's state or an incident's reason changes.
   const treeHealer = { serviceStates: () => healer.serviceStates(), onDidChange: bothEvents(healer.onDidChange, incidents.onDidChange) };
-  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, treeHealer, systemClock, systemTimers, crashReasonOf);
+  const servicesTree = new ServicesTreeProvider(serviceStore, scrapeTargets, treeHealer, clock, systemTimers, crashReasonOf);
   const servicesView = vscode.window.createTreeView('realm.services', { treeDataProvider: servicesTree, showCollapseAll: true });
-  const alertsTree = new AlertsTreeProvider(alertStore, undefined, undefined, (m) => { alertsView.message = m; }, scrapeTargets);
+  const alertsTree = new AlertsTreeProvider(alertStore, undefined, clock, (m) => { alertsView.message = m; }, scrapeTargets);
   const alertsView = vscode.window.createTreeView('realm.alerts', { treeDataProvider: alertsTree, showCollapseAll: true });
-  const statusBar = new AlertStatusBar(alertStore);
+  const statusBar = new AlertStatusBar(alertStore, undefined, clock);
   subs.push(scrapeTargets, servicesTree, servicesView, alertsTree, alertsView, statusBar);
   subs.push(serviceStore.onDidChange((s) => void vscode.commands.executeCommand('setContext', 'realm.engine', s.engine)));
   // App Up / Down lead the Services title bar when the workspace has a compose project; Stack Up otherwise
@@ -154,31 +142,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   const logDocuments = new ContainerLogDocuments((id, tail) => readContainerLogs(docker, id, { tail }));
   subs.push(logDocuments, vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, logDocuments));
 
-  const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock: systemClock, lease });
+  const healerTree = new HealerTreeProvider({ healer, audit, settings: healerSettings, clock, lease });
   const healerView = vscode.window.createTreeView('realm.healer', { treeDataProvider: healerTree });
-  const healerDeps = { healer, audit, settings: healerSettings, clock: systemClock, logger, showLogs, crashReason: crashReasonOf };
+  const healerDeps = { healer, audit, settings: healerSettings, updateOptOut: (u: (current: string[]) => string[]) => realmSettings.updateHealerOptOut(u), clock, logger, showLogs, crashReason: crashReasonOf };
   subs.push(lease, healer, healerTree, healerView, registerGaveUpNotifications(healerDeps), new HealerStatusHint(healer));
   subs.push(lease.onDidChange(() => healerTree.refresh()));
   // every decision also goes to Loki (Grafana's "Self-healing actions"), queued and retried, never in an action's way
   const credentials = () => Object.values(auth).flatMap((a) => (a?.kind === 'basic' ? [a.password] : a?.kind === 'bearer' ? [a.token] : []));
-  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock: systemClock, logger, knownSecrets: credentials }));
+  subs.push(new LokiDecisionLog({ decisions: audit.onDidChange, backlog: () => audit.entries(), state: context.workspaceState, loki: () => backends.loki, clock, logger, knownSecrets: credentials }));
 
-  const incidentsTree = new IncidentsTreeProvider(incidents, systemClock);
+  const incidentsTree = new IncidentsTreeProvider(incidents, clock);
   const incidentsView = vscode.window.createTreeView('realm.incidents', { treeDataProvider: incidentsTree });
   subs.push(incidents, incidentsTree, incidentsView);
 
   // Views report their visibility: hidden views do no work, and alerts poll faster while one is visible.
-  const views: [vscode.TreeView<unknown>, (v: boolean) => void][] = [
-    [servicesView as vscode.TreeView<unknown>, (v) => servicesTree.setVisible(v)],
-    [alertsView as vscode.TreeView<unknown>, (v) => alertsTree.setVisible(v)],
-    [healerView as vscode.TreeView<unknown>, (v) => healerTree.setVisible(v)],
-    [incidentsView as vscode.TreeView<unknown>, (v) => incidentsTree.setVisible(v)],
-  ];
-  const onVisibility = () => {
-    for (const [view, set] of views) set(view.visible);
-    alertStore.setVisible(views.some(([v]) => v.visible));
-  };
-  for (const [view] of views) subs.push(view.onDidChangeVisibility(onVisibility));
+  const visibility = followVisibility([[servicesView, servicesTree], [alertsView, alertsTree], [healerView, healerTree], [incidentsView, incidentsTree]], (any) => alertStore.setVisible(any));
+  subs.push(visibility);
 
   // Webview panels: the extension fetches, the webviews render.
   const grafana = () => ({ url: settings().grafanaUrl, prometheusUid: 'prometheus', lokiUid: 'loki' });
@@ -200,9 +179,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   subs.push(metricsPanels, logsPanels, incidentPanels, ...registerPanelSerializers(metricsPanels, logsPanels, incidentPanels));
 
   // Commands: one table, one error handler.
-  const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger };
+  const alertDeps = { alertmanager: currentAlertmanager(backends), store: alertStore, ui: vscodeAlertUi(), userName: silenceAuthor, logger, clock };
   subs.push(new CriticalAlertNotifier(alertStore, alertDeps, {
-    enabled: () => settings().notifyOnCritical, alreadyHandled: (a) => healedRecently(audit.entries(), a, Date.now()),
+    enabled: () => settings().notifyOnCritical, alreadyHandled: (a) => healedRecently(audit.entries(), a, clock.now()),
   }));
   const commands: CommandTable = {
     'realm.showLogs': showLogs,
@@ -221,14 +200,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
     ...alertCommandTable(alertDeps),
     ...healerCommandTable(healerDeps),
     ...incidentCommandTable({
-      incidents, clock: systemClock, open: (i) => incidentPanels.show(i),
+      incidents, clock, open: (i) => incidentPanels.show(i),
       reveal: (i) => incidentsView.reveal(incidentsTree.nodeOf(i), { select: true, focus: false, expand: true }),
     }),
     'realm.healAlert': (alert?: HealableAlert) => (alert ? healer.healAlert(alert) : undefined),
   };
   subs.push(...registerCommands(commands, logger, showLogs));
 
-  subs.push(vscode.workspace.onDidChangeConfiguration((e) => {
+  subs.push(realmSettings.onDidChange((e) => {
     if (e.affectsConfiguration('realm.composeProjectName') || e.affectsConfiguration('realm.composeFiles')) resolveProjects();
     if (e.affectsConfiguration('realm.pollIntervalSeconds')) alertStore.setIntervals(settings().pollIntervalSeconds * 1000);
     // a backend moved: poll it now (the clients follow the settings on their next use)
@@ -252,7 +231,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<RealmA
   // Start-up work (engine stream, compose CLI detection, polling, the healer's lease) begins after
   // activate() returns, so VS Code's start-up never waits for it.
   const kickoff = setTimeout(() => {
-    onVisibility();
+    visibility.update();
     void workspaceProjects.resolve();
     void lease.start().then(() => healer.start()).catch((e: Error) => logger.error(`Healer did not start: ${e.message}`));
   }, 0);

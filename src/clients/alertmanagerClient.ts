@@ -1,5 +1,4 @@
-import type { Dispatcher } from 'undici';
-import { BackendError, HttpAuth, HttpTransport } from './http';
+import { BackendError, ClientOptions, HttpTransport } from './http';
 import { expectArray, expectObject, expectString, isObject } from './validate';
 import {
   AmAlert, AmAlertGroup, AmStatus, Matcher, Silence,
@@ -8,13 +7,7 @@ import {
 
 export * from './alertmanagerTypes';
 
-export interface AlertmanagerClientOptions {
-  baseUrl: string;
-  auth?: HttpAuth;
-  timeoutMs?: number;
-  maxBodyBytes?: number;
-  dispatcher?: Dispatcher;
-}
+export type AlertmanagerClientOptions = ClientOptions;
 
 export interface AmCallOptions {
   signal?: AbortSignal;

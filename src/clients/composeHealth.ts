@@ -124,10 +124,7 @@ async function finish(docker: DockerClient, snapshot: readonly ServiceSnapshot[]
 /** The last health-probe output (trimmed), read with a raw inspect because ContainerInfo does not keep it. */
 async function lastHealthOutput(docker: DockerClient, id: string): Promise<string | undefined> {
   try {
-    const inspect = await Promise.race([
-      docker.raw.getContainer(id).inspect(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('inspect timed out')), 5000).unref()),
-    ]);
+    const inspect = await docker.inspect(id, 5000);
     const log = inspect.State.Health?.Log ?? [];
     const last = log[log.length - 1];
     if (!last) return undefined;

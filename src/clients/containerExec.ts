@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { DockerClient, DockerError, toDockerError } from './dockerClient';
+import type { DockerClient } from './dockerClient';
 
 export interface ExecResult {
   exitCode: number;
@@ -15,30 +15,29 @@ const MAX_OUTPUT = 64 * 1024;
  * output. Secrets go through stdin so they never appear in a process list. Bounded by `timeoutMs`.
  */
 export async function execWithStdin(docker: DockerClient, containerId: string, cmd: readonly string[], stdin: string, timeoutMs = 30_000): Promise<ExecResult> {
-  const engine = docker.engine;
-  let stream: Duplex | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    const exec = await docker.raw.getContainer(containerId).exec({ Cmd: [...cmd], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
-    stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const collect = { write: (c: Buffer) => { if (size < MAX_OUTPUT) { chunks.push(c); size += c.length; } return true; } };
-    const done = new Promise<void>((resolve, reject) => {
-      stream!.on('end', resolve);
-      stream!.on('close', resolve);
-      stream!.on('error', reject);
-      timer = setTimeout(() => reject(new DockerError('timeout', 'exec', engine, `docker exec ${cmd[0]} did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    docker.raw.modem.demuxStream(stream, collect as unknown as NodeJS.WritableStream, collect as unknown as NodeJS.WritableStream);
-    stream.end(stdin);
-    await done;
-    const info = await exec.inspect();
-    return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8').slice(0, MAX_OUTPUT) };
-  } catch (err) {
-    throw toDockerError(err, 'exec', engine);
-  } finally {
-    clearTimeout(timer);
-    stream?.destroy();
-  }
+  // one bound for the whole exec: create, attach, the command's run and its exit code
+  return docker.call(`exec ${cmd[0]}`, async (d, abortSignal) => {
+    const exec = await d.getContainer(containerId).exec({ Cmd: [...cmd], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false, abortSignal });
+    const stream = (await exec.start({ hijack: true, stdin: true, abortSignal })) as Duplex;
+    const stop = () => stream.destroy();
+    abortSignal.addEventListener('abort', stop, { once: true });
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const collect = { write: (c: Buffer) => { if (size < MAX_OUTPUT) { chunks.push(c); size += c.length; } return true; } };
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      d.modem.demuxStream(stream, collect as unknown as NodeJS.WritableStream, collect as unknown as NodeJS.WritableStream);
+      stream.end(stdin);
+      await done;
+      const info = await exec.inspect({ abortSignal });
+      return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8').slice(0, MAX_OUTPUT) };
+    } finally {
+      abortSignal.removeEventListener('abort', stop);
+      stop();
+    }
+  }, timeoutMs);
 }

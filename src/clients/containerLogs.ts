@@ -14,21 +14,12 @@ export interface ContainerLogOptions {
  * through compose, so it works for any project's container and for one replica).
  */
 export async function readContainerLogs(docker: DockerClient, containerId: string, options: ContainerLogOptions = {}): Promise<string[]> {
-  const container = docker.raw.getContainer(containerId);
-  const work = (async () => {
-    const info = await container.inspect();
-    const buffer = (await container.logs({ stdout: true, stderr: true, follow: false, tail: options.tail ?? 500, timestamps: options.timestamps ?? true, ...(options.untilMs !== undefined ? { until: (options.untilMs / 1000).toFixed(3) } : {}) } as Parameters<typeof container.logs>[0] & { follow: false })) as unknown as Buffer;
-    return splitLines(info.Config.Tty ? buffer.toString('utf8') : demuxLogBuffer(buffer));
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Docker engine at ${docker.engine} did not send the logs of ${containerId.slice(0, 12)} within ${(options.timeoutMs ?? 15_000) / 1000} s`)), options.timeoutMs ?? 15_000);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  // one bound for both calls: the inspect (TTY or multiplexed) and the logs
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 15_000);
+  const info = await docker.inspect(containerId, options.timeoutMs ?? 15_000, signal);
+  const until = options.untilMs !== undefined ? { until: (options.untilMs / 1000).toFixed(3) } : {};
+  const buffer = await docker.call(`logs of ${containerId.slice(0, 12)}`, (d, abortSignal) => d.getContainer(containerId).logs({ stdout: true, stderr: true, follow: false, tail: options.tail ?? 500, timestamps: options.timestamps ?? true, ...until, abortSignal } as Parameters<ReturnType<typeof d.getContainer>['logs']>[0] & { follow: false }) as unknown as Promise<Buffer>, options.timeoutMs ?? 15_000, signal);
+  return splitLines(info.Config.Tty ? buffer.toString('utf8') : demuxLogBuffer(buffer));
 }
 
 /**

@@ -1,10 +1,17 @@
 import type Docker from 'dockerode';
-import { dockerode } from '../platform/lazyModules';
-import { dockerHostFromContext } from './dockerContext';
 import type { Readable } from 'node:stream';
-import { ComposeLabels, ContainerInfo, ContainerState, HealthStatus } from '../core/containers';
-import { IDisposable } from '../platform/disposable';
+import { ComposeLabels, ContainerInfo } from '../core/containers';
+import { Clock, systemClock } from '../platform/clock';
 import { mapWithConcurrency } from '../platform/concurrency';
+import { IDisposable } from '../platform/disposable';
+import { dockerode } from '../platform/lazyModules';
+import { dockerHostFromContext, parseDockerHost } from './dockerContext';
+import { DockerError, dockerTimeout, ignoreNotModified, toDockerError } from './dockerErrors';
+import { ContainerInspect, EngineEvent, parseContainerInspect, parseEngineEvent, toContainerInfo } from './dockerResponses';
+
+export { DockerError, toDockerError } from './dockerErrors';
+export type { DockerErrorKind } from './dockerErrors';
+export type { EngineEvent } from './dockerResponses';
 
 /**
  * The container events the store and the healer use. Asking the engine for only these leaves out
@@ -17,35 +24,15 @@ export const WATCHED_EVENTS = ['create', 'start', 'restart', 'die', 'kill', 'sto
 /** Inspects in flight at once when listing: a 200-container project must not flood the engine. */
 const INSPECT_CONCURRENCY = 8;
 
-export type DockerErrorKind = 'unreachable' | 'timeout' | 'not-found' | 'conflict' | 'api';
-
-/** A typed engine error: what failed, against which engine, and the engine's own message. */
-export class DockerError extends Error {
-  constructor(readonly kind: DockerErrorKind, readonly operation: string, readonly engine: string, message: string, readonly statusCode?: number) {
-    super(message);
-    this.name = 'DockerError';
-  }
-  get isUnreachable(): boolean {
-    return this.kind === 'unreachable' || this.kind === 'timeout';
-  }
+/** The calls whose options argument (with `abortSignal`, which dockerode 4 takes) @types/dockerode leaves out. */
+interface SignalOnlyCalls {
+  ping(options: { abortSignal: AbortSignal }): Promise<unknown>;
+  version(options: { abortSignal: AbortSignal }): Promise<Docker.DockerVersion>;
+  pruneBuilder(options: { abortSignal: AbortSignal }): Promise<Docker.PruneBuilderInfo & { CachesDeleted?: string[] }>;
 }
 
-/** One engine event, reduced to what the store and healer use (exec_* health probes are dropped). */
-export interface EngineEvent {
-  /** `die`, `start`, `stop`, `kill`, `restart`, `health_status`, `create`, `destroy`, … */
-  action: string;
-  /** For `health_status: unhealthy` events: `unhealthy` / `healthy`. */
-  healthStatus?: HealthStatus;
-  containerId: string;
-  name: string;
-  project?: string;
-  service?: string;
-  exitCode?: number;
-  /** Engine time, epoch ms (nanosecond precision in `timeNano`). */
-  time: number;
-  /** When this process received it, epoch ms (for latency figures). */
-  receivedAt: number;
-  attributes: Record<string, string>;
+export function withSignal(d: Docker): SignalOnlyCalls {
+  return d as unknown as SignalOnlyCalls;
 }
 
 export interface DockerClientOptions {
@@ -53,6 +40,8 @@ export interface DockerClientOptions {
   dockerHost?: string;
   /** Per-call timeout for non-streaming calls (ms). */
   timeoutMs?: number;
+  /** Stamps `receivedAt` on engine events (the extension's one clock). */
+  clock?: Clock;
 }
 
 export interface EventStreamHandle extends IDisposable {
@@ -66,10 +55,13 @@ export interface EventStreamHandle extends IDisposable {
  */
 export class DockerClient {
   private client: Docker | undefined;
+  private readonly clock: Clock;
   readonly engine: string;
   private readonly timeoutMs: number;
 
+
   constructor(options: DockerClientOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     const host = options.dockerHost || process.env.DOCKER_HOST || dockerHostFromContext() || 'unix:///var/run/docker.sock';
     this.engine = host;
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -92,17 +84,12 @@ export class DockerClient {
     return this.client;
   }
 
-  /** Raw dockerode, for the few calls other layers add (kept inside clients/). */
-  get raw(): Docker {
-    return this.docker;
-  }
-
   async ping(): Promise<void> {
-    await this.call('ping', () => this.docker.ping());
+    await this.call('ping', (d, abortSignal) => withSignal(d).ping({ abortSignal }));
   }
 
   async version(): Promise<{ version: string; apiVersion: string }> {
-    const v = await this.call('version', () => this.docker.version());
+    const v = await this.call('version', (d, abortSignal) => withSignal(d).version({ abortSignal }));
     return { version: v.Version, apiVersion: v.ApiVersion };
   }
 
@@ -115,7 +102,7 @@ export class DockerClient {
     // The engine ANDs label filters, so one list call per project.
     const lists = await Promise.all(
       (projects.length <= 1 ? [label] : label.map((l) => [l])).map((l) =>
-        this.call('listContainers', () => this.docker.listContainers({ all: true, filters: JSON.stringify({ label: l }) })),
+        this.call('listContainers', (d, abortSignal) => d.listContainers({ all: true, filters: JSON.stringify({ label: l }), abortSignal })),
       ),
     );
     const summaries = lists.flat().filter((s) => s.Labels?.[ComposeLabels.oneoff] !== 'True');
@@ -132,33 +119,42 @@ export class DockerClient {
    * naming the workspace's project when no compose CLI is installed. Undefined when none runs.
    */
   async composeProjectOfFolder(folder: string): Promise<string | undefined> {
-    const list = await this.call('listContainers', () => this.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.workingDir}=${folder}`] }) }));
+    const list = await this.call('listContainers', (d, abortSignal) => d.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.workingDir}=${folder}`] }), abortSignal }));
     return list.map((c) => c.Labels?.[ComposeLabels.project]).find((p): p is string => Boolean(p));
   }
 
+  /** The engine's inspect result, checked: a malformed answer is an `invalid-response` DockerError naming the field. */
+  async inspect(id: string, timeoutMs = this.timeoutMs, signal?: AbortSignal): Promise<ContainerInspect> {
+    const raw = await this.call('inspect', (d, abortSignal) => d.getContainer(id).inspect({ abortSignal }), timeoutMs, signal);
+    try {
+      return parseContainerInspect(raw);
+    } catch (e) {
+      throw new DockerError('invalid-response', 'inspect', this.engine, `Docker engine at ${this.engine} sent an inspect result Realm cannot read: ${(e as Error).message}`);
+    }
+  }
+
   async inspectContainer(id: string): Promise<ContainerInfo> {
-    const d = await this.call('inspect', () => this.docker.getContainer(id).inspect());
-    return toContainerInfo(d);
+    return toContainerInfo(await this.inspect(id));
   }
 
   async restartContainer(id: string, stopTimeoutSeconds = 10): Promise<void> {
-    await this.call('restart', () => this.docker.getContainer(id).restart({ t: stopTimeoutSeconds }), (stopTimeoutSeconds + 10) * 1000);
+    await this.call('restart', (d, abortSignal) => d.getContainer(id).restart({ t: stopTimeoutSeconds, abortSignal }), (stopTimeoutSeconds + 10) * 1000);
   }
 
   async stopContainer(id: string, stopTimeoutSeconds = 10): Promise<void> {
-    await this.call('stop', () => this.docker.getContainer(id).stop({ t: stopTimeoutSeconds }), (stopTimeoutSeconds + 10) * 1000).catch(ignoreNotModified);
+    await this.call('stop', (d, abortSignal) => d.getContainer(id).stop({ t: stopTimeoutSeconds, abortSignal }), (stopTimeoutSeconds + 10) * 1000).catch(ignoreNotModified);
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.call('start', () => this.docker.getContainer(id).start()).catch(ignoreNotModified);
+    await this.call('start', (d, abortSignal) => d.getContainer(id).start({ abortSignal })).catch(ignoreNotModified);
   }
 
   async killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
-    await this.call('kill', () => this.docker.getContainer(id).kill({ signal }));
+    await this.call('kill', (d, abortSignal) => d.getContainer(id).kill({ signal, abortSignal }));
   }
 
   async removeContainer(id: string, force = false): Promise<void> {
-    await this.call('remove', () => this.docker.getContainer(id).remove({ force }));
+    await this.call('remove', (d, abortSignal) => d.getContainer(id).remove({ force, abortSignal }));
   }
 
   /**
@@ -168,7 +164,10 @@ export class DockerClient {
   async streamEvents(onEvent: (e: EngineEvent) => void, projects: readonly string[] = []): Promise<EventStreamHandle> {
     const filters: Record<string, string[]> = { type: ['container'], event: [...WATCHED_EVENTS] };
     if (projects.length === 1) filters.label = [`${ComposeLabels.project}=${projects[0]}`];
-    const stream = (await this.call('events', () => this.docker.getEvents({ filters: JSON.stringify(filters) }))) as unknown as Readable;
+    // bounded until the engine answers; the stream itself then lives until disposed or the engine ends it
+    const connecting = new AbortController();
+    const timer = setTimeout(() => connecting.abort(new DOMException('connect timed out', 'TimeoutError')), this.timeoutMs);
+    const stream = (await this.call('events', (d) => d.getEvents({ filters: JSON.stringify(filters), abortSignal: connecting.signal }), this.timeoutMs, connecting.signal).finally(() => clearTimeout(timer))) as unknown as Readable;
     const wanted = new Set(projects);
     let buffer = '';
     let resolveClosed!: (e: Error | undefined) => void;
@@ -180,7 +179,7 @@ export class DockerClient {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 1);
         if (!line) continue;
-        const event = parseEngineEvent(line);
+        const event = parseEngineEvent(line, this.clock.now());
         if (!event) continue;
         if (wanted.size > 0 && (!event.project || !wanted.has(event.project))) continue;
         onEvent(event);
@@ -192,123 +191,22 @@ export class DockerClient {
     return { closed, dispose: () => stream.destroy() };
   }
 
-  /** Runs one engine call with a timeout and turns every failure into a DockerError. */
-  private async call<T>(operation: string, fn: () => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DockerError('timeout', operation, this.engine, `Docker engine at ${this.engine} did not answer ${operation} within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
+  /**
+   * The one way to reach the engine: `fn` gets dockerode and an abort signal to pass on (dockerode 4 takes
+   * `abortSignal` per call), which aborts the request itself after `timeoutMs`, not just the wait for it.
+   * Every failure is a DockerError; a timeout says which call and how long. `signal` replaces the timeout
+   * signal for a call whose bound the caller ends itself (the event stream, bounded only until it connects).
+   */
+  async call<T>(operation: string, fn: (docker: Docker, signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs, signal = AbortSignal.timeout(timeoutMs)): Promise<T> {
+    let onAbort: (() => void) | undefined;
+    // a call that ignored the signal still ends at its bound
+    const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(signal.reason)), { once: true }));
     try {
-      return await Promise.race([fn(), timeout]);
+      return await Promise.race([fn(this.docker, signal), aborted]);
     } catch (err) {
-      throw toDockerError(err, operation, this.engine);
+      throw signal.aborted ? dockerTimeout(operation, this.engine, timeoutMs) : toDockerError(err, operation, this.engine);
     } finally {
-      clearTimeout(timer);
+      if (onAbort) signal.removeEventListener('abort', onAbort);
     }
   }
-}
-
-function ignoreNotModified(e: unknown): void {
-  // 304: already stopped / already started — the state the caller wanted
-  if (e instanceof DockerError && e.statusCode === 304) return;
-  throw e;
-}
-
-export function toDockerError(err: unknown, operation: string, engine: string): DockerError {
-  if (err instanceof DockerError) return err;
-  const e = err as { statusCode?: number; code?: string; message?: string; json?: { message?: string } };
-  const engineMessage = e.json?.message ?? e.message ?? String(err);
-  if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET' || e.code === 'EACCES' || e.code === 'EPIPE') {
-    const hint = e.code === 'EACCES' ? ' (permission denied: is your user in the docker group?)' : '';
-    return new DockerError('unreachable', operation, engine, `Cannot reach the Docker engine at ${engine}${hint}: ${e.code}`);
-  }
-  if (e.statusCode === 404) return new DockerError('not-found', operation, engine, `Docker ${operation}: ${engineMessage}`, 404);
-  if (e.statusCode === 409) return new DockerError('conflict', operation, engine, `Docker ${operation}: ${engineMessage}`, 409);
-  return new DockerError('api', operation, engine, `Docker ${operation} failed: ${engineMessage.replace(/^\(HTTP code \d+\)\s*/, '')}`, e.statusCode);
-}
-
-/** Maps DOCKER_HOST forms to dockerode's connection options. */
-export function parseDockerHost(host: string): Docker.DockerOptions {
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
-  if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length).replace(/\//g, '\\') };
-  if (host.startsWith('tcp://') || host.startsWith('http://') || host.startsWith('https://')) {
-    const u = new URL(host.replace(/^tcp:/, process.env.DOCKER_TLS_VERIFY ? 'https:' : 'http:'));
-    return { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 2376 : 2375)), protocol: u.protocol.replace(':', '') as 'http' | 'https' };
-  }
-  if (host.startsWith('/')) return { socketPath: host };
-  throw new DockerError('unreachable', 'connect', host, `Unsupported DOCKER_HOST "${host}": use unix://, npipe:// or tcp://`);
-}
-
-interface InspectLike {
-  Id: string;
-  Name: string;
-  Created: string;
-  Config: { Image: string; Labels?: Record<string, string> | null };
-  State: { Status: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string; Health?: { Status: string; Log?: Array<{ Output?: string }> | null } };
-  RestartCount?: number;
-  HostConfig?: { RestartPolicy?: { Name?: string }; Memory?: number };
-}
-
-/** Converts an inspect result to the domain type (exported for unit tests with fixtures). */
-export function toContainerInfo(d: InspectLike): ContainerInfo {
-  const labels = d.Config.Labels ?? {};
-  const time = (s?: string) => {
-    const t = s ? Date.parse(s) : NaN;
-    return Number.isFinite(t) && t > 0 ? t : undefined;
-  };
-  const state = d.State.Status as ContainerState;
-  const health = (d.State.Health?.Status ?? 'none') as HealthStatus;
-  return {
-    id: d.Id,
-    name: d.Name.replace(/^\//, ''),
-    project: labels[ComposeLabels.project] ?? '',
-    service: labels[ComposeLabels.service] ?? d.Name.replace(/^\//, ''),
-    number: Number(labels[ComposeLabels.number] ?? 1) || 1,
-    image: d.Config.Image,
-    state,
-    health,
-    exitCode: state === 'exited' || state === 'dead' ? d.State.ExitCode : undefined,
-    oomKilled: d.State.OOMKilled === true,
-    ...(typeof d.HostConfig?.Memory === 'number' && d.HostConfig.Memory > 0 ? { memoryLimitBytes: d.HostConfig.Memory } : {}),
-    ...(typeof d.State.Health?.Log?.at(-1)?.Output === 'string' ? { healthOutput: d.State.Health.Log.at(-1)!.Output!.slice(-2_000) } : {}),
-    restartCount: d.RestartCount ?? 0,
-    createdAt: time(d.Created) ?? 0,
-    startedAt: state === 'running' ? time(d.State.StartedAt) : undefined,
-    finishedAt: time(d.State.FinishedAt),
-    restartPolicy: d.HostConfig?.RestartPolicy?.Name || 'no',
-    labels,
-  };
-}
-
-/** Parses one line of the engine's event stream; undefined for exec_* probes and non-container events. */
-export function parseEngineEvent(line: string): EngineEvent | undefined {
-  let raw: { Type?: string; Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number; timeNano?: number };
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (raw.Type && raw.Type !== 'container') return undefined;
-  const fullAction = raw.Action ?? raw.status ?? '';
-  if (!fullAction || fullAction.startsWith('exec_')) return undefined;
-  const attributes = raw.Actor?.Attributes ?? {};
-  let action = fullAction;
-  let healthStatus: HealthStatus | undefined;
-  const colon = fullAction.indexOf(':');
-  if (colon > 0) {
-    action = fullAction.slice(0, colon).trim();
-    if (action === 'health_status') healthStatus = fullAction.slice(colon + 1).trim() as HealthStatus;
-  }
-  return {
-    action,
-    healthStatus,
-    containerId: raw.Actor?.ID ?? raw.id ?? '',
-    name: attributes.name ?? '',
-    project: attributes[ComposeLabels.project],
-    service: attributes[ComposeLabels.service],
-    exitCode: attributes.exitCode !== undefined ? Number(attributes.exitCode) : undefined,
-    time: raw.timeNano ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000,
-    receivedAt: Date.now(),
-    attributes,
-  };
 }

@@ -1,3 +1,5 @@
+import type Docker from 'dockerode';
+import { DockerError } from './dockerErrors';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -21,4 +23,16 @@ export function dockerHostFromContext(env: NodeJS.ProcessEnv = process.env, home
   } catch {
     return undefined; // no config, no such context, or malformed JSON: fall back to the default socket
   }
+}
+
+/** Maps DOCKER_HOST forms to dockerode's connection options. */
+export function parseDockerHost(host: string): Docker.DockerOptions {
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length).replace(/\//g, '\\') };
+  if (host.startsWith('tcp://') || host.startsWith('http://') || host.startsWith('https://')) {
+    const u = new URL(host.replace(/^tcp:/, process.env.DOCKER_TLS_VERIFY ? 'https:' : 'http:'));
+    return { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 2376 : 2375)), protocol: u.protocol.replace(':', '') as 'http' | 'https' };
+  }
+  if (host.startsWith('/')) return { socketPath: host };
+  throw new DockerError('unreachable', 'connect', host, `Unsupported DOCKER_HOST "${host}": use unix://, npipe:// or tcp://`);
 }

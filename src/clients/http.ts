@@ -55,6 +55,9 @@ export interface TransportOptions {
   parseError?: (status: number, body: string) => { message: string; errorType?: string };
 }
 
+/** What each backend client takes from its caller: where the server is, how to authenticate, its bounds. */
+export type ClientOptions = Pick<TransportOptions, 'baseUrl' | 'auth' | 'timeoutMs' | 'maxBodyBytes' | 'dispatcher'>;
+
 export interface RequestSpec {
   method?: 'GET' | 'POST' | 'DELETE' | 'PUT';
   path: string;
@@ -65,6 +68,23 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+}
+
+/** Query strings longer than this (encoded) go as a POST form: long URLs get cut by proxies and header limits. */
+export const POST_THRESHOLD_CHARS = 2000;
+
+/**
+ * GET with a query string for short requests (readable in logs), a POST form for long ones (Prometheus and Loki
+ * accept both on their query endpoints). Parameters with several values (`match[]`) have no form encoding here,
+ * so they always go as GET.
+ */
+export function getOrPostForm(path: string, params: NonNullable<RequestSpec['query']>, options: Pick<RequestSpec, 'signal' | 'timeoutMs'> = {}, thresholdChars = POST_THRESHOLD_CHARS): RequestSpec {
+  const defined = Object.entries(params).filter(([, v]) => v !== undefined);
+  const encoded = defined.reduce((n, [k, v]) => n + k.length + encodeURIComponent(Array.isArray(v) ? v.join('&') : String(v)).length + 2, 0);
+  const usePost = encoded > thresholdChars && !defined.some(([, v]) => Array.isArray(v));
+  return usePost
+    ? { method: 'POST', path, form: Object.fromEntries(defined) as Record<string, string | number>, ...options }
+    : { method: 'GET', path, query: params, ...options };
 }
 
 export interface RawResponse {

@@ -1,18 +1,12 @@
-import type { Dispatcher } from 'undici';
-import { BackendError, HttpAuth, HttpTransport, RequestSpec } from './http';
+import { BackendError, ClientOptions, getOrPostForm, HttpTransport } from './http';
 import { LokiTail, TailOptions } from './lokiTail';
 import { LokiQueryResult, LokiStream, parseQueryResponse, parseStringList } from './lokiResponses';
 
 export * from './lokiResponses';
 
-export interface LokiClientOptions {
-  baseUrl: string;
+export interface LokiClientOptions extends ClientOptions {
   /** Multi-tenant Loki: sent as `X-Scope-OrgID` on every request (HTTP and tail). */
   tenantId?: string;
-  auth?: HttpAuth;
-  timeoutMs?: number;
-  maxBodyBytes?: number;
-  dispatcher?: Dispatcher;
 }
 
 export interface RangeQuery {
@@ -54,7 +48,7 @@ export class LokiClient {
   /** `/loki/api/v1/query_range`: log streams for a log query, a matrix for a metric query. */
   queryRange(q: RangeQuery): Promise<LokiQueryResult> {
     return this.transport.json(
-      queryRequest('/loki/api/v1/query_range', { query: q.query, start: q.startNs, end: q.endNs, limit: q.limit, direction: q.direction, step: q.stepSeconds === undefined ? undefined : `${q.stepSeconds}s` }, q.signal),
+      getOrPostForm('/loki/api/v1/query_range', { query: q.query, start: q.startNs, end: q.endNs, limit: q.limit, direction: q.direction, step: q.stepSeconds === undefined ? undefined : `${q.stepSeconds}s` }, { signal: q.signal }),
       parseQueryResponse,
     );
   }
@@ -62,7 +56,7 @@ export class LokiClient {
   /** `/loki/api/v1/query`: an instant query (vector or streams) at `timeNs` (default now). */
   query(q: { query: string; timeNs?: string; limit?: number; direction?: 'backward' | 'forward'; signal?: AbortSignal }): Promise<LokiQueryResult> {
     return this.transport.json(
-      queryRequest('/loki/api/v1/query', { query: q.query, time: q.timeNs, limit: q.limit, direction: q.direction }, q.signal),
+      getOrPostForm('/loki/api/v1/query', { query: q.query, time: q.timeNs, limit: q.limit, direction: q.direction }, { signal: q.signal }),
       parseQueryResponse,
     );
   }
@@ -102,14 +96,6 @@ export class LokiClient {
   }
 }
 
-/** Queries longer than this (encoded) go as a POST form: long URLs get cut by proxies and header limits. */
-const POST_THRESHOLD_CHARS = 2000;
-
-/** GET for short queries (readable in logs), a POST form (which Loki accepts on both query endpoints) for long ones. */
-function queryRequest(path: string, params: Record<string, string | number | undefined>, signal?: AbortSignal): RequestSpec {
-  const encoded = Object.entries(params).reduce((n, [k, v]) => n + (v === undefined ? 0 : k.length + encodeURIComponent(String(v)).length + 2), 0);
-  return encoded > POST_THRESHOLD_CHARS ? { method: 'POST', path, form: params, signal } : { method: 'GET', path, query: params, signal };
-}
 
 /** Re-exported so callers catch one error type for every backend. */
 export { BackendError };

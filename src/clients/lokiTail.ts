@@ -1,10 +1,10 @@
 import type { Dispatcher, WebSocket } from 'undici';
 import { undici } from '../platform/lazyModules';
-import { RingBuffer } from '../core/ringBuffer';
 import { Emitter } from '../platform/event';
 import { Disposable, toDisposable } from '../platform/disposable';
 import type { TailState } from '../shared/protocol';
 import { LokiStream, parseStream, msToNs } from './lokiResponses';
+import { Clock, systemClock } from '../platform/clock';
 
 export interface TailOptions {
   /** `ws(s)://host/loki/api/v1/tail` (built by `LokiClient.tail`). */
@@ -12,8 +12,6 @@ export interface TailOptions {
   query: string;
   headers: Record<string, string>;
   dispatcher?: Dispatcher;
-  /** Lines kept for the view; older ones are evicted. Default 5,000. */
-  capacity?: number;
   /** First connection starts here (ns string). Default: one hour ago, as Loki does. */
   startNs?: string;
   /** Lines Loki replays on (re)connect. Default 100. */
@@ -29,14 +27,7 @@ export interface TailOptions {
    * closes it at once must still reach the retry limit. Default 5,000 ms.
    */
   stableAfterMs?: number;
-  now?: () => number;
-}
-
-/** One tailed line with its stream's labels. */
-export interface TailEntry {
-  labels: Record<string, string>;
-  tsNs: string;
-  line: string;
+  clock?: Clock;
 }
 
 export interface TailStatus {
@@ -49,15 +40,15 @@ export interface TailStatus {
 }
 
 /**
- * A live tail over Loki's websocket. Keeps the newest `capacity` lines in a ring buffer, reports
+ * A live tail over Loki's websocket. Hands each frame's lines to `onEntries` (the Logs panel keeps
+ * the newest `realm.logs.tailBufferLines` of them; the tail keeps none), reports
  * connecting / connected / reconnecting / disconnected, reconnects with exponential backoff and
  * resumes after the last line it saw (so a reconnect neither loses nor repeats lines Loki still has).
  */
 export class LokiTail extends Disposable {
-  readonly buffer: RingBuffer<TailEntry>;
   private readonly entriesEmitter = this.register(new Emitter<LokiStream[]>());
   private readonly statusEmitter = this.register(new Emitter<TailStatus>());
-  /** New streams as they arrive (already in the buffer). */
+  /** New streams as they arrive. */
   readonly onEntries = this.entriesEmitter.event;
   /** Every state change. */
   readonly onStatus = this.statusEmitter.event;
@@ -70,7 +61,6 @@ export class LokiTail extends Disposable {
 
   constructor(private readonly options: TailOptions) {
     super();
-    this.buffer = new RingBuffer(options.capacity ?? 5_000);
     this.register(toDisposable(() => this.close()));
     this.connect();
   }
@@ -86,8 +76,8 @@ export class LokiTail extends Disposable {
   }
 
   private connect(): void {
-    const now = this.options.now ?? Date.now;
-    const start = this.lastTsNs !== undefined ? (this.lastTsNs + 1n).toString() : (this.options.startNs ?? msToNs(now() - 3_600_000));
+    const now = (this.options.clock ?? systemClock).now();
+    const start = this.lastTsNs !== undefined ? (this.lastTsNs + 1n).toString() : (this.options.startNs ?? msToNs(now - 3_600_000));
     const url = new URL(this.options.url);
     url.searchParams.set('query', this.options.query);
     url.searchParams.set('start', start);
@@ -151,8 +141,7 @@ export class LokiTail extends Disposable {
       });
     }
     for (const s of streams) {
-      for (const [tsNs, line] of s.entries) {
-        this.buffer.push({ labels: s.labels, tsNs, line });
+      for (const [tsNs] of s.entries) {
         const ts = BigInt(tsNs);
         if (this.lastTsNs === undefined || ts > this.lastTsNs) this.lastTsNs = ts;
       }

@@ -1,5 +1,4 @@
-import type { Dispatcher } from 'undici';
-import { HttpAuth, HttpTransport, RequestSpec } from './http';
+import { ClientOptions, getOrPostForm, HttpTransport, POST_THRESHOLD_CHARS, RequestSpec } from './http';
 import { chooseStep } from '../core/step';
 import { expectArray, expectObject, expectString, isObject, optionalString, stringArray, stringRecord } from './validate';
 import {
@@ -10,12 +9,7 @@ import {
 export * from './prometheusTypes';
 
 /** How a PrometheusClient reaches its server; auth comes from SecretStorage through the caller. */
-export interface PrometheusClientOptions {
-  baseUrl: string;
-  auth?: HttpAuth;
-  timeoutMs?: number;
-  maxBodyBytes?: number;
-  dispatcher?: Dispatcher;
+export interface PrometheusClientOptions extends ClientOptions {
   /** Queries whose encoded parameters exceed this many characters are sent as a POST form. */
   postThresholdChars?: number;
 }
@@ -37,7 +31,6 @@ export interface RangeQueryOptions extends CallOptions {
 
 // Long URLs get cut by proxies (and Prometheus' own 8 KiB header limit); Prometheus accepts the
 // same parameters as a form body.
-const DEFAULT_POST_THRESHOLD = 2000;
 
 /**
  * Prometheus HTTP API v1 (`/api/v1/...`). Every call has a timeout and an abort signal, every
@@ -50,7 +43,7 @@ export class PrometheusClient {
 
   constructor(options: PrometheusClientOptions) {
     this.transport = new HttpTransport({ backend: 'prometheus', parseError: parsePrometheusError, ...options });
-    this.postThreshold = options.postThresholdChars ?? DEFAULT_POST_THRESHOLD;
+    this.postThreshold = options.postThresholdChars ?? POST_THRESHOLD_CHARS;
   }
 
   get baseUrl(): string {
@@ -129,12 +122,7 @@ export class PrometheusClient {
 
   /** GET for short requests (readable in logs), a POST form when the parameters are long. */
   private async api<T>(path: string, params: RequestSpec['query'], options: CallOptions, parseData: (data: unknown) => T): Promise<T> {
-    const defined = Object.entries(params ?? {}).filter(([, v]) => v !== undefined);
-    const encodedLength = defined.reduce((n, [k, v]) => n + k.length + encodeURIComponent(Array.isArray(v) ? v.join('&') : String(v)).length + 2, 0);
-    const usePost = encodedLength > this.postThreshold && !defined.some(([, v]) => Array.isArray(v));
-    const spec: RequestSpec = usePost
-      ? { method: 'POST', path, form: Object.fromEntries(defined) as Record<string, string | number>, signal: options.signal, timeoutMs: options.timeoutMs }
-      : { method: 'GET', path, query: params, signal: options.signal, timeoutMs: options.timeoutMs };
+    const spec = getOrPostForm(path, params ?? {}, { signal: options.signal, timeoutMs: options.timeoutMs }, this.postThreshold);
     return this.transport.json(spec, (body) => {
       const o = expectObject(body, 'body');
       if (o.status !== 'success') throw new Error(`status should be "success", got ${JSON.stringify(o.status)}`);

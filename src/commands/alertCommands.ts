@@ -5,13 +5,15 @@
 import * as vscode from 'vscode';
 import { isNotFound } from '../clients/alertmanagerClient';
 import type { AlertmanagerClient, Matcher, Silence } from '../clients/alertmanagerClient';
-import { alertTarget, clockTime, formatDuration, matchersFromLabels, parseDuration, RealmAlert, sourceQuery, suppressionWord } from '../core/alerts';
-import { plain, withoutLinks } from '../core/alertSummary';
+import { formatDuration } from '../core/duration';
+import { alertTarget, clockTime, matchersFromLabels, parseDuration, RealmAlert, sourceQuery, suppressionWord } from '../core/alerts';
+import { plain, withoutLinks } from '../core/text';
 import { describeEntry, type AuditEntry } from '../healer/auditTrail';
 import { describeSilenced, formatMatchers, parseMatchers } from '../core/matchers';
 import type { Logger } from '../platform/logger';
 import type { AlertSnapshot } from '../state/alertStore';
 import { AlertNode, SilenceNode } from '../views/alertNodes';
+import type { Clock } from '../platform/clock';
 
 /** The VS Code UI calls the handlers make; `vscodeAlertUi()` is the real one, tests pass fakes. */
 export interface AlertCommandUi {
@@ -43,7 +45,7 @@ export interface AlertCommandDeps {
   /** Who creates silences (`createdBy`): e.g. the OS user name. */
   userName: () => string;
   logger: Logger;
-  now?: () => number;
+  clock: Clock;
 }
 
 /** Command ids this file calls (contributed elsewhere). */
@@ -100,7 +102,7 @@ async function createSilence(deps: AlertCommandDeps, matchers: Matcher[], durati
 }
 
 async function postSilence(deps: AlertCommandDeps, matchers: Matcher[], durationMs: number, comment: string): Promise<string> {
-  const now = (deps.now ?? Date.now)();
+  const now = deps.clock.now();
   const id = await deps.alertmanager.createSilence({ matchers, startsAt: now, endsAt: now + durationMs, createdBy: deps.userName(), comment });
   deps.logger.info(`silence ${id} created for ${formatDuration(durationMs)}: ${formatMatchers(matchers)}`);
   return id;
@@ -180,7 +182,7 @@ function unavailable(s: AlertSnapshot, needsAlertmanager: boolean): string | und
 
 /** The alerts to pick from; `needsAlertmanager` for actions Alertmanager performs (silence, open in its UI). */
 async function pickAlert(deps: AlertCommandDeps, title: string, options: { needsAlertmanager?: boolean; include?: (a: RealmAlert) => boolean } = {}): Promise<RealmAlert | undefined> {
-  const now = (deps.now ?? Date.now)();
+  const now = deps.clock.now();
   const why = unavailable(deps.store.snapshot, options.needsAlertmanager ?? false);
   if (why) {
     void deps.ui.showWarningMessage(why, {});
@@ -201,7 +203,7 @@ async function pickSilence(deps: AlertCommandDeps): Promise<Silence | undefined>
     void deps.ui.showWarningMessage(why, {});
     return undefined;
   }
-  const now = (deps.now ?? Date.now)();
+  const now = deps.clock.now();
   const items = deps.store.snapshot.silences.map((s) => {
     const { title, detail } = describeSilenced(s.matchers);
     return { label: plain(title, 80), description: `until ${clockTime(s.endsAt, now)}${detail ? ` · ${plain(detail, 80)}` : ''}`, detail: `by ${plain(s.createdBy, 40)}: ${plain(s.comment, 100)}`, silence: s };

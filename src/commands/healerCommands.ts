@@ -1,24 +1,17 @@
 import * as vscode from 'vscode';
 import { AuditEntry, AuditTrail, describeEntry } from '../healer/auditTrail';
-import type { Healer, PlanStep } from '../healer/healer';
+import type { PlanStep } from '../healer/healer';
 import { describePlanStep } from '../healer/healPlan';
-import type { HealerSettings } from '../healer/healerSettings';
-import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/logger';
-import { cancelScheduled, disableHealingFor, enableHealingFor, resetBudget, ServiceArg } from './healerServiceCommands';
+import type { HealerSettings } from '../core/healerSettings';
+import { cancelScheduled, disableHealingFor, enableHealingFor, HealerServiceDeps, resetBudget, ServiceArg } from './healerServiceCommands';
 import type { CommandTable } from './registry';
+import { showTrustRequired } from './workspaceTrust';
 
-export { registerGaveUpNotifications, showGaveUpNotification } from './healerServiceCommands';
-export { HealerStatusHint } from '../views/healerStatusHint';
 export { cancelScheduled, disableHealingFor, enableHealingFor, resetBudget };
 
-export interface HealerCommandDeps {
-  healer: Healer;
+/** What the healer commands need: the per-service commands' needs and the audit trail (Export Audit Trail). */
+export interface HealerCommandDeps extends HealerServiceDeps {
   audit: AuditTrail;
-  settings: () => HealerSettings;
-  clock: Clock;
-  logger: Logger;
-  showLogs: () => void;
 }
 
 /** Command ids (package.json contributes each, with its menus). */
@@ -54,11 +47,8 @@ export function manualBudgetNote(settings: HealerSettings): string {
  * safety rules) and reports the results. `{ confirm: false }` skips the modal (tests, keybindings).
  */
 export async function healNow(deps: HealerCommandDeps, options: { confirm?: boolean } = {}): Promise<{ plan: PlanStep[]; results: AuditEntry[] }> {
-  // `enablement` only greys out menus: executeCommand and keybindings still arrive here
   if (!deps.settings().trusted) {
-    void vscode.window.showWarningMessage('Realm: Heal Now restarts containers, which an untrusted workspace does not allow. Trust the workspace first.', 'Manage Workspace Trust').then((c) => {
-      if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-    });
+    showTrustRequired('Heal Now restarts containers');
     return { plan: [], results: [] };
   }
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Realm: planning a heal pass…' }, () => deps.healer.plan());

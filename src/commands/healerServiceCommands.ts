@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
 import { CLEANUP_SERVICE } from '../core/healPolicy';
-import { formatWait } from '../core/rateLimiter';
 import { describeEntry } from '../healer/auditTrail';
-import type { GaveUp, Healer } from '../healer/healer';
+import type { Healer } from '../healer/healer';
 import { describeScheduled } from '../healer/healSchedule';
-import type { HealerSettings } from '../healer/healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 
@@ -13,6 +12,8 @@ import type { Logger } from '../platform/logger';
 export interface HealerServiceDeps {
   healer: Healer;
   settings: () => HealerSettings;
+  /** Rewrites `realm.healer.optOut` (Settings.updateHealerOptOut). */
+  updateOptOut: (update: (current: string[]) => string[]) => Promise<void>;
   clock: Clock;
   logger: Logger;
   showLogs: () => void;
@@ -64,23 +65,13 @@ export async function resetBudget(deps: HealerServiceDeps, arg?: ServiceArg): Pr
   return message;
 }
 
-/** Writes `realm.healer.optOut` in the workspace settings (user settings when no folder is open). */
-async function writeOptOut(update: (current: string[]) => string[]): Promise<void> {
-  const config = vscode.workspace.getConfiguration('realm.healer');
-  const current = config.get<string[]>('optOut', []);
-  const next = update(current);
-  if (next.length === current.length && next.every((v, i) => v === current[i])) return;
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await config.update('optOut', next, target);
-}
-
 /** Adds the service to `realm.healer.optOut`, so the healer leaves it alone; Enable Healing for Service undoes it. */
 export async function disableHealingFor(deps: HealerServiceDeps, arg?: ServiceArg): Promise<string | undefined> {
   const key = await pickService(deps, arg, 'Disable healing for…', false, (s) => !s.optedOut && s.ref.service !== CLEANUP_SERVICE);
   if (!key) return undefined;
   if (nameOf(key) === CLEANUP_SERVICE) throw new Error('Cleanup is not a service; turn it off through realm.healer.rules.');
   // project/service, so a same-named service of another project (the stack's) is not opted out too
-  await writeOptOut((current) => (current.includes(nameOf(key)) || current.includes(key) ? current : [...current, key]));
+  await deps.updateOptOut((current) => (current.includes(nameOf(key)) || current.includes(key) ? current : [...current, key]));
   const message = `Realm: healing disabled for ${key} (realm.healer.optOut). "Enable Healing for Service" turns it back on.`;
   void vscode.window.showInformationMessage(withoutLinks(message));
   return message;
@@ -91,7 +82,7 @@ export async function enableHealingFor(deps: HealerServiceDeps, arg?: ServiceArg
   const key = await pickService(deps, arg, 'Enable healing for…', false, (s) => !!s.optedOut);
   if (!key) return undefined;
   const state = deps.healer.serviceStates().find((s) => s.key === key);
-  await writeOptOut((current) => current.filter((v) => v !== key && v !== nameOf(key)));
+  await deps.updateOptOut((current) => current.filter((v) => v !== key && v !== nameOf(key)));
   const message = state?.optedOut === 'label'
     ? `Realm: ${key} carries the compose label realm.heal: "false"; remove it from the compose file to heal it.`
     : `Realm: healing enabled for ${key}.`;
@@ -110,22 +101,3 @@ export async function cancelScheduled(deps: HealerServiceDeps, arg?: ServiceArg)
   return message;
 }
 
-/** The one notification when a service's budget is spent. */
-export async function showGaveUpNotification(deps: HealerServiceDeps, e: GaveUp): Promise<void> {
-  const s = deps.settings();
-  const next = e.nextSlotAt !== undefined ? ` Next slot in ${formatWait(e.nextSlotAt - deps.clock.now())}.` : '';
-  const disable = `Disable Healing for ${e.ref.service}`;
-  const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
-  const reason = deps.crashReason?.(e.key);
-  const why = reason ? ` Last crash: ${reason}.` : '';
-  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${why}${next}`), ...actions);
-  if (choice === 'Show Logs') deps.showLogs();
-  else if (choice === 'Reset Budget') await resetBudget(deps, e.key);
-  else if (choice === disable) await disableHealingFor(deps, e.key);
-}
-
-/** Raises the gave-up notification for every `onDidGiveUp` (the healer fires it once per episode). */
-export function registerGaveUpNotifications(deps: HealerServiceDeps): vscode.Disposable {
-  const sub = deps.healer.onDidGiveUp((e) => void showGaveUpNotification(deps, e).catch((err: unknown) => deps.logger.error(`[healer] ${String(err)}`)));
-  return new vscode.Disposable(() => sub.dispose());
-}

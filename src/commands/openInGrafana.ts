@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { GrafanaClient } from '../clients/grafanaClient';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
 import { grafanaAdminPassword } from './grafanaPassword';
 
 /** The VS Code calls made here; `vscodeGrafanaUi()` is the real one, unit tests pass a fake. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Logger } from '../platform/logger';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
 
 /** A command handler; what it returns is returned to `executeCommand` callers (tests use it). */
 export type CommandHandler = (...args: never[]) => unknown;

@@ -12,7 +12,8 @@ import type { ContainerLogDocuments } from './containerLogsDocument';
 import { arcanumTargetsJson, stackEnvironment } from '../core/stackEnvironment';
 import { hasComposeProblems, showComposeProblems } from './composeDiagnostics';
 import { grafanaAdminPassword } from './grafanaPassword';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
+import { showTrustRequired } from './workspaceTrust';
 
 // What the stack commands share: their dependencies, project resolution, trust and progress handling.
 
@@ -84,9 +85,7 @@ export interface ResolvedProject {
 /** Refuses compose commands in an untrusted workspace (its compose file is someone else's code). */
 export function requireTrust(deps: Pick<StackCommandDeps, 'isTrusted'>, what: string): boolean {
   if (deps.isTrusted()) return true;
-  void vscode.window.showWarningMessage(`Realm: ${what} runs compose commands, which an untrusted workspace does not allow. Trust the workspace first.`, 'Manage Workspace Trust').then((c) => {
-    if (c) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
+  showTrustRequired(`${what} runs compose commands`);
   return false;
 }
 

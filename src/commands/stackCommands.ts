@@ -5,7 +5,7 @@ import { clearComposeProblems } from './composeDiagnostics';
 import type { CommandTable } from './registry';
 import { logResults, requireTrust, withComposeProgress, type StackCommandDeps } from './stackCommandSupport';
 import { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';
-import { withoutLinks } from '../core/alertSummary';
+import { withoutLinks } from '../core/text';
 import { checkGrafanaPassword } from './grafanaPasswordCheck';
 
 export { openInGrafana, restartService, setServiceRunning, showContainerLogs } from './stackServiceCommands';

@@ -5,6 +5,7 @@
  */
 import { unreachableMessage } from './backendErrorText';
 import { alertTarget, clockTime, describeAge, firingAlerts, highestSeverity, RealmAlert } from './alerts';
+import { plain } from './text';
 
 /** The parts of the store's snapshot the summary reads. */
 export interface AlertSummaryInput {
@@ -102,19 +103,4 @@ function listAlerts(alerts: RealmAlert[], now: number, silences: readonly { id: 
 export function alertsViewState(s: Pick<AlertSummaryInput, 'status' | 'everReachable'>): 'stackDown' | 'unreachable' | 'ok' {
   if (s.status === 'ok') return 'ok';
   return s.everReachable ? 'unreachable' : 'stackDown';
-}
-
-/** One line of untrusted text: control characters become spaces, long text is cut with an ellipsis. */
-/**
- * Breaks Markdown link syntax: VS Code renders `[label](command:…)` in a notification message as a
- * clickable link, so text from alerts, servers or compose output must never form one.
- */
-export function withoutLinks(text: string): string {
-  return text.replace(/\]\s*\(/g, '] (');
-}
-
-export function plain(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  return oneLine.length > max ? oneLine.slice(0, max - 1) + '…' : oneLine;
 }

@@ -3,6 +3,7 @@
  * (firing, or suppressed by a silence or inhibition) merged with Prometheus' pending alerts, which
  * never reach Alertmanager. Labels and annotations are untrusted text: nothing here interprets them.
  */
+import { formatDuration } from './duration';
 import { LabelIndex } from './labelIndex';
 import type { Matcher } from './matchers';
 
@@ -168,18 +169,6 @@ export function alertTarget(labels: Record<string, string>): string {
   return service || instance || job || '';
 }
 
-/** `45s`, `3m`, `1h 5m`, `2d 3h`: the two largest units, for "firing for 3m". */
-export function formatDuration(ms: number): string {
-  let rest = Math.max(0, Math.floor(ms / 1000));
-  const values = ([['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const).map(([unit, size]) => {
-    const v = Math.floor(rest / size);
-    rest -= v * size;
-    return { unit, v };
-  });
-  const first = values.findIndex((x) => x.v > 0);
-  if (first < 0) return '0s';
-  return values.slice(first, first + 2).filter((x) => x.v > 0).map((x) => `${x.v}${x.unit}`).join(' ');
-}
 
 /** `10:42` (local time), with the date in front when `ms` is not on `now`'s day: for "last seen …" and "until …". */
 export function clockTime(ms: number, now: number): string {

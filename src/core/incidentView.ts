@@ -4,7 +4,7 @@
  * untrusted text stays as given (the webview sets it as text).
  */
 import type { EntryKind, IncidentAlertView, IncidentChartSpec, IncidentEntryView, IncidentLink, IncidentView } from '../shared/incidentProtocol';
-import { formatDuration } from './alerts';
+import { formatDuration } from './duration';
 import { crashReason, describeCause, Incident, progress, TimelineEntry } from './incidents';
 
 /** How far before the start and after the end the logs and charts reach (ms). */

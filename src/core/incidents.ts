@@ -4,7 +4,7 @@
  * Text from containers, logs and labels is kept as given (capped): whoever renders it escapes it.
  */
 import { stripAnsi } from '../shared/ansi';
-import { formatDuration } from './alerts';
+import { formatDuration } from './duration';
 import { formatBytes } from './formatBytes';
 
 export type IncidentCause = 'crash' | 'unhealthy' | 'alert';

@@ -60,7 +60,7 @@ export class LabelIndex<T> {
     for (const i of ordered) {
       const item = this.items[i];
       const other = this.labelsOf(item);
-      if (contains(other, labels) || contains(labels, other)) out.push(item);
+      if (containsLabels(other, labels) || containsLabels(labels, other)) out.push(item);
     }
     return out;
   }
@@ -91,7 +91,8 @@ function valuesKey(labels: Record<string, string>, names: readonly string[]): st
   return key;
 }
 
-function contains(outer: Record<string, string>, inner: Record<string, string>): boolean {
+/** True when `outer` has every label of `inner` with the same value (an alert's labels and a rule's matchers, a silence's). */
+export function containsLabels(outer: Readonly<Record<string, string>>, inner: Readonly<Record<string, string>>): boolean {
   for (const k in inner) if (Object.hasOwn(inner, k) && outer[k] !== inner[k]) return false;
   return true;
 }

@@ -3,7 +3,7 @@
  * untrusted: inline text is escaped so it renders as itself (no links, images, HTML or table
  * breaks), and log lines and queries go in fences longer than any backtick run inside them.
  */
-import { formatDuration } from './alerts';
+import { formatDuration } from './duration';
 import { crashReason, crashText, describeCause, Incident, timeToRecovery } from './incidents';
 
 /** Characters Markdown or HTML would interpret, escaped so the text renders as itself. */

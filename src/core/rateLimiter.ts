@@ -1,3 +1,4 @@
+import { formatDuration } from './duration';
 import type { Clock } from '../platform/clock';
 import type { MementoLike } from '../platform/memento';
 
@@ -114,17 +115,9 @@ export class RateLimiter {
   }
 }
 
-/** "in 42 min", "in 30 s", "in 1 h 5 min" — when the next slot frees. */
-export function formatWait(ms: number): string {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  if (s < 60) return `${s} s`;
-  const m = Math.ceil(s / 60);
-  if (m < 60) return `${m} min`;
-  return m % 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m / 60} h`;
-}
 
 /** "arcanum 1/3 this hour" or "arcanum 3/3 this hour, next slot in 42 min". */
 export function describeBudget(label: string, status: BudgetStatus, now: number): string {
   const base = `${label} ${status.used}/${status.max} this hour`;
-  return status.nextSlotAt === undefined ? base : `${base}, next slot in ${formatWait(status.nextSlotAt - now)}`;
+  return status.nextSlotAt === undefined ? base : `${base}, next slot in ${formatDuration(status.nextSlotAt - now, 'countdown')}`;
 }

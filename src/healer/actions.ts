@@ -1,5 +1,6 @@
-import { DockerClient, toDockerError } from '../clients/dockerClient';
-import { ComposeLabels, ContainerInfo } from '../core/containers';
+import type { DockerClient } from '../clients/dockerClient';
+import { pruneBuildCache, pruneProject } from '../clients/dockerPrune';
+import type { ContainerInfo } from '../core/containers';
 import { formatBytes } from '../core/formatBytes';
 import { cleanupRotatedLogs } from './cleanupLogs';
 
@@ -49,16 +50,14 @@ export class HealActions {
     let bytes = 0;
     const parts: string[] = [];
     for (const project of request.projects) {
-      const filters = JSON.stringify({ label: [`${ComposeLabels.project}=${project}`] });
-      const containers = await this.prune('pruneContainers', () => this.docker.raw.pruneContainers({ filters }));
-      const images = await this.prune('pruneImages', () => this.docker.raw.pruneImages({ filters: JSON.stringify({ dangling: ['true'], label: [`${ComposeLabels.project}=${project}`] }) }));
-      bytes += (containers.SpaceReclaimed ?? 0) + (images.SpaceReclaimed ?? 0);
-      parts.push(`${project}: ${containers.ContainersDeleted?.length ?? 0} container(s), ${images.ImagesDeleted?.length ?? 0} image layer(s)`);
+      const pruned = await pruneProject(this.docker, project, this.pruneTimeoutMs);
+      bytes += pruned.bytes;
+      parts.push(`${project}: ${pruned.containers} container(s), ${pruned.imageLayers} image layer(s)`);
     }
     if (request.pruneBuildCache) {
-      const cache = await this.prune('pruneBuilder', () => this.docker.raw.pruneBuilder());
-      bytes += cache.SpaceReclaimed ?? 0;
-      parts.push(`build cache: ${(cache as { CachesDeleted?: string[] }).CachesDeleted?.length ?? 0} entr(ies)`);
+      const cache = await pruneBuildCache(this.docker, this.pruneTimeoutMs);
+      bytes += cache.bytes;
+      parts.push(`build cache: ${cache.entries} entr(ies)`);
     }
     if (request.logDirectories.length) {
       const logs = await cleanupRotatedLogs({ directories: request.logDirectories, maxAgeDays: request.logMaxAgeDays, now: request.now, baseDir: request.baseDir });
@@ -67,19 +66,4 @@ export class HealActions {
     }
     return { detail: `reclaimed ${formatBytes(bytes)} (${parts.join('; ') || 'nothing to prune'})`, bytesReclaimed: bytes };
   }
-
-  private async prune<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Docker ${operation} did not answer within ${this.pruneTimeoutMs / 1000} s`)), this.pruneTimeoutMs);
-    });
-    try {
-      return await Promise.race([fn(), timeout]);
-    } catch (e) {
-      throw toDockerError(e, operation, this.docker.engine);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 }
-

@@ -1,8 +1,10 @@
-import { formatDuration, type ContainerInfo } from '../core/containers';
-import { AlertResolution, clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import type { ContainerInfo } from '../core/containers';
+import { formatDuration } from '../core/duration';
+import { clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import { AlertResolution } from '../core/healRules';
 import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 
 /** One step of a Heal Now pass: what triggered it, on what, and what the policy says now. */
 export interface PlanStep {
@@ -29,7 +31,7 @@ export function describePlanStep(step: PlanStep, now: number): string {
   let why: string;
   if (step.trigger.kind === 'alert') why = `alert ${step.trigger.alertname} is firing`;
   else if (step.trigger.kind === 'manual' && step.trigger.why === 'unhealthy') why = 'unhealthy';
-  else why = step.since !== undefined ? `crashed ${formatDuration(now - step.since)} ago` : 'crashed';
+  else why = step.since !== undefined ? `crashed ${formatDuration(now - step.since, 'age')} ago` : 'crashed';
   const stopped = step.stoppedByUserAt !== undefined ? `; stopped by the user at ${clockTime(step.stoppedByUserAt)}, started again because you ask` : '';
   return `${actionWord(step.action)} ${name} — ${why}${stopped}`;
 }

@@ -1,5 +1,5 @@
 import type { ContainerInfo } from '../core/containers';
-import { CLEANUP_SERVICE, clockTime, decide, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { CLEANUP_SERVICE, clockTime, decide, HealDecision, HealTrigger, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
 import type { RateLimiter } from '../core/rateLimiter';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -8,9 +8,10 @@ import type { AuditEntry, AuditTrail } from './auditTrail';
 import type { ContainerSource } from './containerSource';
 import type { EngineIntent } from './engineIntent';
 import { describeScheduled, HealSchedule, ScheduledAction, ScheduledKind } from './healSchedule';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { HealerLeaseLike } from './lease';
 import type { SkipRecorder } from './skipRecorder';
+import { executeAction } from './healExecution';
 import { ActionStarted, GaveUp, HealRequest, mergeDeaths } from './healRequest';
 
 export type { ActionStarted, GaveUp, HealRequest } from './healRequest';
@@ -50,9 +51,9 @@ const retryDelay = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 export class HealRunner {
   readonly inFlight = new Set<string>();
   readonly gaveUpOn = new Map<string, GaveUp>();
-  private readonly awaitingEngine = new Map<string, number>();
+  readonly awaitingEngine = new Map<string, number>();
   /** Per service being judged or restarted now: deaths of its other replicas meanwhile, which join that decision. */
-  private readonly joining = new Map<string, Array<Extract<HealTrigger, { kind: 'event' }>>>();
+  readonly joining = new Map<string, Array<Extract<HealTrigger, { kind: 'event' }>>>();
   private readonly recordingLeftAlone = new Set<string>();
 
   constructor(private readonly deps: HealRunnerDeps) {}
@@ -185,62 +186,8 @@ export class HealRunner {
     this.deps.logger.info(`[healer] ${s.ref.service}: ${describeScheduled(s, this.deps.clock.now())}`);
   }
 
-  private async act(r: HealRequest, ref: ServiceRef, containers: ContainerInfo[], settings: HealerSettings): Promise<AuditEntry> {
-    const key = serviceKey(ref);
-    const { intent, rateLimiter, audit, actions, clock } = this.deps;
-    this.inFlight.add(key);
-    this.deps.schedule.cancel(key); // this action is the one that was waiting, or supersedes it
-    // only a running container sends kill and die when restarted or stopped; an exited one is just started
-    const touched = containers.filter((c) => c.state === 'running' || c.state === 'restarting' || c.state === 'paused').map((c) => c.id);
-    intent.markOwn(touched);
-    // counted before the call is issued, so a crash mid-action still spends budget; a failure to count is
-    // caught at once (no unhandled rejection while the action runs) and recorded with the action's outcome
-    const counted = rateLimiter.record(key).then(() => undefined, (e: unknown) => `could not count the action in the budget: ${e instanceof Error ? e.message : String(e)}`);
-    const startedAt = Date.now();
-    this.deps.started({ key, action: r.action, trigger: r.trigger, issuedAt: startedAt });
-    this.deps.changed();
-    let entry: AuditEntry;
-    try {
-      let detail: string;
-      if (r.action === 'restart') detail = await this.restartAll(key, ref, containers, settings, touched);
-      else if (r.action === 'scale_down') detail = (await actions.scaleDown(containers[0], settings.stopTimeoutSeconds)).detail;
-      else detail = (await actions.cleanup({ projects: ref.project ? [ref.project] : this.deps.projects(), logDirectories: settings.logDirectories, logMaxAgeDays: settings.logMaxAgeDays, pruneBuildCache: settings.pruneBuildCache, baseDir: settings.baseDir, now: clock.now() })).detail;
-      const notCounted = await counted;
-      if (notCounted) throw new Error(`${detail}, but ${notCounted}`);
-      this.gaveUpOn.delete(key);
-      this.awaitingEngine.delete(key);
-      this.deps.skips.forget(key);
-      const after = r.scheduled ? `; waited: ${r.scheduled.why}` : '';
-      entry = await audit.record({ trigger: r.trigger, service: key, action: r.action, outcome: 'done', detail: `${detail}${after}`, durationMs: Date.now() - startedAt, manual: r.manual });
-    } catch (e) {
-      const notCounted = await counted;
-      const message = e instanceof Error ? e.message : String(e);
-      entry = await audit.record({ trigger: r.trigger, service: key, action: r.action, outcome: 'failed', detail: notCounted && !message.endsWith(notCounted) ? `${message}; ${notCounted}` : message, durationMs: Date.now() - startedAt, manual: r.manual });
-    } finally {
-      this.inFlight.delete(key);
-      intent.releaseOwn(touched);
-    }
-    this.deps.finished(entry);
-    this.deps.changed();
-    return entry;
-  }
-
-  /** Restarts the replicas, then any that died while it ran (read again): all within this one action. */
-  private async restartAll(key: string, ref: ServiceRef, first: ContainerInfo[], settings: HealerSettings, touched: string[]): Promise<string> {
-    const names: string[] = [];
-    let batch = first;
-    for (;;) {
-      names.push(...(await this.deps.actions.restart(batch, settings.stopTimeoutSeconds)).restarted);
-      const died = this.joining.get(key)?.splice(0).map((t) => t.containerId) ?? [];
-      if (!died.length) break;
-      const fresh = await this.deps.source.containersOf([ref.project]);
-      batch = fresh.filter((c) => c.service === ref.service && died.includes(c.id) && needsHealing(c));
-      if (!batch.length) break;
-      const running = batch.filter((c) => c.state === 'running').map((c) => c.id);
-      this.deps.intent.markOwn(running);
-      touched.push(...running);
-    }
-    return `restarted ${names.join(', ')}`;
+  private act(r: HealRequest, ref: ServiceRef, containers: ContainerInfo[], settings: HealerSettings): Promise<AuditEntry> {
+    return executeAction(this.deps, this, r, ref, containers, settings);
   }
 
   /** The policy's view of one service: its containers, budget, in-flight and stop state. */

@@ -1,5 +1,5 @@
 import type { HealAction, HealTrigger, ServiceRef } from '../core/healPolicy';
-import { formatWait } from '../core/rateLimiter';
+import { formatDuration } from '../core/duration';
 import type { Clock, Timers } from '../platform/clock';
 import { Emitter, Event } from '../platform/event';
 import type { MementoLike } from '../platform/memento';
@@ -34,7 +34,7 @@ export interface ScheduledAction {
 
 /** "restart in 8 s (back-off after 2 restarts)", "check again in 2 s (Docker did not answer: …)". */
 export function describeScheduled(s: ScheduledAction, now: number): string {
-  const wait = formatWait(s.at - now);
+  const wait = formatDuration(s.at - now, 'countdown');
   switch (s.kind) {
     case 'backoff': return `${actionWord(s.action)} in ${wait} (${s.why})`;
     case 'grace': return `${actionWord(s.action)} in ${wait} if still unhealthy (${s.why})`;

@@ -1,7 +1,8 @@
 import type { DockerClient, EngineEvent } from '../clients/dockerClient';
-import { ComposeLabels, ContainerInfo } from '../core/containers';
-import { resolveAlert, ServiceRef, serviceKey } from '../core/healPolicy';
-import { BudgetStatus, RateLimiter } from '../core/rateLimiter';
+import type { ContainerInfo } from '../core/containers';
+import { ServiceRef, serviceKey } from '../core/healPolicy';
+import { resolveAlert } from '../core/healRules';
+import type { RateLimiter } from '../core/rateLimiter';
 import { Clock, systemTimers, Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
@@ -17,13 +18,14 @@ import { FollowedEvents, followEngineEvents } from './followEngineEvents';
 import { HealerAlerts } from './healerAlerts';
 import { ManualHealing } from './manualHealing';
 import { ConfigurationProblem, misconfiguredSkip } from './misconfiguredAlert';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import { PlanStep, servicesOf } from './healPlan';
 import { HealQueue } from './healQueue';
 import { ActionStarted, GaveUp, HealRequest, HealRunner } from './healRunner';
-import { HealSchedule, ScheduledAction } from './healSchedule';
+import { HealSchedule } from './healSchedule';
 import { recordInterruptedActions } from './interruptedActions';
 import type { HealerLeaseLike } from './lease';
+import { KnownServices, ServiceHealState, serviceHealStates } from './knownServices';
 import { SkipRecorder } from './skipRecorder';
 
 export interface HealerDeps {
@@ -60,20 +62,7 @@ export interface HealerDeps {
 export type { ActionStarted, GaveUp } from './healRunner';
 export type { PlanStep } from './healPlan';
 
-/** A service's healing state for the Healer and Services views. */
-export interface ServiceHealState {
-  key: string;
-  ref: ServiceRef;
-  budget: BudgetStatus;
-  gaveUp: boolean;
-  inFlight: boolean;
-  /** The action waiting for its time (back-off, grace, engine restart, retry). */
-  scheduled?: ScheduledAction;
-  /** Stopped by the user at this time: left alone until started. */
-  stoppedByUserAt?: number;
-  /** Why the healer never touches it: the setting or the compose label. */
-  optedOut?: 'setting' | 'label';
-}
+export type { ServiceHealState } from './knownServices';
 
 /**
  * The background healer: engine events (`die`, `health_status: unhealthy`) and firing alerts become
@@ -99,8 +88,7 @@ export class Healer extends Disposable {
   private readonly runner: HealRunner;
   private readonly queue: HealQueue<HealRequest>;
   private readonly alertPass: HealerAlerts;
-  private readonly known = new Map<string, ServiceRef>();
-  private readonly labelOptOut = new Set<string>();
+  private readonly known = new KnownServices();
   private readonly triggers: EngineTriggers;
   private readonly manual: ManualHealing;
   private stream: FollowedEvents | undefined;
@@ -115,7 +103,7 @@ export class Healer extends Disposable {
     const fire = () => this.changed.fire();
     this.runner = new HealRunner({
       ...deps, source: this.source, intent: this.intent, schedule: this.schedule, skips: new SkipRecorder(deps.audit, deps.clock),
-      saw: (containers) => this.remember(containers), started: (e) => this.startedEmitter.fire(e), finished: (e) => this.finishedEmitter.fire(e),
+      saw: (containers) => this.known.remember(containers), started: (e) => this.startedEmitter.fire(e), finished: (e) => this.finishedEmitter.fire(e),
       gaveUp: (e) => this.gaveUpEmitter.fire(e), changed: fire, requeue: (r) => this.request(r),
     });
     this.queue = new HealQueue(deps.concurrency ?? 8, (_key, requests) => this.runner.run(requests), (key, e) => deps.logger.error(`[healer] ${key}: ${String(e)}`));
@@ -181,15 +169,9 @@ export class Healer extends Disposable {
 
   /** Per-service budgets and states for every service the healer knows, has acted on, scheduled or left alone. A query: changes nothing. */
   serviceStates(): ServiceHealState[] {
-    const settings = this.deps.settings();
-    const refs = new Map(this.known);
-    const keys = [...this.deps.rateLimiter.keys(), ...this.runner.gaveUpOn.keys(), ...this.schedule.all().map((s) => s.key), ...this.intent.all().map(([k]) => k)];
-    for (const key of keys) if (!refs.has(key)) refs.set(key, refFromKey(key));
-    return [...refs].sort(([a], [b]) => a.localeCompare(b)).map(([key, ref]) => ({
-      key, ref, budget: this.deps.rateLimiter.status(key, settings.maxActionsPerHour), gaveUp: this.runner.gaveUpOn.has(key), inFlight: this.runner.inFlight.has(key),
-      scheduled: this.schedule.get(key), stoppedByUserAt: this.intent.stopOf(key)?.at,
-      optedOut: settings.optOut.includes(ref.service) || settings.optOut.includes(key) ? 'setting' : this.labelOptOut.has(key) ? 'label' : undefined,
-    }));
+    return serviceHealStates(this.known, {
+      settings: this.deps.settings(), rateLimiter: this.deps.rateLimiter, gaveUp: this.runner.gaveUpOn, inFlight: this.runner.inFlight, schedule: this.schedule, intent: this.intent,
+    });
   }
 
   isBusy(): boolean {
@@ -218,12 +200,12 @@ export class Healer extends Disposable {
 
   /** True when the service has a container that needs healing now (exited with an error, dead, unhealthy). */
   isDown(key: string): Promise<boolean> {
-    return this.manual.isDown(this.known.get(key) ?? refFromKey(key));
+    return this.manual.isDown(this.known.refOf(key));
   }
 
   /** Heals one service now, as the user asked (after a budget reset): a manual restart through the same safety rules. */
   healService(key: string, why = 'after a budget reset'): Promise<AuditEntry | undefined> {
-    return this.requestAndWait({ trigger: { kind: 'manual', why }, action: 'restart', ref: this.known.get(key) ?? refFromKey(key), manual: true });
+    return this.requestAndWait({ trigger: { kind: 'manual', why }, action: 'restart', ref: this.known.refOf(key), manual: true });
   }
 
   /** Heal Now, step one: the plan for firing alerts and exited/unhealthy services, with the policy's verdicts. */
@@ -268,28 +250,14 @@ export class Healer extends Disposable {
 
   private withStopped(refs: ServiceRef[]): ServiceRef[] {
     const keys = new Set(refs.map(serviceKey));
-    return [...refs, ...this.intent.all().filter(([k]) => !keys.has(k)).map(([k]) => this.known.get(k) ?? refFromKey(k))];
+    return [...refs, ...this.intent.all().filter(([k]) => !keys.has(k)).map(([k]) => this.known.refOf(k))];
   }
 
   private async listWatched(): Promise<ContainerInfo[]> {
     const projects = this.deps.projects();
     if (!projects.length) return [];
     const containers = await this.source.containersOf(projects);
-    this.remember(containers);
+    this.known.remember(containers);
     return containers;
   }
-
-  private remember(containers: readonly ContainerInfo[]): void {
-    for (const c of containers) {
-      const key = serviceKey(c);
-      this.known.set(key, { project: c.project, service: c.service });
-      if (c.labels[ComposeLabels.healOptOut] === 'false') this.labelOptOut.add(key);
-      else this.labelOptOut.delete(key);
-    }
-  }
-}
-
-function refFromKey(key: string): ServiceRef {
-  const slash = key.indexOf('/');
-  return slash < 0 ? { project: '', service: key } : { project: key.slice(0, slash), service: key.slice(slash + 1) };
 }

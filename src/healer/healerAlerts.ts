@@ -1,4 +1,5 @@
-import type { AlertResolution, ServiceRef } from '../core/healPolicy';
+import type { ServiceRef } from '../core/healPolicy';
+import type { AlertResolution } from '../core/healRules';
 import type { Timers } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AlertSource, HealableAlert } from './alertSource';
@@ -6,6 +7,7 @@ import type { AuditEntry } from './auditTrail';
 import { alertTrigger } from './healPlan';
 import type { HealRequest } from './healRunner';
 import type { HealerLeaseLike } from './lease';
+import { OneAtATime } from '../platform/oneAtATime';
 
 export interface HealerAlertsDeps {
   alerts?: AlertSource;
@@ -26,8 +28,7 @@ export interface HealerAlertsDeps {
  * fails is retried with back-off (1 s doubling to 30 s) instead of waiting for the next change.
  */
 export class HealerAlerts {
-  private pass: Promise<void> | undefined;
-  private again = false;
+  private readonly passes = new OneAtATime(() => this.pass());
   private retryTimer: unknown;
   private retryMs = 1_000;
   private disposed = false;
@@ -35,28 +36,27 @@ export class HealerAlerts {
   constructor(private readonly deps: HealerAlertsDeps) {}
 
   get running(): boolean {
-    return this.pass !== undefined;
+    return this.passes.running;
   }
 
   run(): void {
     if (!this.deps.alerts || this.disposed) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
+    void this.passes.run();
+  }
+
+  /** One pass; a failed one is retried with back-off instead of waiting for the next change. */
+  private async pass(): Promise<void> {
+    if (this.disposed) return;
     if (this.retryTimer !== undefined) this.deps.timers.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.pass = this.evaluate().then(() => { this.retryMs = 1_000; }, (e: unknown) => {
+    try {
+      await this.evaluate();
+      this.retryMs = 1_000;
+    } catch (e) {
       this.deps.logger.warn(`[healer] alert pass failed: ${String(e)}; retrying in ${this.retryMs / 1000} s`);
       this.retryTimer = this.deps.timers.setTimeout(() => { this.retryTimer = undefined; this.run(); }, this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 30_000);
-    }).finally(() => {
-      this.pass = undefined;
-      if (this.again) {
-        this.again = false;
-        this.run();
-      }
-    });
+    }
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@ import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
 import { readFileSync, rmSync } from 'node:fs';
+import { Clock, systemClock } from '../platform/clock';
 
 /** What the healer asks of a lease: whether this window may heal now. */
 export interface HealerLeaseLike {
@@ -23,6 +24,8 @@ export interface HealerLeaseOptions {
   /** A lock file whose last heartbeat is older than this is taken over (ms). */
   staleMs?: number;
   logger?: Logger;
+  /** Judges a heartbeat's age (the extension's one clock; the file's mtime is wall time, so is this). */
+  clock?: Clock;
 }
 
 const LOCK_FILE = 'healer.lock';
@@ -37,6 +40,7 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
   private readonly file: string;
   private readonly heartbeatMs: number;
   private readonly staleMs: number;
+  private readonly clock: Clock;
   private holder = false;
   private ticking: Promise<void> | undefined;
   private readonly changed = this.register(new Emitter<boolean>());
@@ -49,6 +53,7 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
     this.file = path.join(options.directory, LOCK_FILE);
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.staleMs = options.staleMs ?? Math.max(3 * this.heartbeatMs, 15_000);
+    this.clock = options.clock ?? systemClock;
   }
 
   get isHolder(): boolean {
@@ -101,13 +106,13 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
     if (await this.create()) return true;
     const owner = await this.readOwner();
     if (owner === this.ownerId) {
-      const now = new Date();
+      const now = new Date(this.clock.now());
       await fs.utimes(this.file, now, now);
       return true;
     }
     const stat = await fs.stat(this.file).catch(() => undefined);
     if (!stat) return this.create();
-    if (Date.now() - stat.mtimeMs < this.staleMs) return false;
+    if (this.clock.now() - stat.mtimeMs < this.staleMs) return false;
     return this.takeOver(owner, stat.mtimeMs);
   }
 

@@ -1,10 +1,11 @@
 import type { ContainerInfo } from '../core/containers';
-import { resolveAlert, ServiceRef, ServiceSnapshot } from '../core/healPolicy';
+import { ServiceRef, ServiceSnapshot } from '../core/healPolicy';
+import { resolveAlert } from '../core/healRules';
 import type { Clock } from '../platform/clock';
 import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry } from './auditTrail';
 import type { ContainerSource } from './containerSource';
-import type { HealerSettings } from './healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import { alertTrigger, planHealing, PlanStep } from './healPlan';
 import type { HealRequest } from './healRequest';
 

@@ -5,17 +5,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock tests move by hand. */
-export class FakeClock implements Clock {
-  constructor(private time = Date.UTC(2026, 0, 1)) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
-
 /** Timers as the vscode-free layers use them: injected with the clock, so tests drive both. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;

@@ -1,6 +1,6 @@
 /**
  * What the vscode-free layers log through. VS Code's LogOutputChannel satisfies it structurally;
- * tests pass `memoryLogger()`.
+ * tests pass `memoryLogger()` (test/support/memoryLogger.ts).
  */
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
@@ -8,19 +8,4 @@ export interface Logger {
   info(message: string, ...args: unknown[]): void;
   warn(message: string, ...args: unknown[]): void;
   error(error: string | Error, ...args: unknown[]): void;
-}
-
-export interface MemoryLogger extends Logger {
-  readonly lines: string[];
-}
-
-/** A logger that keeps its lines in memory, for tests and benchmarks. */
-export function memoryLogger(echo = false): MemoryLogger {
-  const lines: string[] = [];
-  const at = (level: string) => (message: string | Error, ...args: unknown[]) => {
-    const text = `[${level}] ${message instanceof Error ? message.stack ?? message.message : message}${args.length ? ' ' + args.map(String).join(' ') : ''}`;
-    lines.push(text);
-    if (echo) console.log(text);
-  };
-  return { lines, trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -11,13 +11,16 @@
 import type { AlertFilter } from '../clients/alertmanagerClient';
 import type { AmAlert, Silence } from '../clients/alertmanagerTypes';
 import type { PromActiveAlert } from '../clients/prometheusTypes';
-import { AlertDiff, diffAlerts, isEmptyDiff, newlyFiringCritical } from '../core/alertDiff';
-import { keepStillFiring, mergeAlerts, RealmAlert } from '../core/alerts';
+import { newlyFiringCritical } from '../core/alertDiff';
+import type { RealmAlert } from '../core/alerts';
 import { Clock, systemClock, Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
+import { AlertSnapshot, AlertStoreChange, changeOf, nextSnapshot } from './alertSnapshot';
 import { OutageTracker } from './outageTracker';
+
+export type { AlertSnapshot, AlertStoreChange, AlertStoreStatus } from './alertSnapshot';
 
 /** What the store needs from the clients (AlertmanagerClient / PrometheusClient satisfy it). */
 export interface AlertSources {
@@ -53,46 +56,6 @@ export interface AlertStoreOptions {
 
 /** The global timers, referenced (systemTimers unrefs): the poll timer has always kept its process alive. */
 const globalTimers: Timers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
-
-export type AlertStoreStatus =
-  | 'starting' // no poll has succeeded yet (and Alertmanager has not yet failed often enough)
-  | 'ok'
-  | 'unreachable'; // Alertmanager failed `failuresBeforeUnreachable` polls in a row
-
-export interface AlertSnapshot {
-  status: AlertStoreStatus;
-  /** Sorted: severity (critical first), then firing → suppressed → pending, then oldest first. */
-  alerts: RealmAlert[];
-  /** Active and pending silences, including those that match no current alert. */
-  silences: Silence[];
-  /** True while the alerts come from Prometheus because Alertmanager is unreachable. */
-  fallback: boolean;
-  /** True once any poll has reached Alertmanager (before: the stack is probably not up). */
-  everReachable: boolean;
-  /**
-   * False once Prometheus failed `failuresBeforeUnreachable` polls in a row (pending alerts and the
-   * stand-in are unknown then), true when it answers; undefined before the first poll or without Prometheus.
-   */
-  prometheusReachable?: boolean;
-  /** Epoch ms of the last poll that reached Alertmanager. */
-  lastSuccessAt?: number;
-  /**
-   * Epoch ms of the last poll that produced `alerts` (from Alertmanager, or Prometheus standing in).
-   * When neither answers, the list is this old: views show it as "last seen …", never as live.
-   */
-  alertsAsOf?: number;
-  /** The error of the last failed Alertmanager poll, for tooltips (already logged). */
-  lastError?: Error;
-  alertmanagerUrl: string;
-}
-
-/** One change: the alert diff plus the new snapshot. */
-export interface AlertStoreChange extends AlertDiff {
-  snapshot: AlertSnapshot;
-  /** The status, fallback flag or silences changed (the alert lists may be equal). */
-  statusChanged: boolean;
-  silencesChanged: boolean;
-}
 
 export class AlertStore extends Disposable {
   private readonly changeEmitter = this.register(new Emitter<AlertStoreChange>(() => this.updateActivity()));
@@ -230,47 +193,22 @@ export class AlertStore extends Disposable {
     this.am.record(amError);
 
     const prev = this.current;
-    let next: AlertSnapshot;
-    if (alerts.status === 'fulfilled' && silences.status === 'fulfilled') {
-      next = {
-        ...prev, status: 'ok', fallback: false, everReachable: true, lastSuccessAt: this.clock.now(), alertsAsOf: this.clock.now(), lastError: undefined,
-        alerts: this.filter(keepStillFiring(mergeAlerts(alerts.value, promAlerts, this.clock.now()), prev.alerts, promAlerts)),
-        silences: silences.value.filter((s) => s.state !== 'expired').sort((a, b) => a.endsAt - b.endsAt),
-      };
-    } else if (!this.am.isDown) {
-      // a blip: keep what users see until the retries say otherwise
-      next = { ...prev, lastError: amError };
-    } else {
-      next = {
-        ...prev, status: 'unreachable', lastError: amError,
-        // Prometheus stands in for firing alerts; with both down, the last known list stays (marked unreachable).
-        fallback: promAlerts !== undefined,
-        alerts: promAlerts !== undefined ? this.filter(mergeAlerts(undefined, promAlerts, this.clock.now())) : prev.alerts,
-        alertsAsOf: promAlerts !== undefined ? this.clock.now() : prev.alertsAsOf,
-      };
-    }
-    next.prometheusReachable = this.sources.prometheus ? !this.prom.isDown : undefined;
-    next.alertmanagerUrl = alertmanagerUrl;
+    const next = nextSnapshot(prev, {
+      alerts: alerts.status === 'fulfilled' ? alerts.value : undefined, silences: silences.status === 'fulfilled' ? silences.value : undefined, promAlerts,
+      amError, amDown: this.am.isDown, prometheusReachable: this.sources.prometheus ? !this.prom.isDown : undefined, alertmanagerUrl, now: this.clock.now(),
+      filter: (list) => this.filter(list),
+    });
     this.current = next;
-    const diff = diffAlerts(prev.alerts, next.alerts);
-    const statusChanged = prev.status !== next.status || prev.fallback !== next.fallback || prev.everReachable !== next.everReachable
-      || prev.prometheusReachable !== next.prometheusReachable;
-    const silencesChanged = silenceKey(prev.silences) !== silenceKey(next.silences);
-    const urlChanged = prev.alertmanagerUrl !== next.alertmanagerUrl;
-    if (!isEmptyDiff(diff) || statusChanged || silencesChanged || urlChanged) {
-      this.changeEmitter.fire({ ...diff, snapshot: next, statusChanged, silencesChanged });
-    }
-    const critical = newlyFiringCritical(diff);
+    const change = changeOf(prev, next);
+    if (change) this.changeEmitter.fire(change);
+    // no visible change means no alert started firing
+    const critical = change ? newlyFiringCritical(change) : [];
     if (critical.length > 0) this.criticalEmitter.fire(critical);
   }
 
   private filter(alerts: RealmAlert[]): RealmAlert[] {
     return this.options.include ? alerts.filter(this.options.include) : alerts;
   }
-}
-
-function silenceKey(silences: Silence[]): string {
-  return silences.map((s) => `${s.id}:${s.state}:${s.endsAt}`).join('|');
 }
 
 /**

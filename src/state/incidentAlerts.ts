@@ -1,5 +1,5 @@
 import { sourceQuery, type RealmAlert } from '../core/alerts';
-import { plain } from '../core/alertSummary';
+import { plain } from '../core/text';
 import { serviceKey } from '../core/healPolicy';
 import type { AlertStoreChange } from './alertStore';
 import type { IncidentBook } from './incidentEngine';

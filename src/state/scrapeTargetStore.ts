@@ -4,6 +4,7 @@ import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
 import { InstantQuerySource, queryNeverUp } from './neverUpTargets';
+import { Clock, systemClock } from '../platform/clock';
 
 /** What the store needs from Prometheus (PrometheusClient satisfies it). */
 export interface TargetsSource extends Partial<InstantQuerySource> {
@@ -31,7 +32,7 @@ export class ScrapeTargetStore extends Disposable {
   private neverUpAt = 0;
   private neverUpCheck: Promise<void> | undefined;
 
-  constructor(private readonly source: () => TargetsSource, private readonly logger: Logger, private readonly intervalMs = 15_000) {
+  constructor(private readonly source: () => TargetsSource, private readonly logger: Logger, private readonly intervalMs = 15_000, private readonly clock: Clock = systemClock) {
     super();
     this.register(toDisposable(() => this.stop()));
   }
@@ -56,7 +57,7 @@ export class ScrapeTargetStore extends Disposable {
    */
   async configurationProblem(labels: Readonly<Record<string, string>>): Promise<string | undefined> {
     if (!labels.job || !labels.instance) return undefined;
-    if (Date.now() - this.neverUpAt > NEVER_UP_FRESH_MS) {
+    if (this.clock.now() - this.neverUpAt > NEVER_UP_FRESH_MS) {
       this.neverUpCheck ??= this.checkNeverUp().finally(() => { this.neverUpCheck = undefined; });
       await this.neverUpCheck;
     }
@@ -75,7 +76,7 @@ export class ScrapeTargetStore extends Disposable {
   private async loadNeverUp(source: TargetsSource, targets: readonly PromTarget[], signal?: AbortSignal): Promise<void> {
     const query = source.query?.bind(source);
     this.neverUp = query ? await queryNeverUp({ query }, targets, { signal, timeoutMs: 5_000 }).catch(() => []) : [];
-    this.neverUpAt = Date.now();
+    this.neverUpAt = this.clock.now();
   }
 
   private updateActivity(): void {

@@ -1,37 +1,15 @@
-import { DockerClient, DockerError, EngineEvent, EventStreamHandle } from '../clients/dockerClient';
-import { ContainerInfo, groupByService, ServiceGroup } from '../core/containers';
+import { DockerClient, DockerError, EngineEvent } from '../clients/dockerClient';
+import { ContainerInfo, groupByService } from '../core/containers';
 import { ContainerRecords } from './containerRecords';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import { Logger } from '../platform/logger';
+import { Clock, systemClock } from '../platform/clock';
+import { OneAtATime } from '../platform/oneAtATime';
+import { EngineConnection } from './engineConnection';
+import { declared, fingerprint, ServicesSnapshot, WatchedProject } from './servicesSnapshot';
 
-/** An event stream that stayed open this long was healthy: its backoff starts over (ms). */
-const STABLE_STREAM_MS = 5_000;
-
-export type EngineState = 'unknown' | 'reachable' | 'unreachable';
-
-/** A compose project the store watches; `declaredServices` come from its compose file when known. */
-export interface WatchedProject {
-  name: string;
-  /** `app` is the workspace's project (the healer watches it); `stack` is the observability stack. */
-  role: 'app' | 'stack';
-  declaredServices?: string[];
-  /** True while the name and services are remembered or guessed, not yet compose's own answer. */
-  provisional?: boolean;
-}
-
-export interface ServicesSnapshot {
-  engine: EngineState;
-  /** Why the engine is unreachable, for the welcome view and the log. */
-  engineError?: string;
-  projects: WatchedProject[];
-  containers: ContainerInfo[];
-  groups: ServiceGroup[];
-  /** Epoch ms of the refresh that produced this snapshot. */
-  updatedAt: number;
-  /** The engine event that caused this refresh, when one did (for latency figures). */
-  cause?: EngineEvent;
-}
+export type { EngineState, ServicesSnapshot, WatchedProject } from './servicesSnapshot';
 
 export interface ServiceStoreOptions {
   /** Bursts of engine events within this window cause one refresh (ms). */
@@ -41,6 +19,8 @@ export interface ServiceStoreOptions {
   /** Reconnect backoff bounds while the engine is unreachable (ms). */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Stamps snapshots and times the event stream (the extension's one clock). */
+  clock?: Clock;
 }
 
 /**
@@ -57,31 +37,29 @@ export class ServiceStore extends Disposable {
   private readonly changeEmitter: Emitter<ServicesSnapshot>;
   private readonly engineEventEmitter = new Emitter<EngineEvent>((n) => this.onListenersChanged(n));
   private current: ServicesSnapshot;
-  private stream: EventStreamHandle | undefined;
   private active = false;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
+  private readonly refreshes = new OneAtATime(() => this.refreshPass(), () => this.nextPassWaiters.length > 0);
   /** `whenCurrent` callers, answered by the next refresh pass to start (not by the whole burst's passes). */
   private nextPassWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly records: ContainerRecords;
   private pendingCause: EngineEvent | undefined;
-  private backoffMs: number;
-  private generation = 0;
-  private pollingFallback = false;
+  private readonly connection: EngineConnection;
   private readonly opts: Required<ServiceStoreOptions>;
 
   constructor(
-    private readonly docker: DockerClient,
+    docker: DockerClient,
     private projects: WatchedProject[],
     private readonly logger: Logger,
     options: ServiceStoreOptions = {},
   ) {
     super();
-    this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, ...options };
-    this.backoffMs = this.opts.minBackoffMs;
+    this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, clock: systemClock, ...options };
     this.records = new ContainerRecords(docker);
+    this.connection = new EngineConnection({
+      docker, logger, clock: this.opts.clock, options: this.opts, projects: () => this.projects.map((p) => p.name), onEvent: (e) => this.onEvent(e),
+      relist: () => { this.records.invalidate(); return this.runRefresh(); }, unreachable: (err) => this.markUnreachable(err),
+    });
     this.changeEmitter = new Emitter<ServicesSnapshot>((n) => this.onListenersChanged(n));
     this.current = { engine: 'unknown', projects, containers: [], groups: groupByService([], declared(projects)), updatedAt: 0 };
     this.register(this.changeEmitter);
@@ -125,7 +103,7 @@ export class ServiceStore extends Disposable {
    */
   async whenCurrent(): Promise<ServicesSnapshot> {
     if (!this.active) this.records.invalidate();
-    if (!this.records.pending && !this.refreshing && this.current.engine === 'reachable') return this.current;
+    if (!this.records.pending && !this.refreshes.running && this.current.engine === 'reachable') return this.current;
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     // a storm keeps the refresh loop busy for seconds: wait for one pass that starts after this call, not for the loop
@@ -170,90 +148,21 @@ export class ServiceStore extends Disposable {
 
   private start(): void {
     this.active = true;
-    // connect on the next tick: the first listener is often created during activation, which
-    // should not wait for the engine (or even for loading dockerode)
-    this.scheduleReconnect(0);
+    this.connection.start();
   }
 
   private stop(): void {
     this.active = false;
-    this.generation++;
+    this.connection.stop();
     // events are missed while stopped (and the projects may change): list again on the next start
     this.records.invalidate();
-    this.stream?.dispose();
-    this.stream = undefined;
     clearTimeout(this.refreshTimer);
-    clearTimeout(this.retryTimer);
-    this.refreshTimer = this.retryTimer = undefined;
+    this.refreshTimer = undefined;
   }
 
   private restartStream(): void {
     this.stop();
     this.start();
-  }
-
-  /** Opens the event stream first (so nothing between list and subscribe is missed), then lists. */
-  private async connect(): Promise<void> {
-    const generation = ++this.generation;
-    try {
-      const names = this.projects.map((p) => p.name);
-      const stream = await this.docker.streamEvents((e) => this.onEvent(e), names);
-      if (generation !== this.generation) {
-        stream.dispose();
-        return;
-      }
-      this.stream = stream;
-      const openedAt = Date.now();
-      void stream.closed.then((err) => {
-        if (generation !== this.generation) return;
-        this.stream = undefined;
-        // a stream that lived a while reconnects at once; one closed right after opening (a proxy
-        // with a short timeout, an engine restarting) backs off instead of looping
-        const lived = Date.now() - openedAt >= STABLE_STREAM_MS;
-        const delay = lived ? 0 : this.backoffMs;
-        this.backoffMs = lived ? this.opts.minBackoffMs : Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
-        // info, not warn: if the engine is gone, the reconnect logs the one outage warning
-        this.logger.info(`Docker event stream closed${err ? `: ${err.message}` : ''}; reconnecting${delay ? ` in ${delay / 1000} s` : ''}`);
-        this.scheduleReconnect(delay);
-      });
-      if (this.pollingFallback) this.logger.info('Docker events are back; polling stopped');
-      this.pollingFallback = false;
-      // what happened while no stream was open is unknown: one full list, then events
-      this.records.invalidate();
-      await this.runRefresh();
-    } catch (err) {
-      if (generation !== this.generation) return;
-      const pingError = await this.pingError();
-      if (!pingError) {
-        // Only the event stream fails (a proxy that does not stream, an overloaded engine): poll at
-        // a low rate — each reconnect attempt refreshes — until events flow again.
-        if (!this.pollingFallback) this.logger.warn(`Docker events unavailable (${err instanceof Error ? err.message : String(err)}); polling every ${this.opts.fallbackPollMs / 1000} s instead`);
-        this.pollingFallback = true;
-        this.records.invalidate();
-        await this.runRefresh();
-        this.scheduleReconnect(this.opts.fallbackPollMs);
-        return;
-      }
-      this.markUnreachable(pingError);
-      this.scheduleReconnect(this.backoffMs);
-      this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
-    }
-  }
-
-  /** Why the engine does not answer a ping, or undefined when it does. */
-  private async pingError(): Promise<unknown> {
-    try {
-      await this.docker.ping();
-      return undefined;
-    } catch (e) {
-      return e;
-    }
-  }
-
-  private scheduleReconnect(delayMs: number): void {
-    clearTimeout(this.retryTimer);
-    if (!this.active) return;
-    this.retryTimer = setTimeout(() => void this.connect(), delayMs);
   }
 
   private onEvent(e: EngineEvent): void {
@@ -268,38 +177,24 @@ export class ServiceStore extends Disposable {
     }, this.opts.coalesceMs);
   }
 
-  /** One refresh at a time; a request during a refresh queues exactly one more. */
-  private async runRefresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
+  /** One refresh at a time; a request during a refresh queues exactly one more (and a `whenCurrent` waiter is one). */
+  private runRefresh(): Promise<void> {
+    return this.refreshes.run();
+  }
+
+  private async refreshPass(): Promise<void> {
+    const cause = this.pendingCause;
+    this.pendingCause = undefined;
+    const waiters = this.nextPassWaiters.splice(0);
+    try {
+      const containers = await this.records.update(this.projects.map((p) => p.name));
+      this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: this.opts.clock.now(), cause });
+      waiters.forEach((w) => w.resolve());
+    } catch (err) {
+      this.markUnreachable(err);
+      if (this.active) this.connection.retryAfterFailure();
+      waiters.forEach((w) => w.reject(err));
     }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        const cause = this.pendingCause;
-        this.pendingCause = undefined;
-        const waiters = this.nextPassWaiters.splice(0);
-        try {
-          const containers = await this.records.update(this.projects.map((p) => p.name));
-          this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: Date.now(), cause });
-          waiters.forEach((w) => w.resolve());
-        } catch (err) {
-          this.markUnreachable(err);
-          if (this.active && !this.stream) this.scheduleReconnect(this.backoffMs);
-          waiters.forEach((w) => w.reject(err));
-        }
-      } while (this.refreshAgain);
-    })().finally(() => {
-      this.refreshing = undefined;
-      // a request that arrived after the loop's last check (between it and this callback) would
-      // otherwise wait for a pass that never comes: run it now
-      if (this.refreshAgain || this.nextPassWaiters.length > 0) {
-        this.refreshAgain = false;
-        void this.runRefresh();
-      }
-    });
-    return this.refreshing;
   }
 
   private markUnreachable(err: unknown): void {
@@ -313,7 +208,7 @@ export class ServiceStore extends Disposable {
       this.logger.error(`Docker: ${message}`);
       return;
     }
-    this.publish({ ...this.current, engine: 'unreachable', engineError: message, updatedAt: Date.now(), cause: undefined });
+    this.publish({ ...this.current, engine: 'unreachable', engineError: message, updatedAt: this.opts.clock.now(), cause: undefined });
   }
 
   private publish(next: ServicesSnapshot): void {
@@ -322,17 +217,6 @@ export class ServiceStore extends Disposable {
     this.current = next;
     if (changed) this.changeEmitter.fire(next);
   }
-}
-
-function declared(projects: WatchedProject[]) {
-  return projects.flatMap((p) => (p.declaredServices ?? []).map((service) => ({ project: p.name, service })));
-}
-
-/** What the tree shows; two snapshots with the same fingerprint need no redraw. */
-function fingerprint(s: ServicesSnapshot): string {
-  return s.groups
-    .map((g) => `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`)
-    .join('|');
 }
 
 /**

@@ -12,6 +12,7 @@ import { Disposable, toDisposable } from '../platform/disposable';
 import { Emitter, Event } from '../platform/event';
 import type { Logger } from '../platform/logger';
 import type { WatchedProject } from './serviceStore';
+import { OneAtATime } from '../platform/oneAtATime';
 
 /** A Memento-shaped store (workspace state) for the last model compose gave. */
 export interface ProjectMemory {
@@ -54,8 +55,7 @@ export class WorkspaceProjects extends Disposable {
   private projects: WatchedProject[];
   private watched = new Set<string>();
   private problemFiles: string[] = [];
-  private resolving: Promise<WatchedProject[]> | undefined;
-  private again = false;
+  private readonly resolution = new OneAtATime(() => this.doResolve());
   private resolvedOnce = false;
   private noCliReported = false;
   private timer: NodeJS.Timeout | undefined;
@@ -108,19 +108,7 @@ export class WorkspaceProjects extends Disposable {
    * (a settings change, a saved compose file) runs one more after it.
    */
   resolve(): Promise<WatchedProject[]> {
-    if (this.resolving) {
-      this.again = true;
-      return this.resolving;
-    }
-    this.resolving = (async () => {
-      let result: WatchedProject[];
-      do {
-        this.again = false;
-        result = await this.doResolve();
-      } while (this.again);
-      return result;
-    })().finally(() => (this.resolving = undefined));
-    return this.resolving;
+    return this.resolution.run();
   }
 
   private async doResolve(): Promise<WatchedProject[]> {

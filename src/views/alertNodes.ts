@@ -1,8 +1,9 @@
 /** The Alerts view's node kinds: one small TreeItem subclass each; menus match their contextValue tokens (contextValues.ts). */
 import * as vscode from 'vscode';
 import type { Silence } from '../clients/alertmanagerTypes';
-import { alertTarget, clockTime, describeAge, formatDuration, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
-import { plain } from '../core/alertSummary';
+import { formatDuration } from '../core/duration';
+import { alertTarget, clockTime, describeAge, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
+import { plain } from '../core/text';
 import { describeSilenced, formatMatchers } from '../core/matchers';
 import { contextValue } from './contextValues';
 
@@ -35,7 +36,7 @@ function capitalize(s: string): string {
 
 /** A severity group (critical first). contextValue `realm.alertGroup;`. */
 export class SeverityGroupNode extends vscode.TreeItem {
-  constructor(readonly group: SeverityGroup, stale?: Staleness, now = Date.now()) {
+  constructor(readonly group: SeverityGroup, stale: Staleness | undefined, now: number) {
     super(capitalize(plain(group.severity, 40)), vscode.TreeItemCollapsibleState.Expanded);
     this.id = `severity:${group.severity}`;
     const count = (word: string) => group.alerts.filter((a) => (suppressionWord(a) ?? a.state) === word).length;

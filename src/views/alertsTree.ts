@@ -9,6 +9,7 @@ import type { AlertSnapshot } from '../state/alertStore';
 import type { Event } from '../platform/event';
 import type { AlertStatusSource } from './statusBar';
 import { AlertDetailNode, AlertNode, AlertTreeNode, SeverityGroupNode, SilenceNode, SilencesNode } from './alertNodes';
+import { Clock, systemClock } from '../platform/clock';
 
 export * from './alertNodes';
 
@@ -27,9 +28,6 @@ export interface ConfigurationProblems {
 export class AlertsTreeProvider extends Disposable implements vscode.TreeDataProvider<AlertTreeNode> {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<AlertTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  /** Fires after the tree was told to redraw, with the snapshot it shows (host tests and the bench). */
-  private readonly renderedEmitter = this.register(new vscode.EventEmitter<AlertSnapshot>());
-  readonly onDidRender = this.renderedEmitter.event;
   private subscription: { dispose(): void } | undefined;
   private snapshot: AlertSnapshot;
   /** Keeps "firing for 3m" current while the view is visible and nothing else changes. */
@@ -41,7 +39,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly store: AlertStatusSource,
     /** Sets a context key (vscode `setContext`); used for `realm.alerts.status` = stackDown | ok | unreachable. */
     private readonly setContext: (key: string, value: unknown) => void = (k, v) => void vscode.commands.executeCommand('setContext', k, v),
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
     /** Sets the view's message (TreeView.message): says so above the tree when what it shows is stale. */
     private readonly setMessage: (message: string | undefined) => void = () => undefined,
     private readonly problems?: ConfigurationProblems,
@@ -49,8 +47,8 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   ) {
     super();
     this.snapshot = store.snapshot;
-    this.renderNow = now();
-    this.ticker = new RelativeTimeTicker({ clock: { now }, timers, times: () => this.relativeTimes(), render: (t) => this.describeAll(t), onChange: (t) => this.draw(t) });
+    this.renderNow = clock.now();
+    this.ticker = new RelativeTimeTicker({ clock, timers, times: () => this.relativeTimes(), render: (t) => this.describeAll(t), onChange: (t) => this.draw(t) });
     this.register(toDisposable(() => { this.setVisible(false); this.ticker.dispose(); }));
   }
 
@@ -58,7 +56,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   setVisible(visible: boolean): void {
     if (visible && !this.subscription) {
       const alerts = this.store.onDidChange((c) => this.update(c.snapshot));
-      const problems = this.problems?.onDidChange(() => this.draw(this.now()));
+      const problems = this.problems?.onDidChange(() => this.draw(this.clock.now()));
       this.subscription = { dispose: () => { alerts.dispose(); problems?.dispose(); } };
       this.ticker.setVisible(true);
       this.update(this.store.snapshot);
@@ -140,7 +138,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   private update(s: AlertSnapshot): void {
     this.snapshot = s;
     const stale = this.stale();
-    const message = stale ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.now())} and may have changed. Realm keeps retrying.` : undefined;
+    const message = stale ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.clock.now())} and may have changed. Realm keeps retrying.` : undefined;
     if (message !== this.message) {
       this.message = message;
       this.setMessage(message);
@@ -150,10 +148,9 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
       this.contextState = state;
       this.setContext('realm.alerts.status', state);
     }
-    const now = this.now();
+    const now = this.clock.now();
     this.draw(now);
     this.ticker.rendered(now);
-    this.renderedEmitter.fire(s);
   }
   private contextState: string | undefined;
   private message: string | undefined;

@@ -1,12 +1,12 @@
 /** The Healer view's node kinds: mode, group headers, a service's state and budget, a decision, an alert it cannot act on. */
 import * as vscode from 'vscode';
-import { formatDuration } from '../core/containers';
+import { formatDuration } from '../core/duration';
 import { CLEANUP_SERVICE } from '../core/healPolicy';
 import { describeBudget } from '../core/rateLimiter';
 import { AuditEntry, describeEntry, describeTrigger } from '../healer/auditTrail';
 import { decisionWords } from '../healer/decisionWording';
 import type { ServiceHealState } from '../healer/healer';
-import type { HealerSettings } from '../healer/healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import { serviceHealText } from '../healer/serviceHealText';
 import { contextValue } from './contextValues';
 
@@ -90,7 +90,7 @@ export class DecisionNode extends vscode.TreeItem {
     super(`${w.subject}: ${w.action} — ${w.outcome}`, vscode.TreeItemCollapsibleState.None);
     this.id = `healer:decision:${entry.id}`;
     const latest = entry.lastRepeatAt ?? entry.time;
-    this.description = `${w.reason}${entry.repeats ? ` · ×${entry.repeats + 1}` : ''} · ${formatDuration(now - latest)} ago`;
+    this.description = `${w.reason}${entry.repeats ? ` · ×${entry.repeats + 1}` : ''} · ${formatDuration(now - latest, 'age')} ago`;
     this.iconPath = outcomeIcon(entry);
     this.tooltip = new vscode.MarkdownString(undefined, false);
     this.tooltip.appendText(`${new Date(entry.time).toLocaleString()}\n\n${describeEntry(entry)}\n\nTrigger: ${describeTrigger(entry.trigger)}`);
@@ -105,7 +105,7 @@ export class UnactionableAlertNode extends vscode.TreeItem {
     const latest = entries.reduce((t, e) => Math.max(t, e.lastRepeatAt ?? e.time), 0);
     const times = entries.reduce((n, e) => n + 1 + (e.repeats ?? 0), 0);
     this.id = `healer:unactionable:${alertname}`;
-    this.description = `${times > 1 ? `×${times} · ` : ''}${formatDuration(now - latest)} ago`;
+    this.description = `${times > 1 ? `×${times} · ` : ''}${formatDuration(now - latest, 'age')} ago`;
     this.iconPath = new vscode.ThemeIcon('circle-slash');
     this.tooltip = [...new Set(entries.map((e) => describeEntry(e)))].slice(0, 5).join('\n');
     this.contextValue = contextValue('realm.healer.unactionable');

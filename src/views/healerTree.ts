@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AuditEntry, AuditTrail } from '../healer/auditTrail';
 import type { Healer, ServiceHealState } from '../healer/healer';
-import type { HealerSettings } from '../healer/healerSettings';
+import type { HealerSettings } from '../core/healerSettings';
 import type { HealerLeaseLike } from '../healer/lease';
 import { systemTimers, type Clock, type Timers } from '../platform/clock';
 import { Disposable } from '../platform/disposable';

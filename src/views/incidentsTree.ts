@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from '../core/alertSummary';
+import { plain } from '../core/text';
 import { describeIncident, Incident, sortIncidents, TimelineEntry } from '../core/incidents';
 import { systemTimers, type Clock, type Timers } from '../platform/clock';
 import { Disposable } from '../platform/disposable';

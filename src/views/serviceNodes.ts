@@ -1,6 +1,7 @@
 /** The Services view's node kinds: a compose project, a service, one of its containers. */
 import * as vscode from 'vscode';
-import { ContainerInfo, containerStatus, formatDuration, ServiceGroup } from '../core/containers';
+import { ContainerInfo, containerStatus, ServiceGroup } from '../core/containers';
+import { formatDuration } from '../core/duration';
 import type { ServiceScrapeHealth } from '../core/scrapeTargets';
 import { contextValue } from './contextValues';
 import { containerLook, HealFacts, Look, serviceLook, upSince } from './serviceLook';
@@ -39,7 +40,7 @@ export function serviceParts(group: ServiceGroup, now: number, scrape?: ServiceS
   const look = serviceLook(group, healing);
   const parts = [look.text];
   const since = upSince(group.containers);
-  if (since !== undefined && (look.kind === 'running' || look.kind === 'healthy' || look.kind === 'unhealthy')) parts.push(`up ${formatDuration(now - since)}`);
+  if (since !== undefined && (look.kind === 'running' || look.kind === 'healthy' || look.kind === 'unhealthy')) parts.push(`up ${formatDuration(now - since, 'age')}`);
   if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
   const restarts = group.containers.reduce((n, c) => n + c.restartCount, 0);
   if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
@@ -75,7 +76,7 @@ export class ServiceNode extends vscode.TreeItem {
 export function containerParts(container: ContainerInfo, now: number, healing: HealFacts = {}): { look: Look; parts: string[] } {
   const look = containerLook(container, healing);
   const parts = [look.text];
-  if (container.state === 'running' && container.startedAt !== undefined) parts.push(`up ${formatDuration(now - container.startedAt)}`);
+  if (container.state === 'running' && container.startedAt !== undefined) parts.push(`up ${formatDuration(now - container.startedAt, 'age')}`);
   if (container.restartCount) parts.push(`${container.restartCount} restart${container.restartCount === 1 ? '' : 's'}`);
   return { look, parts };
 }

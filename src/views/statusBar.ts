@@ -3,6 +3,7 @@ import { presentStatusBar } from '../core/alertSummary';
 import { Disposable, toDisposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
 import type { AlertSnapshot, AlertStoreChange } from '../state/alertStore';
+import { Clock, systemClock } from '../platform/clock';
 
 /** The part of the AlertStore the status bar needs. */
 export interface AlertStatusSource {
@@ -29,7 +30,7 @@ export class AlertStatusBar extends Disposable {
   constructor(
     store: AlertStatusSource,
     item: vscode.StatusBarItem = vscode.window.createStatusBarItem('realm.alerts', vscode.StatusBarAlignment.Left, 50),
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     super();
     this.item = this.register(item);
@@ -45,7 +46,7 @@ export class AlertStatusBar extends Disposable {
 
   private render(snapshot: AlertSnapshot): void {
     this.lastSnapshot = snapshot;
-    const p = presentStatusBar(snapshot, this.now());
+    const p = presentStatusBar(snapshot, this.clock.now());
     this.item.text = p.text;
     this.item.tooltip = p.tooltip; // a plain string: alert text is untrusted and must not render as markdown
     this.item.backgroundColor = p.background ? new vscode.ThemeColor(`statusBarItem.${p.background}Background`) : undefined;

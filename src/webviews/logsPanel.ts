@@ -143,7 +143,7 @@ export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
     }
     // stopped, closed, reloaded or restarted while the check ran: this tail is no longer wanted
     if (generation !== this.tailGeneration) return;
-    const tail = (this.tail = loki.tail({ query, capacity }));
+    const tail = (this.tail = loki.tail({ query }));
     tail.onStatus((s) => {
       if (this.tail === tail) this.post({ type: 'tailState', state: s.state, dropped: s.dropped, capacity, message: s.message });
     });

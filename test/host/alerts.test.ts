@@ -8,7 +8,7 @@ import type { AmAlert, NewSilence, Silence } from '../../src/clients/alertmanage
 import { BackendError } from '../../src/clients/http';
 import type { PromActiveAlert } from '../../src/clients/prometheusTypes';
 import { AlertCommandDeps, AlertCommandUi, expireSilence, healAlert, openInAlertmanager, openSourceQuery, silenceAlert } from '../../src/commands/alertCommands';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertStore } from '../../src/state/alertStore';
 import { AlertDetailNode, AlertNode, AlertsTreeProvider, SeverityGroupNode, SilenceNode, SilencesNode } from '../../src/views/alertsTree';
 import { AlertStatusBar } from '../../src/views/statusBar';
@@ -122,7 +122,7 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
         alertsUiUrl: (m) => `http://am.invalid/#/alerts?filter=${m.length}`,
         silenceUiUrl: (id) => `http://am.invalid/#/silences/${id}`,
       },
-      store, ui, userName: () => 'bob', logger: memoryLogger(), now: () => 1_000_000,
+      store, ui, userName: () => 'bob', logger: memoryLogger(), clock: { now: () => 1_000_000 },
     };
     const node = new AlertNode(store.snapshot.alerts[0], Date.now());
     assert.equal(await silenceAlert(deps, node), 'new-id');
@@ -156,7 +156,7 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
     ui.executeCommand = (c, ...a) => { calls.push({ kind: 'command', args: [c, ...a] }); return Promise.resolve(decided); };
     const deps: AlertCommandDeps = {
       alertmanager: { createSilence: async () => 'x', expireSilence: async () => undefined, alertsUiUrl: () => '', silenceUiUrl: () => '' },
-      store: { snapshot: { alerts: [], silences: [] } as never, refresh: async () => undefined }, ui, userName: () => 'bob', logger: memoryLogger(),
+      store: { snapshot: { alerts: [], silences: [] } as never, refresh: async () => undefined }, ui, userName: () => 'bob', logger: memoryLogger(), clock: { now: () => Date.now() },
     };
     const alert = { key: 'fp', name: 'ServiceDown', severity: 'critical', state: 'firing', since: Date.now(), labels: { alertname: 'ServiceDown' }, annotations: {} } as never;
     assert.equal(await healAlert(deps, alert), decided);

@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import { AlertmanagerClient, isNotFound } from '../../src/clients/alertmanagerClient';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
 import { RealmAlert } from '../../src/core/alerts';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertStore } from '../../src/state/alertStore';
 import { backendError } from '../support/backendError';
 import { waitUntil } from '../support/waitFor';

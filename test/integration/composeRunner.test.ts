@@ -9,6 +9,7 @@ import { readComposeProject } from '../../src/clients/composeConfig';
 import { appProject } from '../../src/clients/composeProjects';
 import { readContainerLogs } from '../../src/clients/containerLogs';
 import { DockerClient } from '../../src/clients/dockerClient';
+import { engineApi } from '../support/engineApi';
 
 // The compose runner against the harness's dockerd and the local busybox images, on Compose v2
 // (what users run: the `docker compose` plugin the harness installs) and on Debian's docker-compose
@@ -214,7 +215,7 @@ services:
   if (flavour === 'v2') {
     it('brings `npm start`\'s demo (examples/demo, top-level name:) up with App Up\'s resolution, and down again', async () => {
       // the demo pins busybox:1.36.1, which cannot be pulled here: the local busybox stands in for it
-      await docker.raw.getImage('realm-test/busybox:base').tag({ repo: 'busybox', tag: '1.36.1' });
+      await engineApi().getImage('realm-test/busybox:base').tag({ repo: 'busybox', tag: '1.36.1' });
       const demo = path.resolve(__dirname, '../../../examples/demo');
       const { ref } = await appProject(demo, { composeFiles: [], composeProjectName: '' }, runner);
       assert.deepEqual([ref.projectName, ref.files, ref.workingDir], ['demo', [], demo], 'named by its name:, files picked by compose');

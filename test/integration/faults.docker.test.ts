@@ -10,10 +10,10 @@ import { RATE_LIMIT_STORAGE_KEY, RateLimiter } from '../../src/core/rateLimiter'
 import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { systemClock } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ServicesSnapshot, ServiceStore } from '../../src/state/serviceStore';
 import { alive, copyImage, PrivateDockerd, recordUnhandledRejections, waitFor } from './faultsSupport';
 

@@ -9,7 +9,7 @@ import { BackendClients } from '../../src/clients/backendClients';
 import { BackendError, BackendErrorKind } from '../../src/clients/http';
 import { LokiClient } from '../../src/clients/lokiClient';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertStore } from '../../src/state/alertStore';
 import { BadServer, recordUnhandledRejections, waitFor } from './faultsSupport';
 

@@ -5,6 +5,7 @@ import type { HealableAlert } from '../../src/core/healPolicy';
 import type { AlertSource } from '../../src/healer/alertSource';
 import type { ContainerSource } from '../../src/healer/containerSource';
 import { Emitter } from '../../src/platform/event';
+import { engineApi } from '../support/engineApi';
 import { crash, HealerRig, PREFIX, removeProjects, runReplica, startHealer, state, waitFor } from './healerFixtures';
 
 const run = `${PREFIX}${process.pid}-`;
@@ -55,7 +56,7 @@ describe('Healer on the real engine', function () {
     const rig = track(await startHealer(docker, [p]));
     for (let i = 1; i <= 10; i++) {
       const s = await state(docker, id);
-      if (s.status !== 'running') await docker.raw.getContainer(id).start(); // a person starts it again by hand
+      if (s.status !== 'running') await engineApi().getContainer(id).start(); // a person starts it again by hand
       await waitFor('running', async () => (await state(docker, id)).status === 'running');
       const decided = rig.audit.entries().length;
       await crash(docker, id);
@@ -74,7 +75,7 @@ describe('Healer on the real engine', function () {
     rig.healer.dispose();
     const reloaded = track(await startHealer(docker, [p], {}, rig.memento));
     assert.equal(reloaded.limiter.status(`${p}/flaky`).used, 3);
-    await docker.raw.getContainer(id).start();
+    await engineApi().getContainer(id).start();
     await waitFor('running', async () => (await state(docker, id)).status === 'running');
     const decided = reloaded.audit.entries().length;
     await crash(docker, id);
@@ -140,7 +141,7 @@ describe('Healer on the real engine', function () {
     const rig = track(await startHealer(docker, [p], { rules: [{ alertname: 'SystemResourceExhaustion', action: 'scale_down', service: 'worker' }], minReplicas: { worker: 2 } }, undefined, alerts));
     alerts.set([{ fingerprint: 'sre-1', startsAt: '1', labels: { alertname: 'SystemResourceExhaustion', severity: 'critical' } }]);
     await waitFor('a scale down', () => entries(rig, 'done').length === 1);
-    await assert.rejects(docker.raw.getContainer(ids[2]).inspect(), 'the newest replica is gone');
+    await assert.rejects(engineApi().getContainer(ids[2]).inspect(), 'the newest replica is gone');
     alerts.set([{ fingerprint: 'sre-1', startsAt: '2', labels: { alertname: 'SystemResourceExhaustion', severity: 'critical' } }]);
     await waitFor('the minimum holds', () => entries(rig, 'skipped', 'at-minimum').length === 1);
     for (const id of ids.slice(0, 2)) assert.equal((await state(docker, id)).status, 'running');
@@ -163,7 +164,7 @@ describe('Healer on the real engine', function () {
     const rig = track(await startHealer(docker, [p], { graceMs: 3_000 }, undefined, source));
     source.start();
     try {
-      await docker.raw.getContainer(id).stop({ t: 1 }); // Stop Service / docker stop: kill, die, stop through the API
+      await engineApi().getContainer(id).stop({ t: 1 }); // Stop Service / docker stop: kill, die, stop through the API
       await waitFor('ArcanumNeedsRestart to fire for the stopped arcanum', () => source.firing().some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.service === 'arcanum'), 60_000);
       const polls = source.polls;
       await waitFor('three more alert passes, the healer idle', () => source.polls >= polls + 3 && rig.healer.isIdle(), 30_000);
@@ -175,10 +176,10 @@ describe('Healer on the real engine', function () {
       assert.equal(rig.started.length, 0);
 
       // started again (by anyone): healing resumes — the next time its target goes down, the alert restarts it
-      await docker.raw.getContainer(id).start();
+      await engineApi().getContainer(id).start();
       await waitFor('the stop to end', () => rig.healer.serviceStates().every((s) => s.stoppedByUserAt === undefined));
       await waitFor('the target up and the alert resolved', async () => (await targetUp(true)) && !(await firing()), 60_000);
-      const exec = await docker.raw.getContainer(id).exec({ Cmd: ['rm', '/www/metrics'] });
+      const exec = await engineApi().getContainer(id).exec({ Cmd: ['rm', '/www/metrics'] });
       await exec.start({});
       const done = await waitFor('the alert-driven restart', () => entries(rig, 'done')[0], 90_000);
       assert.equal(done.trigger.kind, 'alert');

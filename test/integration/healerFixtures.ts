@@ -4,12 +4,13 @@ import { ComposeLabels } from '../../src/core/containers';
 import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { ActionStarted, GaveUp, Healer, HealerDeps } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { RateLimiter } from '../../src/core/rateLimiter';
 import { systemClock } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import type { AlertSource } from '../../src/healer/alertSource';
+import { engineApi } from '../support/engineApi';
 import { waitUntil } from '../support/waitFor';
 
 /** Every container these tests create carries this prefix in its project name. */
@@ -28,9 +29,9 @@ export interface ServiceSpec {
 }
 
 /** Creates and starts one replica as compose would label it; init: true so stops take ms, not 10 s. */
-export async function runReplica(docker: DockerClient, spec: ServiceSpec): Promise<string> {
+export async function runReplica(_docker: DockerClient, spec: ServiceSpec): Promise<string> {
   const n = spec.number ?? 1;
-  const c = await docker.raw.createContainer({
+  const c = await engineApi().createContainer({
     name: `${spec.project}-${spec.service}-${n}`,
     Image: spec.image ?? 'realm-test/busybox:base',
     Cmd: spec.cmd ?? ['sleep', '100000'],
@@ -47,12 +48,12 @@ export async function runReplica(docker: DockerClient, spec: ServiceSpec): Promi
 }
 
 /** A crash: SIGKILL to the container's PID 1 from the host (no `kill` event, as with a real crash). */
-export async function crash(docker: DockerClient, id: string): Promise<void> {
+export async function crash(_docker: DockerClient, id: string): Promise<void> {
   // The container may be between the engine's stop and start of a restart, and the PID read from
   // inspect can be gone by the time it is signalled (the restart replaced the process): wait until
   // it runs, and read the PID again if it vanished.
   await waitFor(`container ${id} to be running and crashed`, async () => {
-    const d = await docker.raw.getContainer(id).inspect();
+    const d = await engineApi().getContainer(id).inspect();
     if (!d.State.Running || d.State.Restarting || !d.State.Pid) return false;
     try {
       process.kill(d.State.Pid, 'SIGKILL');
@@ -64,8 +65,8 @@ export async function crash(docker: DockerClient, id: string): Promise<void> {
   }, 20_000);
 }
 
-export async function state(docker: DockerClient, id: string): Promise<{ status: string; startedAt: string; restartCount: number }> {
-  const d = await docker.raw.getContainer(id).inspect();
+export async function state(_docker: DockerClient, id: string): Promise<{ status: string; startedAt: string; restartCount: number }> {
+  const d = await engineApi().getContainer(id).inspect();
   return { status: d.State.Status, startedAt: d.State.StartedAt, restartCount: d.RestartCount };
 }
 
@@ -73,13 +74,13 @@ export async function state(docker: DockerClient, id: string): Promise<{ status:
 export const waitFor = <T>(what: string, check: () => T | Promise<T>, timeoutMs = 20_000) => waitUntil(what, check, timeoutMs);
 
 /** Removes every container of the given projects (or of every `realmit-heal-` project). */
-export async function removeProjects(docker: DockerClient, projects?: readonly string[]): Promise<void> {
-  const all = await docker.raw.listContainers({ all: true, filters: JSON.stringify({ label: [ComposeLabels.project] }) });
+export async function removeProjects(_docker: DockerClient, projects?: readonly string[]): Promise<void> {
+  const all = await engineApi().listContainers({ all: true, filters: JSON.stringify({ label: [ComposeLabels.project] }) });
   const mine = all.filter((c) => {
     const p = c.Labels[ComposeLabels.project] ?? '';
     return projects ? projects.includes(p) : p.startsWith(PREFIX);
   });
-  await Promise.all(mine.map((c) => docker.raw.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(mine.map((c) => engineApi().getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
 }
 
 export interface HealerRig {

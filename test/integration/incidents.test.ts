@@ -5,11 +5,12 @@ import { ComposeLabels } from '../../src/core/containers';
 import { crashReason } from '../../src/core/incidents';
 import { buildPostMortem } from '../../src/core/postMortem';
 import { systemClock, systemTimers } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { IncidentStore } from '../../src/state/incidentStore';
 import { ServiceStore, storeContainerSource } from '../../src/state/serviceStore';
 import { HealerRig, PREFIX, removeProjects, runReplica, startHealer, waitFor } from './healerFixtures';
+import { engineApi } from '../support/engineApi';
 
 const SETTLE_MS = 2_000;
 
@@ -80,7 +81,7 @@ describe('Incidents on the real engine', function () {
     }, { memento: new InMemoryMemento(), clock: systemClock, timers: systemTimers, logger, settleMs: SETTLE_MS });
     try {
       await waitFor('the store to reach the engine', () => services.snapshot.engine === 'reachable');
-      const c = await docker.raw.createContainer({
+      const c = await engineApi().createContainer({
         name: `${unhealthy}-api-1`, Image: 'realm-test/busybox:base', Cmd: ['sleep', '100000'],
         Labels: { [ComposeLabels.project]: unhealthy, [ComposeLabels.service]: 'api', [ComposeLabels.number]: '1', [ComposeLabels.oneoff]: 'False' },
         // a check that fails and says why, as `curl`/`wget` checks do

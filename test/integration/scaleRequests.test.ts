@@ -5,7 +5,7 @@ import type { Server } from 'node:net';
 import Docker from 'dockerode';
 import { DockerClient } from '../../src/clients/dockerClient';
 import { ComposeLabels } from '../../src/core/containers';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { ServicesSnapshot, ServiceStore } from '../../src/state/serviceStore';
 import { CountedRequest, startCountingProxy } from '../support/countingProxy';
 import { nextEvent, waitUntil } from '../support/waitFor';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { ScrapeTargetStore } from '../../src/state/scrapeTargetStore';
 import { ServiceScrapeHealth } from '../../src/core/scrapeTargets';
 import { nextEvent } from '../support/waitFor';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { DockerClient } from '../../src/clients/dockerClient';
 import { ServicesSnapshot, ServiceStore } from '../../src/state/serviceStore';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { ComposeLabels } from '../../src/core/containers';
 
 const PROJECT = 'realmit-store';

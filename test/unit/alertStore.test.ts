@@ -4,7 +4,7 @@ import { BackendError } from '../../src/clients/http';
 import { PromActiveAlert } from '../../src/clients/prometheusTypes';
 import { parseAmAlert, parseSilence } from '../../src/clients/alertmanagerTypes';
 import { parseAlert } from '../../src/clients/prometheusTypes';
-import { memoryLogger, MemoryLogger } from '../../src/platform/logger';
+import { memoryLogger, MemoryLogger } from '../support/memoryLogger';
 import { AlertSources, AlertStore, AlertStoreChange, firingAlertSource } from '../../src/state/alertStore';
 import { RealmAlert } from '../../src/core/alerts';
 import { sample, SampleServer } from './support/sampleServer';

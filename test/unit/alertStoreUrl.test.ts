@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BackendError } from '../../src/clients/http';
 import { presentStatusBar } from '../../src/core/alertSummary';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertSources, AlertStore, AlertStoreChange } from '../../src/state/alertStore';
 
 /**

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { parseAmAlert } from '../../src/clients/alertmanagerTypes';
 import { mergeAlerts, RealmAlert } from '../../src/core/alerts';
-import { AlertSummaryInput, alertsViewState, plain, presentStatusBar, withoutLinks } from '../../src/core/alertSummary';
+import { AlertSummaryInput, alertsViewState, presentStatusBar } from '../../src/core/alertSummary';
+import { plain, withoutLinks } from '../../src/core/text';
 import { sample } from './support/sampleServer';
 
 const NOW = Date.parse('2026-11-28T12:11:52.283Z');

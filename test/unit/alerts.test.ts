@@ -1,8 +1,9 @@
+import { formatDuration } from '../../src/core/duration';
 import assert from 'node:assert/strict';
 import { parseAmAlert } from '../../src/clients/alertmanagerTypes';
 import { parseAlert } from '../../src/clients/prometheusTypes';
 import {
-  alertTarget, describeAge, formatDuration, groupBySeverity, highestSeverity, matchersFromLabels, mergeAlerts, parseDuration, RealmAlert, sourceQuery,
+  alertTarget, describeAge, groupBySeverity, highestSeverity, matchersFromLabels, mergeAlerts, parseDuration, RealmAlert, sourceQuery,
 } from '../../src/core/alerts';
 import { diffAlerts, newlyFiringCritical } from '../../src/core/alertDiff';
 import { formatMatchers, parseMatchers } from '../../src/core/matchers';

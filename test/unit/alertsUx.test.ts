@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import type { NewSilence, Silence } from '../../src/clients/alertmanagerClient';
 import { BackendError } from '../../src/clients/http';
 import { AlertCommandDeps, AlertCommandUi, expireSilence, healAlert, openInAlertmanager, openSourceQuery, silenceAlert } from '../../src/commands/alertCommands';
-import { CriticalAlertNotifier, healedRecently } from '../../src/commands/criticalAlertNotifier';
+import { CriticalAlertNotifier, healedRecently } from '../../src/notifications/criticalAlertNotifier';
 import { clockTime, RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { AlertSnapshot, AlertSources, AlertStore } from '../../src/state/alertStore';
 import { AlertDetailNode, AlertNode, AlertsTreeProvider, SeverityGroupNode, SilenceNode } from '../../src/views/alertsTree';
 import type { ThemeIcon } from './support/vscodeShim';
@@ -59,7 +59,7 @@ function scriptedUi(errors: (string | undefined)[] = []) {
 function deps(store: ReturnType<typeof fakeStore>, ui: AlertCommandUi, created: NewSilence[] = []): AlertCommandDeps {
   return {
     alertmanager: { createSilence: async (s) => { created.push(s); return `sil-${created.length}`; }, expireSilence: async () => undefined, alertsUiUrl: () => 'http://am/#/alerts', silenceUiUrl: () => 'http://am/#/silences' },
-    store, ui, userName: () => 'bob', logger: memoryLogger(), now: () => NOW,
+    store, ui, userName: () => 'bob', logger: memoryLogger(), clock: { now: () => NOW },
   };
 }
 
@@ -68,7 +68,7 @@ describe('Alerts UX (issue 13)', () => {
     const seen = new Date(2026, 10, 28, 10, 42).getTime();
     const store = fakeStore(snapshot({ alerts: [alert('ServiceDown'), alert('HighDisk', { severity: 'warning' })] }));
     const messages: (string | undefined)[] = [];
-    const tree = new AlertsTreeProvider(store, () => undefined, () => NOW, (m) => messages.push(m));
+    const tree = new AlertsTreeProvider(store, () => undefined, { now: () => NOW }, (m) => messages.push(m));
     tree.setVisible(true);
     const live = tree.getChildren() as SeverityGroupNode[];
     assert.deepEqual(live.map((g) => g.description), ['1 firing', '1 firing'], 'live data: no "last seen"');
@@ -133,7 +133,7 @@ describe('Alerts UX (issue 13)', () => {
     assert.equal(a.contextValue, 'realm.alert;silenced;query;alertmanager;', 'a silenced alert offers no Silence…');
     assert.equal(new AlertNode(inhibited, NOW).contextValue, 'realm.alert;inhibited;silence;query;alertmanager;');
     assert.match(String(new AlertNode(inhibited, NOW).description), /inhibited · firing for 3m/);
-    const group = new SeverityGroupNode({ severity: 'critical', alerts: [alert('A'), silenced, inhibited] });
+    const group = new SeverityGroupNode({ severity: 'critical', alerts: [alert('A'), silenced, inhibited] }, undefined, NOW);
     assert.equal(group.description, '1 firing · 1 silenced · 1 inhibited', 'not "suppressed"');
 
     const detail = new AlertDetailNode(silenced, 'label', 'severity', 'critical');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { AuditEntry, AuditTrail } from '../../src/healer/auditTrail';
-import { FakeClock } from '../../src/platform/clock';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { FakeClock } from '../support/fakeClock';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 
 describe('AuditTrail', () => {
   const trigger = { kind: 'event' as const, event: 'die' as const, containerId: 'c1', containerName: 'app-arcanum-1', time: 1, exitCode: 137 };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { ContainerInfo, formatDuration, groupByService, serviceStatus } from '../../src/core/containers';
+import { formatDuration } from '../../src/core/duration';
+import { ContainerInfo, groupByService, serviceStatus } from '../../src/core/containers';
 
 function container(over: Partial<ContainerInfo>): ContainerInfo {
   return {
@@ -36,10 +37,10 @@ describe('compose service grouping', () => {
   });
 
   it('formats uptimes compactly', () => {
-    assert.equal(formatDuration(5_000), '5s');
-    assert.equal(formatDuration(3 * 60_000), '3m');
-    assert.equal(formatDuration(125 * 60_000), '2h 5m');
-    assert.equal(formatDuration(49 * 3_600_000), '2d 1h');
-    assert.equal(formatDuration(-10), '0s');
+    assert.equal(formatDuration(5_000, 'age'), '5s');
+    assert.equal(formatDuration(3 * 60_000, 'age'), '3m');
+    assert.equal(formatDuration(125 * 60_000, 'age'), '2h 5m');
+    assert.equal(formatDuration(49 * 3_600_000, 'age'), '2d 1h');
+    assert.equal(formatDuration(-10, 'age'), '0s');
   });
 });

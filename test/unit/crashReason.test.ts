@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import type { EngineEvent } from '../../src/clients/dockerClient';
-import { toContainerInfo } from '../../src/clients/dockerClient';
+import { parseContainerInspect, toContainerInfo as fromInspect } from '../../src/clients/dockerResponses';
+
+/** What the client makes of an inspect answer: checked, then mapped. */
+const toContainerInfo = (v: unknown) => fromInspect(parseContainerInspect(v));
 import { ContainerInfo, groupByService } from '../../src/core/containers';
 import { crashReason, Incident, quotableLine } from '../../src/core/incidents';
 import { Emitter } from '../../src/platform/event';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { IncidentStore } from '../../src/state/incidentStore';
 import type { ServicesSnapshot } from '../../src/state/serviceStore';
 import { ManualClock, settle } from '../support/manualClock';
@@ -39,7 +42,7 @@ describe('crash reason at a glance', () => {
   it('reads the memory limit and the health check\'s last output from inspect', () => {
     const info = toContainerInfo({
       Id: 'c1', Name: '/app-api-1', Created: '2026-01-01T00:00:00Z', Config: { Image: 'x', Labels: {} },
-      State: { Status: 'running', Health: { Status: 'unhealthy', Log: [{ Output: 'old' }, { Output: 'curl: (7) Failed to connect' }] } },
+      State: { Status: 'running', Health: { Status: 'unhealthy', Log: [{ ExitCode: 0, Output: 'old' }, { ExitCode: 7, Output: 'curl: (7) Failed to connect' }] } },
       HostConfig: { Memory: 8 * 1024 * 1024 },
     });
     assert.equal(info.memoryLimitBytes, 8 * 1024 * 1024);

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as net from 'node:net';
 import * as path from 'node:path';
-import { DockerClient, DockerError, parseDockerHost, parseEngineEvent, toContainerInfo, toDockerError } from '../../src/clients/dockerClient';
+import { DockerClient } from '../../src/clients/dockerClient';
+import { waitUntil } from '../support/waitFor';
+import { parseDockerHost } from '../../src/clients/dockerContext';
+import { DockerError, toDockerError } from '../../src/clients/dockerErrors';
+import { parseContainerInspect, parseEngineEvent, toContainerInfo } from '../../src/clients/dockerResponses';
 
 describe('DockerClient (no engine needed)', () => {
   it('parses DOCKER_HOST forms and rejects the unsupported ones clearly', () => {
@@ -62,5 +67,41 @@ describe('DockerClient (no engine needed)', () => {
     const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'realm-')), 'none.sock');
     const client = new DockerClient({ dockerHost: `unix://${sock}`, timeoutMs: 2000 });
     await assert.rejects(client.ping(), (e: unknown) => e instanceof DockerError && e.isUnreachable && e.message.includes(sock));
+  });
+  it('checks inspect results before use: a malformed answer names the field', () => {
+    const good = {
+      Id: 'abc', Name: '/demo_web_1', Created: '2026-01-01T00:00:00Z', Config: { Image: 'busybox', Labels: null, Tty: true },
+      State: { Status: 'running', ExitCode: 0, StartedAt: '2026-01-01T00:00:01Z', Health: { Status: 'unhealthy', Log: [{ ExitCode: 1, Output: 'connection refused\n' }] } },
+      RestartCount: 0, HostConfig: { RestartPolicy: { Name: '' } }, Mounts: [], NetworkSettings: {},
+    };
+    const parsed = parseContainerInspect(good);
+    assert.equal(parsed.Config.Tty, true);
+    assert.deepEqual(parsed.State.Health?.Log, [{ ExitCode: 1, Output: 'connection refused\n' }]);
+    assert.equal(toContainerInfo(parsed).restartPolicy, 'no');
+    assert.throws(() => parseContainerInspect({ ...good, State: { ...good.State, Status: 'sleeping' } }), /inspect\.State\.Status should be one of created, running/);
+    assert.throws(() => parseContainerInspect({ ...good, Config: { Image: 7 } }), /inspect\.Config\.Image should be a string, got number/);
+    assert.throws(() => parseContainerInspect({ ...good, Config: { Image: 'x', Labels: { a: 1 } } }), /inspect\.Config\.Labels\.a should be a string/);
+    assert.throws(() => parseContainerInspect('<html>proxy error</html>'), /inspect should be an object/);
+  });
+
+  it('a call past its timeout is aborted, not left running, and says which call and how long', async () => {
+    // an "engine" that accepts connections and never answers
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-'));
+    const sock = path.join(dir, 'silent.sock');
+    const open = new Set<net.Socket>();
+    let closedByClient = 0;
+    const server = net.createServer((s) => { open.add(s); s.resume(); // reads the request (and so sees the client close) but never answers
+      s.on('close', () => { open.delete(s); closedByClient++; }); s.on('error', () => undefined); });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const client = new DockerClient({ dockerHost: `unix://${sock}`, timeoutMs: 300 });
+      await assert.rejects(client.ping(), (e: unknown) => e instanceof DockerError && e.kind === 'timeout' && /did not answer ping within 0\.3 s/.test(e.message));
+      await assert.rejects(client.inspectContainer('abc'), (e: unknown) => e instanceof DockerError && e.kind === 'timeout' && e.operation === 'inspect');
+      await waitUntil('the aborted requests close their connections', () => open.size === 0, 10_000);
+      assert.ok(closedByClient >= 2);
+    } finally {
+      for (const s of open) s.destroy();
+      server.close();
+    }
   });
 });

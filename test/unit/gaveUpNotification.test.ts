@@ -2,8 +2,8 @@
 import './support/vscodeShim';
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { showGaveUpNotification } from '../../src/commands/healerServiceCommands';
-import { memoryLogger } from '../../src/platform/logger';
+import { showGaveUpNotification } from '../../src/notifications/gaveUpNotification';
+import { memoryLogger } from '../support/memoryLogger';
 
 describe('gave-up notification', () => {
   const shown: string[] = [];
@@ -12,7 +12,7 @@ describe('gave-up notification', () => {
   after(() => { delete window.showWarningMessage; });
 
   const deps = (reason?: string) => ({
-    healer: {} as never, settings: () => ({ maxActionsPerHour: 3 }) as never, clock: { now: () => 0 }, logger: memoryLogger(), showLogs: () => undefined,
+    healer: {} as never, settings: () => ({ maxActionsPerHour: 3 }) as never, updateOptOut: async () => undefined, clock: { now: () => 0 }, logger: memoryLogger(), showLogs: () => undefined,
     crashReason: (key: string) => (key === 'app/api' ? reason : undefined),
   });
   const gaveUp = { key: 'app/api', ref: { project: 'app', service: 'api' } } as never;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { BackendError } from '../../src/clients/http';
 import { GrafanaClient } from '../../src/clients/grafanaClient';
 import { GrafanaPasswordDriftDeps, KEEP_CHOICE, RESET_ADMIN_PASSWORD_CMD, RESET_CHOICE, resolveGrafanaPasswordDrift } from '../../src/commands/grafanaPasswordDrift';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 
 // Grafana keeps the admin password its data volume was created with (issue 11): a fake Grafana API
 // that answers /api/user as the real one does (200 with the user, 401 {"message":"Invalid username or password"}).

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ComposeLabels, ContainerInfo } from '../../src/core/containers';
-import { backoffDelay, decide, DecisionInput, HealPolicySettings, HealTrigger, parseHealRules, resolveAlert, ServiceSnapshot } from '../../src/core/healPolicy';
+import { backoffDelay, decide, DecisionInput, HealPolicySettings, HealTrigger, ServiceSnapshot } from '../../src/core/healPolicy';
+import { parseHealRules, resolveAlert } from '../../src/core/healRules';
 
 const now = Date.UTC(2026, 0, 1, 12);
 const settings: HealPolicySettings = { enabled: true, dryRun: false, trusted: true, optOut: [], graceMs: 30_000, backoffMs: 10_000, engineRestartGraceMs: 15_000, minReplicas: {} };

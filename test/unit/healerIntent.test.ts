@@ -11,13 +11,13 @@ import { HealActions } from '../../src/healer/actions';
 import type { AlertSource, HealableAlert } from '../../src/healer/alertSource';
 import { AuditTrail, describeEntry } from '../../src/healer/auditTrail';
 import { GaveUp, Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import { describePlanStep } from '../../src/healer/healPlan';
 import { describeScheduled } from '../../src/healer/healSchedule';
 import { serviceHealText } from '../../src/healer/serviceHealText';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ManualClock, settle } from '../support/manualClock';
 
 const PROJECT = 'shop';

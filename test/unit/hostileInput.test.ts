@@ -17,7 +17,7 @@ import { DockerClient } from '../../src/clients/dockerClient';
 import { BackendError } from '../../src/clients/http';
 import { LokiClient } from '../../src/clients/lokiClient';
 import { PrometheusClient } from '../../src/clients/prometheusClient';
-import { checkRemoteBackends, REMOTE_WARNED_KEY } from '../../src/commands/remoteBackendWarning';
+import { checkRemoteBackends, REMOTE_WARNED_KEY } from '../../src/notifications/remoteBackendWarning';
 import { fromAlertmanager, type RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
 import { RateLimiter } from '../../src/core/rateLimiter';
@@ -26,12 +26,12 @@ import { HealActions } from '../../src/healer/actions';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
 import type { HealableAlert } from '../../src/healer/alertSource';
-import { DEFAULT_HEALER_SETTINGS, readHealerSettings } from '../../src/healer/healerSettings';
-import { FakeClock } from '../../src/platform/clock';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/core/healerSettings';
+import { FakeClock } from '../support/fakeClock';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
-import { readSettings } from '../../src/platform/settings';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
+import { readHealerSettings, readSettings } from '../../src/platform/settings';
 import type { ExtensionMessage } from '../../src/shared/protocol';
 import { isWebviewMessage } from './support/anyPanelMessage';
 import { AlertDetailNode, AlertNode } from '../../src/views/alertNodes';
@@ -355,7 +355,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('settings: negative, zero and non-numeric intervals are clamped to the documented range', () => {
-    const read = (values: Record<string, unknown>) => readSettings(() => ({ get: (k: string, d: unknown) => (k in values ? values[k] : d) }) as unknown as vscode.WorkspaceConfiguration);
+    const read = (values: Record<string, unknown>) => readSettings(((k: string, d: unknown) => (k in values ? values[k] : d)) as never);
     assert.equal(read({ pollIntervalSeconds: -5 }).pollIntervalSeconds, 1);
     assert.equal(read({ pollIntervalSeconds: 0 }).pollIntervalSeconds, 1);
     assert.equal(read({ pollIntervalSeconds: 1e9 }).pollIntervalSeconds, 300);
@@ -370,7 +370,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('settings: a hostile composeFiles/rules value of the wrong type is ignored, not executed', () => {
-    const read = (values: Record<string, unknown>) => readSettings(() => ({ get: (k: string, d: unknown) => (k in values ? values[k] : d) }) as unknown as vscode.WorkspaceConfiguration);
+    const read = (values: Record<string, unknown>) => readSettings(((k: string, d: unknown) => (k in values ? values[k] : d)) as never);
     assert.deepEqual(read({ composeFiles: ['a.yml', 3, null, '  ', { f: 1 }] }).composeFiles, ['a.yml']);
     const healer = readHealerSettings(((k: string, d: unknown) => ({ rules: [{ alertname: 'X', action: 'rm -rf /' }, { alertname: 'Y', action: 'restart', matchers: { a: 1 } }, { alertname: 'Z', action: 'cleanup' }] } as Record<string, unknown>)[k] ?? d) as never, true);
     assert.deepEqual(healer.rules, [{ alertname: 'Z', action: 'cleanup' }], 'only well-formed rules with a known action survive');

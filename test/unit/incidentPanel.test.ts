@@ -5,7 +5,7 @@ import './support/vscodeShim';
 import assert from 'node:assert/strict';
 import type { Incident } from '../../src/core/incidents';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import type { IncidentReply } from '../../src/shared/incidentProtocol';
 import { IncidentPanels } from '../../src/webviews/incidentPanel';
 import { waitUntil } from '../support/waitFor';

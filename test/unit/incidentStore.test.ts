@@ -5,7 +5,7 @@ import { ContainerInfo, groupByService } from '../../src/core/containers';
 import { describeIncident, incidentOf, timeToRecovery } from '../../src/core/incidents';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Emitter } from '../../src/platform/event';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import type { AlertStoreChange } from '../../src/state/alertStore';
 import { IncidentStore } from '../../src/state/incidentStore';
 import type { ServicesSnapshot } from '../../src/state/serviceStore';

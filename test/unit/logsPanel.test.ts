@@ -5,7 +5,7 @@ import './support/vscodeShim';
 import assert from 'node:assert/strict';
 import { LokiClient } from '../../src/clients/lokiClient';
 import type { LokiTail } from '../../src/clients/lokiTail';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import type { ExtensionMessage } from '../../src/shared/protocol';
 import { LogsPanels } from '../../src/webviews/logsPanel';
 import { FakeLoki } from '../fakes/lokiFake';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { BackendError, LokiClient, msToNs } from '../../src/clients/lokiClient';
 import type { LokiTail, TailStatus } from '../../src/clients/lokiTail';
 import { FakeLoki } from '../fakes/lokiFake';
+import { tailLines } from '../support/tailLines';
 
 /** Resolves when `predicate` holds, checking after each event of `subscribe`; fails after `ms`. */
 function until(subscribe: (fire: () => void) => { dispose(): void }, predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
@@ -109,17 +110,17 @@ describe('LokiClient against the fake Loki', () => {
     assert.equal(loki.requests.at(-1)?.headers.authorization, 'Basic ' + Buffer.from('u:p').toString('base64'));
   });
 
-  it('tails new lines live, keeps at most `capacity` of them and counts dropped entries', async () => {
-    const tail = client.tail({ query: '{compose_service="api"} |= "keep"', capacity: 5 });
+  it('tails new lines live, in order, only those the query matches, and counts dropped entries', async () => {
+    // the cap on kept lines is the Logs panel's (realm.logs.tailBufferLines): the tail itself keeps none
+    const tail = client.tail({ query: '{compose_service="api"} |= "keep"' });
     tails.push(tail);
+    const got = tailLines(tail);
     await until(tailEvent(tail), () => tail.status.state === 'connected' && loki.tailCount === 1, 'tail connected');
     loki.ingest({ compose_service: 'api' }, Array.from({ length: 12 }, (_, i): [string, string] => [nowNs(i), `keep ${i}`]));
     loki.ingest({ compose_service: 'api' }, [[nowNs(20), 'drop me']]);
     loki.ingest({ compose_service: 'web' }, [[nowNs(21), 'keep other service']]);
-    await until(tailEvent(tail), () => tail.buffer.last()?.line === 'keep 11', 'the 12th line');
-    assert.equal(tail.buffer.size, 5);
-    assert.deepEqual(tail.buffer.toArray().map((e) => e.line), ['keep 7', 'keep 8', 'keep 9', 'keep 10', 'keep 11']);
-    assert.equal(tail.buffer.evicted, 7);
+    await until(tailEvent(tail), () => got.at(-1) === 'keep 11', 'the 12th line');
+    assert.deepEqual(got, Array.from({ length: 12 }, (_, i) => `keep ${i}`), 'every matching line once, in order; none of the others');
     loki.reportDropped({ compose_service: 'api' }, [nowNs(30), nowNs(31), nowNs(32)]);
     await until(tailEvent(tail), () => tail.status.dropped === 3, 'three dropped entries');
   });
@@ -129,17 +130,18 @@ describe('LokiClient against the fake Loki', () => {
     const tail = client.tail({ query: '{compose_service="api"}', baseDelayMs: 50, maxDelayMs: 200 });
     tails.push(tail);
     tail.onStatus((s) => states.push(s.state));
+    const got = tailLines(tail);
     await until(tailEvent(tail), () => tail.status.state === 'connected' && loki.tailCount === 1, 'tail connected');
     loki.ingest({ compose_service: 'api' }, [[nowNs(), 'before restart']]);
-    await until(tailEvent(tail), () => tail.buffer.size === 1, 'first line');
+    await until(tailEvent(tail), () => got.length === 1, 'first line');
     await loki.stop();
     await until(tailEvent(tail), () => tail.status.state === 'reconnecting', 'reconnecting state');
     loki.ingest({ compose_service: 'api' }, [[nowNs(5), 'while down']]);
     await loki.start();
     await until(tailEvent(tail), () => tail.status.state === 'connected', 'reconnected', 15_000);
     loki.ingest({ compose_service: 'api' }, [[nowNs(10), 'after restart']]);
-    await until(tailEvent(tail), () => tail.buffer.last()?.line === 'after restart', 'line after restart');
-    assert.deepEqual(tail.buffer.toArray().map((e) => e.line), ['before restart', 'while down', 'after restart']);
+    await until(tailEvent(tail), () => got.at(-1) === 'after restart', 'line after restart');
+    assert.deepEqual(got, ['before restart', 'while down', 'after restart']);
     assert.deepEqual(states.filter((s, i) => s !== states[i - 1]).slice(0, 3), ['connected', 'reconnecting', 'connected']);
   });
 
@@ -170,12 +172,13 @@ describe('LokiClient against the fake Loki', () => {
     loki.ingest({ compose_service: 'api' }, [[nowNs(-1000), 'history']]);
     const tail = client.tail({ query: '{compose_service="api"}', baseDelayMs: 10, maxDelayMs: 20 });
     tails.push(tail);
-    await until(tailEvent(tail), () => tail.buffer.size === 1, 'the replayed line');
+    const got = tailLines(tail);
+    await until(tailEvent(tail), () => got.length === 1, 'the replayed line');
     await loki.stop();
     await until(tailEvent(tail), () => tail.status.attempt >= 2, 'two failed reconnects');
     await loki.start();
     loki.ingest({ compose_service: 'api' }, [[nowNs(), 'after restart']]);
-    await until(tailEvent(tail), () => tail.buffer.last()?.line === 'after restart', 'a frame after reconnecting');
+    await until(tailEvent(tail), () => got.at(-1) === 'after restart', 'a frame after reconnecting');
     assert.equal(tail.status.attempt, 0);
   });
 

@@ -9,11 +9,11 @@ import { HealActions } from '../../src/healer/actions';
 import type { AlertSource, HealableAlert } from '../../src/healer/alertSource';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS } from '../../src/healer/healerSettings';
-import { FakeClock } from '../../src/platform/clock';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/core/healerSettings';
+import { FakeClock } from '../support/fakeClock';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../../src/platform/logger';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { memoryLogger } from '../support/memoryLogger';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { UPTIME_QUERY } from '../../src/state/neverUpTargets';
 import { ScrapeTargetStore, TargetsSource } from '../../src/state/scrapeTargetStore';
 import { AlertNode } from '../../src/views/alertNodes';
@@ -84,6 +84,26 @@ describe('a scrape target never up since the stack started', () => {
       const down = new FakePrometheus();
       down.failing = true;
       assert.equal(await new ScrapeTargetStore(() => down, memoryLogger()).configurationProblem(labels), undefined, 'Prometheus unreachable: not judged');
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('asks Prometheus again only once its answer is older than 20 s on the injected clock', async () => {
+    const prom = new FakePrometheus();
+    const clock = new FakeClock();
+    const store = new ScrapeTargetStore(() => prom, memoryLogger(), 60_000, clock);
+    const labels = { alertname: 'ArcanumNeedsRestart', job: 'arcanum', instance: 'host.docker.internal:8000' };
+    try {
+      assert.match((await store.configurationProblem(labels)) ?? '', /has never answered Prometheus/);
+      const asked = prom.queries.length;
+      clock.advance(19_000);
+      prom.everUp.set('arcanum|host.docker.internal:8000', 1);
+      assert.match((await store.configurationProblem(labels)) ?? '', /has never answered Prometheus/, 'fresh: answered from the last check');
+      assert.equal(prom.queries.length, asked, 'no new query within 20 s');
+      clock.advance(2_000);
+      assert.equal(await store.configurationProblem(labels), undefined, 'stale: checked again, and the target was up once');
+      assert.ok(prom.queries.length > asked);
     } finally {
       store.dispose();
     }

@@ -7,7 +7,7 @@ import './support/vscodeShim';
 import assert from 'node:assert/strict';
 import { BackendError } from '../../src/clients/http';
 import { LokiClient } from '../../src/clients/lokiClient';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { findSelector, matcherValue, setMatcher } from '../../src/shared/logqlSelector';
 import type { ExtensionMessage } from '../../src/shared/protocol';
 import { isWebviewMessage } from './support/anyPanelMessage';

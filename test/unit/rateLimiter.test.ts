@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describeBudget, formatWait, HOUR_MS, RateLimiter } from '../../src/core/rateLimiter';
-import { FakeClock } from '../../src/platform/clock';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { formatDuration } from '../../src/core/duration';
+import { describeBudget, HOUR_MS, RateLimiter } from '../../src/core/rateLimiter';
+import { FakeClock } from '../support/fakeClock';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 
 describe('RateLimiter', () => {
   let clock: FakeClock;
@@ -75,8 +76,8 @@ describe('RateLimiter', () => {
   });
 
   it('formats waits in seconds, minutes and hours', () => {
-    assert.equal(formatWait(30_000), '30 s');
-    assert.equal(formatWait(42 * 60_000), '42 min');
-    assert.equal(formatWait(65 * 60_000), '1 h 5 min');
+    assert.equal(formatDuration(30_000, 'countdown'), '30 s');
+    assert.equal(formatDuration(42 * 60_000, 'countdown'), '42 min');
+    assert.equal(formatDuration(65 * 60_000, 'countdown'), '1 h 5 min');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { DockerClient } from '../../src/clients/dockerClient';
 import { DockerError } from '../../src/clients/dockerClient';
 import type { ContainerInfo } from '../../src/core/containers';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { ServiceStore } from '../../src/state/serviceStore';
 import { waitUntil } from '../support/waitFor';
 

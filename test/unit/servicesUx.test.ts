@@ -14,7 +14,7 @@ import { ServicesTreeProvider, type ServicesTreeNode } from '../../src/views/ser
 import { ServiceNode } from '../../src/views/serviceNodes';
 import { AlertsTreeProvider } from '../../src/views/alertsTree';
 import { HealerTreeProvider } from '../../src/views/healerTree';
-import { DEFAULT_HEALER_SETTINGS } from '../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/core/healerSettings';
 import { ManualClock } from '../support/manualClock';
 import { container, group, NOW, serviceStates } from './support/treeNodes';
 
@@ -136,7 +136,7 @@ describe('Services view UX (issue 13)', () => {
     const alert = { key: 'k', name: 'ServiceDown', state: 'firing', severity: 'critical', labels: { service: 'web' }, annotations: {}, since: NOW - 30_000, silencedBy: [], inhibitedBy: [], generatorURL: '', source: 'alertmanager' };
     const snapshot = { status: 'ok', alerts: [alert], silences: [], fallback: false, everReachable: true, alertmanagerUrl: 'http://am' };
     const store = { snapshot, onDidChange: changed.event } as never;
-    const tree = new AlertsTreeProvider(store, () => undefined, () => clock.now(), () => undefined, undefined, clock);
+    const tree = new AlertsTreeProvider(store, () => undefined, clock, () => undefined, undefined, clock);
     let redraws = 0;
     tree.onDidChangeTreeData(() => redraws++);
     tree.setVisible(true);

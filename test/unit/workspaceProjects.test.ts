@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ComposeCliRunner, ComposeError, detectComposeCli } from '../../src/clients/composeCli';
-import { memoryLogger } from '../../src/platform/logger';
+import { memoryLogger } from '../support/memoryLogger';
 import { WorkspaceProjects, type WorkspaceProjectsDeps } from '../../src/state/workspaceProjects';
-import { InMemoryMemento } from '../../src/platform/memento';
+import { InMemoryMemento } from '../support/inMemoryMemento';
 import { waitUntil } from '../support/waitFor';
 
 // The real compose CLI (v2, installed by the harness) reads the files: `config` needs no engine.

@@ -6,7 +6,7 @@ import { groupByService } from '../../../src/core/containers';
 import type { Incident } from '../../../src/core/incidents';
 import type { AuditEntry } from '../../../src/healer/auditTrail';
 import type { ServiceHealState } from '../../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS } from '../../../src/healer/healerSettings';
+import { DEFAULT_HEALER_SETTINGS } from '../../../src/core/healerSettings';
 import { AlertDetailNode, AlertNode, SeverityGroupNode, SilenceNode, SilencesNode } from '../../../src/views/alertNodes';
 import { DecisionNode, HealerGroupNode, HealerModeNode, ServiceBudgetNode, UnactionableAlertNode } from '../../../src/views/healerNodes';
 import { IncidentNode, TimelineNode } from '../../../src/views/incidentsTree';
@@ -76,7 +76,7 @@ export function everyNode(): Array<[string, { contextValue?: string; label?: unk
     ...[new ProjectNode('app', 'app', []), new ProjectNode('realm-stack', 'stack', [])].map((n) => ['realm.services', n] as [string, ProjectNode]),
     ...services.map((n) => ['realm.services', n] as [string, ServiceNode]),
     ...containers.map((n) => ['realm.services', n] as [string, ContainerNode]),
-    ['realm.alerts', new SeverityGroupNode({ severity: 'critical', alerts })],
+    ['realm.alerts', new SeverityGroupNode({ severity: 'critical', alerts }, undefined, NOW)],
     ...alerts.map((a) => ['realm.alerts', new AlertNode(a, NOW, [silence('active')])] as [string, AlertNode]),
     ['realm.alerts', new AlertDetailNode(firing, 'label', 'service', 'web')], ['realm.alerts', new AlertDetailNode(firing, 'annotation', 'summary', 'x')],
     ['realm.alerts', new SilencesNode([silence('active')])], ['realm.alerts', new SilenceNode(silence('active'), 1, NOW)], ['realm.alerts', new SilenceNode(silence('pending'), 0, NOW)],

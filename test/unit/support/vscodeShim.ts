@@ -70,7 +70,8 @@ export class EventEmitter<T> {
   }
 }
 
-function uri(scheme: string, p: string) {
+export interface ShimUri { readonly scheme: string; readonly fsPath: string; readonly path: string; toString(): string }
+function uri(scheme: string, p: string): ShimUri {
   return { scheme, path: p, fsPath: p, toString: () => `${scheme}://${p}` };
 }
 
@@ -78,6 +79,7 @@ export const Uri = {
   parse: (s: string) => ({ toString: () => s }),
   file: (p: string) => uri('file', p),
   from: (c: { scheme: string; path: string }) => uri(c.scheme, c.path),
+  joinPath: (base: ShimUri, ...parts: string[]) => uri(base.scheme, [base.path, ...parts].join('/')),
 };
 
 export class Position {
@@ -101,13 +103,23 @@ export class Diagnostic {
   constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
 }
 
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
 
-export class CancellationError extends Error {}
+/** Thrown by VS Code APIs when the user cancels; the command boundary treats it as no error. */
+export class CancellationError extends Error {
+  constructor() {
+    super('Canceled');
+    this.name = 'Canceled';
+  }
+}
 
-/** Tests put the window / commands functions they need on these objects (and take them off after). */
+/**
+ * The namespaces a command calls. Empty: a test that runs a command sets what it needs
+ * (`window.showWarningMessage = …`, see test/unit/support/scriptedUi.ts) and resets it after.
+ */
 export const window: Record<string, unknown> = {};
-export const env = {};
+export const env: Record<string, unknown> = {};
 export const commands: Record<string, unknown> = {};
 export const workspace: Record<string, unknown> = {};
 

@@ -6,6 +6,8 @@ import type { MementoLike } from '../platform/memento';
 /** Global-state key: the backend entries (`Prometheus (http://…)`) the user was already warned about. */
 export const REMOTE_WARNED_KEY = 'realm.remoteBackendsWarned';
 
+const URL_SECTIONS = ['realm.prometheusUrl', 'realm.alertmanagerUrl', 'realm.lokiUrl'];
+
 type BackendUrls = Pick<BackendConfig, 'prometheusUrl' | 'alertmanagerUrl' | 'lokiUrl'>;
 
 export interface RemoteBackendWarningDeps {
@@ -15,7 +17,7 @@ export interface RemoteBackendWarningDeps {
   state: MementoLike;
   /** Shows the warning (vscode.window.showWarningMessage). */
   warn: (message: string) => unknown;
-  /** Settings changes (vscode.workspace.onDidChangeConfiguration): a new URL is checked at once. */
+  /** Settings changes (Settings.onDidChange): a new URL is checked at once. */
   onDidChangeConfiguration?: Event<{ affectsConfiguration(section: string): boolean }>;
   logger?: Logger;
 }
@@ -38,12 +40,9 @@ export async function checkRemoteBackends(deps: RemoteBackendWarningDeps): Promi
   return fresh;
 }
 
-/**
- * Checks now and after each change to `realm.*` settings. Returns what to dispose. The one line
- * in activate(): `subs.push(watchRemoteBackends({ settings, state: context.globalState, warn: (m) => vscode.window.showWarningMessage(m), onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration, logger }));`
- */
+/** Checks now and after each change to a backend URL setting. Returns what to dispose. */
 export function watchRemoteBackends(deps: RemoteBackendWarningDeps): { dispose(): void } {
   const check = () => void checkRemoteBackends(deps).catch((e: unknown) => deps.logger?.error(`remote backend check failed: ${String(e)}`));
   check();
-  return deps.onDidChangeConfiguration?.((e) => { if (e.affectsConfiguration('realm')) check(); }) ?? { dispose: () => undefined };
+  return deps.onDidChangeConfiguration?.((e) => { if (URL_SECTIONS.some((s) => e.affectsConfiguration(s))) check(); }) ?? { dispose: () => undefined };
 }

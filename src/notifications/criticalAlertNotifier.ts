@@ -11,11 +11,11 @@
  * Container Tools extensions keep one notification and put live state in their views.
  */
 import { alertTarget, RealmAlert } from '../core/alerts';
-import { plain, withoutLinks } from '../core/alertSummary';
+import { plain, withoutLinks } from '../core/text';
 import { Disposable, toDisposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
 import type { AlertSnapshot } from '../state/alertStore';
-import { quickSilence, type AlertCommandDeps } from './alertCommands';
+import { quickSilence, type AlertCommandDeps } from '../commands/alertCommands';
 
 /** The store's events the notifier follows (AlertStore satisfies it). */
 export interface CriticalAlertSource {
