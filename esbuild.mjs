@@ -30,7 +30,8 @@ const buildkitUnavailable = {
   name: 'buildkit-unavailable',
   setup(build) {
     build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
-      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: path.join(root, 'src/platform/buildkitUnavailable.ts') } : undefined);
+      /[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: path.join(root, 'src/platform/buildkitUnavailable.ts') } : undefined,
+    );
   },
 };
 

@@ -12,18 +12,30 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', {
-        selector: "MemberExpression[property.name='innerHTML'][parent.type='AssignmentExpression']",
-        message: 'Untrusted text goes in with textContent; never assign innerHTML.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='innerHTML'][parent.type='AssignmentExpression']",
+          message: 'Untrusted text goes in with textContent; never assign innerHTML.',
+        },
+      ],
     },
   },
   {
     files: vscodeFree,
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'This layer is vscode-free (unit-tested in plain Node): take what you need through an interface.', allowTypeImports: true }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'This layer is vscode-free (unit-tested in plain Node): take what you need through an interface.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -33,16 +45,43 @@ export default tseslint.config(
     // state, kept in one place so esbuild keeps every heavy package off the start-up path).
     files: ['src/core/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'This layer is vscode-free (unit-tested in plain Node): take what you need through an interface.', allowTypeImports: true }],
-        patterns: [
-          { group: ['../clients', '../clients/*', '../state', '../state/*', '../healer', '../healer/*', '../views', '../views/*',
-            '../webviews', '../webviews/*', '../commands', '../commands/*', '../extension'],
-          message: 'core imports no other layer: define the domain type here and let the outer layer map onto it.' },
-          { group: ['../platform/*', '!../platform/lazyModules'], allowTypeImports: true,
-            message: 'core takes platform services only as types (injected); the one runtime exception is platform/lazyModules.' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'This layer is vscode-free (unit-tested in plain Node): take what you need through an interface.',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [
+            {
+              group: [
+                '../clients',
+                '../clients/*',
+                '../state',
+                '../state/*',
+                '../healer',
+                '../healer/*',
+                '../views',
+                '../views/*',
+                '../webviews',
+                '../webviews/*',
+                '../commands',
+                '../commands/*',
+                '../extension',
+              ],
+              message: 'core imports no other layer: define the domain type here and let the outer layer map onto it.',
+            },
+            {
+              group: ['../platform/*', '!../platform/lazyModules'],
+              allowTypeImports: true,
+              message: 'core takes platform services only as types (injected); the one runtime exception is platform/lazyModules.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

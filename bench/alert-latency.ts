@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   if (!promUrl || !amUrl) throw new Error('source /tmp/realm-it/env first (bash test/infra/harness.sh up)');
   const prom = new PrometheusClient({ baseUrl: promUrl });
   const am = new AlertmanagerClient({ baseUrl: amUrl });
-  const ours = async () => (await am.alerts({ filter: [{ name: 'instance', value: INSTANCE, isRegex: false, isEqual: true }] })).filter((a) => ALERTS.includes(a.labels.alertname));
+  const ours = async () =>
+    (await am.alerts({ filter: [{ name: 'instance', value: INSTANCE, isRegex: false, isEqual: true }] })).filter((a) => ALERTS.includes(a.labels.alertname));
 
   const store = new AlertStore({ alertmanager: am, prometheus: prom }, { logger: memoryLogger(), include: (a) => a.labels.instance === INSTANCE });
   store.setVisible(true); // default interval: 2 s while a Realm view is visible
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
   }
   // A watcher polling every 100 ms can see an alert up to 100 ms late, so a render can precede it.
   const sorted = latencies.map((l) => Math.max(0, l)).sort((a, b) => a - b);
-  console.log(`alert-latency (Alertmanager lists it → status bar/tree updated), ${sorted.length} alerts, poll 2 s: p50 ${(percentile(sorted, 50) / 1000).toFixed(2)} s, p95 ${(percentile(sorted, 95) / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s (goal p50 ≤ 2 s)`);
+  console.log(
+    `alert-latency (Alertmanager lists it → status bar/tree updated), ${sorted.length} alerts, poll 2 s: p50 ${(percentile(sorted, 50) / 1000).toFixed(2)} s, p95 ${(percentile(sorted, 95) / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s (goal p50 ≤ 2 s)`,
+  );
 }
 
 main().catch((err) => {

@@ -39,10 +39,15 @@ async function main(): Promise<void> {
       runs.push(await wp.page.evaluate(drawChart, { id: requestId, series: 10, points: 11_000 }));
     }
     const sorted = [...runs].sort((a, b) => a - b);
-    console.log(`chart-render: 10 series × 11,000 points: median ${sorted[2].toFixed(1)} ms, first ${runs[0].toFixed(1)} ms, runs ${runs.map((r) => r.toFixed(0)).join(', ')} (goal ≤ 100)`);
+    console.log(
+      `chart-render: 10 series × 11,000 points: median ${sorted[2].toFixed(1)} ms, first ${runs[0].toFixed(1)} ms, runs ${runs.map((r) => r.toFixed(0)).join(', ')} (goal ≤ 100)`,
+    );
   } finally {
     await wp.close();
   }
 }
 
-void main().catch((err) => { console.error(err); process.exitCode = 1; });
+void main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -10,11 +10,17 @@ const cp = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'test/infra/runHostTests.js'), '--timeout=300'], {
-  cwd: ROOT, encoding: 'utf8', env: { ...process.env, REALM_HOST_SUITE: 'composeFidelity' },
+  cwd: ROOT,
+  encoding: 'utf8',
+  env: { ...process.env, REALM_HOST_SUITE: 'composeFidelity' },
 });
 const out = r.stdout + r.stderr;
 const line = /compose-save-measure: (.*)/.exec(out);
-if (r.status !== 0 || !line) { console.error(out); console.error('bench run failed'); process.exit(1); }
+if (r.status !== 0 || !line) {
+  console.error(out);
+  console.error('bench run failed');
+  process.exit(1);
+}
 console.log(`compose file save → Services tree changed: ${line[1]}  goal p50 <= 300 ms`);
 const written = /compose-write-measure: (.*)/.exec(out);
 if (written) console.log(`compose file written by another program → Services tree changed: ${written[1]}`);

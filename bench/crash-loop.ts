@@ -15,15 +15,24 @@ const UP_BEFORE_CRASH_MS = 4_000;
 const GOALS_MS = [500, 11_000, 21_000];
 
 /** Crashes `id` CRASHES times, each 4 s after it last started; returns die → start per crash (engine times), and die → restart issued when `issued` is given. */
-async function crashLoop(docker: DockerClient, id: string, events: EngineEvent[], issued?: Array<{ issuedAt: number }>): Promise<{ toStart: number[]; toIssued: number[] }> {
+async function crashLoop(
+  docker: DockerClient,
+  id: string,
+  events: EngineEvent[],
+  issued?: Array<{ issuedAt: number }>,
+): Promise<{ toStart: number[]; toIssued: number[] }> {
   const delays: number[] = [];
   const toIssued: number[] = [];
   for (let i = 0; i < CRASHES; i++) {
-    const started = await waitFor('running', async () => {
-      const d = await engineApi().getContainer(id).inspect();
-      const at = Date.parse(d.State.StartedAt);
-      return d.State.Running && Date.now() - at >= UP_BEFORE_CRASH_MS ? at : undefined;
-    }, 60_000);
+    const started = await waitFor(
+      'running',
+      async () => {
+        const d = await engineApi().getContainer(id).inspect();
+        const at = Date.parse(d.State.StartedAt);
+        return d.State.Running && Date.now() - at >= UP_BEFORE_CRASH_MS ? at : undefined;
+      },
+      60_000,
+    );
     const seen = events.length;
     const actions = issued?.length ?? 0;
     await crash(docker, id);
@@ -45,7 +54,11 @@ async function main(): Promise<void> {
   let engine: number[] = [];
   try {
     const id = await runReplica(docker, { project, service: 'looper' });
-    const rig = await startHealer(docker, [project], { graceMs: DEFAULT_HEALER_SETTINGS.graceMs, backoffMs: DEFAULT_HEALER_SETTINGS.backoffMs, maxActionsPerHour: 3 });
+    const rig = await startHealer(docker, [project], {
+      graceMs: DEFAULT_HEALER_SETTINGS.graceMs,
+      backoffMs: DEFAULT_HEALER_SETTINGS.backoffMs,
+      maxActionsPerHour: 3,
+    });
     try {
       healer = await crashLoop(docker, id, events, rig.started);
     } finally {
@@ -60,7 +73,9 @@ async function main(): Promise<void> {
   }
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(`crash-loop: ${CRASHES} crashes, each ${UP_BEFORE_CRASH_MS / 1000} s after the previous restart`);
-  console.log(`  Realm healer (grace ${DEFAULT_HEALER_SETTINGS.graceMs / 1000} s, back-off ${DEFAULT_HEALER_SETTINGS.backoffMs / 1000} s doubling, cap 5 min): die → start ${healer.toStart.map(s).join(', ')} (restart issued after ${healer.toIssued.map(s).join(', ')})`);
+  console.log(
+    `  Realm healer (grace ${DEFAULT_HEALER_SETTINGS.graceMs / 1000} s, back-off ${DEFAULT_HEALER_SETTINGS.backoffMs / 1000} s doubling, cap 5 min): die → start ${healer.toStart.map(s).join(', ')} (restart issued after ${healer.toIssued.map(s).join(', ')})`,
+  );
   console.log(`  goals ≤ ${GOALS_MS.map(s).join(', ')}: ${healer.toStart.every((d, i) => d <= GOALS_MS[i]) ? 'met' : 'NOT met'}`);
   console.log(`  Docker restart: on-failure on the same engine:                         die → start ${engine.map(s).join(', ')}`);
   console.log('  Kubernetes (kubelet CrashLoopBackOff, documented): 10 s, 20 s, 40 s … capped at 5 min, reset after 10 min up');

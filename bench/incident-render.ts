@@ -21,26 +21,40 @@ function standInExtension(lines: number): void {
   const w = window as Record<string, unknown> & { acquireVsCodeApi: () => { postMessage(m: unknown): void } };
   const add = EventTarget.prototype.addEventListener;
   EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: (e: { data?: { type?: string } }) => void, options?: unknown) {
-    const timed = type !== 'message' ? listener : function (this: unknown, e: { data?: { type?: string } }) {
-      const t = performance.now();
-      listener.call(this, e);
-      if (e.data?.type === 'incidentLogs') w.__logsHandlerMs = performance.now() - t;
-    };
+    const timed =
+      type !== 'message'
+        ? listener
+        : function (this: unknown, e: { data?: { type?: string } }) {
+            const t = performance.now();
+            listener.call(this, e);
+            if (e.data?.type === 'incidentLogs') w.__logsHandlerMs = performance.now() - t;
+          };
     return add.call(this, type, timed as never, options as never);
   } as never;
   const real = w.acquireVsCodeApi;
   const T0 = Date.UTC(2026, 0, 15, 12);
   const levels = ['info', 'info', 'info', 'warn', 'error', 'debug'];
   const view = {
-    id: 'inc-1', title: 'worker — crashed (exit 1)', status: 'open for 2m: restarted, recovering', reason: 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`',
-    openedAt: T0, windowStartMs: T0 - 300_000, windowEndMs: T0 + 300_000, alerts: [], charts: [],
+    id: 'inc-1',
+    title: 'worker — crashed (exit 1)',
+    status: 'open for 2m: restarted, recovering',
+    reason: 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`',
+    openedAt: T0,
+    windowStartMs: T0 - 300_000,
+    windowEndMs: T0 + 300_000,
+    alerts: [],
+    charts: [],
     entries: [
       { time: T0, kind: 'die', text: 'app-worker-1 died (exit 1)', links: [{ kind: 'logs', atMs: T0 }] },
       { time: T0 + 100, kind: 'healer', text: 'healer: worker: restart — done', links: [{ kind: 'logs', atMs: T0 + 100 }] },
       { time: T0 + 900, kind: 'start', text: 'app-worker-1 started', links: [{ kind: 'logs', atMs: T0 + 900 }] },
     ],
   };
-  const entries = Array.from({ length: lines }, (_, i) => ({ time: T0 - 60_000 + i * 120, line: `worker request ${i} path=/api/v1/items/${i} took=${i % 97}ms`, level: levels[i % 6] }));
+  const entries = Array.from({ length: lines }, (_, i) => ({
+    time: T0 - 60_000 + i * 120,
+    line: `worker request ${i} path=/api/v1/items/${i} took=${i % 97}ms`,
+    level: levels[i % 6],
+  }));
   const answer = (m: unknown) => setTimeout(() => window.postMessage(m, '*'), 0);
   w.acquireVsCodeApi = () => {
     const api = real();
@@ -54,7 +68,9 @@ function standInExtension(lines: number): void {
         }
         if (m.type === 'loadIncident') answer({ type: 'incident', requestId: m.requestId, view });
         if (m.type === 'loadLogs') {
-          setTimeout(() => { (w as Record<string, unknown>).__logsSentAt = performance.now(); }, 0);
+          setTimeout(() => {
+            (w as Record<string, unknown>).__logsSentAt = performance.now();
+          }, 0);
           answer({ type: 'incidentLogs', requestId: m.requestId, logs: { source: 'loki', sourceText: `Loki: ${lines} lines`, entries } });
         }
       },
@@ -73,8 +89,18 @@ async function once(): Promise<{ open: number; ready: number; render: number; ha
     const before = await metric();
     await wp.page.reload();
     const wall = await wp.page.evaluate(async (lines: number) => {
-      const frame = () => new Promise<number>((r) => window.requestAnimationFrame(() => { document.querySelector('.timeline .entry').getBoundingClientRect(); r(performance.now()); }));
-      const until = (ok: () => boolean) => new Promise<void>((resolve) => { const check = () => (ok() ? resolve() : window.requestAnimationFrame(check)); check(); });
+      const frame = () =>
+        new Promise<number>((r) =>
+          window.requestAnimationFrame(() => {
+            document.querySelector('.timeline .entry').getBoundingClientRect();
+            r(performance.now());
+          }),
+        );
+      const until = (ok: () => boolean) =>
+        new Promise<void>((resolve) => {
+          const check = () => (ok() ? resolve() : window.requestAnimationFrame(check));
+          check();
+        });
       // first paint: the frame that shows the incident with its log window (performance.now() counts from navigation start)
       await until(() => document.querySelectorAll('.timeline .entry.kind-log').length > 0);
       const painted = await frame();
@@ -114,13 +140,24 @@ async function main(): Promise<void> {
     const s = [...xs].sort((a, b) => a - b);
     return `median ${s[Math.floor(s.length / 2)].toFixed(1)} ms (min ${s[0].toFixed(1)}, max ${s[s.length - 1].toFixed(1)})`;
   };
-  console.log(`incident-render: ${RUNS} fresh panels, each an incident with ${LINES.toLocaleString('en-US')} log lines (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+  console.log(
+    `incident-render: ${RUNS} fresh panels, each an incident with ${LINES.toLocaleString('en-US')} log lines (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+  );
   console.log(`incident-render: open (navigation start) to first paint of the incident with its log window: ${stats(runs.map((r) => r.open))} (goal ≤ 200)`);
   console.log(`incident-render: of it, the page and its bundle loaded until the webview said ready: ${stats(runs.map((r) => r.ready))}`);
   console.log(`incident-render: open to every one of the ${LINES.toLocaleString('en-US')} lines in place (painted): ${stats(runs.map((r) => r.all))}`);
-  console.log(`incident-render: the log window's message to its first painted frame: ${stats(runs.map((r) => r.render))}; the panel's own handling of it (validate, merge, build the first rows): ${stats(runs.map((r) => r.handler))}`);
-  console.log(`incident-render: for scale, the Logs panel's empty page to its first contentful paint in the same browser: ${stats(baseline.filter((x) => Number.isFinite(x)))}`);
-  console.log(`incident-render: renderer main thread busy from navigation to all lines painted: ${stats(runs.map((r) => r.busy))}; of it script ${stats(runs.map((r) => r.script))}, style+layout ${stats(runs.map((r) => r.layout))}`);
+  console.log(
+    `incident-render: the log window's message to its first painted frame: ${stats(runs.map((r) => r.render))}; the panel's own handling of it (validate, merge, build the first rows): ${stats(runs.map((r) => r.handler))}`,
+  );
+  console.log(
+    `incident-render: for scale, the Logs panel's empty page to its first contentful paint in the same browser: ${stats(baseline.filter((x) => Number.isFinite(x)))}`,
+  );
+  console.log(
+    `incident-render: renderer main thread busy from navigation to all lines painted: ${stats(runs.map((r) => r.busy))}; of it script ${stats(runs.map((r) => r.script))}, style+layout ${stats(runs.map((r) => r.layout))}`,
+  );
 }
 
-void main().catch((err) => { console.error(err); process.exitCode = 1; });
+void main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

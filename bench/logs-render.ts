@@ -25,7 +25,14 @@ async function main(): Promise<void> {
       for (let k = 1; k <= 120; k++) {
         list.scrollTop = (list.scrollHeight * k) / 121;
         // Our callback runs after the list's in the same frame: now - frame start = that frame's work.
-        out.push(await new Promise<number>((r) => window.requestAnimationFrame((ts: number) => { list.querySelector('.row').getBoundingClientRect(); r(performance.now() - ts); })));
+        out.push(
+          await new Promise<number>((r) =>
+            window.requestAnimationFrame((ts: number) => {
+              list.querySelector('.row').getBoundingClientRect();
+              r(performance.now() - ts);
+            }),
+          ),
+        );
       }
       return out.sort((a, b) => a - b);
     });
@@ -54,7 +61,11 @@ async function deliver({ id, n }: { id: number; n: number }): Promise<number> {
   const base = Date.UTC(2026, 0, 15, 12);
   const streams = [0, 1, 2, 3].map((s) => ({
     labels: { compose_service: `svc${s}` },
-    entries: Array.from({ length: n / 4 }, (_, i) => ({ tsNs: `${base - (i * 4 + s) * 10}000000`, line: `svc${s} request ${i} path=/api/v1/items/${i} took=${i % 97}ms${i % 1000 === 0 ? ' needle' : ''}`, level: levels[i % 6] })),
+    entries: Array.from({ length: n / 4 }, (_, i) => ({
+      tsNs: `${base - (i * 4 + s) * 10}000000`,
+      line: `svc${s} request ${i} path=/api/v1/items/${i} took=${i % 97}ms${i % 1000 === 0 ? ' needle' : ''}`,
+      level: levels[i % 6],
+    })),
   }));
   const marker = `${n.toLocaleString()} lines`;
   const t0 = performance.now();
@@ -63,7 +74,15 @@ async function deliver({ id, n }: { id: number; n: number }): Promise<number> {
     const check = () => ((document.querySelector('.status').textContent ?? '').startsWith(marker) ? resolve() : window.requestAnimationFrame(check));
     check();
   });
-  await new Promise((r) => window.requestAnimationFrame(() => { document.querySelector('.log-list .row').getBoundingClientRect(); r(undefined); }));
+  await new Promise((r) =>
+    window.requestAnimationFrame(() => {
+      document.querySelector('.log-list .row').getBoundingClientRect();
+      r(undefined);
+    }),
+  );
   return performance.now() - t0;
 }
-void main().catch((err) => { console.error(err); process.exitCode = 1; });
+void main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -28,7 +28,15 @@ function watch(side: EngineSide, project: string) {
   const store = new ServiceStore(docker, [{ name: project, role: 'app' }], memoryLogger());
   let events = 0;
   const subs = [store.onEngineEvent(() => events++), store.onDidChange(() => undefined)];
-  return { docker, store, events: () => events, dispose: () => { subs.forEach((s) => s.dispose()); store.dispose(); } };
+  return {
+    docker,
+    store,
+    events: () => events,
+    dispose: () => {
+      subs.forEach((s) => s.dispose());
+      store.dispose();
+    },
+  };
 }
 
 const stateOf = (s: ServicesSnapshot, id: string) => s.containers.find((c) => c.id === id)?.state;
@@ -51,7 +59,12 @@ async function storePart(side: EngineSide, n: number): Promise<void> {
       const id = ids[(i * 7) % n];
       for (const op of ['kill', 'start'] as const) {
         const before = await side.requestCount();
-        const changed = nextEvent(w.store.onDidChange, 'the store', (s) => stateOf(s, id) === (op === 'kill' ? 'exited' : 'running') && s.cause !== undefined, 30_000);
+        const changed = nextEvent(
+          w.store.onDidChange,
+          'the store',
+          (s) => stateOf(s, id) === (op === 'kill' ? 'exited' : 'running') && s.cause !== undefined,
+          30_000,
+        );
         await side.call({ op, ids: [id] });
         const s = await changed;
         const first = (await side.requests(before)).find((r) => r.kind !== 'events' && r.at >= s.cause!.receivedAt);
@@ -64,8 +77,10 @@ async function storePart(side: EngineSide, n: number): Promise<void> {
     const requests = (await side.requests(base)).filter((r) => r.kind !== 'events');
     const events = w.events() - events0;
     const per = (k: string) => requests.filter((r) => r.kind === k).length;
-    console.log(`  ${String(n).padStart(3)} containers: start-up ${startup} requests; ${events} events → ${requests.length} requests (${per('list')} list, ${per('inspect')} inspect) = ${(requests.length / events).toFixed(2)}/event, ${(requests.length / toChange.length).toFixed(2)}/state change; `
-      + `event → store change p95 ${ms(percentile(toChange, 95))}; refresh p50 ${ms(percentile(refresh, 50))} p95 ${ms(percentile(refresh, 95))}; CPU ${ms((cpu.user + cpu.system) / 1000 / events)}/event`);
+    console.log(
+      `  ${String(n).padStart(3)} containers: start-up ${startup} requests; ${events} events → ${requests.length} requests (${per('list')} list, ${per('inspect')} inspect) = ${(requests.length / events).toFixed(2)}/event, ${(requests.length / toChange.length).toFixed(2)}/state change; ` +
+        `event → store change p95 ${ms(percentile(toChange, 95))}; refresh p50 ${ms(percentile(refresh, 50))} p95 ${ms(percentile(refresh, 95))}; CPU ${ms((cpu.user + cpu.system) / 1000 / events)}/event`,
+    );
 
     const rig = await startBenchHealer(w.docker, w.store, project);
     try {
@@ -77,7 +92,11 @@ async function storePart(side: EngineSide, n: number): Promise<void> {
         const startsBefore = (await side.call<unknown[]>({ op: 'starts', since: 0 })).length;
         await side.call({ op: 'crash', ids: [id] });
         await waitUntil('the healer to restart it', () => rig.started.length > issued, 30_000);
-        await waitUntil('it to run again', async () => (await side.call<{ id: string }[]>({ op: 'starts', since: startsBefore })).some((e) => e.id === id), 30_000);
+        await waitUntil(
+          'it to run again',
+          async () => (await side.call<{ id: string }[]>({ op: 'starts', since: startsBefore })).some((e) => e.id === id),
+          30_000,
+        );
         await waitUntil('the healer and store to settle', async () => rig.idle() && stateOf(await w.store.whenCurrent(), id) === 'running', 30_000);
         perCrash.push((await side.requests(before)).filter((r) => r.kind !== 'events').length);
       }
@@ -105,7 +124,9 @@ async function stormPart(side: EngineSide): Promise<void> {
       const startsBefore = (await side.call<unknown[]>({ op: 'starts', since: 0 })).length;
       const base = await side.requestCount();
       const deaths: number[] = [];
-      const dieSub = w.store.onEngineEvent((e) => { if (e.action === 'die') deaths.push(e.receivedAt); });
+      const dieSub = w.store.onEngineEvent((e) => {
+        if (e.action === 'die') deaths.push(e.receivedAt);
+      });
       const crashedAt = await side.call<number>({ op: 'crash', ids });
       const restarted = await allStarted(side, ids, startsBefore, 120_000);
       dieSub.dispose();
@@ -114,11 +135,17 @@ async function stormPart(side: EngineSide): Promise<void> {
       const firstDie = Math.min(...deaths);
       const requests = (await side.requests(base)).filter((r) => r.kind !== 'events').length;
       const healerAll = restarted - crashedAt;
-      console.log(`  engine: first die event received ${ms(firstDie - crashedAt)} after the crash, the last ${ms(Math.max(...deaths) - crashedAt)}; first restart issued ${ms(firstIssued - firstDie)} after the first die event`);
-      console.log(`  healer: first restart issued ${ms(first)} after the crash; all ${STORM} running again after ${ms(healerAll)}; ${rig.started.length} actions, ${requests} requests; heap idle ${mb(idleHeap)}, peak ${mb(heap.peak)} (${(heap.peak / idleHeap).toFixed(2)}×)`);
+      console.log(
+        `  engine: first die event received ${ms(firstDie - crashedAt)} after the crash, the last ${ms(Math.max(...deaths) - crashedAt)}; first restart issued ${ms(firstIssued - firstDie)} after the first die event`,
+      );
+      console.log(
+        `  healer: first restart issued ${ms(first)} after the crash; all ${STORM} running again after ${ms(healerAll)}; ${rig.started.length} actions, ${requests} requests; heap idle ${mb(idleHeap)}, peak ${mb(heap.peak)} (${(heap.peak / idleHeap).toFixed(2)}×)`,
+      );
       rig.dispose();
       const dockerAll = await dockerPolicyStorm(side);
-      console.log(`  Docker's restart: on-failure (same engine, same run): all ${STORM} running again after ${ms(dockerAll)} → healer/Docker ${(healerAll / dockerAll).toFixed(2)}× (goal ≤ 1.1×)`);
+      console.log(
+        `  Docker's restart: on-failure (same engine, same run): all ${STORM} running again after ${ms(dockerAll)} → healer/Docker ${(healerAll / dockerAll).toFixed(2)}× (goal ≤ 1.1×)`,
+      );
     } finally {
       rig.dispose();
     }
@@ -144,13 +171,17 @@ async function dockerPolicyStorm(side: EngineSide): Promise<number> {
 /** Engine time of the last of `ids` to start again after the `since`-th start event. */
 async function allStarted(side: EngineSide, ids: string[], since: number, timeoutMs: number): Promise<number> {
   let last = 0;
-  await waitUntil(`all ${ids.length} to start again`, async () => {
-    const starts = await side.call<{ id: string; at: number }[]>({ op: 'starts', since });
-    const byId = new Map(starts.map((s) => [s.id, s.at]));
-    if (!ids.every((id) => byId.has(id))) return false;
-    last = Math.max(...ids.map((id) => byId.get(id)!));
-    return true;
-  }, timeoutMs);
+  await waitUntil(
+    `all ${ids.length} to start again`,
+    async () => {
+      const starts = await side.call<{ id: string; at: number }[]>({ op: 'starts', since });
+      const byId = new Map(starts.map((s) => [s.id, s.at]));
+      if (!ids.every((id) => byId.has(id))) return false;
+      last = Math.max(...ids.map((id) => byId.get(id)!));
+      return true;
+    },
+    timeoutMs,
+  );
   return last;
 }
 

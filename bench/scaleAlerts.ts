@@ -41,8 +41,11 @@ function timed(runs: number, f: () => void): number[] {
 /** The pairwise scan keepStillFiring used before (for the comparison line only). */
 function pairwiseKeep(merged: RealmAlert[], previous: readonly RealmAlert[], prom: PromActiveAlert[]): RealmAlert[] {
   const contains = (o: Record<string, string>, i: Record<string, string>) => Object.entries(i).every(([k, v]) => o[k] === v);
-  const same = (a: { labels: Record<string, string> }, b: { labels: Record<string, string> }) => a.labels.alertname === b.labels.alertname && (contains(a.labels, b.labels) || contains(b.labels, a.labels));
-  const kept = previous.filter((old) => old.state === 'firing' && !merged.some((m) => m.key === old.key || same(m, old)) && prom.some((p) => p.state === 'firing' && same(p, old)));
+  const same = (a: { labels: Record<string, string> }, b: { labels: Record<string, string> }) =>
+    a.labels.alertname === b.labels.alertname && (contains(a.labels, b.labels) || contains(b.labels, a.labels));
+  const kept = previous.filter(
+    (old) => old.state === 'firing' && !merged.some((m) => m.key === old.key || same(m, old)) && prom.some((p) => p.state === 'firing' && same(p, old)),
+  );
   return kept.length ? sortAlerts([...merged, ...kept]) : merged;
 }
 
@@ -52,7 +55,11 @@ async function post(url: string, first: number, end: number): Promise<void> {
   for (let from = first; from < end; from += 1000) {
     const batch = Array.from({ length: Math.min(1000, end - from) }, (_, k) => {
       const i = from + k;
-      return { labels: { alertname: `ScaleBench${i % 5}`, instance: `host${i}:9100`, job: 'node', severity: i % 10 === 0 ? 'critical' : 'warning' }, annotations: { summary: `bench alert ${i}` }, endsAt };
+      return {
+        labels: { alertname: `ScaleBench${i % 5}`, instance: `host${i}:9100`, job: 'node', severity: i % 10 === 0 ? 'critical' : 'warning' },
+        annotations: { summary: `bench alert ${i}` },
+        endsAt,
+      };
     });
     const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
     if (!res.ok) throw new Error(`posting alerts: ${res.status} ${await res.text()}`);
@@ -64,10 +71,18 @@ export async function alertsPart(): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   fs.writeFileSync(path.join(root, 'am.yml'), 'route:\n  receiver: none\n  group_wait: 1h\nreceivers:\n  - name: none\n');
-  const am = OwnedProcess.start('alertmanager', 'prometheus-alertmanager', [
-    `--config.file=${path.join(root, 'am.yml')}`, `--storage.path=${path.join(root, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=${url}/`, '--cluster.listen-address=',
-  ], path.join(root, 'am.log'));
+  const am = OwnedProcess.start(
+    'alertmanager',
+    'prometheus-alertmanager',
+    [
+      `--config.file=${path.join(root, 'am.yml')}`,
+      `--storage.path=${path.join(root, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=${url}/`,
+      '--cluster.listen-address=',
+    ],
+    path.join(root, 'am.log'),
+  );
   const client = new AlertmanagerClient({ baseUrl: url });
   try {
     await waitUntil('the private Alertmanager', async () => (await fetch(`${url}/-/ready`).catch(() => undefined))?.ok, 30_000);
@@ -86,14 +101,18 @@ export async function alertsPart(): Promise<void> {
       }
       store.dispose();
       const amAlerts: AmAlert[] = await client.alerts();
-      const prom = amAlerts.map((a) => ({ labels: { ...a.labels }, annotations: a.annotations, state: 'firing', activeAt: a.startsAt, value: '1' }) as PromActiveAlert);
+      const prom = amAlerts.map(
+        (a) => ({ labels: { ...a.labels }, annotations: a.annotations, state: 'firing', activeAt: a.startsAt, value: '1' }) as PromActiveAlert,
+      );
       const before = mergeAlerts(amAlerts, prom, Date.now());
       const steady = timed(20, () => diffAlerts(before, keepStillFiring(mergeAlerts(amAlerts, prom, Date.now()), before, prom)));
       const restarted = timed(10, () => diffAlerts(before, keepStillFiring(mergeAlerts([], prom, Date.now()), before, prom)));
       const fallback = timed(10, () => diffAlerts(before, mergeAlerts(undefined, prom, Date.now())));
       const old = timed(1, () => pairwiseKeep(mergeAlerts([], prom, Date.now()), before, prom));
-      console.log(`  ${String(n).padStart(5)} alerts: store poll (HTTP + validation + merge + diff) p50 ${ms(percentile(polls, 50))}; merge + diff alone p50: steady ${ms(percentile(steady, 50))}, `
-        + `Alertmanager restarted ${ms(percentile(restarted, 50))}, switch to Prometheus ${ms(percentile(fallback, 50))} (the old pairwise keepStillFiring: ${ms(percentile(old, 50))})`);
+      console.log(
+        `  ${String(n).padStart(5)} alerts: store poll (HTTP + validation + merge + diff) p50 ${ms(percentile(polls, 50))}; merge + diff alone p50: steady ${ms(percentile(steady, 50))}, ` +
+          `Alertmanager restarted ${ms(percentile(restarted, 50))}, switch to Prometheus ${ms(percentile(fallback, 50))} (the old pairwise keepStillFiring: ${ms(percentile(old, 50))})`,
+      );
     }
     await pollRates(client);
   } finally {
@@ -107,10 +126,17 @@ async function pollRates(alertmanager: AlertmanagerClient): Promise<void> {
   const counts = { am: 0, prom: 0 };
   const promUrl = process.env.REALM_IT_PROMETHEUS_URL;
   const prometheus = promUrl ? new PrometheusClient({ baseUrl: promUrl }) : undefined;
-  const store = new AlertStore({
-    alertmanager: { baseUrl: alertmanager.baseUrl, alerts: (o) => (counts.am++, alertmanager.alerts(o)), silences: (o) => (counts.am++, alertmanager.silences(o)) },
-    prometheus: prometheus && { baseUrl: prometheus.baseUrl, alerts: (o) => (counts.prom++, prometheus.alerts(o)) },
-  }, { logger: memoryLogger() });
+  const store = new AlertStore(
+    {
+      alertmanager: {
+        baseUrl: alertmanager.baseUrl,
+        alerts: (o) => (counts.am++, alertmanager.alerts(o)),
+        silences: (o) => (counts.am++, alertmanager.silences(o)),
+      },
+      prometheus: prometheus && { baseUrl: prometheus.baseUrl, alerts: (o) => (counts.prom++, prometheus.alerts(o)) },
+    },
+    { logger: memoryLogger() },
+  );
   const sub = store.onDidChange(() => undefined);
   const window = async (seconds: number) => {
     await waitUntil('the first poll', () => counts.am > 0, 30_000);

@@ -42,15 +42,21 @@ async function main(): Promise<void> {
   const handle = async (c: EngineSideCommand): Promise<unknown> => {
     switch (c.op) {
       case 'create':
-        return mapWithConcurrency(Array.from({ length: c.services }, (_, i) => i), 8, async (i) => {
-          const created = await engine.createContainer({
-            name: `${c.project}-s${i}-1`, Image: 'realm-test/busybox:base', Cmd: ['sleep', '100000'],
-            Labels: { [ComposeLabels.project]: c.project, [ComposeLabels.service]: `s${i}`, [ComposeLabels.number]: '1', [ComposeLabels.oneoff]: 'False' },
-            HostConfig: { Init: true, NetworkMode: 'none', RestartPolicy: { Name: c.restartPolicy } },
-          });
-          await created.start();
-          return created.id;
-        });
+        return mapWithConcurrency(
+          Array.from({ length: c.services }, (_, i) => i),
+          8,
+          async (i) => {
+            const created = await engine.createContainer({
+              name: `${c.project}-s${i}-1`,
+              Image: 'realm-test/busybox:base',
+              Cmd: ['sleep', '100000'],
+              Labels: { [ComposeLabels.project]: c.project, [ComposeLabels.service]: `s${i}`, [ComposeLabels.number]: '1', [ComposeLabels.oneoff]: 'False' },
+              HostConfig: { Init: true, NetworkMode: 'none', RestartPolicy: { Name: c.restartPolicy } },
+            });
+            await created.start();
+            return created.id;
+          },
+        );
       case 'kill':
         return Promise.all(c.ids.map((id) => engine.getContainer(id).kill({ signal: 'SIGKILL' })));
       case 'start':
@@ -71,15 +77,26 @@ async function main(): Promise<void> {
       case 'remove': {
         const all = await engine.listContainers({ all: true, filters: JSON.stringify({ label: [ComposeLabels.project] }) });
         const mine = all.filter((x) => (x.Labels[ComposeLabels.project] ?? '').startsWith(c.prefix));
-        await mapWithConcurrency(mine, 8, (x) => engine.getContainer(x.Id).remove({ force: true }).catch(() => undefined));
+        await mapWithConcurrency(mine, 8, (x) =>
+          engine
+            .getContainer(x.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        );
         return mine.length;
       }
     }
   };
   process.on('message', (m: { id: number; command: EngineSideCommand }) => {
-    handle(m.command).then((result) => process.send!({ id: m.id, result }), (e: unknown) => process.send!({ id: m.id, error: String(e) }));
+    handle(m.command).then(
+      (result) => process.send!({ id: m.id, result }),
+      (e: unknown) => process.send!({ id: m.id, error: String(e) }),
+    );
   });
-  process.on('disconnect', () => { server.close(); process.exit(0); });
+  process.on('disconnect', () => {
+    server.close();
+    process.exit(0);
+  });
   process.send!({ ready: true });
 }
 

@@ -23,19 +23,41 @@ export interface BenchHealer {
 
 export async function startBenchHealer(docker: DockerClient, store: ServiceStore, project: string): Promise<BenchHealer> {
   // every crash is healed (budget raised), no grace or back-off between them
-  const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1, maxActionsPerHour: 1000 };
+  const settings: HealerSettings = {
+    ...DEFAULT_HEALER_SETTINGS,
+    graceMs: 0,
+    backoffMs: 0,
+    engineRestartGraceMs: 3_000,
+    stopTimeoutSeconds: 1,
+    maxActionsPerHour: 1000,
+  };
   const memento = new InMemoryMemento();
   const logger = memoryLogger();
   // a variable, not a literal: a healer without a `containers` option ignores it
   const deps = {
-    docker, actions: new HealActions(docker), rateLimiter: new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour }),
-    audit: new AuditTrail(memento, systemClock, logger), clock: systemClock, logger, settings: () => settings, projects: () => [project],
-    engineEvents: store.onEngineEvent, containers: storeContainerSource(store),
+    docker,
+    actions: new HealActions(docker),
+    rateLimiter: new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour }),
+    audit: new AuditTrail(memento, systemClock, logger),
+    clock: systemClock,
+    logger,
+    settings: () => settings,
+    projects: () => [project],
+    engineEvents: store.onEngineEvent,
+    containers: storeContainerSource(store),
   };
   const healer = new Healer(deps as HealerDeps);
   const started: ActionStarted[] = [];
   const sub = healer.onDidStartAction((e) => started.push(e));
   await healer.start();
   const maybeIdle = healer as unknown as { isIdle?: () => boolean };
-  return { healer, started, idle: () => maybeIdle.isIdle?.() ?? true, dispose: () => { sub.dispose(); healer.dispose(); } };
+  return {
+    healer,
+    started,
+    idle: () => maybeIdle.isIdle?.() ?? true,
+    dispose: () => {
+      sub.dispose();
+      healer.dispose();
+    },
+  };
 }

@@ -16,7 +16,10 @@ export class EngineSide {
   private next = 0;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-  private constructor(private readonly child: ChildProcess, proxyPath: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    proxyPath: string,
+  ) {
     this.proxyHost = `unix://${proxyPath}`;
     child.on('message', (m: { id?: number; result?: unknown; error?: string }) => {
       const w = m.id === undefined ? undefined : this.waiting.get(m.id);

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const store = new ServiceStore(new DockerClient(), [{ name: PROJECT, role: 'app' }], memoryLogger());
   const keep = store.onDidChange(() => undefined);
   const container = await raw.createContainer({
-    name: `${PROJECT}_web_1`, Image: 'realm-test/busybox:base', Cmd: ['sleep', '3600'],
+    name: `${PROJECT}_web_1`,
+    Image: 'realm-test/busybox:base',
+    Cmd: ['sleep', '3600'],
     Labels: { [ComposeLabels.project]: PROJECT, [ComposeLabels.service]: 'web', [ComposeLabels.number]: '1' },
     HostConfig: { Init: true, NetworkMode: 'none' },
   });

@@ -15,8 +15,14 @@ const { startCodeServer, workbenchUrl } = require('../test/infra/codeServer');
   const server = await startCodeServer({ tmp, workspace, trust: true });
   const url = workbenchUrl(server.authority, { folder: workspace, extensionDevelopmentPath: root });
   console.log(`\nRealm Observability is running in code-server.\nOpen: ${url}\n(Ctrl+C to stop)\n`);
-  const stop = async () => { await server.stop(); process.exit(0); };
+  const stop = async () => {
+    await server.stop();
+    process.exit(0);
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   setInterval(() => undefined, 1 << 30);
-})().catch((e) => { console.error(e); process.exit(1); });
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -8,7 +8,10 @@ import type { ConfigurationHost } from './platform/settings';
 export function vscodeConfiguration(): ConfigurationHost {
   return {
     get: (section) => (key, fallback) => vscode.workspace.getConfiguration(section).get(key, fallback),
-    update: (section, key, value) => vscode.workspace.getConfiguration(section).update(key, value, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global),
+    update: (section, key, value) =>
+      vscode.workspace
+        .getConfiguration(section)
+        .update(key, value, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global),
     onDidChangeConfiguration: vscode.workspace.onDidChangeConfiguration,
     isTrusted: () => vscode.workspace.isTrusted,
   };

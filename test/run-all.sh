@@ -38,6 +38,7 @@ step compile-tests npx tsc -p tsconfig.test.json || exit 1
 if want static; then
   step typecheck npm run -s typecheck
   step lint npm run -s lint
+  step format npm run -s format:check
 fi
 
 if want unit; then

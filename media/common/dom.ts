@@ -30,17 +30,25 @@ export function select(ariaLabel: string, options: Array<[string, string]>, valu
 
 /** Replaces a select's options (values and labels are untrusted: set as properties/text). */
 export function setOptions(s: HTMLSelectElement, options: Array<[string, string]>): void {
-  s.replaceChildren(...options.map(([value, label]) => {
-    const o = document.createElement('option');
-    o.value = value;
-    o.textContent = label;
-    return o;
-  }));
+  s.replaceChildren(
+    ...options.map(([value, label]) => {
+      const o = document.createElement('option');
+      o.value = value;
+      o.textContent = label;
+      return o;
+    }),
+  );
 }
 
 /** `{a="b", c="d"}` as Prometheus and Loki print label sets. */
 export function formatLabels(labels: Record<string, string>): string {
-  return '{' + Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') + '}';
+  return (
+    '{' +
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ') +
+    '}'
+  );
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

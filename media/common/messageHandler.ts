@@ -13,7 +13,10 @@ export class MessageHandler<In extends { type: string }, Out extends { type: str
   private readonly handlers: Handlers<In> = {};
   private readonly requests = new PendingRequests<In & Reply>();
 
-  constructor(private readonly panel: string, private readonly isInbound: (x: unknown) => x is In) {
+  constructor(
+    private readonly panel: string,
+    private readonly isInbound: (x: unknown) => x is In,
+  ) {
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data));
   }
 
@@ -47,7 +50,10 @@ export class MessageHandler<In extends { type: string }, Out extends { type: str
 
   private receive(data: unknown): void {
     if (!this.isInbound(data)) {
-      console.warn(`${this.panel} webview: dropped a malformed message`, typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : typeof data);
+      console.warn(
+        `${this.panel} webview: dropped a malformed message`,
+        typeof data === 'object' && data !== null ? (data as { type?: unknown }).type : typeof data,
+      );
       return;
     }
     if (typeof (data as Partial<Reply>).requestId === 'number') {

@@ -8,7 +8,10 @@ export class TimeRangePicker {
   private readonly from: HTMLInputElement;
   private readonly to: HTMLInputElement;
 
-  constructor(initial: TimeRange, private readonly onChange: () => void) {
+  constructor(
+    initial: TimeRange,
+    private readonly onChange: () => void,
+  ) {
     this.quick = select('Time range', [...QUICK_RANGES.map((r): [string, string] => [r, `Last ${r}`]), ['custom', 'Custom…']]);
     this.from = h('input', { attrs: { type: 'datetime-local', 'aria-label': 'From (local time)' } });
     this.to = h('input', { attrs: { type: 'datetime-local', 'aria-label': 'To (local time)' } });
@@ -22,7 +25,10 @@ export class TimeRangePicker {
         this.to.value = toDateTimeLocal(Date.now());
       }
     };
-    this.quick.addEventListener('change', () => { sync(); this.onChange(); });
+    this.quick.addEventListener('change', () => {
+      sync();
+      this.onChange();
+    });
     this.from.addEventListener('change', () => this.onChange());
     this.to.addEventListener('change', () => this.onChange());
     sync();

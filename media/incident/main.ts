@@ -21,14 +21,9 @@ const logSource = h('div', { className: 'log-source', attrs: { 'aria-live': 'pol
 const charts = h('div', { className: 'charts', attrs: { 'aria-label': 'Charts over the incident' } });
 const timeline = new TimelineList(h('ol', { className: 'timeline', attrs: { 'aria-label': 'Timeline, newest last' } }), follow);
 
-document.getElementById('app')!.append(
-  h('header', { className: 'incident-head' }, title, status, reason),
-  message,
-  charts,
-  h('h2', { text: 'Timeline' }),
-  logSource,
-  timeline.element,
-);
+document
+  .getElementById('app')!
+  .append(h('header', { className: 'incident-head' }, title, status, reason), message, charts, h('h2', { text: 'Timeline' }), logSource, timeline.element);
 
 function follow(link: IncidentLink): void {
   const id = session.saved.incidentId;
@@ -54,24 +49,36 @@ function showView(view: IncidentView): void {
   }
   view.charts.forEach((_, index) => {
     session.charts[index]?.showLoading();
-    channel.request<Extract<IncidentReply, { type: 'incidentChart' }>>(`chart-${index}`, (requestId) => ({ type: 'loadChart', requestId, id: view.id, chart: index }), (m) => {
-      if (m.error) session.charts[m.chart]?.showError(m.error);
-      else session.charts[m.chart]?.render(m.times, m.series, []);
-    });
+    channel.request<Extract<IncidentReply, { type: 'incidentChart' }>>(
+      `chart-${index}`,
+      (requestId) => ({ type: 'loadChart', requestId, id: view.id, chart: index }),
+      (m) => {
+        if (m.error) session.charts[m.chart]?.showError(m.error);
+        else session.charts[m.chart]?.render(m.times, m.series, []);
+      },
+    );
   });
-  channel.request<Extract<IncidentReply, { type: 'incidentLogs' }>>('logs', (requestId) => ({ type: 'loadLogs', requestId, id: view.id }), (m) => {
-    session.logs = m.logs;
-    logSource.textContent = m.logs.sourceText;
-    redrawTimeline();
-  });
+  channel.request<Extract<IncidentReply, { type: 'incidentLogs' }>>(
+    'logs',
+    (requestId) => ({ type: 'loadLogs', requestId, id: view.id }),
+    (m) => {
+      session.logs = m.logs;
+      logSource.textContent = m.logs.sourceText;
+      redrawTimeline();
+    },
+  );
 }
 
 function load(id: string): void {
   session.show(id);
-  channel.request<Extract<IncidentReply, { type: 'incident' }>>('incident', (requestId) => ({ type: 'loadIncident', requestId, id }), (m) => {
-    message.textContent = m.message ?? '';
-    if (m.view) showView(m.view);
-  });
+  channel.request<Extract<IncidentReply, { type: 'incident' }>>(
+    'incident',
+    (requestId) => ({ type: 'loadIncident', requestId, id }),
+    (m) => {
+      message.textContent = m.message ?? '';
+      if (m.view) showView(m.view);
+    },
+  );
 }
 
 channel.on('showIncident', (m) => load(m.id));

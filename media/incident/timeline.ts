@@ -3,18 +3,38 @@ import { formatLocalTime, h } from '../common/dom';
 
 /** The words of each entry kind (a badge before its text). */
 const KIND_LABEL: Record<EntryKind, string> = {
-  die: 'died', oom: 'OOM', start: 'started', unhealthy: 'unhealthy', healthy: 'healthy', stopped: 'stopped',
-  'alert-pending': 'alert pending', 'alert-firing': 'alert firing', 'alert-silenced': 'alert silenced', 'alert-resolved': 'alert resolved',
-  healer: 'healer', recovering: 'recovering', closed: 'recovered', log: 'log',
+  die: 'died',
+  oom: 'OOM',
+  start: 'started',
+  unhealthy: 'unhealthy',
+  healthy: 'healthy',
+  stopped: 'stopped',
+  'alert-pending': 'alert pending',
+  'alert-firing': 'alert firing',
+  'alert-silenced': 'alert silenced',
+  'alert-resolved': 'alert resolved',
+  healer: 'healer',
+  recovering: 'recovering',
+  closed: 'recovered',
+  log: 'log',
 };
 
 const LINK_LABEL: Record<IncidentLink['kind'], string> = {
-  logs: 'Logs at this time', metrics: 'Query in Metrics', memory: 'Memory in Metrics', alertmanager: 'Open in Alertmanager',
+  logs: 'Logs at this time',
+  metrics: 'Query in Metrics',
+  memory: 'Memory in Metrics',
+  alertmanager: 'Open in Alertmanager',
 };
 
 /** The incident's entries and the log window's lines, one list by time (newest last); log lines go before events of the same instant. */
 export function mergeTimeline(entries: readonly IncidentEntryView[], logs: IncidentLogsView | undefined): IncidentEntryView[] {
-  const lines: IncidentEntryView[] = (logs?.entries ?? []).map((l) => ({ time: l.time, kind: 'log', text: l.line, level: l.level, links: [{ kind: 'logs', atMs: l.time }] }));
+  const lines: IncidentEntryView[] = (logs?.entries ?? []).map((l) => ({
+    time: l.time,
+    kind: 'log',
+    text: l.line,
+    level: l.level,
+    links: [{ kind: 'logs', atMs: l.time }],
+  }));
   const out: IncidentEntryView[] = [];
   let a = 0;
   let b = 0;
@@ -38,7 +58,10 @@ export class TimelineList {
   private generation = 0;
   private links: IncidentLink[] = [];
 
-  constructor(readonly element: HTMLOListElement, follow: (link: IncidentLink) => void) {
+  constructor(
+    readonly element: HTMLOListElement,
+    follow: (link: IncidentLink) => void,
+  ) {
     element.addEventListener('click', (event: MouseEvent) => {
       const index = (event.target as HTMLElement).closest('button[data-link]')?.getAttribute('data-link');
       const link = index === null || index === undefined ? undefined : this.links[Number(index)];
@@ -53,9 +76,11 @@ export class TimelineList {
     this.element.replaceChildren(buildRows(items.slice(0, FIRST_PAINT_ROWS), links, logRow));
     // a long log window: the first screenful paints now, the rest is appended right after (unless a newer render came)
     if (items.length > FIRST_PAINT_ROWS) {
-      requestAnimationFrame(() => setTimeout(() => {
-        if (generation === this.generation) this.element.append(buildRows(items.slice(FIRST_PAINT_ROWS), links, logRow));
-      }, 0));
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (generation === this.generation) this.element.append(buildRows(items.slice(FIRST_PAINT_ROWS), links, logRow));
+        }, 0),
+      );
     }
   }
 }
@@ -73,10 +98,13 @@ function buildRows(items: readonly IncidentEntryView[], links: IncidentLink[], l
       li.children[3].setAttribute('data-link', String(links.length));
       links.push(e.links[0]);
     } else {
-      li = h('li', { className: `entry kind-${e.kind}${e.level ? ` level-${e.level}` : ''}` },
+      li = h(
+        'li',
+        { className: `entry kind-${e.kind}${e.level ? ` level-${e.level}` : ''}` },
         h('time', { className: 'time', text: formatLocalTime(e.time) }),
         h('span', { className: 'badge', text: KIND_LABEL[e.kind] }),
-        h('span', { className: 'text', text: e.text }));
+        h('span', { className: 'text', text: e.text }),
+      );
       for (const link of e.links) {
         li.append(h('button', { className: 'link secondary', text: LINK_LABEL[link.kind], attrs: { type: 'button', 'data-link': String(links.length) } }));
         links.push(link);
@@ -89,9 +117,12 @@ function buildRows(items: readonly IncidentEntryView[], links: IncidentLink[], l
 }
 
 function logRowTemplate(): HTMLElement {
-  return h('li', { className: 'entry kind-log' },
+  return h(
+    'li',
+    { className: 'entry kind-log' },
     h('time', { className: 'time' }),
     h('span', { className: 'badge', text: KIND_LABEL.log }),
     h('span', { className: 'text' }),
-    h('button', { className: 'link quiet', text: '↗', attrs: { type: 'button', title: LINK_LABEL.logs, 'aria-label': LINK_LABEL.logs } }));
+    h('button', { className: 'link quiet', text: '↗', attrs: { type: 'button', title: LINK_LABEL.logs, 'aria-label': LINK_LABEL.logs } }),
+  );
 }

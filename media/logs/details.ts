@@ -16,7 +16,11 @@ export class LineDetails {
   private row: LogRow | undefined;
   private contextBox = h('div', { className: 'context' });
 
-  constructor(private readonly model: LogModel, private readonly actions: DetailsActions, private readonly onClose: () => void) {
+  constructor(
+    private readonly model: LogModel,
+    private readonly actions: DetailsActions,
+    private readonly onClose: () => void,
+  ) {
     this.element.hidden = true;
   }
 
@@ -27,9 +31,13 @@ export class LineDetails {
   show(row: LogRow): void {
     this.row = row;
     const labels = this.model.labelsOf(row);
-    const table = h('table', { className: 'labels', attrs: { 'aria-label': 'Labels' } },
-      ...Object.entries(labels).map(([k, v]) => h('tr', {}, h('th', { text: k }), h('td', { text: v }))));
-    const text = row.text.length > DETAIL_CHARS ? `${row.text.slice(0, DETAIL_CHARS)}\n… (${row.text.length - DETAIL_CHARS} more characters: use Copy)` : row.text;
+    const table = h(
+      'table',
+      { className: 'labels', attrs: { 'aria-label': 'Labels' } },
+      ...Object.entries(labels).map(([k, v]) => h('tr', {}, h('th', { text: k }), h('td', { text: v }))),
+    );
+    const text =
+      row.text.length > DETAIL_CHARS ? `${row.text.slice(0, DETAIL_CHARS)}\n… (${row.text.length - DETAIL_CHARS} more characters: use Copy)` : row.text;
     const copy = h('button', { text: 'Copy line', attrs: { type: 'button' } });
     copy.addEventListener('click', () => this.actions.copy(row.text));
     const copyLabels = h('button', { text: 'Copy labels', attrs: { type: 'button' } });
@@ -43,10 +51,16 @@ export class LineDetails {
     close.addEventListener('click', () => this.hide());
     this.contextBox = h('div', { className: 'context', attrs: { 'aria-live': 'polite' } });
     this.element.replaceChildren(
-      h('div', { className: 'details-head' },
+      h(
+        'div',
+        { className: 'details-head' },
         h('span', { className: `level level-${row.level}`, text: row.level.toUpperCase() }),
         h('span', { className: 'time', text: `${formatLocalTime(row.tsMs)} (${row.tsNs} ns)` }),
-        copy, copyLabels, context, close),
+        copy,
+        copyLabels,
+        context,
+        close,
+      ),
       table,
       h('pre', { className: 'full-line', text }),
       this.contextBox,
@@ -57,8 +71,12 @@ export class LineDetails {
   /** Shows the lines before and after the current one, from the same stream. */
   showContext(before: LogEntry[], after: LogEntry[]): void {
     const line = (e: LogEntry, current = false) =>
-      h('div', { className: `context-line level-${e.level}${current ? ' current' : ''}` },
-        h('span', { className: 'time', text: formatLocalTime(nsToMs(e.tsNs)) }), h('span', { className: 'text', text: e.line.slice(0, 2_000) }));
+      h(
+        'div',
+        { className: `context-line level-${e.level}${current ? ' current' : ''}` },
+        h('span', { className: 'time', text: formatLocalTime(nsToMs(e.tsNs)) }),
+        h('span', { className: 'text', text: e.line.slice(0, 2_000) }),
+      );
     const row = this.row;
     if (!row) return;
     this.contextBox.replaceChildren(

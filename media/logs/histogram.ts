@@ -37,7 +37,11 @@ export class VolumeHistogram {
     }
     let start = range?.startMs ?? Infinity;
     let end = range?.endMs ?? -Infinity;
-    if (!range) for (const r of rows) { if (r.tsMs < start) start = r.tsMs; if (r.tsMs > end) end = r.tsMs; }
+    if (!range)
+      for (const r of rows) {
+        if (r.tsMs < start) start = r.tsMs;
+        if (r.tsMs > end) end = r.tsMs;
+      }
     const width = Math.max(1, end - start);
     const counts = LEVELS.map(() => new Uint32Array(BUCKETS));
     const totals: Record<LogLevel, number> = { error: 0, warn: 0, info: 0, debug: 0, unknown: 0 };
@@ -48,7 +52,11 @@ export class VolumeHistogram {
       totals[r.level]++;
     }
     let max = 1;
-    for (let b = 0; b < BUCKETS; b++) max = Math.max(max, LEVELS.reduce((n, _, l) => n + counts[l][b], 0));
+    for (let b = 0; b < BUCKETS; b++)
+      max = Math.max(
+        max,
+        LEVELS.reduce((n, _, l) => n + counts[l][b], 0),
+      );
     const bars: HTMLElement[] = [];
     for (let b = 0; b < BUCKETS; b++) {
       const bar = h('div', { className: 'bar' });
@@ -65,12 +73,19 @@ export class VolumeHistogram {
       bars.push(bar);
     }
     this.bars.replaceChildren(...bars);
-    this.axis.replaceChildren(...Array.from({ length: TICKS }, (_, k) => {
-      const tick = h('span', { className: `tick${k === 0 ? ' first' : k === TICKS - 1 ? ' last' : ''}`, text: axisLabel(start + (width * k) / (TICKS - 1), width) });
-      tick.style.left = `${(100 * k) / (TICKS - 1)}%`;
-      return tick;
-    }));
-    const summary = LEVELS.filter((l) => totals[l]).map((l) => `${totals[l]} ${l}`).join(', ');
+    this.axis.replaceChildren(
+      ...Array.from({ length: TICKS }, (_, k) => {
+        const tick = h('span', {
+          className: `tick${k === 0 ? ' first' : k === TICKS - 1 ? ' last' : ''}`,
+          text: axisLabel(start + (width * k) / (TICKS - 1), width),
+        });
+        tick.style.left = `${(100 * k) / (TICKS - 1)}%`;
+        return tick;
+      }),
+    );
+    const summary = LEVELS.filter((l) => totals[l])
+      .map((l) => `${totals[l]} ${l}`)
+      .join(', ');
     this.bars.setAttribute('aria-label', `Log volume: ${summary}`);
   }
 }

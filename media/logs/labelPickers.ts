@@ -22,7 +22,9 @@ export class LabelPickers {
     private readonly onError: (message: string) => void,
   ) {
     // asked on focus while the list holds only its placeholder: a Loki that was down (empty answer) is asked again
-    this.label.addEventListener('focus', () => { if (this.label.options.length <= 1) this.post.labels(); });
+    this.label.addEventListener('focus', () => {
+      if (this.label.options.length <= 1) this.post.labels();
+    });
     this.label.addEventListener('change', () => {
       this.values = [];
       this.render();

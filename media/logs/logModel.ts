@@ -54,10 +54,16 @@ export function describeStreams(labelSets: Array<Record<string, string>>, colour
   const common = new Set(keys.filter((k) => labelSets.every((l) => l[k] !== undefined && l[k] === labelSets[0][k])));
   const rank = (k: string) => (SERVICE_KEYS.includes(k) ? SERVICE_KEYS.indexOf(k) : SERVICE_KEYS.length);
   return labelSets.map((l) => {
-    const unique = Object.keys(l).filter((k) => !common.has(k)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const unique = Object.keys(l)
+      .filter((k) => !common.has(k))
+      .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     const service = SERVICE_KEYS.map((k) => l[k]).find((v) => v !== undefined) ?? unique.map((k) => l[k]).join(' ');
     // compose_service and service_name often carry the same value: show it once
-    return { chip: [...new Set(unique.map((k) => l[k]))].join(' '), title: unique.map((k) => `${k}=${JSON.stringify(l[k])}`).join(', '), colour: colours.of(service) };
+    return {
+      chip: [...new Set(unique.map((k) => l[k]))].join(' '),
+      title: unique.map((k) => `${k}=${JSON.stringify(l[k])}`).join(', '),
+      colour: colours.of(service),
+    };
   });
 }
 
@@ -152,7 +158,10 @@ export class LogModel {
       if (last && r.tsNs === last.tsNs) {
         const key = `${r.stream}\u0000${r.text}`;
         const left = boundary.get(key) ?? 0;
-        if (left > 0) { boundary.set(key, left - 1); continue; }
+        if (left > 0) {
+          boundary.set(key, left - 1);
+          continue;
+        }
       }
       this.rows.push(r);
       added++;

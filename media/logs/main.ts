@@ -23,51 +23,81 @@ const channel = new MessageHandler<LogsToWebview, LogsToExtension>('logs', isLog
 const post = (m: LogsToExtension) => channel.post(m);
 
 // ---- toolbar -------------------------------------------------------------------------------
-const queryInput = h('input', { className: 'query', attrs: { type: 'text', 'aria-label': 'LogQL query', placeholder: `${session.example} |= "error"`, spellcheck: 'false' } });
+const queryInput = h('input', {
+  className: 'query',
+  attrs: { type: 'text', 'aria-label': 'LogQL query', placeholder: `${session.example} |= "error"`, spellcheck: 'false' },
+});
 queryInput.value = state.query;
 const runButton = h('button', { text: 'Show logs', attrs: { type: 'button' } });
 const tailButton = h('button', { text: 'Live tail', attrs: { type: 'button', 'aria-pressed': 'false' } });
 const grafanaButton = h('button', { text: 'Open in Grafana Explore', attrs: { type: 'button' } });
-const pickers = new LabelPickers(queryInput, { labels: () => post({ type: 'fetchLabels' }), values: (label) => post({ type: 'fetchLabelValues', label }) }, () => persist(), (m) => showError(m));
+const pickers = new LabelPickers(
+  queryInput,
+  { labels: () => post({ type: 'fetchLabels' }), values: (label) => post({ type: 'fetchLabelValues', label }) },
+  () => persist(),
+  (m) => showError(m),
+);
 const range = new TimeRangePicker(state.range, () => persist());
 const limitInput = h('input', { attrs: { type: 'number', min: '1', max: '100000', 'aria-label': 'Line limit' } });
 limitInput.value = String(state.limit);
-const directionSelect = select('Direction', [['backward', 'Newest first'], ['forward', 'Oldest first']], state.direction);
+const directionSelect = select(
+  'Direction',
+  [
+    ['backward', 'Newest first'],
+    ['forward', 'Oldest first'],
+  ],
+  state.direction,
+);
 const errorBox = h('div', { className: 'error', attrs: { role: 'alert', 'aria-live': 'assertive' } });
 const statusBox = h('span', { className: 'status', attrs: { 'aria-live': 'polite' } });
 const tailStateBox = h('span', { className: 'tail-state state-disconnected', attrs: { role: 'status' } });
 const filterInput = h('input', { className: 'filter', attrs: { type: 'search', 'aria-label': 'Filter results', placeholder: 'Find in results' } });
 filterInput.value = state.filter;
 const filterCount = h('span', { className: 'filter-count', attrs: { 'aria-live': 'polite' } });
-const streams = new StreamFilter(model, () => { list.selected = -1; redraw(); });
+const streams = new StreamFilter(model, () => {
+  list.selected = -1;
+  redraw();
+});
 const pager = new Pager(model);
 
 const histogram = new VolumeHistogram();
-const details = new LineDetails(model, {
-  copy: (text) => post({ type: 'copy', text }),
-  showContext: (row) => {
-    channel.request<ContextReply>('context', (requestId) => ({ type: 'showContext', requestId, labels: model.labelsOf(row), tsNs: row.tsNs, count: 10 }),
-      (m) => (m.type === 'context' ? details.showContext(m.before, m.after) : details.showContextError(m.message)));
+const details = new LineDetails(
+  model,
+  {
+    copy: (text) => post({ type: 'copy', text }),
+    showContext: (row) => {
+      channel.request<ContextReply>(
+        'context',
+        (requestId) => ({ type: 'showContext', requestId, labels: model.labelsOf(row), tsNs: row.tsNs, count: 10 }),
+        (m) => (m.type === 'context' ? details.showContext(m.before, m.after) : details.showContextError(m.message)),
+      );
+    },
   },
-}, () => list.element.focus());
+  () => list.element.focus(),
+);
 const list = new VirtualLogList(model, (row) => details.show(row));
 
-document.getElementById('app')!.append(
-  h('div', { className: 'toolbar' }, queryInput, runButton, tailButton, tailStateBox, grafanaButton),
-  h('div', { className: 'toolbar' }, pickers.element, range.element, limitInput, directionSelect),
-  errorBox,
-  histogram.element,
-  h('div', { className: 'toolbar' }, filterInput, streams.element, filterCount, statusBox),
-  list.element,
-  pager.button,
-  details.element,
-);
+document
+  .getElementById('app')!
+  .append(
+    h('div', { className: 'toolbar' }, queryInput, runButton, tailButton, tailStateBox, grafanaButton),
+    h('div', { className: 'toolbar' }, pickers.element, range.element, limitInput, directionSelect),
+    errorBox,
+    histogram.element,
+    h('div', { className: 'toolbar' }, filterInput, streams.element, filterCount, statusBox),
+    list.element,
+    pager.button,
+    details.element,
+  );
 
 function persist(): void {
   const r = range.get();
   session.save({
-    query: queryInput.value, limit: Number(limitInput.value) || 1000, filter: filterInput.value,
-    direction: directionSelect.value as LogsState['direction'], range: typeof r === 'string' ? state.range : r,
+    query: queryInput.value,
+    limit: Number(limitInput.value) || 1000,
+    filter: filterInput.value,
+    direction: directionSelect.value as LogsState['direction'],
+    range: typeof r === 'string' ? state.range : r,
   } satisfies LogsState);
 }
 
@@ -134,7 +164,12 @@ function setTailState(s: TailState, dropped: number, message?: string): void {
 }
 
 runButton.addEventListener('click', runQuery);
-queryInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); runQuery(); } });
+queryInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') {
+    e.preventDefault();
+    runQuery();
+  }
+});
 queryInput.addEventListener('change', persist);
 tailButton.addEventListener('click', () => (session.tailing ? stopTail() : startTail()));
 grafanaButton.addEventListener('click', () => {
@@ -145,10 +180,20 @@ limitInput.addEventListener('change', persist);
 directionSelect.addEventListener('change', () => {
   persist();
   // the live tail follows the order control at once: newest at the top for "Newest first"
-  if (session.tailing) { model.rows.reverse(); model.applyFilter(model.filter); list.selected = -1; redraw(); }
+  if (session.tailing) {
+    model.rows.reverse();
+    model.applyFilter(model.filter);
+    list.selected = -1;
+    redraw();
+  }
 });
 pager.button.addEventListener('click', loadMore);
-filterInput.addEventListener('input', () => { model.applyFilter(filterInput.value); list.selected = -1; redraw(); persist(); });
+filterInput.addEventListener('input', () => {
+  model.applyFilter(filterInput.value);
+  list.selected = -1;
+  redraw();
+  persist();
+});
 
 // ---- messages from the extension -----------------------------------------------------------
 channel
@@ -162,7 +207,8 @@ channel
   .on('services', (m) => {
     if (!m.names.length) return;
     session.example = `{compose_service=${JSON.stringify(m.names[0])}}`;
-    queryInput.placeholder = m.names.length > 1 ? `${session.example} |= "error"  ·  or {compose_service=~"${m.names.slice(0, 3).join('|')}"}` : `${session.example} |= "error"`;
+    queryInput.placeholder =
+      m.names.length > 1 ? `${session.example} |= "error"  ·  or {compose_service=~"${m.names.slice(0, 3).join('|')}"}` : `${session.example} |= "error"`;
   })
   .on('labels', (m) => pickers.setLabels(m.names))
   .on('labelValues', (m) => pickers.setValues(m.label, m.values))
@@ -175,7 +221,11 @@ channel
   .on('tailState', (m) => {
     session.tailCapacity = m.capacity;
     setTailState(m.state, m.dropped, m.message);
-    if (m.state === 'disconnected' && session.tailing && m.message !== 'stopped') { session.tailing = false; tailButton.textContent = 'Live tail'; tailButton.setAttribute('aria-pressed', 'false'); }
+    if (m.state === 'disconnected' && session.tailing && m.message !== 'stopped') {
+      session.tailing = false;
+      tailButton.textContent = 'Live tail';
+      tailButton.setAttribute('aria-pressed', 'false');
+    }
   });
 
 /** The answer to the current search (or its next page). */
@@ -202,7 +252,7 @@ function showAnswer(m: LogsReply): void {
   statusBox.textContent = model.rows.length
     ? `${model.rows.length.toLocaleString()} lines${m.truncated ? ` (the ${direction === 'forward' ? 'oldest' : 'newest'} ${m.limit.toLocaleString()}: ${direction === 'forward' ? 'Newer' : 'Older'} lines reads further)` : ''}`
     : m.lokiEmpty
-      ? 'No logs match: Loki holds no logs at all in this time range, so Promtail is probably not shipping them. Run Realm: Stack Up and check the stack\'s promtail service.'
+      ? "No logs match: Loki holds no logs at all in this time range, so Promtail is probably not shipping them. Run Realm: Stack Up and check the stack's promtail service."
       : 'No logs match this query in this time range.';
   pager.answered(m.truncated);
 }

@@ -6,7 +6,12 @@ import type { LogModel } from './logModel';
 /** The most lines the view holds (and the most a query may ask for). */
 export const MAX_LINES = 100_000;
 
-interface Search { query: string; range: TimeRange; direction: 'backward' | 'forward'; limit: number }
+interface Search {
+  query: string;
+  range: TimeRange;
+  direction: 'backward' | 'forward';
+  limit: number;
+}
 
 /**
  * "Older lines" / "Newer lines": the next page of the search shown, from its last line (the

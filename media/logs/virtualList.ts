@@ -7,7 +7,14 @@ const OVERSCAN = 8;
 /** Characters of a line drawn in its row; the full line is in the details pane. */
 const ROW_CHARS = 2_000;
 
-interface PooledRow { el: HTMLElement; time: HTMLElement; level: HTMLElement; chip: HTMLElement; text: HTMLElement; index: number }
+interface PooledRow {
+  el: HTMLElement;
+  time: HTMLElement;
+  level: HTMLElement;
+  chip: HTMLElement;
+  text: HTMLElement;
+  index: number;
+}
 
 /**
  * A virtualized list: a tall spacer keeps the scrollbar honest, and only the rows in view (plus a
@@ -21,7 +28,10 @@ export class VirtualLogList {
   private frame = 0;
   selected = -1;
 
-  constructor(private readonly model: LogModel, private readonly onOpen: (row: LogRow) => void) {
+  constructor(
+    private readonly model: LogModel,
+    private readonly onOpen: (row: LogRow) => void,
+  ) {
     this.spacer = h('div', { className: 'spacer' });
     this.element = h('div', { className: 'log-list', attrs: { role: 'listbox', tabindex: '0', 'aria-label': 'Log lines' } }, this.spacer);
     this.element.addEventListener('scroll', () => this.schedule());
@@ -40,7 +50,10 @@ export class VirtualLogList {
     const atBottom = this.element.scrollTop + this.element.clientHeight >= this.element.scrollHeight - ROW_HEIGHT;
     this.spacer.style.height = `${this.model.view.length * ROW_HEIGHT}px`;
     // one column as wide as the longest chip (capped), or none when every line is from one stream
-    const chipChars = Math.min(28, this.model.streams.reduce((n, s) => Math.max(n, s.chip.length), 0));
+    const chipChars = Math.min(
+      28,
+      this.model.streams.reduce((n, s) => Math.max(n, s.chip.length), 0),
+    );
     this.element.classList.toggle('has-chips', chipChars > 0);
     this.element.style.setProperty('--chip-width', `${chipChars + 1}ch`);
     if (this.selected >= this.model.view.length) this.selected = -1;
@@ -61,7 +74,10 @@ export class VirtualLogList {
       const p = this.pool[k];
       const i = first + k;
       if (i >= last) {
-        if (!p.el.hidden) { p.el.hidden = true; p.index = -1; }
+        if (!p.el.hidden) {
+          p.el.hidden = true;
+          p.index = -1;
+        }
         continue;
       }
       p.el.hidden = false;

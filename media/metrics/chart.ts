@@ -34,7 +34,10 @@ export class ChartCard {
   private readonly message: HTMLElement;
   private plot: uPlot | undefined;
 
-  constructor(private readonly title: string, private unit: Unit) {
+  constructor(
+    private readonly title: string,
+    private unit: Unit,
+  ) {
     this.message = h('div', { className: 'chart-message', attrs: { role: 'status' } });
     this.body = h('div', { className: 'chart-body' });
     this.element = h('section', { className: 'chart-card', attrs: { 'aria-label': title } }, h('h2', { text: title }), this.message, this.body);
@@ -83,7 +86,12 @@ export class ChartCard {
       scales: { x: { time: true } },
       axes: [
         // at least 64 px per tick and compact 24-hour labels: they never touch, even on a narrow dashboard card
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, space: 64, values: (_u, ticks, _axis, _space, incr) => ticks.map((t) => timeTick(t, incr)) },
+        {
+          stroke: 'currentColor',
+          grid: { stroke: 'rgba(128,128,128,0.2)' },
+          space: 64,
+          values: (_u, ticks, _axis, _space, incr) => ticks.map((t) => timeTick(t, incr)),
+        },
         { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 70, values: (_u, ticks) => ticks.map((t) => formatValue(t, unit)) },
       ],
       series: [

@@ -18,9 +18,16 @@ const state = session.saved;
 const channel = new MessageHandler<MetricsToWebview, MetricsToExtension>('metrics', isMetricsToWebview);
 const post = (m: MetricsToExtension) => channel.post(m);
 
-const queryInput = new QueryInput(state.history, () => runMain(), () => {
-  if (!session.namesRequested) { session.namesRequested = true; post({ type: 'fetchMetricNames' }); }
-});
+const queryInput = new QueryInput(
+  state.history,
+  () => runMain(),
+  () => {
+    if (!session.namesRequested) {
+      session.namesRequested = true;
+      post({ type: 'fetchMetricNames' });
+    }
+  },
+);
 queryInput.input.value = state.query;
 const runButton = h('button', { text: 'Run query', attrs: { type: 'button' } });
 const grafanaButton = h('button', { text: 'Open in Grafana Explore', attrs: { type: 'button' } });
@@ -33,22 +40,37 @@ const backendBanner = h('div', { className: 'backend-banner', attrs: { role: 'al
 backendBanner.hidden = true;
 stackUpButton.addEventListener('click', () => post({ type: 'runCommand', command: 'stackUp' }));
 settingsButton.addEventListener('click', () => post({ type: 'runCommand', command: 'openBackendSettings' }));
-const range = new TimeRangePicker(state.range, () => { persist(); runAll(); });
-const refreshSelect = select('Auto-refresh', [['0', 'Auto-refresh off'], ['5', 'Every 5 s'], ['15', 'Every 15 s'], ['30', 'Every 30 s'], ['60', 'Every 1 min']], String(state.refreshSeconds));
+const range = new TimeRangePicker(state.range, () => {
+  persist();
+  runAll();
+});
+const refreshSelect = select(
+  'Auto-refresh',
+  [
+    ['0', 'Auto-refresh off'],
+    ['5', 'Every 5 s'],
+    ['15', 'Every 15 s'],
+    ['30', 'Every 30 s'],
+    ['60', 'Every 1 min'],
+  ],
+  String(state.refreshSeconds),
+);
 const presetsToggle = h('input', { attrs: { type: 'checkbox', id: 'show-presets' } });
 presetsToggle.checked = state.showPresets;
 const mainChart = new ChartCard('Query result', guessUnit(state.query));
 const presetCards = new Map(PRESETS.map((p) => [p.id, new ChartCard(p.title, p.unit)]));
 const presetGrid = h('div', { className: 'preset-grid', attrs: { 'aria-label': 'Dashboard panels' } }, ...[...presetCards.values()].map((c) => c.element));
 
-document.getElementById('app')!.append(
-  h('div', { className: 'toolbar' }, queryInput.element, runButton, range.element, refreshSelect, grafanaButton),
-  backendBanner,
-  queryError,
-  mainChart.element,
-  h('div', { className: 'toolbar' }, presetsToggle, h('label', { text: 'Show dashboard panels', attrs: { for: 'show-presets' } })),
-  presetGrid,
-);
+document
+  .getElementById('app')!
+  .append(
+    h('div', { className: 'toolbar' }, queryInput.element, runButton, range.element, refreshSelect, grafanaButton),
+    backendBanner,
+    queryError,
+    mainChart.element,
+    h('div', { className: 'toolbar' }, presetsToggle, h('label', { text: 'Show dashboard panels', attrs: { for: 'show-presets' } })),
+    presetGrid,
+  );
 presetGrid.hidden = !state.showPresets;
 
 function currentRange(): TimeRange | undefined {
@@ -63,8 +85,11 @@ function currentRange(): TimeRange | undefined {
 function persist(): void {
   const r = range.get();
   session.save({
-    query: queryInput.input.value, history: queryInput.history, refreshSeconds: Number(refreshSelect.value),
-    showPresets: presetsToggle.checked, range: typeof r === 'string' ? state.range : r,
+    query: queryInput.input.value,
+    history: queryInput.history,
+    refreshSeconds: Number(refreshSelect.value),
+    showPresets: presetsToggle.checked,
+    range: typeof r === 'string' ? state.range : r,
   } satisfies MetricsSaved);
 }
 
@@ -98,17 +123,29 @@ function runAll(): void {
 
 function scheduleRefresh(): void {
   // Refresh only while the panel is visible: a hidden panel need not load Prometheus.
-  session.scheduleRefresh(Number(refreshSelect.value), () => { if (document.visibilityState === 'visible') runAll(); });
+  session.scheduleRefresh(Number(refreshSelect.value), () => {
+    if (document.visibilityState === 'visible') runAll();
+  });
 }
 
 runButton.addEventListener('click', runMain);
-refreshSelect.addEventListener('change', () => { persist(); scheduleRefresh(); });
-presetsToggle.addEventListener('change', () => { presetGrid.hidden = !presetsToggle.checked; persist(); runPresets(); });
+refreshSelect.addEventListener('change', () => {
+  persist();
+  scheduleRefresh();
+});
+presetsToggle.addEventListener('change', () => {
+  presetGrid.hidden = !presetsToggle.checked;
+  persist();
+  runPresets();
+});
 grafanaButton.addEventListener('click', () => {
   const r = currentRange();
   if (r) post({ type: 'openInGrafana', datasource: 'prometheus', query: queryInput.input.value.trim(), range: r });
 });
-new ResizeObserver(() => { mainChart.resize(); presetCards.forEach((c) => c.resize()); }).observe(document.body);
+new ResizeObserver(() => {
+  mainChart.resize();
+  presetCards.forEach((c) => c.resize());
+}).observe(document.body);
 
 channel
   .on('setQuery', (m) => {

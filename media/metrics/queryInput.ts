@@ -17,21 +17,41 @@ export class QueryInput {
   private active = -1;
   private historyPos = -1;
 
-  constructor(public history: string[], private readonly onRun: (query: string) => void, private readonly onFirstFocus: () => void) {
+  constructor(
+    public history: string[],
+    private readonly onRun: (query: string) => void,
+    private readonly onFirstFocus: () => void,
+  ) {
     this.input = h('input', {
       className: 'query',
-      attrs: { type: 'text', 'aria-label': 'PromQL query', placeholder: 'rate(arcanum_requests_total[5m])', spellcheck: 'false', autocomplete: 'off', role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': 'metric-suggestions', 'aria-expanded': 'false' },
+      attrs: {
+        type: 'text',
+        'aria-label': 'PromQL query',
+        placeholder: 'rate(arcanum_requests_total[5m])',
+        spellcheck: 'false',
+        autocomplete: 'off',
+        role: 'combobox',
+        'aria-autocomplete': 'list',
+        'aria-controls': 'metric-suggestions',
+        'aria-expanded': 'false',
+      },
     });
     this.list = h('ul', { className: 'suggestions', attrs: { id: 'metric-suggestions', role: 'listbox', 'aria-label': 'Metric names' } });
     this.list.hidden = true;
     this.element = h('span', { className: 'query-wrap' }, this.input, this.list);
     this.input.addEventListener('focus', () => this.onFirstFocus(), { once: true });
-    this.input.addEventListener('input', () => { this.historyPos = -1; this.suggest(); });
+    this.input.addEventListener('input', () => {
+      this.historyPos = -1;
+      this.suggest();
+    });
     this.input.addEventListener('keydown', (e) => this.onKey(e));
     this.input.addEventListener('blur', () => setTimeout(() => this.close(), 150));
     this.list.addEventListener('mousedown', (e) => {
       const li = (e.target as HTMLElement).closest('li');
-      if (li) { e.preventDefault(); this.accept(this.suggestions[Number(li.dataset.i)]); }
+      if (li) {
+        e.preventDefault();
+        this.accept(this.suggestions[Number(li.dataset.i)]);
+      }
     });
   }
 
@@ -59,8 +79,16 @@ export class QueryInput {
     this.suggestions = word.length < 1 ? [] : this.names.filter((n) => n.startsWith(word) && n !== word).slice(0, MAX_SUGGESTIONS);
     this.active = -1;
     // the typed prefix highlighted, as the editor's suggest widget does
-    this.list.replaceChildren(...this.suggestions.map((s, i) => h('li', { attrs: { role: 'option', id: `metric-suggestion-${i}`, 'data-i': String(i) } },
-      h('span', { className: 'match', text: s.slice(0, word.length) }), s.slice(word.length))));
+    this.list.replaceChildren(
+      ...this.suggestions.map((s, i) =>
+        h(
+          'li',
+          { attrs: { role: 'option', id: `metric-suggestion-${i}`, 'data-i': String(i) } },
+          h('span', { className: 'match', text: s.slice(0, word.length) }),
+          s.slice(word.length),
+        ),
+      ),
+    );
     this.list.hidden = !this.suggestions.length;
     this.input.setAttribute('aria-expanded', String(!this.list.hidden));
   }

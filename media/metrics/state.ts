@@ -15,7 +15,13 @@ export interface MetricsSaved {
  * page (whether metric names were asked for, the auto-refresh timer).
  */
 export class MetricsSession {
-  readonly saved: MetricsSaved = loadState<MetricsSaved>({ query: '', range: { kind: 'relative', last: '1h' }, history: [], refreshSeconds: 0, showPresets: true });
+  readonly saved: MetricsSaved = loadState<MetricsSaved>({
+    query: '',
+    range: { kind: 'relative', last: '1h' },
+    history: [],
+    refreshSeconds: 0,
+    showPresets: true,
+  });
   namesRequested = false;
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
 

@@ -25,7 +25,10 @@ export function formatValue(v: number | null | undefined, unit: Unit): string {
     case 'bytes': {
       let x = Math.abs(v);
       let i = 0;
-      while (x >= 1024 && i < BYTE_UNITS.length - 1) { x /= 1024; i++; }
+      while (x >= 1024 && i < BYTE_UNITS.length - 1) {
+        x /= 1024;
+        i++;
+      }
       return `${v < 0 ? '-' : ''}${trim(x)} ${BYTE_UNITS[i]}`;
     }
     case 'rate':

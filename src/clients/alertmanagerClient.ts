@@ -1,8 +1,16 @@
 import { BackendError, ClientOptions, HttpTransport } from './http';
 import { expectArray, expectObject, expectString, isObject } from './validate';
 import {
-  AmAlert, AmAlertGroup, AmStatus, Matcher, Silence,
-  formatMatcher, parseAlertGroup, parseAmAlert, parseSilence, parseStatus,
+  AmAlert,
+  AmAlertGroup,
+  AmStatus,
+  Matcher,
+  Silence,
+  formatMatcher,
+  parseAlertGroup,
+  parseAmAlert,
+  parseSilence,
+  parseStatus,
 } from './alertmanagerTypes';
 
 export * from './alertmanagerTypes';
@@ -54,26 +62,31 @@ export class AlertmanagerClient {
 
   /** Alerts Alertmanager holds now. By default it lists all: active, silenced, inhibited, unprocessed. */
   async alerts(options: AlertFilter = {}): Promise<AmAlert[]> {
-    return this.transport.json({ path: '/api/v2/alerts', query: filterQuery(options), signal: options.signal, timeoutMs: options.timeoutMs },
-      (b) => expectArray(b, 'body').map((a, i) => parseAmAlert(a, `body[${i}]`)));
+    return this.transport.json({ path: '/api/v2/alerts', query: filterQuery(options), signal: options.signal, timeoutMs: options.timeoutMs }, (b) =>
+      expectArray(b, 'body').map((a, i) => parseAmAlert(a, `body[${i}]`)),
+    );
   }
 
   /** Alerts grouped by the routing tree's `group_by`, with their receiver. */
   async alertGroups(options: AlertFilter = {}): Promise<AmAlertGroup[]> {
-    return this.transport.json({ path: '/api/v2/alerts/groups', query: filterQuery(options), signal: options.signal, timeoutMs: options.timeoutMs },
-      (b) => expectArray(b, 'body').map((g, i) => parseAlertGroup(g, `body[${i}]`)));
+    return this.transport.json({ path: '/api/v2/alerts/groups', query: filterQuery(options), signal: options.signal, timeoutMs: options.timeoutMs }, (b) =>
+      expectArray(b, 'body').map((g, i) => parseAlertGroup(g, `body[${i}]`)),
+    );
   }
 
   /** Every silence Alertmanager remembers (active, pending and recently expired). */
   async silences(options: AmCallOptions & { filter?: Matcher[] } = {}): Promise<Silence[]> {
-    return this.transport.json({ path: '/api/v2/silences', query: { filter: options.filter?.map(formatMatcher) }, signal: options.signal, timeoutMs: options.timeoutMs },
-      (b) => expectArray(b, 'body').map((s, i) => parseSilence(s, `body[${i}]`)));
+    return this.transport.json(
+      { path: '/api/v2/silences', query: { filter: options.filter?.map(formatMatcher) }, signal: options.signal, timeoutMs: options.timeoutMs },
+      (b) => expectArray(b, 'body').map((s, i) => parseSilence(s, `body[${i}]`)),
+    );
   }
 
   /** One silence; an unknown id is a BackendError with status 404 (see `isNotFound`). */
   async silence(id: string, options: AmCallOptions = {}): Promise<Silence> {
-    return this.transport.json({ path: `/api/v2/silence/${encodeURIComponent(id)}`, signal: options.signal, timeoutMs: options.timeoutMs },
-      (b) => parseSilence(b, 'body'));
+    return this.transport.json({ path: `/api/v2/silence/${encodeURIComponent(id)}`, signal: options.signal, timeoutMs: options.timeoutMs }, (b) =>
+      parseSilence(b, 'body'),
+    );
   }
 
   /** Creates (or, with `id`, replaces) a silence and returns its id. */
@@ -87,8 +100,9 @@ export class AlertmanagerClient {
       createdBy: s.createdBy,
       comment: s.comment,
     };
-    return this.transport.json({ method: 'POST', path: '/api/v2/silences', json: body, signal: options.signal, timeoutMs: options.timeoutMs },
-      (b) => expectString(expectObject(b, 'body').silenceID, 'body.silenceID'));
+    return this.transport.json({ method: 'POST', path: '/api/v2/silences', json: body, signal: options.signal, timeoutMs: options.timeoutMs }, (b) =>
+      expectString(expectObject(b, 'body').silenceID, 'body.silenceID'),
+    );
   }
 
   /**
@@ -146,7 +160,11 @@ export function parseAlertmanagerError(status: number, body: string): { message:
 
 function filterQuery(f: AlertFilter): Record<string, string | string[] | boolean | undefined> {
   return {
-    active: f.active, silenced: f.silenced, inhibited: f.inhibited, unprocessed: f.unprocessed,
-    receiver: f.receiver, filter: f.filter?.map(formatMatcher),
+    active: f.active,
+    silenced: f.silenced,
+    inhibited: f.inhibited,
+    unprocessed: f.unprocessed,
+    receiver: f.receiver,
+    filter: f.filter?.map(formatMatcher),
   };
 }

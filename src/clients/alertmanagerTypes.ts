@@ -16,7 +16,11 @@ export interface AmAlert extends ManagedAlert {
   receivers: string[];
 }
 
-export interface AmAlertGroup { labels: Labels; receiver: string; alerts: AmAlert[] }
+export interface AmAlertGroup {
+  labels: Labels;
+  receiver: string;
+  alerts: AmAlert[];
+}
 
 export interface Silence {
   id: string;
@@ -52,7 +56,8 @@ export function parseAmAlert(v: unknown, path: string): AmAlert {
   const o = expectObject(v, path);
   const status = expectObject(o.status, `${path}.status`);
   const state = expectString(status.state, `${path}.status.state`);
-  if (state !== 'active' && state !== 'suppressed' && state !== 'unprocessed') throw new Error(`${path}.status.state is not active/suppressed/unprocessed: ${JSON.stringify(state)}`);
+  if (state !== 'active' && state !== 'suppressed' && state !== 'unprocessed')
+    throw new Error(`${path}.status.state is not active/suppressed/unprocessed: ${JSON.stringify(state)}`);
   return {
     fingerprint: expectString(o.fingerprint, `${path}.fingerprint`),
     labels: stringRecord(o.labels, `${path}.labels`),
@@ -61,7 +66,9 @@ export function parseAmAlert(v: unknown, path: string): AmAlert {
     endsAt: expectTime(o.endsAt, `${path}.endsAt`),
     updatedAt: expectTime(o.updatedAt, `${path}.updatedAt`),
     generatorURL: optionalString(o.generatorURL, `${path}.generatorURL`) ?? '',
-    receivers: expectArray(o.receivers ?? [], `${path}.receivers`).map((r, i) => expectString(expectObject(r, `${path}.receivers[${i}]`).name, `${path}.receivers[${i}].name`)),
+    receivers: expectArray(o.receivers ?? [], `${path}.receivers`).map((r, i) =>
+      expectString(expectObject(r, `${path}.receivers[${i}]`).name, `${path}.receivers[${i}].name`),
+    ),
     state,
     silencedBy: stringArray(status.silencedBy, `${path}.status.silencedBy`),
     inhibitedBy: stringArray(status.inhibitedBy, `${path}.status.inhibitedBy`),
@@ -80,7 +87,8 @@ export function parseAlertGroup(v: unknown, path: string): AmAlertGroup {
 export function parseSilence(v: unknown, path: string): Silence {
   const o = expectObject(v, path);
   const state = expectString(expectObject(o.status, `${path}.status`).state, `${path}.status.state`);
-  if (state !== 'active' && state !== 'pending' && state !== 'expired') throw new Error(`${path}.status.state is not active/pending/expired: ${JSON.stringify(state)}`);
+  if (state !== 'active' && state !== 'pending' && state !== 'expired')
+    throw new Error(`${path}.status.state is not active/pending/expired: ${JSON.stringify(state)}`);
   return {
     id: expectString(o.id, `${path}.id`),
     matchers: expectArray(o.matchers, `${path}.matchers`).map((m, i) => parseMatcher(m, `${path}.matchers[${i}]`)),

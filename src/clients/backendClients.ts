@@ -52,9 +52,14 @@ export class BackendClients {
   private current?: BackendConfig;
   private readonly subscription?: { dispose(): void };
 
-  constructor(private readonly config: () => BackendConfig, changes?: Event<SettingsChange>) {
+  constructor(
+    private readonly config: () => BackendConfig,
+    changes?: Event<SettingsChange>,
+  ) {
     this.refresh();
-    this.subscription = changes?.((e) => { if (BACKEND_SECTIONS.some((s) => e.affectsConfiguration(s))) this.refresh(); });
+    this.subscription = changes?.((e) => {
+      if (BACKEND_SECTIONS.some((s) => e.affectsConfiguration(s))) this.refresh();
+    });
   }
 
   /** Rebuilds the clients when the configuration differs from the current one; true when it did. */
@@ -90,8 +95,13 @@ export class BackendClients {
  * time it reads them from SecretStorage): their secrets are never serialized to find out.
  */
 function sameBackends(a: BackendConfig, b: BackendConfig): boolean {
-  return a.prometheusUrl === b.prometheusUrl && a.alertmanagerUrl === b.alertmanagerUrl && a.lokiUrl === b.lokiUrl
-    && (a.lokiTenantId ?? '') === (b.lokiTenantId ?? '') && a.auth === b.auth;
+  return (
+    a.prometheusUrl === b.prometheusUrl &&
+    a.alertmanagerUrl === b.alertmanagerUrl &&
+    a.lokiUrl === b.lokiUrl &&
+    (a.lokiTenantId ?? '') === (b.lokiTenantId ?? '') &&
+    a.auth === b.auth
+  );
 }
 
 /** The Alertmanager calls the alert commands make, always on the current client. */
@@ -107,8 +117,19 @@ export function currentAlertmanager(backends: BackendClients): Pick<Alertmanager
 /** The alert store's sources, always on the current clients (their base URL too: tooltips name the one polled). */
 export function currentAlertSources(backends: BackendClients): AlertSources {
   return {
-    alertmanager: { get baseUrl() { return backends.alertmanager.baseUrl; }, alerts: (o) => backends.alertmanager.alerts(o), silences: (o) => backends.alertmanager.silences(o) },
-    prometheus: { get baseUrl() { return backends.prometheus.baseUrl; }, alerts: (o) => backends.prometheus.alerts(o) },
+    alertmanager: {
+      get baseUrl() {
+        return backends.alertmanager.baseUrl;
+      },
+      alerts: (o) => backends.alertmanager.alerts(o),
+      silences: (o) => backends.alertmanager.silences(o),
+    },
+    prometheus: {
+      get baseUrl() {
+        return backends.prometheus.baseUrl;
+      },
+      alerts: (o) => backends.prometheus.alerts(o),
+    },
   };
 }
 

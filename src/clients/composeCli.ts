@@ -34,9 +34,13 @@ export async function detectComposeCli(options: CliEnvironment & { timeoutMs?: n
   const v1 = await capture('docker-compose', ['version', '--short'], env, timeout);
   const v1Version = v1.ok ? /v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(v1.stdout)?.[1] : undefined;
   if (v1Version) return { program: 'docker-compose', baseArgs: [], flavour: v1Version.startsWith('1.') ? 'v1' : 'v2', version: v1Version };
-  throw new ComposeError('no-compose-cli', 'No compose CLI found: install the Docker Compose plugin (`docker compose`) or `docker-compose`, and make sure it is on PATH.', {
-    output: [v2.stderr, v1.stderr].filter(Boolean).join('\n').slice(0, 500),
-  });
+  throw new ComposeError(
+    'no-compose-cli',
+    'No compose CLI found: install the Docker Compose plugin (`docker compose`) or `docker-compose`, and make sure it is on PATH.',
+    {
+      output: [v2.stderr, v1.stderr].filter(Boolean).join('\n').slice(0, 500),
+    },
+  );
 }
 
 /** A compose project as the CLI addresses it: its files, its project name, and env for interpolation. */
@@ -81,7 +85,10 @@ export interface RunResult {
  * line by line, cancellable, bounded by a timeout, failures turned into typed ComposeErrors.
  */
 export class ComposeCliRunner {
-  constructor(readonly cli: ComposeCli, private readonly environment: CliEnvironment = {}) {}
+  constructor(
+    readonly cli: ComposeCli,
+    private readonly environment: CliEnvironment = {},
+  ) {}
 
   /** The full argv for a compose subcommand of the project (exposed for logs and tests). */
   argv(project: ComposeProjectRef, subcommand: readonly string[]): string[] {
@@ -115,22 +122,33 @@ export class ComposeCliRunner {
           partial = lines.pop() ?? '';
           for (const line of lines) if (line.trim()) options.onLine?.(line, stream);
         });
-        return () => { if (partial.trim()) options.onLine?.(partial, stream); partial = ''; };
+        return () => {
+          if (partial.trim()) options.onLine?.(partial, stream);
+          partial = '';
+        };
       });
       // compose forwards SIGTERM to what it is doing and stops; SIGKILL only if it does not
       const stop = (reason: ComposeError) => {
         if (settled || stopReason) return;
         stopReason = reason;
         child.kill('SIGTERM');
-        setTimeout(() => { if (!settled) child.kill('SIGKILL'); }, 5000).unref();
+        setTimeout(() => {
+          if (!settled) child.kill('SIGKILL');
+        }, 5000).unref();
       };
-      const timer = setTimeout(() => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`, { command })), timeoutMs);
+      const timer = setTimeout(
+        () => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`, { command })),
+        timeoutMs,
+      );
       let idleTimer: NodeJS.Timeout | undefined;
       const idle = options.idleTimeoutMs;
       const notIdle = () => {
         if (idle === undefined) return;
         clearTimeout(idleTimer);
-        idleTimer = setTimeout(() => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` printed nothing for ${Math.round(idle / 1000)} s and was stopped`, { command })), idle);
+        idleTimer = setTimeout(
+          () => stop(new ComposeError('timeout', `\`${subcommand.join(' ')}\` printed nothing for ${Math.round(idle / 1000)} s and was stopped`, { command })),
+          idle,
+        );
       };
       notIdle();
       const onAbort = () => stop(cancelled(command));
@@ -145,13 +163,19 @@ export class ComposeCliRunner {
         if (err) reject(err);
         else resolve(out);
       };
-      child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT'
-        ? new ComposeError('no-compose-cli', `${program} is not on PATH any more`, { command })
-        : new ComposeError('failed', `Could not run ${program}: ${e.message}`, { command })));
+      child.on('error', (e: NodeJS.ErrnoException) =>
+        finish(
+          e.code === 'ENOENT'
+            ? new ComposeError('no-compose-cli', `${program} is not on PATH any more`, { command })
+            : new ComposeError('failed', `Could not run ${program}: ${e.message}`, { command }),
+        ),
+      );
       child.on('close', (code) => {
         if (stopReason) return finish(new ComposeError(stopReason.kind, stopReason.message, { ...stopReason.details, output: interleaved.slice(-4000) }));
         if (code === 0) return finish(undefined);
-        finish(classifyComposeFailure(interleaved, command, code, this.environment.dockerHost ?? this.environment.baseEnv?.DOCKER_HOST ?? process.env.DOCKER_HOST));
+        finish(
+          classifyComposeFailure(interleaved, command, code, this.environment.dockerHost ?? this.environment.baseEnv?.DOCKER_HOST ?? process.env.DOCKER_HOST),
+        );
       });
     });
   }
@@ -177,7 +201,11 @@ export class ComposeCliRunner {
     return this.run(v1Project, args, { timeoutMs: 600_000, idleTimeoutMs: V1_UP_IDLE_MS, ...run }).catch((e: unknown) => {
       if (!(e instanceof ComposeError) || e.kind !== 'timeout') throw e;
       const sizeNote = size ? ` (${size.containers} containers; Realm set COMPOSE_PARALLEL_LIMIT=${raised} for this run)` : '';
-      throw new ComposeError('timeout', `${e.message}. docker-compose ${this.cli.version} (Compose v1, end of life) can hang for good when a project has more containers than COMPOSE_PARALLEL_LIMIT${sizeNote}: use Compose v2 (\`docker compose\`), or raise COMPOSE_PARALLEL_LIMIT.`, e.details);
+      throw new ComposeError(
+        'timeout',
+        `${e.message}. docker-compose ${this.cli.version} (Compose v1, end of life) can hang for good when a project has more containers than COMPOSE_PARALLEL_LIMIT${sizeNote}: use Compose v2 (\`docker compose\`), or raise COMPOSE_PARALLEL_LIMIT.`,
+        e.details,
+      );
     });
   }
 
@@ -194,7 +222,10 @@ export class ComposeCliRunner {
   /** Container ids of the project (`ps -q`; stopped ones too with `all`). */
   async ps(project: ComposeProjectRef, options: RunOptions & { all?: boolean } = {}): Promise<string[]> {
     const { stdout } = await this.run(project, ['ps', '-q', ...(options.all ? ['-a'] : [])], { timeoutMs: 60_000, ...options });
-    return stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    return stdout
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   /**
@@ -211,8 +242,19 @@ export class ComposeCliRunner {
   }
 
   /** `logs` of some services, following until the signal aborts when `follow` is set. */
-  logs(project: ComposeProjectRef, options: RunOptions & { services?: readonly string[]; tail?: number; follow?: boolean; timestamps?: boolean } = {}): Promise<RunResult> {
-    const args = ['logs', '--no-color', '--tail', String(options.tail ?? 200), ...(options.follow ? ['--follow'] : []), ...(options.timestamps ? ['--timestamps'] : []), ...(options.services ?? [])];
+  logs(
+    project: ComposeProjectRef,
+    options: RunOptions & { services?: readonly string[]; tail?: number; follow?: boolean; timestamps?: boolean } = {},
+  ): Promise<RunResult> {
+    const args = [
+      'logs',
+      '--no-color',
+      '--tail',
+      String(options.tail ?? 200),
+      ...(options.follow ? ['--follow'] : []),
+      ...(options.timestamps ? ['--timestamps'] : []),
+      ...(options.services ?? []),
+    ];
     return this.run(project, args, { timeoutMs: options.follow ? 24 * 3600_000 : 60_000, ...options });
   }
 }
@@ -231,6 +273,8 @@ function cliEnv(environment: CliEnvironment, extra: Readonly<Record<string, stri
 
 function capture(program: string, args: string[], env: NodeJS.ProcessEnv, timeout: number): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(program, args, { env, timeout, windowsHide: true }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) }));
+    execFile(program, args, { env, timeout, windowsHide: true }, (err, stdout, stderr) =>
+      resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) }),
+    );
   });
 }

@@ -22,9 +22,13 @@ const NOT_THE_FILES = new Set(['no-compose-cli', 'cancelled', 'timeout', 'engine
  * `--format` nor `--profile '*'`, its YAML `config`. A file compose rejects becomes
  * ComposeError('malformed-file') placed on the file and line it concerns.
  */
-export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeProjectRef, options: Pick<RunOptions, 'signal' | 'timeoutMs'> & { sources?: ComposeSources } = {}): Promise<ResolvedCompose> {
+export async function readComposeProject(
+  runner: ComposeCliRunner,
+  ref: ComposeProjectRef,
+  options: Pick<RunOptions, 'signal' | 'timeoutMs'> & { sources?: ComposeSources } = {},
+): Promise<ResolvedCompose> {
   // a caller that has just read the files (the workspace's resolution pass) passes them: one read per pass
-  const sources = options.sources ?? await readComposeSources(ref);
+  const sources = options.sources ?? (await readComposeSources(ref));
   for (const source of sources.texts) {
     const aliases = aliasProblem(source.text);
     if (!aliases) continue;
@@ -33,7 +37,8 @@ export async function readComposeProject(runner: ComposeCliRunner, ref: ComposeP
     throw new ComposeError('malformed-file', message, { file: source.file, line: aliases.line, column: 1, problems: [{ message, start, end: start }] });
   }
   try {
-    const model = runner.cli.flavour === 'v2' ? await readV2(runner, ref, sources, options, mayUseProfiles(sources)) : await readV1(runner, ref, sources, options);
+    const model =
+      runner.cli.flavour === 'v2' ? await readV2(runner, ref, sources, options, mayUseProfiles(sources)) : await readV1(runner, ref, sources, options);
     return { model, sources };
   } catch (err) {
     if (!(err instanceof ComposeError) || NOT_THE_FILES.has(err.kind)) throw err;
@@ -49,7 +54,13 @@ function mayUseProfiles(sources: ComposeSources): boolean {
   return sources.texts.length === 0 || sources.texts.some((t) => /profiles/.test(t.text));
 }
 
-async function readV2(runner: ComposeCliRunner, ref: ComposeProjectRef, sources: ComposeSources, options: Pick<RunOptions, 'signal' | 'timeoutMs'>, profiles: boolean): Promise<ComposeProjectModel> {
+async function readV2(
+  runner: ComposeCliRunner,
+  ref: ComposeProjectRef,
+  sources: ComposeSources,
+  options: Pick<RunOptions, 'signal' | 'timeoutMs'>,
+  profiles: boolean,
+): Promise<ComposeProjectModel> {
   if (profiles) {
     // one run with every profile gives each service and its `profiles`; which are active follows
     // COMPOSE_PROFILES as compose applies it (checked against compose's plain run by the conformance tier)
@@ -61,7 +72,12 @@ async function readV2(runner: ComposeCliRunner, ref: ComposeProjectRef, sources:
   return modelFromComposeConfig(config, serviceNamesOf(config));
 }
 
-async function readV1(runner: ComposeCliRunner, ref: ComposeProjectRef, sources: ComposeSources, options: Pick<RunOptions, 'signal' | 'timeoutMs'>): Promise<ComposeProjectModel> {
+async function readV1(
+  runner: ComposeCliRunner,
+  ref: ComposeProjectRef,
+  sources: ComposeSources,
+  options: Pick<RunOptions, 'signal' | 'timeoutMs'>,
+): Promise<ComposeProjectModel> {
   // v1 prints every service with its `profiles`; the active set follows COMPOSE_PROFILES
   const config = yaml().parse(await runner.config(ref, options), { maxAliasCount: -1 }) as { services?: Record<string, { profiles?: unknown }> } | null;
   const services = config?.services ?? {};
@@ -74,18 +90,25 @@ async function readV1(runner: ComposeCliRunner, ref: ComposeProjectRef, sources:
 /** COMPOSE_PROFILES as compose reads it: the project's `.env`, overridden by the environment it runs in. */
 function enabledProfiles(ref: ComposeProjectRef, sources: ComposeSources): ReadonlySet<string> {
   const env = { ...sources.dotEnv, ...process.env, ...(ref.env ?? {}) };
-  return new Set((env.COMPOSE_PROFILES ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+  return new Set(
+    (env.COMPOSE_PROFILES ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
 }
 
 /** Services with no profile, or one of the enabled ones (`*` enables all). */
 function activeByProfiles(config: unknown, enabled: ReadonlySet<string>): Set<string> {
   const services = (config as { services?: Record<string, { profiles?: unknown } | null> } | null)?.services ?? {};
-  return new Set(Object.entries(services)
-    .filter(([, def]) => {
-      const own = Array.isArray(def?.profiles) ? def.profiles.map(String) : [];
-      return own.length === 0 || enabled.has('*') || own.some((x) => enabled.has(x));
-    })
-    .map(([name]) => name));
+  return new Set(
+    Object.entries(services)
+      .filter(([, def]) => {
+        const own = Array.isArray(def?.profiles) ? def.profiles.map(String) : [];
+        return own.length === 0 || enabled.has('*') || own.some((x) => enabled.has(x));
+      })
+      .map(([name]) => name),
+  );
 }
 
 /**
@@ -102,13 +125,23 @@ function placedError(err: ComposeError, sources: ComposeSources, flavour: 'v1' |
       const list = features.map((f) => `${f.feature} (line ${f.line})`).join(', ');
       const text = `${path.basename(source.file)} needs Docker Compose v2: it uses ${list}, which Compose v1 (docker-compose ${version}) cannot read. Install the Docker Compose v2 plugin (\`docker compose\`).`;
       const start = { line: features[0].line, column: 1 };
-      return new ComposeError('malformed-file', text, { ...err.details, file: source.file, line: start.line, column: 1, problems: [{ message: text, start, end: start }] });
+      return new ComposeError('malformed-file', text, {
+        ...err.details,
+        file: source.file,
+        line: start.line,
+        column: 1,
+        problems: [{ message: text, start, end: start }],
+      });
     }
   }
   const placed = placeComposeMessage(message, sources.texts);
   const where = placed.file ? `${placed.file}:${placed.problem.start.line}:${placed.problem.start.column}: ` : '';
   return new ComposeError('malformed-file', `${where}${placed.problem.message}`, {
-    ...err.details, file: placed.file || undefined, line: placed.problem.start.line, column: placed.problem.start.column, problems: [placed.problem],
+    ...err.details,
+    file: placed.file || undefined,
+    line: placed.problem.start.line,
+    column: placed.problem.start.column,
+    problems: [placed.problem],
   });
 }
 
@@ -117,8 +150,14 @@ function placedError(err: ComposeError, sources: ComposeSources, flavour: 'v1' |
  * obsolete"`) before it, v1 prefixes `ERROR:`; the reason is what is left.
  */
 export function composeMessage(output: string): string {
-  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/level=(warning|info|debug)/.test(l) && !/^WARNING:/.test(l));
-  const text = lines.join(' ').replace(/^ERROR:\s*/, '').replace(/\s*:\s*invalid compose project\s*$/, '');
+  const lines = output
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/level=(warning|info|debug)/.test(l) && !/^WARNING:/.test(l));
+  const text = lines
+    .join(' ')
+    .replace(/^ERROR:\s*/, '')
+    .replace(/\s*:\s*invalid compose project\s*$/, '');
   const msg = /level=(?:error|fatal) msg="(.*)"$/.exec(text)?.[1];
   return (msg ?? text).slice(0, 2000);
 }

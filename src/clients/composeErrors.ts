@@ -55,21 +55,37 @@ export function classifyComposeFailure(output: string, command: readonly string[
   const tail = lastLines(output, 40);
   const base = { command, exitCode, output: tail };
 
-  const bind = /listen tcp[46]? ([^\s]*?):(\d+): bind: address already in use/.exec(output)
-    ?? /Bind for ([^\s]*?):(\d+) failed: port is already allocated/.exec(output);
+  const bind =
+    /listen tcp[46]? ([^\s]*?):(\d+): bind: address already in use/.exec(output) ?? /Bind for ([^\s]*?):(\d+) failed: port is already allocated/.exec(output);
   if (bind) {
     const service = /Cannot start service ([\w.-]+):/.exec(output)?.[1] ?? serviceOfContainer(/endpoint ([\w.-]+) \(/.exec(output)?.[1], command);
     const hostIp = bind[1] || '0.0.0.0';
     const port = Number(bind[2]);
-    return new ComposeError('port-in-use', `Port ${hostIp}:${port} is already in use${service ? ` (service ${service})` : ''}: stop whatever holds it or change the published port.`, { ...base, hostIp, port, service });
+    return new ComposeError(
+      'port-in-use',
+      `Port ${hostIp}:${port} is already in use${service ? ` (service ${service})` : ''}: stop whatever holds it or change the published port.`,
+      { ...base, hostIp, port, service },
+    );
   }
 
-  if (/Cannot connect to the Docker daemon|Couldn't connect to Docker daemon|Error while fetching server API version|error during connect|Is the docker daemon running/i.test(output)) {
-    return new ComposeError('engine-unreachable', `The compose CLI cannot reach the Docker engine${dockerHost ? ` at ${dockerHost}` : ''} (is Docker running? is DOCKER_HOST right?): ${firstMatchingLine(output, /daemon|API version|connect/i)}`, base);
+  if (
+    /Cannot connect to the Docker daemon|Couldn't connect to Docker daemon|Error while fetching server API version|error during connect|Is the docker daemon running/i.test(
+      output,
+    )
+  ) {
+    return new ComposeError(
+      'engine-unreachable',
+      `The compose CLI cannot reach the Docker engine${dockerHost ? ` at ${dockerHost}` : ''} (is Docker running? is DOCKER_HOST right?): ${firstMatchingLine(output, /daemon|API version|connect/i)}`,
+      base,
+    );
   }
 
   const yamlPos = /in "([^"]+)", line (\d+), column (\d+)/g;
-  if (/yaml\.|ScannerError|ParserError|The Compose file .* is invalid|yaml: line \d+|validating .*: |services\.\S+ (Additional property|must be)|Unsupported config option|is invalid because/i.test(output)) {
+  if (
+    /yaml\.|ScannerError|ParserError|The Compose file .* is invalid|yaml: line \d+|validating .*: |services\.\S+ (Additional property|must be)|Unsupported config option|is invalid because/i.test(
+      output,
+    )
+  ) {
     // v1 reports the start of the construct first and the offending spot last: take the last position
     let pos: RegExpExecArray | null = null;
     for (let m = yamlPos.exec(output); m; m = yamlPos.exec(output)) pos = m;
@@ -78,22 +94,36 @@ export function classifyComposeFailure(output: string, command: readonly string[
     const line = pos ? Number(pos[2]) : v2Line ? Number(v2Line[1]) : undefined;
     const column = pos ? Number(pos[3]) : undefined;
     // v1 puts the reason on the lines after "is invalid because:"
-    const because = /is invalid because:\s*\n((?:.*\S.*\n?){1,3})/.exec(output)?.[1].trim().replace(/\s*\n\s*/g, '; ');
+    const because = /is invalid because:\s*\n((?:.*\S.*\n?){1,3})/
+      .exec(output)?.[1]
+      .trim()
+      .replace(/\s*\n\s*/g, '; ');
     const reason = because ?? firstMatchingLine(output, /Unsupported|Additional|expected|yaml|invalid|error/i);
-    return new ComposeError('malformed-file', `Compose rejected the file${file ? ` ${file}` : ''}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}: ${reason}`, { ...base, file, line, column });
+    return new ComposeError(
+      'malformed-file',
+      `Compose rejected the file${file ? ` ${file}` : ''}${line ? ` (line ${line}${column ? `, column ${column}` : ''})` : ''}: ${reason}`,
+      { ...base, file, line, column },
+    );
   }
 
   const unhealthy = /(?:Container|container) "?([\w.-]+)"? is unhealthy/.exec(output);
   if (unhealthy) {
     const service = /ERROR: for ([\w.-]+)\s+Container/.exec(output)?.[1];
-    return new ComposeError('unhealthy', `A dependency never became healthy (container ${unhealthy[1]})${service ? `, so ${service} was not started` : ''}.`, { ...base, service });
+    return new ComposeError('unhealthy', `A dependency never became healthy (container ${unhealthy[1]})${service ? `, so ${service} was not started` : ''}.`, {
+      ...base,
+      service,
+    });
   }
 
   if (PULL_FAILURE.test(output)) {
     return new ComposeError('image-unavailable', `An image is not available locally and cannot be pulled: ${firstMatchingLine(output, PULL_FAILURE)}`, base);
   }
 
-  return new ComposeError('failed', `Compose failed (exit ${exitCode ?? 'signal'}): ${firstMatchingLine(output, /error/i) || lastLines(output, 1) || 'no output'}`, base);
+  return new ComposeError(
+    'failed',
+    `Compose failed (exit ${exitCode ?? 'signal'}): ${firstMatchingLine(output, /error/i) || lastLines(output, 1) || 'no output'}`,
+    base,
+  );
 }
 
 /**
@@ -114,13 +144,21 @@ function serviceOfContainer(name: string | undefined, command: readonly string[]
  * A pull that failed: the registry refused (unknown image, no access) or could not be reached at all
  * (offline, DNS, proxy, TLS; the engine says `Get "https://registry-1.docker.io/v2/": dial tcp: lookup …`).
  */
-const PULL_FAILURE = /pull access denied|manifest unknown|repository does not exist|No such image|not found: manifest|failed to resolve reference|Get "?https?:\/\/[^\s"]+\/v2\/|dial tcp: lookup|no such host|TLS handshake timeout|toomanyrequests|proxyconnect tcp/i;
+const PULL_FAILURE =
+  /pull access denied|manifest unknown|repository does not exist|No such image|not found: manifest|failed to resolve reference|Get "?https?:\/\/[^\s"]+\/v2\/|dial tcp: lookup|no such host|TLS handshake timeout|toomanyrequests|proxyconnect tcp/i;
 
 function lastLines(text: string, n: number): string {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').slice(-n).join('\n');
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '')
+    .slice(-n)
+    .join('\n');
 }
 
 function firstMatchingLine(text: string, re: RegExp): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (lines.find((l) => re.test(l)) ?? lines[lines.length - 1] ?? '').replace(/^ERROR:\s*/, '');
 }

@@ -37,7 +37,12 @@ const RESTARTING_POLICIES = new Set(['always', 'unless-stopped', 'on-failure']);
  * container state through the DockerClient. A service that is still starting, restarting or not
  * created at the deadline is failed with what it was doing. Resolves early when nothing is pending.
  */
-export async function waitForServices(docker: DockerClient, project: string, services: readonly string[], options: HealthWaitOptions): Promise<ServiceResult[]> {
+export async function waitForServices(
+  docker: DockerClient,
+  project: string,
+  services: readonly string[],
+  options: HealthWaitOptions,
+): Promise<ServiceResult[]> {
   const deadline = Date.now() + options.timeoutMs;
   const pollMs = options.pollMs ?? 500;
   for (;;) {
@@ -58,7 +63,13 @@ interface ServiceSnapshot {
   verdict: Verdict;
 }
 
-async function serviceSnapshot(docker: DockerClient, project: string, services: readonly string[], final: boolean, waitedMs: number): Promise<ServiceSnapshot[]> {
+async function serviceSnapshot(
+  docker: DockerClient,
+  project: string,
+  services: readonly string[],
+  final: boolean,
+  waitedMs: number,
+): Promise<ServiceSnapshot[]> {
   const containers = await docker.listComposeContainers([project]);
   return services.map((service) => {
     const own = containers.filter((c) => c.service === service).sort((a, b) => a.number - b.number);
@@ -84,7 +95,8 @@ function replicaVerdict(c: ContainerInfo, final: boolean, waitedMs: number): Ver
     case 'running':
       if (c.health === 'healthy') return { state: 'healthy' };
       if (c.health === 'unhealthy') return { state: 'failed', reason: 'unhealthy: its health check fails' };
-      if (c.health === 'starting') return final ? { state: 'failed', reason: `not healthy after ${waited} (health check still starting)` } : { state: 'pending' };
+      if (c.health === 'starting')
+        return final ? { state: 'failed', reason: `not healthy after ${waited} (health check still starting)` } : { state: 'pending' };
       return { state: 'started' };
     case 'created':
       return final ? { state: 'failed', reason: 'created but never started' } : { state: 'pending' };
@@ -104,21 +116,23 @@ function replicaVerdict(c: ContainerInfo, final: boolean, waitedMs: number): Ver
 }
 
 async function finish(docker: DockerClient, snapshot: readonly ServiceSnapshot[]): Promise<ServiceResult[]> {
-  return Promise.all(snapshot.map(async ({ service, containers, verdict }) => {
-    let reason = verdict.state === 'pending' ? undefined : verdict.reason;
-    const unhealthy = containers.find((c) => c.health === 'unhealthy');
-    if (verdict.state === 'failed' && unhealthy) {
-      // the probe's own output is what tells a user why (connection refused, 500, …)
-      const probe = await lastHealthOutput(docker, unhealthy.id);
-      if (probe) reason = `${reason}; last probe: ${probe}`;
-    }
-    return {
-      service,
-      outcome: verdict.state === 'pending' ? 'failed' : verdict.state,
-      reason,
-      replicas: containers.map((c) => ({ name: c.name, id: c.id, status: containerStatus(c), exitCode: c.exitCode })),
-    };
-  }));
+  return Promise.all(
+    snapshot.map(async ({ service, containers, verdict }) => {
+      let reason = verdict.state === 'pending' ? undefined : verdict.reason;
+      const unhealthy = containers.find((c) => c.health === 'unhealthy');
+      if (verdict.state === 'failed' && unhealthy) {
+        // the probe's own output is what tells a user why (connection refused, 500, …)
+        const probe = await lastHealthOutput(docker, unhealthy.id);
+        if (probe) reason = `${reason}; last probe: ${probe}`;
+      }
+      return {
+        service,
+        outcome: verdict.state === 'pending' ? 'failed' : verdict.state,
+        reason,
+        replicas: containers.map((c) => ({ name: c.name, id: c.id, status: containerStatus(c), exitCode: c.exitCode })),
+      };
+    }),
+  );
 }
 
 /** The last health-probe output (trimmed), read with a raw inspect because ContainerInfo does not keep it. */

@@ -32,20 +32,22 @@ export interface UpOutcome {
  * be read or parsed becomes ComposeError('malformed-file') carrying the file, line, column and all problems.
  */
 export async function loadComposeModels(files: readonly string[]): Promise<ComposeModel[]> {
-  return Promise.all(files.map(async (file) => {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw new ComposeError('malformed-file', `Cannot read compose file ${file}: ${(e as Error).message}`, { file });
-    }
-    try {
-      return parseComposeFile(text, file);
-    } catch (e) {
-      if (!(e instanceof ComposeFileError)) throw e;
-      throw new ComposeError('malformed-file', e.message, { file: e.file, line: e.line, column: e.column, problems: e.problems });
-    }
-  }));
+  return Promise.all(
+    files.map(async (file) => {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (e) {
+        throw new ComposeError('malformed-file', `Cannot read compose file ${file}: ${(e as Error).message}`, { file });
+      }
+      try {
+        return parseComposeFile(text, file);
+      } catch (e) {
+        if (!(e instanceof ComposeFileError)) throw e;
+        throw new ComposeError('malformed-file', e.message, { file: e.file, line: e.line, column: e.column, problems: e.problems });
+      }
+    }),
+  );
 }
 
 /**
@@ -71,7 +73,11 @@ export async function composeUp(runner: ComposeCliRunner, docker: DockerClient, 
     throw err;
   }
   try {
-    const results = await waitForServices(docker, project.projectName, services, { timeoutMs: options.healthTimeoutMs ?? 120_000, pollMs: options.pollMs, signal: options.signal });
+    const results = await waitForServices(docker, project.projectName, services, {
+      timeoutMs: options.healthTimeoutMs ?? 120_000,
+      pollMs: options.pollMs,
+      signal: options.signal,
+    });
     return { results, ok: results.every((r) => r.outcome !== 'failed') };
   } catch (err) {
     if (options.signal?.aborted) throw new ComposeError('cancelled', 'Cancelled while waiting for services to become healthy');
@@ -91,17 +97,30 @@ function upSize(model: ComposeProjectModel): { services: number; containers: num
  * `up` created (containers, networks, volumes that did not exist before; older volumes stay).
  * Undefined when every image is there: the failure was something else.
  */
-async function pullFailure(docker: DockerClient, project: ComposeProjectRef, model: ComposeProjectModel, services: readonly string[], err: ComposeError, before: ProjectResources | undefined): Promise<ComposeError | undefined> {
+async function pullFailure(
+  docker: DockerClient,
+  project: ComposeProjectRef,
+  model: ComposeProjectModel,
+  services: readonly string[],
+  err: ComposeError,
+  before: ProjectResources | undefined,
+): Promise<ComposeError | undefined> {
   if (err.kind !== 'image-unavailable' && err.kind !== 'failed') return undefined;
   const byName = new Map(model.services.map((s) => [s.name, s]));
-  const images = services.map((s) => byName.get(s)).filter((s) => !!s?.image && !s.hasBuild).map((s) => s!.image!);
+  const images = services
+    .map((s) => byName.get(s))
+    .filter((s) => !!s?.image && !s.hasBuild)
+    .map((s) => s!.image!);
   const missing = await missingImages(docker, images);
   if (!missing.length) return undefined;
   const cleanup = before ? await removeCreatedSince(docker, project.projectName, before) : { removed: [], failed: [] };
   const offline = /dial tcp|no such host|lookup|TLS handshake|i\/o timeout|proxyconnect|connection refused/i.test(err.details.output ?? err.message);
   const why = offline ? 'the registry cannot be reached (offline, DNS, proxy or TLS)' : 'the registry does not have it or refuses access';
   const pull = `docker compose -p ${project.projectName} ${project.files.map((f) => `-f ${f}`).join(' ')} pull`;
-  const instead = project.projectName === STACK_PROJECT_NAME ? ', or point realm.prometheusUrl, realm.alertmanagerUrl, realm.lokiUrl and realm.grafanaUrl at backends that already run' : '';
+  const instead =
+    project.projectName === STACK_PROJECT_NAME
+      ? ', or point realm.prometheusUrl, realm.alertmanagerUrl, realm.lokiUrl and realm.grafanaUrl at backends that already run'
+      : '';
   const removed = cleanup.removed.length ? ` Removed what this Stack Up created: ${cleanup.removed.join(', ')}.` : '';
   const left = cleanup.failed.length ? ` Could not remove: ${cleanup.failed.join(', ')}.` : '';
   const message = `Could not pull ${missing.length === 1 ? 'image' : `${missing.length} images`} ${missing.join(', ')}: ${why}. Pull ${missing.length === 1 ? 'it' : 'them'} when online (${pull})${instead}.${removed}${left}`;
@@ -124,7 +143,8 @@ export async function ensureEngine(docker: DockerClient): Promise<void> {
   try {
     await docker.ping();
   } catch (e) {
-    if (e instanceof DockerError && e.isUnreachable) throw new ComposeError('engine-unreachable', `${e.message}. Start Docker, or set DOCKER_HOST to a running engine.`);
+    if (e instanceof DockerError && e.isUnreachable)
+      throw new ComposeError('engine-unreachable', `${e.message}. Start Docker, or set DOCKER_HOST to a running engine.`);
     throw e;
   }
 }
@@ -138,7 +158,9 @@ export function lazyComposeRunner(dockerHost?: string): () => Promise<ComposeCli
   let pending: Promise<ComposeCliRunner> | undefined;
   return () => {
     pending ??= detectComposeCli({ dockerHost }).then((cli) => new ComposeCliRunner(cli, { dockerHost }));
-    pending.catch(() => { pending = undefined; });
+    pending.catch(() => {
+      pending = undefined;
+    });
     return pending;
   };
 }

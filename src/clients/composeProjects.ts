@@ -42,7 +42,12 @@ export function appProjectRef(folder: string, settings: AppProjectSettings): Com
  * The app project resolved by compose itself: the reference App Up / Down and the tree use (named
  * as compose names it), and the model and source files. Compose's errors are placed ComposeErrors.
  */
-export async function appProject(folder: string, settings: AppProjectSettings, runner: ComposeCliRunner, options: { signal?: AbortSignal; sources?: ComposeSources } = {}): Promise<{ ref: ComposeProjectRef } & ResolvedCompose> {
+export async function appProject(
+  folder: string,
+  settings: AppProjectSettings,
+  runner: ComposeCliRunner,
+  options: { signal?: AbortSignal; sources?: ComposeSources } = {},
+): Promise<{ ref: ComposeProjectRef } & ResolvedCompose> {
   const base = appProjectRef(folder, settings);
   const resolved = await readComposeProject(runner, base, options);
   return { ref: { ...base, projectName: resolved.model.name || base.projectName }, ...resolved };
@@ -78,7 +83,9 @@ export function insideWorkspace(folder: string, file: string): string {
     // keep the configured path
   }
   if (!isWithin(root, resolved) || (real !== undefined && !isWithin(realRoot, real))) {
-    throw new Error(`realm.composeFiles: "${file}" is outside the workspace folder ${root}; Realm only uses compose files inside the workspace. Move the file into the folder or fix the setting.`);
+    throw new Error(
+      `realm.composeFiles: "${file}" is outside the workspace folder ${root}; Realm only uses compose files inside the workspace. Move the file into the folder or fix the setting.`,
+    );
   }
   return resolved;
 }

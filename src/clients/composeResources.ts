@@ -43,9 +43,15 @@ export async function removeCreatedSince(docker: DockerClient, project: string, 
       failed.push(what);
     }
   };
-  const had = { containers: new Set(before.containers.map((c) => c.id)), networks: new Set(before.networks.map((n) => n.id)), volumes: new Set(before.volumes) };
-  for (const c of now.containers.filter((x) => !had.containers.has(x.id))) await attempt(`container ${c.name}`, (d, abortSignal) => d.getContainer(c.id).remove({ force: true, v: false, abortSignal }));
-  for (const n of now.networks.filter((x) => !had.networks.has(x.id))) await attempt(`network ${n.name}`, (d, abortSignal) => d.getNetwork(n.id).remove({ abortSignal }));
+  const had = {
+    containers: new Set(before.containers.map((c) => c.id)),
+    networks: new Set(before.networks.map((n) => n.id)),
+    volumes: new Set(before.volumes),
+  };
+  for (const c of now.containers.filter((x) => !had.containers.has(x.id)))
+    await attempt(`container ${c.name}`, (d, abortSignal) => d.getContainer(c.id).remove({ force: true, v: false, abortSignal }));
+  for (const n of now.networks.filter((x) => !had.networks.has(x.id)))
+    await attempt(`network ${n.name}`, (d, abortSignal) => d.getNetwork(n.id).remove({ abortSignal }));
   for (const v of now.volumes.filter((x) => !had.volumes.has(x))) await attempt(`volume ${v}`, (d, abortSignal) => d.getVolume(v).remove({ abortSignal }));
   return { removed, failed };
 }

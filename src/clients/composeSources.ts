@@ -28,7 +28,7 @@ export async function readComposeSources(ref: Pick<ComposeProjectRef, 'files' | 
   // v2 reads `.env` from the project directory: the first file's folder, or the working directory
   const projectDir = composeFiles[0] ? path.dirname(composeFiles[0]) : dir;
   const envFile = path.join(projectDir, '.env');
-  const dotEnv = parseDotEnv(await readText(envFile) ?? '');
+  const dotEnv = parseDotEnv((await readText(envFile)) ?? '');
   if (composeFiles.length === 0) {
     const fromEnv = (process.env.COMPOSE_FILE ?? dotEnv.COMPOSE_FILE)?.split(process.env.COMPOSE_PATH_SEPARATOR ?? path.delimiter).filter(Boolean);
     composeFiles = fromEnv?.length ? fromEnv.map((f) => path.resolve(dir, f)) : detectComposeFiles(dir);
@@ -62,7 +62,9 @@ export function referencedFiles(text: string): string[] {
   if (!plain || typeof plain !== 'object') return [];
   const root = plain as { include?: unknown; services?: unknown };
   const out: string[] = [];
-  const add = (v: unknown) => { if (typeof v === 'string' && v && !v.includes('${')) out.push(v); };
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v && !v.includes('${')) out.push(v);
+  };
   for (const item of Array.isArray(root.include) ? root.include : []) {
     if (typeof item === 'string') add(item);
     else if (item && typeof item === 'object') {

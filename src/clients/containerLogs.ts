@@ -18,7 +18,21 @@ export async function readContainerLogs(docker: DockerClient, containerId: strin
   const signal = AbortSignal.timeout(options.timeoutMs ?? 15_000);
   const info = await docker.inspect(containerId, options.timeoutMs ?? 15_000, signal);
   const until = options.untilMs !== undefined ? { until: (options.untilMs / 1000).toFixed(3) } : {};
-  const buffer = await docker.call(`logs of ${containerId.slice(0, 12)}`, (d, abortSignal) => d.getContainer(containerId).logs({ stdout: true, stderr: true, follow: false, tail: options.tail ?? 500, timestamps: options.timestamps ?? true, ...until, abortSignal } as Parameters<ReturnType<typeof d.getContainer>['logs']>[0] & { follow: false }) as unknown as Promise<Buffer>, options.timeoutMs ?? 15_000, signal);
+  const buffer = await docker.call(
+    `logs of ${containerId.slice(0, 12)}`,
+    (d, abortSignal) =>
+      d.getContainer(containerId).logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: options.tail ?? 500,
+        timestamps: options.timestamps ?? true,
+        ...until,
+        abortSignal,
+      } as Parameters<ReturnType<typeof d.getContainer>['logs']>[0] & { follow: false }) as unknown as Promise<Buffer>,
+    options.timeoutMs ?? 15_000,
+    signal,
+  );
   return splitLines(info.Config.Tty ? buffer.toString('utf8') : demuxLogBuffer(buffer));
 }
 

@@ -19,7 +19,21 @@ export type { EngineEvent } from './dockerResponses';
  * resize, top…, which were streamed and parsed only to be dropped. The engine matches
  * `health_status` by prefix (`health_status: unhealthy`).
  */
-export const WATCHED_EVENTS = ['create', 'start', 'restart', 'die', 'kill', 'stop', 'pause', 'unpause', 'oom', 'health_status', 'rename', 'update', 'destroy'] as const;
+export const WATCHED_EVENTS = [
+  'create',
+  'start',
+  'restart',
+  'die',
+  'kill',
+  'stop',
+  'pause',
+  'unpause',
+  'oom',
+  'health_status',
+  'rename',
+  'update',
+  'destroy',
+] as const;
 
 /** Inspects in flight at once when listing: a 200-container project must not flood the engine. */
 const INSPECT_CONCURRENCY = 8;
@@ -58,7 +72,6 @@ export class DockerClient {
   private readonly clock: Clock;
   readonly engine: string;
   private readonly timeoutMs: number;
-
 
   constructor(options: DockerClientOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -106,11 +119,13 @@ export class DockerClient {
       ),
     );
     const summaries = lists.flat().filter((s) => s.Labels?.[ComposeLabels.oneoff] !== 'True');
-    const infos = await mapWithConcurrency(summaries, INSPECT_CONCURRENCY, (s) => this.inspectContainer(s.Id).catch((e: unknown) => {
-      // removed between list and inspect: skip it, the next event refreshes
-      if (e instanceof DockerError && e.kind === 'not-found') return undefined;
-      throw e;
-    }));
+    const infos = await mapWithConcurrency(summaries, INSPECT_CONCURRENCY, (s) =>
+      this.inspectContainer(s.Id).catch((e: unknown) => {
+        // removed between list and inspect: skip it, the next event refreshes
+        if (e instanceof DockerError && e.kind === 'not-found') return undefined;
+        throw e;
+      }),
+    );
     return infos.filter((i): i is ContainerInfo => i !== undefined);
   }
 
@@ -119,7 +134,9 @@ export class DockerClient {
    * naming the workspace's project when no compose CLI is installed. Undefined when none runs.
    */
   async composeProjectOfFolder(folder: string): Promise<string | undefined> {
-    const list = await this.call('listContainers', (d, abortSignal) => d.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.workingDir}=${folder}`] }), abortSignal }));
+    const list = await this.call('listContainers', (d, abortSignal) =>
+      d.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.workingDir}=${folder}`] }), abortSignal }),
+    );
     return list.map((c) => c.Labels?.[ComposeLabels.project]).find((p): p is string => Boolean(p));
   }
 
@@ -129,7 +146,12 @@ export class DockerClient {
     try {
       return parseContainerInspect(raw);
     } catch (e) {
-      throw new DockerError('invalid-response', 'inspect', this.engine, `Docker engine at ${this.engine} sent an inspect result Realm cannot read: ${(e as Error).message}`);
+      throw new DockerError(
+        'invalid-response',
+        'inspect',
+        this.engine,
+        `Docker engine at ${this.engine} sent an inspect result Realm cannot read: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -142,7 +164,9 @@ export class DockerClient {
   }
 
   async stopContainer(id: string, stopTimeoutSeconds = 10): Promise<void> {
-    await this.call('stop', (d, abortSignal) => d.getContainer(id).stop({ t: stopTimeoutSeconds, abortSignal }), (stopTimeoutSeconds + 10) * 1000).catch(ignoreNotModified);
+    await this.call('stop', (d, abortSignal) => d.getContainer(id).stop({ t: stopTimeoutSeconds, abortSignal }), (stopTimeoutSeconds + 10) * 1000).catch(
+      ignoreNotModified,
+    );
   }
 
   async startContainer(id: string): Promise<void> {
@@ -167,7 +191,12 @@ export class DockerClient {
     // bounded until the engine answers; the stream itself then lives until disposed or the engine ends it
     const connecting = new AbortController();
     const timer = setTimeout(() => connecting.abort(new DOMException('connect timed out', 'TimeoutError')), this.timeoutMs);
-    const stream = (await this.call('events', (d) => d.getEvents({ filters: JSON.stringify(filters), abortSignal: connecting.signal }), this.timeoutMs, connecting.signal).finally(() => clearTimeout(timer))) as unknown as Readable;
+    const stream = (await this.call(
+      'events',
+      (d) => d.getEvents({ filters: JSON.stringify(filters), abortSignal: connecting.signal }),
+      this.timeoutMs,
+      connecting.signal,
+    ).finally(() => clearTimeout(timer))) as unknown as Readable;
     const wanted = new Set(projects);
     let buffer = '';
     let resolveClosed!: (e: Error | undefined) => void;
@@ -185,7 +214,9 @@ export class DockerClient {
         onEvent(event);
       }
     });
-    stream.on('error', (e: Error) => resolveClosed(new DockerError('unreachable', 'events', this.engine, `event stream from ${this.engine} broke: ${e.message}`)));
+    stream.on('error', (e: Error) =>
+      resolveClosed(new DockerError('unreachable', 'events', this.engine, `event stream from ${this.engine} broke: ${e.message}`)),
+    );
     stream.on('end', () => resolveClosed(new DockerError('unreachable', 'events', this.engine, `event stream from ${this.engine} ended`)));
     stream.on('close', () => resolveClosed(undefined));
     return { closed, dispose: () => stream.destroy() };
@@ -197,7 +228,12 @@ export class DockerClient {
    * Every failure is a DockerError; a timeout says which call and how long. `signal` replaces the timeout
    * signal for a call whose bound the caller ends itself (the event stream, bounded only until it connects).
    */
-  async call<T>(operation: string, fn: (docker: Docker, signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs, signal = AbortSignal.timeout(timeoutMs)): Promise<T> {
+  async call<T>(
+    operation: string,
+    fn: (docker: Docker, signal: AbortSignal) => Promise<T>,
+    timeoutMs = this.timeoutMs,
+    signal = AbortSignal.timeout(timeoutMs),
+  ): Promise<T> {
     let onAbort: (() => void) | undefined;
     // a call that ignored the signal still ends at its bound
     const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', (onAbort = () => reject(signal.reason)), { once: true }));

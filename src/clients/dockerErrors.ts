@@ -2,7 +2,13 @@ export type DockerErrorKind = 'unreachable' | 'timeout' | 'not-found' | 'conflic
 
 /** A typed engine error: what failed, against which engine, and the engine's own message. */
 export class DockerError extends Error {
-  constructor(readonly kind: DockerErrorKind, readonly operation: string, readonly engine: string, message: string, readonly statusCode?: number) {
+  constructor(
+    readonly kind: DockerErrorKind,
+    readonly operation: string,
+    readonly engine: string,
+    message: string,
+    readonly statusCode?: number,
+  ) {
     super(message);
     this.name = 'DockerError';
   }

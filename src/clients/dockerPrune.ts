@@ -5,10 +5,22 @@ import { withSignal, type DockerClient } from './dockerClient';
 export const PRUNE_TIMEOUT_MS = 120_000;
 
 /** Removes one compose project's stopped containers and its dangling images (by the project label). */
-export async function pruneProject(docker: DockerClient, project: string, timeoutMs = PRUNE_TIMEOUT_MS): Promise<{ containers: number; imageLayers: number; bytes: number }> {
+export async function pruneProject(
+  docker: DockerClient,
+  project: string,
+  timeoutMs = PRUNE_TIMEOUT_MS,
+): Promise<{ containers: number; imageLayers: number; bytes: number }> {
   const label = [`${ComposeLabels.project}=${project}`];
-  const containers = await docker.call('pruneContainers', (d, abortSignal) => d.pruneContainers({ filters: JSON.stringify({ label }), abortSignal }), timeoutMs);
-  const images = await docker.call('pruneImages', (d, abortSignal) => d.pruneImages({ filters: JSON.stringify({ dangling: ['true'], label }), abortSignal }), timeoutMs);
+  const containers = await docker.call(
+    'pruneContainers',
+    (d, abortSignal) => d.pruneContainers({ filters: JSON.stringify({ label }), abortSignal }),
+    timeoutMs,
+  );
+  const images = await docker.call(
+    'pruneImages',
+    (d, abortSignal) => d.pruneImages({ filters: JSON.stringify({ dangling: ['true'], label }), abortSignal }),
+    timeoutMs,
+  );
   return {
     containers: containers.ContainersDeleted?.length ?? 0,
     imageLayers: images.ImagesDeleted?.length ?? 0,

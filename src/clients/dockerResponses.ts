@@ -47,7 +47,11 @@ export function parseContainerInspect(v: unknown): ContainerInspect {
     Id: expectString(d.Id, 'inspect.Id'),
     Name: expectString(d.Name, 'inspect.Name'),
     Created: expectString(d.Created, 'inspect.Created'),
-    Config: { Image: expectString(config.Image, 'inspect.Config.Image'), Labels: stringRecord(config.Labels, 'inspect.Config.Labels'), Tty: optionalBoolean(config.Tty) },
+    Config: {
+      Image: expectString(config.Image, 'inspect.Config.Image'),
+      Labels: stringRecord(config.Labels, 'inspect.Config.Labels'),
+      Tty: optionalBoolean(config.Tty),
+    },
     State: {
       Status: oneOf(state.Status, STATES, 'inspect.State.Status'),
       ExitCode: optionalNumber(state.ExitCode, 'inspect.State.ExitCode'),
@@ -56,14 +60,22 @@ export function parseContainerInspect(v: unknown): ContainerInspect {
       FinishedAt: optionalString(state.FinishedAt, 'inspect.State.FinishedAt'),
       Health: health && {
         Status: oneOf(health.Status, HEALTH, 'inspect.State.Health.Status'),
-        Log: health.Log === undefined || health.Log === null ? undefined : expectArray(health.Log, 'inspect.State.Health.Log').map((entry, i) => {
-          const e = expectObject(entry, `inspect.State.Health.Log[${i}]`);
-          return { ExitCode: expectNumber(e.ExitCode, `inspect.State.Health.Log[${i}].ExitCode`), Output: optionalString(e.Output, `inspect.State.Health.Log[${i}].Output`) ?? '' };
-        }),
+        Log:
+          health.Log === undefined || health.Log === null
+            ? undefined
+            : expectArray(health.Log, 'inspect.State.Health.Log').map((entry, i) => {
+                const e = expectObject(entry, `inspect.State.Health.Log[${i}]`);
+                return {
+                  ExitCode: expectNumber(e.ExitCode, `inspect.State.Health.Log[${i}].ExitCode`),
+                  Output: optionalString(e.Output, `inspect.State.Health.Log[${i}].Output`) ?? '',
+                };
+              }),
       },
     },
     RestartCount: optionalNumber(d.RestartCount, 'inspect.RestartCount'),
-    HostConfig: hostConfig ? { RestartPolicy: restart ? { Name: optionalString(restart.Name, 'inspect.HostConfig.RestartPolicy.Name') } : undefined, Memory: memory } : undefined,
+    HostConfig: hostConfig
+      ? { RestartPolicy: restart ? { Name: optionalString(restart.Name, 'inspect.HostConfig.RestartPolicy.Name') } : undefined, Memory: memory }
+      : undefined,
   };
 }
 
@@ -119,7 +131,15 @@ export interface EngineEvent {
 
 /** Parses one line of the engine's event stream; undefined for exec_* probes and non-container events. */
 export function parseEngineEvent(line: string, receivedAt = Date.now()): EngineEvent | undefined {
-  let raw: { Type?: string; Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number; timeNano?: number };
+  let raw: {
+    Type?: string;
+    Action?: string;
+    status?: string;
+    id?: string;
+    Actor?: { ID?: string; Attributes?: Record<string, string> };
+    time?: number;
+    timeNano?: number;
+  };
   try {
     raw = JSON.parse(line);
   } catch {

@@ -22,7 +22,14 @@ export class GrafanaClient {
   private readonly transport: HttpTransport;
 
   constructor(private readonly options: GrafanaClientOptions) {
-    this.transport = new HttpTransport({ backend: 'grafana', baseUrl: options.baseUrl, auth: options.auth, timeoutMs: options.timeoutMs ?? 3000, dispatcher: options.dispatcher, maxBodyBytes: 64 * 1024 });
+    this.transport = new HttpTransport({
+      backend: 'grafana',
+      baseUrl: options.baseUrl,
+      auth: options.auth,
+      timeoutMs: options.timeoutMs ?? 3000,
+      dispatcher: options.dispatcher,
+      maxBodyBytes: 64 * 1024,
+    });
   }
 
   get baseUrl(): string {
@@ -43,7 +50,10 @@ export class GrafanaClient {
    */
   async checkSignIn(user: string, password: string, signal?: AbortSignal): Promise<SignInCheck> {
     const transport = new HttpTransport({
-      backend: 'grafana', baseUrl: this.options.baseUrl, timeoutMs: this.options.timeoutMs ?? 5_000, dispatcher: this.options.dispatcher,
+      backend: 'grafana',
+      baseUrl: this.options.baseUrl,
+      timeoutMs: this.options.timeoutMs ?? 5_000,
+      dispatcher: this.options.dispatcher,
       auth: { kind: 'basic', username: user, password },
       parseError: (_status, body) => ({ message: grafanaMessage(body) }),
     });

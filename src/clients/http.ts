@@ -36,10 +36,7 @@ export class BackendError extends Error {
   }
 }
 
-export type HttpAuth =
-  | { kind: 'none' }
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'bearer'; token: string };
+export type HttpAuth = { kind: 'none' } | { kind: 'basic'; username: string; password: string } | { kind: 'bearer'; token: string };
 
 export interface TransportOptions {
   backend: Backend;
@@ -78,7 +75,12 @@ export const POST_THRESHOLD_CHARS = 2000;
  * accept both on their query endpoints). Parameters with several values (`match[]`) have no form encoding here,
  * so they always go as GET.
  */
-export function getOrPostForm(path: string, params: NonNullable<RequestSpec['query']>, options: Pick<RequestSpec, 'signal' | 'timeoutMs'> = {}, thresholdChars = POST_THRESHOLD_CHARS): RequestSpec {
+export function getOrPostForm(
+  path: string,
+  params: NonNullable<RequestSpec['query']>,
+  options: Pick<RequestSpec, 'signal' | 'timeoutMs'> = {},
+  thresholdChars = POST_THRESHOLD_CHARS,
+): RequestSpec {
   const defined = Object.entries(params).filter(([, v]) => v !== undefined);
   const encoded = defined.reduce((n, [k, v]) => n + k.length + encodeURIComponent(Array.isArray(v) ? v.join('&') : String(v)).length + 2, 0);
   const usePost = encoded > thresholdChars && !defined.some(([, v]) => Array.isArray(v));
@@ -130,7 +132,12 @@ export class HttpTransport {
       url = this.url(spec.path, spec.query);
     } catch {
       // a mistyped setting (`localhost:9090` without a scheme, `http//…`): say which and where
-      throw new BackendError(backend, 'unreachable', this.baseUrl, `${backend} URL "${this.baseUrl}" is not a valid http(s) URL: fix realm.${backend}Url (for example http://127.0.0.1:9090)`);
+      throw new BackendError(
+        backend,
+        'unreachable',
+        this.baseUrl,
+        `${backend} URL "${this.baseUrl}" is not a valid http(s) URL: fix realm.${backend}Url (for example http://127.0.0.1:9090)`,
+      );
     }
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -165,15 +172,31 @@ export class HttpTransport {
       });
       status = res.statusCode;
       contentType = String(res.headers['content-type'] ?? '');
-      text = await readCapped(res.body, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY, () =>
-        new BackendError(backend, 'too-large', url, `${backend} sent more than ${formatBytes(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY)}; refusing the response (narrow the query or time range)`),
+      text = await readCapped(
+        res.body,
+        this.options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+        () =>
+          new BackendError(
+            backend,
+            'too-large',
+            url,
+            `${backend} sent more than ${formatBytes(this.options.maxBodyBytes ?? DEFAULT_MAX_BODY)}; refusing the response (narrow the query or time range)`,
+          ),
       );
     } catch (err) {
       throw this.toBackendError(err, url, timeoutMs, spec.signal);
     }
     if (status < 200 || status >= 300) {
       const parsed = this.options.parseError?.(status, text) ?? { message: text.trim().slice(0, 500) };
-      throw new BackendError(backend, 'http', url, `${backend} answered ${status}: ${parsed.message || '(no message)'}`, status, parsed.message, parsed.errorType);
+      throw new BackendError(
+        backend,
+        'http',
+        url,
+        `${backend} answered ${status}: ${parsed.message || '(no message)'}`,
+        status,
+        parsed.message,
+        parsed.errorType,
+      );
     }
     return { status, url, contentType, body: text };
   }
@@ -185,12 +208,24 @@ export class HttpTransport {
     try {
       value = raw.body === '' ? undefined : JSON.parse(raw.body);
     } catch {
-      throw new BackendError(this.options.backend, 'invalid-response', raw.url, `${this.options.backend} sent a body that is not JSON: ${raw.body.slice(0, 120)}`, raw.status);
+      throw new BackendError(
+        this.options.backend,
+        'invalid-response',
+        raw.url,
+        `${this.options.backend} sent a body that is not JSON: ${raw.body.slice(0, 120)}`,
+        raw.status,
+      );
     }
     try {
       return validate(value);
     } catch (err) {
-      throw new BackendError(this.options.backend, 'invalid-response', raw.url, `${this.options.backend} sent an unexpected response: ${(err as Error).message}`, raw.status);
+      throw new BackendError(
+        this.options.backend,
+        'invalid-response',
+        raw.url,
+        `${this.options.backend} sent an unexpected response: ${(err as Error).message}`,
+        raw.status,
+      );
     }
   }
 

@@ -48,7 +48,18 @@ export class LokiClient {
   /** `/loki/api/v1/query_range`: log streams for a log query, a matrix for a metric query. */
   queryRange(q: RangeQuery): Promise<LokiQueryResult> {
     return this.transport.json(
-      getOrPostForm('/loki/api/v1/query_range', { query: q.query, start: q.startNs, end: q.endNs, limit: q.limit, direction: q.direction, step: q.stepSeconds === undefined ? undefined : `${q.stepSeconds}s` }, { signal: q.signal }),
+      getOrPostForm(
+        '/loki/api/v1/query_range',
+        {
+          query: q.query,
+          start: q.startNs,
+          end: q.endNs,
+          limit: q.limit,
+          direction: q.direction,
+          step: q.stepSeconds === undefined ? undefined : `${q.stepSeconds}s`,
+        },
+        { signal: q.signal },
+      ),
       parseQueryResponse,
     );
   }
@@ -69,7 +80,11 @@ export class LokiClient {
   /** `/loki/api/v1/label/<name>/values`. */
   labelValues(name: string, range?: { startNs?: string; endNs?: string; query?: string; signal?: AbortSignal }): Promise<string[]> {
     return this.transport.json(
-      { path: `/loki/api/v1/label/${encodeURIComponent(name)}/values`, query: { start: range?.startNs, end: range?.endNs, query: range?.query }, signal: range?.signal },
+      {
+        path: `/loki/api/v1/label/${encodeURIComponent(name)}/values`,
+        query: { start: range?.startNs, end: range?.endNs, query: range?.query },
+        signal: range?.signal,
+      },
       parseStringList,
     );
   }
@@ -95,7 +110,6 @@ export class LokiClient {
     return new LokiTail({ ...options, url: wsBase + '/loki/api/v1/tail', headers, dispatcher: this.options.dispatcher });
   }
 }
-
 
 /** Re-exported so callers catch one error type for every backend. */
 export { BackendError };

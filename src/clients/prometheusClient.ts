@@ -2,8 +2,17 @@ import { ClientOptions, getOrPostForm, HttpTransport, POST_THRESHOLD_CHARS, Requ
 import { chooseStep } from '../core/step';
 import { expectArray, expectObject, expectString, isObject, optionalString, stringArray, stringRecord } from './validate';
 import {
-  PromActiveAlert, PromInstantResult, PromRangeResult, PromRuleGroup, PromTarget, PromBuildInfo,
-  parseAlert, parseInstantResult, parseMatrix, parseRuleGroup, parseTarget,
+  PromActiveAlert,
+  PromInstantResult,
+  PromRangeResult,
+  PromRuleGroup,
+  PromTarget,
+  PromBuildInfo,
+  parseAlert,
+  parseInstantResult,
+  parseMatrix,
+  parseRuleGroup,
+  parseTarget,
 } from './prometheusTypes';
 
 export * from './prometheusTypes';
@@ -70,19 +79,22 @@ export class PrometheusClient {
   /** Scrape targets with their health (`up`/`down`/`unknown`) and last error. */
   async targets(options: CallOptions & { state?: 'active' | 'dropped' | 'any' } = {}): Promise<PromTarget[]> {
     return this.api('/api/v1/targets', { state: options.state ?? 'active' }, options, (d) =>
-      expectArray(expectObject(d, 'data').activeTargets ?? [], 'data.activeTargets').map((t, i) => parseTarget(t, `data.activeTargets[${i}]`)));
+      expectArray(expectObject(d, 'data').activeTargets ?? [], 'data.activeTargets').map((t, i) => parseTarget(t, `data.activeTargets[${i}]`)),
+    );
   }
 
   /** Alerts Prometheus is evaluating: `pending` (waiting out `for:`) and `firing`. */
   async alerts(options: CallOptions = {}): Promise<PromActiveAlert[]> {
     return this.api('/api/v1/alerts', {}, options, (d) =>
-      expectArray(expectObject(d, 'data').alerts, 'data.alerts').map((a, i) => parseAlert(a, `data.alerts[${i}]`)));
+      expectArray(expectObject(d, 'data').alerts, 'data.alerts').map((a, i) => parseAlert(a, `data.alerts[${i}]`)),
+    );
   }
 
   /** Rule groups (alerting and recording), optionally of one type. */
   async rules(options: CallOptions & { type?: 'alert' | 'record' } = {}): Promise<PromRuleGroup[]> {
     return this.api('/api/v1/rules', { type: options.type }, options, (d) =>
-      expectArray(expectObject(d, 'data').groups, 'data.groups').map((g, i) => parseRuleGroup(g, `data.groups[${i}]`)));
+      expectArray(expectObject(d, 'data').groups, 'data.groups').map((g, i) => parseRuleGroup(g, `data.groups[${i}]`)),
+    );
   }
 
   /** Values of one label, optionally restricted by series selectors and a time range (seconds). */
@@ -96,14 +108,19 @@ export class PrometheusClient {
   async series(match: string[], options: CallOptions & { start?: number; end?: number } = {}): Promise<Record<string, string>[]> {
     if (match.length === 0) throw new RangeError('series() needs at least one selector');
     return this.api('/api/v1/series', { 'match[]': match, start: options.start, end: options.end }, options, (d) =>
-      expectArray(d, 'data').map((s, i) => stringRecord(s, `data[${i}]`)));
+      expectArray(d, 'data').map((s, i) => stringRecord(s, `data[${i}]`)),
+    );
   }
 
   /** Version and build details (shown in the UI to say which server answered). */
   async buildInfo(options: CallOptions = {}): Promise<PromBuildInfo> {
     return this.api('/api/v1/status/buildinfo', {}, options, (d) => {
       const o = expectObject(d, 'data');
-      return { version: expectString(o.version, 'data.version'), revision: optionalString(o.revision, 'data.revision') ?? '', goVersion: optionalString(o.goVersion, 'data.goVersion') ?? '' };
+      return {
+        version: expectString(o.version, 'data.version'),
+        revision: optionalString(o.revision, 'data.revision') ?? '',
+        goVersion: optionalString(o.goVersion, 'data.goVersion') ?? '',
+      };
     });
   }
 

@@ -4,17 +4,21 @@
  */
 import type { RuleAlert } from '../core/alerts';
 import type { ScrapeTarget } from '../core/scrapeTargets';
-import {
-  expectArray, expectNumber, expectObject, expectString, expectTime, optionalString, stringRecord,
-} from './validate';
+import { expectArray, expectNumber, expectObject, expectString, expectTime, optionalString, stringRecord } from './validate';
 
 export type Labels = Record<string, string>;
 
 /** One sample: [seconds since the epoch, value]. NaN and ±Infinity are kept as such. */
 export type PromSample = [timeSec: number, value: number];
 
-export interface PromVectorSeries { metric: Labels; value: PromSample }
-export interface PromMatrixSeries { metric: Labels; values: PromSample[] }
+export interface PromVectorSeries {
+  metric: Labels;
+  value: PromSample;
+}
+export interface PromMatrixSeries {
+  metric: Labels;
+  values: PromSample[];
+}
 
 export type PromInstantResult =
   | { resultType: 'vector'; result: PromVectorSeries[] }
@@ -57,9 +61,17 @@ export interface PromRule {
   alerts: PromActiveAlert[];
 }
 
-export interface PromRuleGroup { name: string; file: string; rules: PromRule[] }
+export interface PromRuleGroup {
+  name: string;
+  file: string;
+  rules: PromRule[];
+}
 
-export interface PromBuildInfo { version: string; revision: string; goVersion: string }
+export interface PromBuildInfo {
+  version: string;
+  revision: string;
+  goVersion: string;
+}
 
 export function parseSample(v: unknown, path: string): PromSample {
   const a = expectArray(v, path);
@@ -119,7 +131,8 @@ export function parseTarget(v: unknown, path: string): PromTarget {
 export function parseAlert(v: unknown, path: string): PromActiveAlert {
   const o = expectObject(v, path);
   const state = expectString(o.state, `${path}.state`);
-  if (state !== 'pending' && state !== 'firing' && state !== 'inactive') throw new Error(`${path}.state is not pending/firing/inactive: ${JSON.stringify(state)}`);
+  if (state !== 'pending' && state !== 'firing' && state !== 'inactive')
+    throw new Error(`${path}.state is not pending/firing/inactive: ${JSON.stringify(state)}`);
   return {
     labels: stringRecord(o.labels, `${path}.labels`),
     annotations: stringRecord(o.annotations, `${path}.annotations`),

@@ -60,21 +60,31 @@ type SilenceArg = SilenceNode | Silence | string | undefined;
 /** Realm: Silence… — asks for a duration (1h), the matchers (from the alert's labels) and a comment. */
 export async function silenceAlert(deps: AlertCommandDeps, arg?: AlertArg): Promise<string | undefined> {
   // a silenced alert is not offered again: there is nothing left to silence
-  const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Silence which alert?', { needsAlertmanager: true, include: (a) => suppressionWord(a) !== 'silenced' });
+  const alert = arg
+    ? toAlert(arg)
+    : await pickAlert(deps, 'Silence which alert?', { needsAlertmanager: true, include: (a) => suppressionWord(a) !== 'silenced' });
   if (!alert) return undefined;
   const durationText = await deps.ui.showInputBox({
-    title: `Silence ${plain(alert.name, 60)}`, prompt: 'For how long? (1h, 30m, 2h30m, 1d)', value: DEFAULT_SILENCE,
+    title: `Silence ${plain(alert.name, 60)}`,
+    prompt: 'For how long? (1h, 30m, 2h30m, 1d)',
+    value: DEFAULT_SILENCE,
     validateInput: (v) => (parseDuration(v) ? undefined : 'Type a duration such as 1h, 30m or 2h30m'),
   });
   if (durationText === undefined) return undefined;
   const matchersText = await deps.ui.showInputBox({
-    title: `Silence ${plain(alert.name, 60)}: matchers`, prompt: 'Alerts matching all of these are silenced (edit to widen or narrow)',
+    title: `Silence ${plain(alert.name, 60)}: matchers`,
+    prompt: 'Alerts matching all of these are silenced (edit to widen or narrow)',
     value: formatMatchers(matchersFromLabels(alert.labels)),
-    validateInput: (v) => { const r = parseMatchers(v); return 'error' in r ? r.error : undefined; },
+    validateInput: (v) => {
+      const r = parseMatchers(v);
+      return 'error' in r ? r.error : undefined;
+    },
   });
   if (matchersText === undefined) return undefined;
   const comment = await deps.ui.showInputBox({
-    title: `Silence ${plain(alert.name, 60)}: comment`, prompt: 'Why? (stored with the silence)', value: `Silenced from VS Code: ${plain(alert.name, 60)}`,
+    title: `Silence ${plain(alert.name, 60)}: comment`,
+    prompt: 'Why? (stored with the silence)',
+    value: `Silenced from VS Code: ${plain(alert.name, 60)}`,
     validateInput: (v) => (v.trim() ? undefined : 'Add a short reason: it is shown with the silence'),
   });
   if (comment === undefined) return undefined;
@@ -87,10 +97,13 @@ export async function silenceAlert(deps: AlertCommandDeps, arg?: AlertArg): Prom
 export async function quickSilence(deps: AlertCommandDeps, alerts: RealmAlert[], durationMs = 3_600_000): Promise<string[]> {
   const unique = [...new Map(alerts.map((a) => [a.key, a])).values()];
   const ids: string[] = [];
-  for (const a of unique) ids.push(await postSilence(deps, matchersFromLabels(a.labels), durationMs, `Silenced for ${formatDuration(durationMs)} from a VS Code notification`));
+  for (const a of unique)
+    ids.push(await postSilence(deps, matchersFromLabels(a.labels), durationMs, `Silenced for ${formatDuration(durationMs)} from a VS Code notification`));
   await deps.store.refresh();
   const names = [...new Set(unique.map((a) => plain(a.name, 60)))].join(', ');
-  void deps.ui.showInformationMessage(withoutLinks(`Realm: silenced ${unique.length === 1 ? names : `${unique.length} alerts (${names})`} for ${formatDuration(durationMs)}.`));
+  void deps.ui.showInformationMessage(
+    withoutLinks(`Realm: silenced ${unique.length === 1 ? names : `${unique.length} alerts (${names})`} for ${formatDuration(durationMs)}.`),
+  );
   return ids;
 }
 
@@ -110,11 +123,22 @@ async function postSilence(deps: AlertCommandDeps, matchers: Matcher[], duration
 
 /** Realm: Expire Silence — after a confirmation; a silence that is already gone is not an error. */
 export async function expireSilence(deps: AlertCommandDeps, arg?: SilenceArg): Promise<boolean> {
-  const silence = arg === undefined ? await pickSilence(deps) : typeof arg === 'string' ? deps.store.snapshot.silences.find((s) => s.id === arg) ?? arg : arg instanceof SilenceNode ? arg.silence : arg;
+  const silence =
+    arg === undefined
+      ? await pickSilence(deps)
+      : typeof arg === 'string'
+        ? (deps.store.snapshot.silences.find((s) => s.id === arg) ?? arg)
+        : arg instanceof SilenceNode
+          ? arg.silence
+          : arg;
   if (!silence) return false;
   const id = typeof silence === 'string' ? silence : silence.id;
   const what = typeof silence === 'string' ? id : plain(describeSilenced(silence.matchers).title, 80);
-  const choice = await deps.ui.showWarningMessage(withoutLinks(`Realm: expire the silence of ${what}? Its alerts will notify again.`), { modal: true }, 'Expire');
+  const choice = await deps.ui.showWarningMessage(
+    withoutLinks(`Realm: expire the silence of ${what}? Its alerts will notify again.`),
+    { modal: true },
+    'Expire',
+  );
   if (choice !== 'Expire') return false;
   try {
     await deps.alertmanager.expireSilence(id);
@@ -143,7 +167,9 @@ export async function openSourceQuery(deps: AlertCommandDeps, arg?: AlertArg): P
   if (!alert) return;
   const query = sourceQuery(alert);
   if (!query) {
-    void deps.ui.showInformationMessage(withoutLinks(`Realm: ${plain(alert.name, 60)} carries no source query (it came from Prometheus while Alertmanager was unreachable).`));
+    void deps.ui.showInformationMessage(
+      withoutLinks(`Realm: ${plain(alert.name, 60)} carries no source query (it came from Prometheus while Alertmanager was unreachable).`),
+    );
     return;
   }
   await deps.ui.executeCommand(OPEN_METRICS_COMMAND, query);
@@ -156,7 +182,8 @@ export async function openSourceQuery(deps: AlertCommandDeps, arg?: AlertArg): P
 export async function healAlert(deps: AlertCommandDeps, arg?: AlertArg): Promise<unknown> {
   const alert = arg ? toAlert(arg) : await pickAlert(deps, 'Heal which alert?');
   if (!alert) return undefined;
-  const entry = (await deps.ui.executeCommand(HEAL_ALERT_COMMAND, { ...alert, fingerprint: alert.key, startsAt: new Date(alert.since).toISOString() })) as AuditEntry | undefined;
+  const entry = (await deps.ui.executeCommand(HEAL_ALERT_COMMAND, { ...alert, fingerprint: alert.key, startsAt: new Date(alert.since).toISOString() })) as
+    AuditEntry | undefined;
   // the healer has no UI of its own here: say what it decided (the Healer view may be closed)
   if (entry?.outcome === 'done') void deps.ui.showInformationMessage(withoutLinks(`Realm: ${describeEntry(entry)}`));
   else if (entry?.outcome) void deps.ui.showWarningMessage(withoutLinks(`Realm: ${describeEntry(entry)}`), {});
@@ -181,17 +208,27 @@ function unavailable(s: AlertSnapshot, needsAlertmanager: boolean): string | und
 }
 
 /** The alerts to pick from; `needsAlertmanager` for actions Alertmanager performs (silence, open in its UI). */
-async function pickAlert(deps: AlertCommandDeps, title: string, options: { needsAlertmanager?: boolean; include?: (a: RealmAlert) => boolean } = {}): Promise<RealmAlert | undefined> {
+async function pickAlert(
+  deps: AlertCommandDeps,
+  title: string,
+  options: { needsAlertmanager?: boolean; include?: (a: RealmAlert) => boolean } = {},
+): Promise<RealmAlert | undefined> {
   const now = deps.clock.now();
   const why = unavailable(deps.store.snapshot, options.needsAlertmanager ?? false);
   if (why) {
     void deps.ui.showWarningMessage(why, {});
     return undefined;
   }
-  const items = deps.store.snapshot.alerts.filter(options.include ?? (() => true))
-    .map((a) => ({ label: plain(a.name, 80), description: `${a.severity} · ${suppressionWord(a) ?? a.state} · ${formatDuration(now - a.since)}`, detail: plain(alertTarget(a.labels), 100), alert: a }));
+  const items = deps.store.snapshot.alerts.filter(options.include ?? (() => true)).map((a) => ({
+    label: plain(a.name, 80),
+    description: `${a.severity} · ${suppressionWord(a) ?? a.state} · ${formatDuration(now - a.since)}`,
+    detail: plain(alertTarget(a.labels), 100),
+    alert: a,
+  }));
   if (!items.length) {
-    void deps.ui.showInformationMessage(options.include ? 'Realm: no alert to silence right now (the others are silenced already).' : 'Realm: no alerts right now.');
+    void deps.ui.showInformationMessage(
+      options.include ? 'Realm: no alert to silence right now (the others are silenced already).' : 'Realm: no alerts right now.',
+    );
     return undefined;
   }
   return (await deps.ui.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true }))?.alert;
@@ -206,7 +243,12 @@ async function pickSilence(deps: AlertCommandDeps): Promise<Silence | undefined>
   const now = deps.clock.now();
   const items = deps.store.snapshot.silences.map((s) => {
     const { title, detail } = describeSilenced(s.matchers);
-    return { label: plain(title, 80), description: `until ${clockTime(s.endsAt, now)}${detail ? ` · ${plain(detail, 80)}` : ''}`, detail: `by ${plain(s.createdBy, 40)}: ${plain(s.comment, 100)}`, silence: s };
+    return {
+      label: plain(title, 80),
+      description: `until ${clockTime(s.endsAt, now)}${detail ? ` · ${plain(detail, 80)}` : ''}`,
+      detail: `by ${plain(s.createdBy, 40)}: ${plain(s.comment, 100)}`,
+      silence: s,
+    };
   });
   if (!items.length) {
     void deps.ui.showInformationMessage('Realm: no active silences.');

@@ -30,13 +30,19 @@ export async function loadBackendAuth(secrets: vscode.SecretStorage): Promise<Pa
  * origin only.
  */
 export async function setBackendCredentials(secrets: vscode.SecretStorage, urlOf: (backend: Backend) => string): Promise<boolean> {
-  const backend = await vscode.window.showQuickPick(BACKENDS.map((b) => ({ label: b })), { title: 'Realm: credentials for which backend?' });
+  const backend = await vscode.window.showQuickPick(
+    BACKENDS.map((b) => ({ label: b })),
+    { title: 'Realm: credentials for which backend?' },
+  );
   if (!backend) return false;
-  const kind = await vscode.window.showQuickPick([
-    { label: 'Bearer token', value: 'bearer' as const },
-    { label: 'Username and password', value: 'basic' as const },
-    { label: 'None (remove stored credentials)', value: 'none' as const },
-  ], { title: `Realm: ${backend.label} authentication` });
+  const kind = await vscode.window.showQuickPick(
+    [
+      { label: 'Bearer token', value: 'bearer' as const },
+      { label: 'Username and password', value: 'basic' as const },
+      { label: 'None (remove stored credentials)', value: 'none' as const },
+    ],
+    { title: `Realm: ${backend.label} authentication` },
+  );
   if (!kind) return false;
   const key = secretKey(backend.label as Backend);
   // bound to where the backend is now: a later settings change to another host does not take the secret along
@@ -51,12 +57,21 @@ export async function setBackendCredentials(secrets: vscode.SecretStorage, urlOf
     return true;
   }
   if (kind.value === 'bearer') {
-    const token = await vscode.window.showInputBox({ title: `${backend.label} bearer token`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a token') });
+    const token = await vscode.window.showInputBox({
+      title: `${backend.label} bearer token`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter a token'),
+    });
     if (!token) return false;
     await secrets.store(key, JSON.stringify({ kind: 'bearer', token: token.trim(), origin } satisfies BoundAuth));
     return true;
   }
-  const username = await vscode.window.showInputBox({ title: `${backend.label} username`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a username') });
+  const username = await vscode.window.showInputBox({
+    title: `${backend.label} username`,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Enter a username'),
+  });
   if (!username) return false;
   const password = await vscode.window.showInputBox({ title: `${backend.label} password`, password: true, ignoreFocusOut: true });
   if (password === undefined) return false;

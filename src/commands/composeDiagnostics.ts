@@ -15,9 +15,17 @@ export function showComposeProblems(collection: vscode.DiagnosticCollection, err
   if (!named) return undefined;
   const file = path.isAbsolute(named) || !baseDir ? named : path.resolve(baseDir, named);
   if (!fs.existsSync(file)) return undefined;
-  const problems = err.details.problems ?? (err.details.line
-    ? [{ message: err.message, start: { line: err.details.line, column: err.details.column ?? 1 }, end: { line: err.details.line, column: (err.details.column ?? 1) + 1 } }]
-    : [{ message: err.message, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }]);
+  const problems =
+    err.details.problems ??
+    (err.details.line
+      ? [
+          {
+            message: err.message,
+            start: { line: err.details.line, column: err.details.column ?? 1 },
+            end: { line: err.details.line, column: (err.details.column ?? 1) + 1 },
+          },
+        ]
+      : [{ message: err.message, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } }]);
   const diagnostics = problems.map((p) => {
     // the yaml parser counts from 1, VS Code from 0
     const start = new vscode.Position(Math.max(0, p.start.line - 1), Math.max(0, p.start.column - 1));

@@ -27,8 +27,12 @@ const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s/;
  * Log text is text: it is only ever put into a plain-text document.
  */
 export function renderLogs(source: LogSource, byContainer: ReadonlyArray<{ container: ContainerInfo; lines: readonly string[] }>): string {
-  const header = byContainer.map(({ container: c, lines }) => `# ${c.name} (${c.state}${c.exitCode !== undefined ? `, exit ${c.exitCode}` : ''}) — last ${lines.length} lines`);
-  const tagged = byContainer.flatMap(({ container, lines }, ci) => lines.map((line, li) => ({ line: stripAnsi(line), stamp: STAMP.exec(line)?.[1] ?? '', name: container.name, ci, li })));
+  const header = byContainer.map(
+    ({ container: c, lines }) => `# ${c.name} (${c.state}${c.exitCode !== undefined ? `, exit ${c.exitCode}` : ''}) — last ${lines.length} lines`,
+  );
+  const tagged = byContainer.flatMap(({ container, lines }, ci) =>
+    lines.map((line, li) => ({ line: stripAnsi(line), stamp: STAMP.exec(line)?.[1] ?? '', name: container.name, ci, li })),
+  );
   if (byContainer.length > 1) tagged.sort((a, b) => (a.stamp && b.stamp && a.stamp !== b.stamp ? (a.stamp < b.stamp ? -1 : 1) : a.ci - b.ci || a.li - b.li));
   const body = tagged.map((t) => (byContainer.length > 1 ? `${t.name} | ${t.line}` : t.line));
   return [`# ${source.project}/${source.service} — newest at the bottom; follows while visible`, ...header, '', ...body, ''].join('\n');
@@ -50,11 +54,13 @@ export class ContainerLogDocuments implements vscode.TextDocumentContentProvider
 
   constructor(private readonly read: ReadLogs) {
     this.subscriptions.push(vscode.window.onDidChangeVisibleTextEditors(() => this.followVisible()));
-    this.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
-      const key = e.document.uri.toString();
-      if (!this.stickToEnd.delete(key)) return;
-      for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) revealEnd(editor);
-    }));
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const key = e.document.uri.toString();
+        if (!this.stickToEnd.delete(key)) return;
+        for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === key) revealEnd(editor);
+      }),
+    );
   }
 
   uriOf(source: LogSource): vscode.Uri {
@@ -65,7 +71,12 @@ export class ContainerLogDocuments implements vscode.TextDocumentContentProvider
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const source = this.sources.get(uri.toString());
     if (!source) return '# These logs are no longer known to Realm: run Show Container Logs again.\n';
-    const byContainer = await Promise.all(source.containers.map(async (container) => ({ container, lines: await this.read(container.id, TAIL).catch((e: Error) => [`(could not read the logs: ${e.message})`]) })));
+    const byContainer = await Promise.all(
+      source.containers.map(async (container) => ({
+        container,
+        lines: await this.read(container.id, TAIL).catch((e: Error) => [`(could not read the logs: ${e.message})`]),
+      })),
+    );
     return renderLogs(source, byContainer);
   }
 
@@ -105,7 +116,10 @@ export class ContainerLogDocuments implements vscode.TextDocumentContentProvider
     this.follow ??= setInterval(() => {
       for (const e of vscode.window.visibleTextEditors.filter((x) => x.document.uri.scheme === LOGS_SCHEME)) {
         // keep the newest line in view unless the user scrolled up to read
-        this.reread(e.document.uri, e.visibleRanges.some((r) => r.end.line >= e.document.lineCount - 2));
+        this.reread(
+          e.document.uri,
+          e.visibleRanges.some((r) => r.end.line >= e.document.lineCount - 2),
+        );
       }
     }, FOLLOW_MS);
   }

@@ -15,11 +15,13 @@ export function checkGrafanaPassword(deps: StackCommandDeps): Promise<DriftOutco
   return resolveGrafanaPasswordDrift({
     checkSignIn: (user, password) => grafana.checkSignIn(user, password),
     storedPassword: () => grafanaAdminPassword(deps.secrets),
-    storePassword: async (password) => { await deps.secrets.store(GRAFANA_PASSWORD_SECRET, password); },
+    storePassword: async (password) => {
+      await deps.secrets.store(GRAFANA_PASSWORD_SECRET, password);
+    },
     resetInContainer: async (password) => {
       const containers = await deps.docker.listComposeContainers([STACK_PROJECT_NAME]);
       const container = containers.find((c) => c.service === 'grafana' && c.state === 'running');
-      if (!container) throw new Error('the stack\'s Grafana container is not running');
+      if (!container) throw new Error("the stack's Grafana container is not running");
       deps.output.info(`[grafana] docker exec ${container.name} ${RESET_ADMIN_PASSWORD_CMD.join(' ')} (password on stdin)`);
       return execWithStdin(deps.docker, container.id, RESET_ADMIN_PASSWORD_CMD, password);
     },

@@ -7,7 +7,7 @@ export const GRAFANA_ADMIN_USER = 'admin';
 /** The argv that resets the admin password inside the Grafana container; the password comes on stdin (Grafana ≥ 9.1). */
 export const RESET_ADMIN_PASSWORD_CMD = ['grafana', 'cli', 'admin', 'reset-admin-password', '--password-from-stdin'] as const;
 
-export const RESET_CHOICE = 'Reset Grafana\'s Password';
+export const RESET_CHOICE = "Reset Grafana's Password";
 export const KEEP_CHOICE = 'Use the Old Password';
 
 /** What the drift check needs; the extension passes vscode UI, SecretStorage and Docker behind it. */
@@ -48,8 +48,9 @@ export async function resolveGrafanaPasswordDrift(deps: GrafanaPasswordDriftDeps
   if (check === 'starting') return 'not-checked';
   deps.logger.warn('[grafana] Grafana rejects the admin password Realm keeps (its data volume was created with another one)');
   const choice = await deps.ui.choose(
-    'Realm: Grafana does not accept the admin password Realm keeps for this stack: Grafana set its password when its data volume was first created, with another secret (another machine or VS Code profile). Reset Grafana\'s admin password to Realm\'s, or give Realm the old one?',
-    RESET_CHOICE, KEEP_CHOICE,
+    "Realm: Grafana does not accept the admin password Realm keeps for this stack: Grafana set its password when its data volume was first created, with another secret (another machine or VS Code profile). Reset Grafana's admin password to Realm's, or give Realm the old one?",
+    RESET_CHOICE,
+    KEEP_CHOICE,
   );
   if (choice === RESET_CHOICE) return reset(deps, stored);
   if (choice === KEEP_CHOICE) return keepOld(deps);
@@ -73,10 +74,10 @@ async function reset(deps: GrafanaPasswordDriftDeps, password: string): Promise<
   }
   const after = await deps.checkSignIn(GRAFANA_ADMIN_USER, password).catch(() => 'rejected' as const);
   if (after !== 'accepted') {
-    deps.ui.warn('Realm: Grafana\'s admin password was reset, but Grafana still rejects it. See the log.');
+    deps.ui.warn("Realm: Grafana's admin password was reset, but Grafana still rejects it. See the log.");
     return 'failed';
   }
-  deps.ui.info('Realm: Grafana\'s admin password now matches the one Realm keeps.');
+  deps.ui.info("Realm: Grafana's admin password now matches the one Realm keeps.");
   return 'reset';
 }
 
@@ -89,6 +90,6 @@ async function keepOld(deps: GrafanaPasswordDriftDeps): Promise<DriftOutcome> {
     return 'failed';
   }
   await deps.storePassword(old);
-  deps.ui.info('Realm: kept Grafana\'s existing admin password; Realm uses it from now on.');
+  deps.ui.info("Realm: kept Grafana's existing admin password; Realm uses it from now on.");
   return 'kept-old';
 }

@@ -62,13 +62,17 @@ export async function healNow(deps: HealerCommandDeps, options: { confirm?: bool
   if (options.confirm !== false) {
     const runnable = plan.filter((s) => s.decision.verdict === 'act').length;
     const choice = await vscode.window.showInformationMessage(
-      runnable ? `Realm: Heal Now: ${runnable === 1 ? 'one action' : `${runnable} actions`}${plan.length > runnable ? `, ${plan.length - runnable} skipped` : ''}.` : 'Realm: Heal Now: nothing would act now.',
+      runnable
+        ? `Realm: Heal Now: ${runnable === 1 ? 'one action' : `${runnable} actions`}${plan.length > runnable ? `, ${plan.length - runnable} skipped` : ''}.`
+        : 'Realm: Heal Now: nothing would act now.',
       { modal: true, detail: `${lines.join('\n')}\n\n${manualBudgetNote(deps.settings())}` },
       ...(runnable ? ['Run'] : []),
     );
     if (choice !== 'Run') return { plan, results: [] };
   }
-  const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Realm: healing…' }, () => deps.healer.execute(plan));
+  const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Realm: healing…' }, () =>
+    deps.healer.execute(plan),
+  );
   const done = results.filter((r) => r.outcome === 'done').length;
   const failed = results.filter((r) => r.outcome === 'failed').length;
   const summary = `Realm: Heal Now — ${done} done, ${failed} failed, ${results.length - done - failed} skipped.`;

@@ -24,11 +24,22 @@ export interface HealerServiceDeps {
 /** A service argument: a tree node with `key`/`service`, a `project/service` key, or nothing (ask). */
 export type ServiceArg = { key: string; service?: string } | string | undefined;
 
-async function pickService(deps: HealerServiceDeps, arg: ServiceArg, placeHolder: string, allowAll: boolean, filter: (s: ReturnType<Healer['serviceStates']>[number]) => boolean = () => true): Promise<string | null | undefined> {
+async function pickService(
+  deps: HealerServiceDeps,
+  arg: ServiceArg,
+  placeHolder: string,
+  allowAll: boolean,
+  filter: (s: ReturnType<Healer['serviceStates']>[number]) => boolean = () => true,
+): Promise<string | null | undefined> {
   if (typeof arg === 'string') return arg;
   if (arg?.key) return arg.key;
   const states = deps.healer.serviceStates().filter(filter);
-  const items: Array<vscode.QuickPickItem & { key: string | null }> = states.map((s) => ({ label: s.ref.service, description: s.ref.project, detail: `${s.budget.used}/${s.budget.max} this hour${s.gaveUp ? ' · gave up' : ''}${s.optedOut ? ' · healing disabled' : ''}`, key: s.key }));
+  const items: Array<vscode.QuickPickItem & { key: string | null }> = states.map((s) => ({
+    label: s.ref.service,
+    description: s.ref.project,
+    detail: `${s.budget.used}/${s.budget.max} this hour${s.gaveUp ? ' · gave up' : ''}${s.optedOut ? ' · healing disabled' : ''}`,
+    key: s.key,
+  }));
   if (!items.length) {
     void vscode.window.showInformationMessage(`Realm: no service to choose (${placeHolder.replace(/…$/, '')}).`);
     return undefined;
@@ -50,8 +61,17 @@ export async function resetBudget(deps: HealerServiceDeps, arg?: ServiceArg): Pr
   const before = deps.healer.serviceStates().filter((s) => key === null || s.key === key);
   await deps.healer.resetBudget(key ?? undefined);
   const spent = before.filter((s) => s.budget.used > 0 || s.gaveUp);
-  const was = key === null ? `${spent.length} service(s) had spent budget` : spent[0] ? `was ${spent[0].budget.used}/${spent[0].budget.max} this hour${spent[0].gaveUp ? ', gave up' : ''}` : 'nothing was spent';
-  const down = (await Promise.all(before.filter((s) => s.ref.service !== CLEANUP_SERVICE).map(async (s) => ((await deps.healer.isDown(s.key).catch(() => false)) ? s.key : undefined)))).filter((k): k is string => !!k);
+  const was =
+    key === null
+      ? `${spent.length} service(s) had spent budget`
+      : spent[0]
+        ? `was ${spent[0].budget.used}/${spent[0].budget.max} this hour${spent[0].gaveUp ? ', gave up' : ''}`
+        : 'nothing was spent';
+  const down = (
+    await Promise.all(
+      before.filter((s) => s.ref.service !== CLEANUP_SERVICE).map(async (s) => ((await deps.healer.isDown(s.key).catch(() => false)) ? s.key : undefined)),
+    )
+  ).filter((k): k is string => !!k);
   const message = `Realm: healing budget reset for ${key === null ? 'all services' : nameOf(key)} (${was}).${down.length ? ` ${down.map(nameOf).join(', ')} ${down.length === 1 ? 'is' : 'are'} down.` : ''}`;
   deps.logger.info(`[healer] ${message}`);
   const heal = down.length === 1 ? `Heal ${nameOf(down[0])} Now` : down.length ? 'Heal Now' : undefined;
@@ -83,9 +103,10 @@ export async function enableHealingFor(deps: HealerServiceDeps, arg?: ServiceArg
   if (!key) return undefined;
   const state = deps.healer.serviceStates().find((s) => s.key === key);
   await deps.updateOptOut((current) => current.filter((v) => v !== key && v !== nameOf(key)));
-  const message = state?.optedOut === 'label'
-    ? `Realm: ${key} carries the compose label realm.heal: "false"; remove it from the compose file to heal it.`
-    : `Realm: healing enabled for ${key}.`;
+  const message =
+    state?.optedOut === 'label'
+      ? `Realm: ${key} carries the compose label realm.heal: "false"; remove it from the compose file to heal it.`
+      : `Realm: healing enabled for ${key}.`;
   void vscode.window.showInformationMessage(withoutLinks(message));
   return message;
 }
@@ -96,8 +117,8 @@ export async function cancelScheduled(deps: HealerServiceDeps, arg?: ServiceArg)
   if (!key) return undefined;
   const s = deps.healer.serviceStates().find((x) => x.key === key)?.scheduled;
   const entry = await deps.healer.cancelScheduled(key);
-  const message = entry && s ? `Realm: cancelled "${describeScheduled(s, deps.clock.now())}" for ${nameOf(key)}.` : `Realm: nothing is scheduled for ${nameOf(key)}.`;
+  const message =
+    entry && s ? `Realm: cancelled "${describeScheduled(s, deps.clock.now())}" for ${nameOf(key)}.` : `Realm: nothing is scheduled for ${nameOf(key)}.`;
   void vscode.window.showInformationMessage(withoutLinks(message));
   return message;
 }
-

@@ -28,7 +28,10 @@ async function pickIncident(deps: IncidentCommandDeps, arg: unknown): Promise<In
     return undefined;
   }
   const now = deps.clock.now();
-  const chosen = await vscode.window.showQuickPick(list.map((i) => ({ label: describeIncident(i, now), description: new Date(i.openedAt).toLocaleString(), incident: i })), { placeHolder: 'Which incident?' });
+  const chosen = await vscode.window.showQuickPick(
+    list.map((i) => ({ label: describeIncident(i, now), description: new Date(i.openedAt).toLocaleString(), incident: i })),
+    { placeHolder: 'Which incident?' },
+  );
   return chosen?.incident;
 }
 

@@ -36,7 +36,11 @@ export function vscodeGrafanaUi(): GrafanaUi {
   };
 }
 
-const grafanaIsUp = (url: string) => new GrafanaClient({ baseUrl: url }).health().then(() => true, () => false);
+const grafanaIsUp = (url: string) =>
+  new GrafanaClient({ baseUrl: url }).health().then(
+    () => true,
+    () => false,
+  );
 
 function isLoopback(url: string): boolean {
   try {
@@ -52,7 +56,13 @@ export async function openGrafana(deps: GrafanaDeps, url: string): Promise<boole
   const ui = deps.ui ?? vscodeGrafanaUi();
   const grafanaUrl = deps.grafanaUrl();
   if (!(await (deps.isUp ?? grafanaIsUp)(grafanaUrl))) {
-    const choice = await ui.warn(withoutLinks(`Realm: Grafana at ${grafanaUrl} is not running, so there is nothing to open. Start the stack (Stack Up) or set realm.grafanaUrl to a running Grafana.`), 'Stack Up', 'Use Existing Grafana…');
+    const choice = await ui.warn(
+      withoutLinks(
+        `Realm: Grafana at ${grafanaUrl} is not running, so there is nothing to open. Start the stack (Stack Up) or set realm.grafanaUrl to a running Grafana.`,
+      ),
+      'Stack Up',
+      'Use Existing Grafana…',
+    );
     if (choice === 'Stack Up') await ui.executeCommand('realm.stackUp');
     if (choice === 'Use Existing Grafana…') await ui.executeCommand('realm.useExistingBackends');
     return false;

@@ -89,7 +89,13 @@ export function requireTrust(deps: Pick<StackCommandDeps, 'isTrusted'>, what: st
   return false;
 }
 
-export type ComposeWork<T> = (runner: ComposeCliRunner, project: ComposeProjectRef, onLine: (line: string) => void, signal: AbortSignal, model?: ComposeProjectModel) => Promise<T>;
+export type ComposeWork<T> = (
+  runner: ComposeCliRunner,
+  project: ComposeProjectRef,
+  onLine: (line: string) => void,
+  signal: AbortSignal,
+  model?: ComposeProjectModel,
+) => Promise<T>;
 
 /** What a compose command's progress notification is titled: "Realm: App Up — shop". */
 export function progressTitle(verb: string, project: ComposeProjectRef): string {
@@ -107,26 +113,32 @@ export async function withComposeProgress<T>(deps: StackCommandDeps, verb: strin
   let projectName = role as string;
   let baseDir: string | undefined = role === 'app' ? deps.workspaceFolder() : undefined;
   try {
-    const { runner, project, model } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Realm: reading the ${role === 'app' ? 'workspace' : 'stack'} compose project…` }, async () => {
-      const r = await deps.composeRunner();
-      return { runner: r, ...await resolveProject(deps, role, r) };
-    });
+    const { runner, project, model } = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Realm: reading the ${role === 'app' ? 'workspace' : 'stack'} compose project…` },
+      async () => {
+        const r = await deps.composeRunner();
+        return { runner: r, ...(await resolveProject(deps, role, r)) };
+      },
+    );
     projectName = project.projectName;
     baseDir = project.workingDir ?? baseDir;
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: progressTitle(verb, project), cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const cancel = token.onCancellationRequested(() => abort.abort());
-      try {
-        const onLine = (line: string) => {
-          deps.output.info(`[${project.projectName}] ${line}`);
-          progress.report({ message: line.length > 90 ? line.slice(0, 89) + '…' : line });
-        };
-        return await work(runner, project, onLine, abort.signal, model);
-      } finally {
-        cancel.dispose();
-        deps.afterChange?.();
-      }
-    });
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: progressTitle(verb, project), cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        try {
+          const onLine = (line: string) => {
+            deps.output.info(`[${project.projectName}] ${line}`);
+            progress.report({ message: line.length > 90 ? line.slice(0, 89) + '…' : line });
+          };
+          return await work(runner, project, onLine, abort.signal, model);
+        } finally {
+          cancel.dispose();
+          deps.afterChange?.();
+        }
+      },
+    );
   } catch (err) {
     if (!(err instanceof ComposeError)) throw err;
     if (err.kind === 'cancelled') {

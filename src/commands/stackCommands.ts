@@ -56,35 +56,46 @@ export function stackCommandTable(deps: StackCommandDeps): CommandTable {
 export async function stackUp(deps: StackCommandDeps, role: ProjectRole = 'stack'): Promise<UpOutcome | undefined> {
   const verb = role === 'stack' ? 'Stack Up' : 'App Up';
   if (!requireTrust(deps, verb)) return undefined;
-  return withComposeProgress(deps, verb, async (runner, project, onLine, signal, model) => {
-    deps.output.info(`[compose] ${runner.argv(project, ['up', '-d']).join(' ')}`);
-    const outcome = await composeUp(runner, deps.docker, project, { onLine, signal, model });
-    clearComposeProblems(deps.diagnostics, project.files);
-    logResults(deps, project.projectName, outcome.results);
-    const failed = outcome.results.filter((r) => r.outcome === 'failed');
-    const counts = (['healthy', 'started'] as const).map((o) => `${outcome.results.filter((r) => r.outcome === o).length} ${o}`).join(', ');
-    const message = failed.length === 0
-      ? `Realm: ${project.projectName} is up — ${counts}.`
-      : `Realm: ${project.projectName}: ${failed.length} of ${outcome.results.length} services failed — ${failed.map((r) => `${r.service}: ${r.reason ?? 'failed'}`).join('; ')}`;
-    const show = failed.length === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    void show(withoutLinks(message), 'Show Logs').then((c) => c && deps.output.show(true));
-    // Grafana keeps the password its data volume was created with: say so when Realm's no longer signs in
-    if (role === 'stack' && outcome.results.some((r) => r.service === 'grafana' && r.outcome === 'healthy')) void checkGrafanaPassword(deps).catch((e: Error) => deps.output.warn(`[grafana] ${e.message}`));
-    return outcome;
-  }, role);
+  return withComposeProgress(
+    deps,
+    verb,
+    async (runner, project, onLine, signal, model) => {
+      deps.output.info(`[compose] ${runner.argv(project, ['up', '-d']).join(' ')}`);
+      const outcome = await composeUp(runner, deps.docker, project, { onLine, signal, model });
+      clearComposeProblems(deps.diagnostics, project.files);
+      logResults(deps, project.projectName, outcome.results);
+      const failed = outcome.results.filter((r) => r.outcome === 'failed');
+      const counts = (['healthy', 'started'] as const).map((o) => `${outcome.results.filter((r) => r.outcome === o).length} ${o}`).join(', ');
+      const message =
+        failed.length === 0
+          ? `Realm: ${project.projectName} is up — ${counts}.`
+          : `Realm: ${project.projectName}: ${failed.length} of ${outcome.results.length} services failed — ${failed.map((r) => `${r.service}: ${r.reason ?? 'failed'}`).join('; ')}`;
+      const show = failed.length === 0 ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+      void show(withoutLinks(message), 'Show Logs').then((c) => c && deps.output.show(true));
+      // Grafana keeps the password its data volume was created with: say so when Realm's no longer signs in
+      if (role === 'stack' && outcome.results.some((r) => r.service === 'grafana' && r.outcome === 'healthy'))
+        void checkGrafanaPassword(deps).catch((e: Error) => deps.output.warn(`[grafana] ${e.message}`));
+      return outcome;
+    },
+    role,
+  );
 }
 
 /** Realm: Stack Down / App Down — `compose down` for the stack (or the app project), cancellable, output streamed. */
 export async function stackDown(deps: StackCommandDeps, role: ProjectRole = 'stack'): Promise<boolean> {
   const verb = role === 'stack' ? 'Stack Down' : 'App Down';
   if (!requireTrust(deps, verb)) return false;
-  const done = await withComposeProgress(deps, verb, async (runner, project, onLine, signal) => {
-    deps.output.info(`[compose] ${runner.argv(project, ['down']).join(' ')}`);
-    await ensureEngine(deps.docker);
-    await composeDown(runner, project, { onLine, signal });
-    void vscode.window.showInformationMessage(`Realm: ${project.projectName} is down.`);
-    return true;
-  }, role);
+  const done = await withComposeProgress(
+    deps,
+    verb,
+    async (runner, project, onLine, signal) => {
+      deps.output.info(`[compose] ${runner.argv(project, ['down']).join(' ')}`);
+      await ensureEngine(deps.docker);
+      await composeDown(runner, project, { onLine, signal });
+      void vscode.window.showInformationMessage(`Realm: ${project.projectName} is down.`);
+      return true;
+    },
+    role,
+  );
   return done ?? false;
 }
-

@@ -10,7 +10,8 @@ type ServiceTarget = { project: string; service: string; containers: ContainerIn
 
 /** Reads a tree node structurally (ServiceNode has `group`, ContainerNode has `container`), so this file does not depend on views/. */
 export function targetOf(arg: unknown): ServiceTarget | undefined {
-  const a = arg as { group?: { project?: string; service?: string; containers?: ContainerInfo[] }; container?: ContainerInfo; project?: string; service?: string } | undefined;
+  const a = arg as
+    { group?: { project?: string; service?: string; containers?: ContainerInfo[] }; container?: ContainerInfo; project?: string; service?: string } | undefined;
   if (a?.container?.id) return { project: a.container.project, service: a.container.service, containers: [a.container] };
   if (a?.group?.project && a.group.service) return { project: a.group.project, service: a.group.service, containers: a.group.containers ?? [] };
   if (typeof a?.project === 'string' && typeof a.service === 'string') return { project: a.project, service: a.service, containers: [] };
@@ -24,7 +25,9 @@ export function targetOf(arg: unknown): ServiceTarget | undefined {
 export async function pickService(deps: StackCommandDeps, placeHolder: string): Promise<ServiceTarget | undefined> {
   const known = deps.services?.() ?? [];
   const containers = known.length ? [] : await deps.docker.listComposeContainers();
-  const groups = new Map<string, ServiceTarget>(known.map((g) => [`${g.project}/${g.service}`, { project: g.project, service: g.service, containers: [...g.containers] }]));
+  const groups = new Map<string, ServiceTarget>(
+    known.map((g) => [`${g.project}/${g.service}`, { project: g.project, service: g.service, containers: [...g.containers] }]),
+  );
   for (const c of containers) {
     const key = `${c.project}/${c.service}`;
     const g = groups.get(key) ?? { project: c.project, service: c.service, containers: [] };
@@ -35,8 +38,14 @@ export async function pickService(deps: StackCommandDeps, placeHolder: string): 
     void vscode.window.showInformationMessage('Realm: no compose service is defined or running: open a folder with a compose file, or run App Up.');
     return undefined;
   }
-  const items = [...groups.values()].sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service))
-    .map((g) => ({ label: g.service, description: g.project, detail: g.containers.map((c) => `${c.name} (${c.state}${c.health !== 'none' ? `, ${c.health}` : ''})`).join(' · ') || 'defined, not created', target: g }));
+  const items = [...groups.values()]
+    .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service))
+    .map((g) => ({
+      label: g.service,
+      description: g.project,
+      detail: g.containers.map((c) => `${c.name} (${c.state}${c.health !== 'none' ? `, ${c.health}` : ''})`).join(' · ') || 'defined, not created',
+      target: g,
+    }));
   return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true }))?.target;
 }
 
@@ -50,7 +59,9 @@ export async function containersOf(deps: StackCommandDeps, t: ServiceTarget): Pr
 async function existingContainers(deps: StackCommandDeps, target: ServiceTarget, verb: string): Promise<ContainerInfo[] | undefined> {
   const containers = await containersOf(deps, target);
   if (containers.length > 0) return containers;
-  void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no containers to ${verb} (defined, not created): Start Service creates it.`);
+  void vscode.window.showInformationMessage(
+    `Realm: ${target.project}/${target.service} has no containers to ${verb} (defined, not created): Start Service creates it.`,
+  );
   return undefined;
 }
 
@@ -65,14 +76,21 @@ export async function restartService(deps: StackCommandDeps, arg?: unknown): Pro
   const single = (arg as { container?: ContainerInfo } | undefined)?.container;
   if (!single && !(await existingContainers(deps, target, 'restart'))) return false;
   if (single) {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${single.name}…` }, () => deps.docker.restartContainer(single.id));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${single.name}…` }, () =>
+      deps.docker.restartContainer(single.id),
+    );
   } else {
     const role = target.project === STACK_PROJECT_NAME ? 'stack' : 'app';
-    const done = await withComposeProgress(deps, `Restart ${target.service}`, async (runner, project, onLine, signal) => {
-      if (project.projectName !== target.project) return false; // not a project we have files for
-      await runner.restart(project, [target.service], { onLine, signal });
-      return true;
-    }, role).catch((e: unknown) => {
+    const done = await withComposeProgress(
+      deps,
+      `Restart ${target.service}`,
+      async (runner, project, onLine, signal) => {
+        if (project.projectName !== target.project) return false; // not a project we have files for
+        await runner.restart(project, [target.service], { onLine, signal });
+        return true;
+      },
+      role,
+    ).catch((e: unknown) => {
       // no compose file for this project (another folder's project): fall through to the engine
       deps.output.warn(`[${target.project}] compose restart unavailable (${(e as Error).message}); restarting containers through the engine`);
       return false;
@@ -81,8 +99,9 @@ export async function restartService(deps: StackCommandDeps, arg?: unknown): Pro
     if (!done) {
       const containers = await existingContainers(deps, target, 'restart');
       if (!containers) return false;
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${target.service}…` },
-        () => Promise.all(containers.map((c) => deps.docker.restartContainer(c.id))));
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: restarting ${target.service}…` }, () =>
+        Promise.all(containers.map((c) => deps.docker.restartContainer(c.id))),
+      );
     }
   }
   deps.output.info(`[${target.project}] restarted ${single?.name ?? target.service}`);
@@ -118,31 +137,43 @@ export async function setServiceRunning(deps: StackCommandDeps, running: boolean
     void vscode.window.showInformationMessage(`Realm: ${label} is already ${running ? 'running' : 'stopped'}.`);
     return true;
   }
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: ${running ? 'starting' : 'stopping'} ${label}…` },
-    () => Promise.all(todo.map((c) => (running ? deps.docker.startContainer(c.id) : deps.docker.stopContainer(c.id)))));
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Realm: ${running ? 'starting' : 'stopping'} ${label}…` }, () =>
+    Promise.all(todo.map((c) => (running ? deps.docker.startContainer(c.id) : deps.docker.stopContainer(c.id)))),
+  );
   deps.output.info(`[${target.project}] ${running ? 'started' : 'stopped'} ${todo.map((c) => c.name).join(', ')}`);
   deps.afterChange?.();
   // the healer watches the workspace's project only: only there is there a healer to leave it alone
   const healerNote = !running && target.project !== STACK_PROJECT_NAME ? ' The healer leaves it alone until it is started again.' : '';
-  void vscode.window.showInformationMessage(`Realm: ${running ? 'started' : 'stopped'} ${label}${todo.length > 1 ? ` (${todo.length} containers)` : ''}.${healerNote}`);
+  void vscode.window.showInformationMessage(
+    `Realm: ${running ? 'started' : 'stopped'} ${label}${todo.length > 1 ? ` (${todo.length} containers)` : ''}.${healerNote}`,
+  );
   return true;
 }
 
 /** Start on a defined-but-not-created service: `compose up -d SERVICE` (without --remove-orphans), then its result. */
 async function createService(deps: StackCommandDeps, target: ServiceTarget): Promise<boolean> {
   const role = target.project === STACK_PROJECT_NAME ? 'stack' : 'app';
-  const outcome = await withComposeProgress(deps, `Start ${target.service}`, async (runner, project, onLine, signal, model) => {
-    if (project.projectName !== target.project) {
-      throw new Error(`${target.project}/${target.service} has no container, and its compose file is not this workspace's (${project.projectName}): create it from its own folder (docker compose up -d ${target.service}).`);
-    }
-    deps.output.info(`[compose] ${runner.argv(project, ['up', '-d', target.service]).join(' ')}`);
-    return composeUp(runner, deps.docker, project, { services: [target.service], removeOrphans: false, onLine, signal, model });
-  }, role);
+  const outcome = await withComposeProgress(
+    deps,
+    `Start ${target.service}`,
+    async (runner, project, onLine, signal, model) => {
+      if (project.projectName !== target.project) {
+        throw new Error(
+          `${target.project}/${target.service} has no container, and its compose file is not this workspace's (${project.projectName}): create it from its own folder (docker compose up -d ${target.service}).`,
+        );
+      }
+      deps.output.info(`[compose] ${runner.argv(project, ['up', '-d', target.service]).join(' ')}`);
+      return composeUp(runner, deps.docker, project, { services: [target.service], removeOrphans: false, onLine, signal, model });
+    },
+    role,
+  );
   if (!outcome) return false;
   logResults(deps, target.project, outcome.results);
   const result = outcome.results.find((r) => r.service === target.service);
   if (result?.outcome === 'failed') {
-    void vscode.window.showWarningMessage(`Realm: ${target.project}/${target.service} was created but did not start: ${result.reason ?? 'failed'}`, 'Show Logs').then((c) => c && deps.output.show(true));
+    void vscode.window
+      .showWarningMessage(`Realm: ${target.project}/${target.service} was created but did not start: ${result.reason ?? 'failed'}`, 'Show Logs')
+      .then((c) => c && deps.output.show(true));
     return false;
   }
   void vscode.window.showInformationMessage(`Realm: created and started ${target.project}/${target.service}${result ? ` (${result.outcome})` : ''}.`);
@@ -159,7 +190,9 @@ export async function showContainerLogs(deps: StackCommandDeps, arg?: unknown): 
   if (!target) return undefined;
   const containers = await containersOf(deps, target);
   if (containers.length === 0) {
-    void vscode.window.showInformationMessage(`Realm: ${target.project}/${target.service} has no container yet (defined, not created): Start Service creates it.`);
+    void vscode.window.showInformationMessage(
+      `Realm: ${target.project}/${target.service} has no container yet (defined, not created): Start Service creates it.`,
+    );
     return undefined;
   }
   if (!deps.logDocuments) throw new Error('container log documents are not available');

@@ -48,7 +48,9 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
   const severity = highestSeverity(s.alerts);
   const background = severity === 'critical' || severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : undefined;
   // a refused connection in plain words ("connection refused"), not the raw error code
-  const errorLine = s.lastError ? `\n\nLast error: ${plain(unreachableMessage(s.lastError, 'Alertmanager', s.alertmanagerUrl) ?? s.lastError.message, 200)}` : '';
+  const errorLine = s.lastError
+    ? `\n\nLast error: ${plain(unreachableMessage(s.lastError, 'Alertmanager', s.alertmanagerUrl) ?? s.lastError.message, 200)}`
+    : '';
   const promLine = s.prometheusReachable === false ? '\nPrometheus does not answer: pending alerts are not shown.' : '';
 
   if (!s.everReachable && s.status !== 'ok' && !s.fallback) {
@@ -69,9 +71,17 @@ export function presentStatusBar(s: AlertSummaryInput, now: number): StatusBarPr
       };
     }
     const seen = staleSince(s);
-    const meanwhile = s.fallback ? 'Prometheus reports nothing firing; silences are unknown.'
-      : seen !== undefined ? `Prometheus does not answer either: the Alerts view shows the alerts last seen at ${clockTime(seen, now)}, greyed.` : 'Prometheus does not answer either.';
-    return { text: '$(bell-slash) unreachable', tooltip: `${head}\n${meanwhile}${errorLine}`, background: 'warning', accessibleLabel: 'Realm alerts: Alertmanager unreachable' };
+    const meanwhile = s.fallback
+      ? 'Prometheus reports nothing firing; silences are unknown.'
+      : seen !== undefined
+        ? `Prometheus does not answer either: the Alerts view shows the alerts last seen at ${clockTime(seen, now)}, greyed.`
+        : 'Prometheus does not answer either.';
+    return {
+      text: '$(bell-slash) unreachable',
+      tooltip: `${head}\n${meanwhile}${errorLine}`,
+      background: 'warning',
+      accessibleLabel: 'Realm alerts: Alertmanager unreachable',
+    };
   }
   if (firing.length === 0) {
     const quiet = s.alerts.length ? `\n\n${listAlerts(s.alerts, now, s.silences)}` : '';

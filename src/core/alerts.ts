@@ -117,10 +117,12 @@ export function keepStillFiring(merged: RealmAlert[], previous: readonly RealmAl
   const missing = previous.filter((old) => old.state === 'firing' && !mergedKeys.has(old.key));
   if (missing.length === 0) return merged;
   const mergedByLabels = new LabelIndex(merged, (m) => m.labels);
-  const promFiring = new LabelIndex((prom ?? []).filter((p) => p.state === 'firing'), (p) => p.labels);
+  const promFiring = new LabelIndex(
+    (prom ?? []).filter((p) => p.state === 'firing'),
+    (p) => p.labels,
+  );
   const sameName = (old: RealmAlert) => (x: { labels: Record<string, string> }) => x.labels.alertname === old.labels.alertname;
-  const kept = missing.filter((old) => !mergedByLabels.related(old.labels).some(sameName(old))
-    && promFiring.related(old.labels).some(sameName(old)));
+  const kept = missing.filter((old) => !mergedByLabels.related(old.labels).some(sameName(old)) && promFiring.related(old.labels).some(sameName(old)));
   return kept.length ? sortAlerts([...merged, ...kept]) : merged;
 }
 
@@ -128,8 +130,10 @@ const STATE_RANK: Record<AlertState, number> = { firing: 0, suppressed: 1, pendi
 
 /** Severity first (critical first), then firing → suppressed → pending, then longest-running first. */
 export function sortAlerts(alerts: RealmAlert[]): RealmAlert[] {
-  return [...alerts].sort((a, b) =>
-    severityRank(a.severity) - severityRank(b.severity) || STATE_RANK[a.state] - STATE_RANK[b.state] || a.since - b.since || byCodeUnits(a.key, b.key));
+  return [...alerts].sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) || STATE_RANK[a.state] - STATE_RANK[b.state] || a.since - b.since || byCodeUnits(a.key, b.key),
+  );
 }
 
 /** A plain order for identity keys (fingerprints, label texts): localeCompare was most of sorting 5,000 alerts. */
@@ -137,7 +141,10 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export interface SeverityGroup { severity: string; alerts: RealmAlert[] }
+export interface SeverityGroup {
+  severity: string;
+  alerts: RealmAlert[];
+}
 
 /** Groups by severity, critical first; each group keeps `sortAlerts` order. */
 export function groupBySeverity(alerts: RealmAlert[]): SeverityGroup[] {
@@ -169,7 +176,6 @@ export function alertTarget(labels: Record<string, string>): string {
   return service || instance || job || '';
 }
 
-
 /** `10:42` (local time), with the date in front when `ms` is not on `now`'s day: for "last seen …" and "until …". */
 export function clockTime(ms: number, now: number): string {
   const d = new Date(ms);
@@ -200,7 +206,9 @@ export function describeAge(alert: RealmAlert, now: number, silences: readonly {
 
 /** Equality matchers for every label: what "Silence…" proposes (the user can edit them). */
 export function matchersFromLabels(labels: Record<string, string>): Matcher[] {
-  return Object.keys(labels).sort().map((name) => ({ name, value: labels[name], isRegex: false, isEqual: true }));
+  return Object.keys(labels)
+    .sort()
+    .map((name) => ({ name, value: labels[name], isRegex: false, isEqual: true }));
 }
 
 const DURATION_UNITS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
@@ -220,7 +228,11 @@ export function parseDuration(text: string): number | undefined {
 
 /** A stable text form of a label set, for identity and comparisons. */
 export function canonicalLabels(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 /** The PromQL expression behind an alert, read from its generator URL (`g0.expr`). */

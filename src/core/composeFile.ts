@@ -20,7 +20,10 @@ export interface ComposeProblem {
 export class ComposeFileError extends Error {
   readonly line: number;
   readonly column: number;
-  constructor(readonly file: string, readonly problems: readonly ComposeProblem[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ComposeProblem[],
+  ) {
     const first = problems[0];
     super(`${file}:${first.start.line}:${first.start.column}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
     this.name = 'ComposeFileError';
@@ -109,7 +112,11 @@ export function parseComposeFile(text: string, file: string): ComposeModel {
       healable: labels[ComposeLabels.healOptOut]?.toLowerCase() !== 'false',
       replicas: toCount(deploy?.replicas ?? plain.scale),
       // the plain value: entries inherited through `<<` count, merge keys do not
-      dependsOn: Array.isArray(plain.depends_on) ? plain.depends_on.map(String) : plain.depends_on && typeof plain.depends_on === 'object' ? Object.keys(plain.depends_on) : [],
+      dependsOn: Array.isArray(plain.depends_on)
+        ? plain.depends_on.map(String)
+        : plain.depends_on && typeof plain.depends_on === 'object'
+          ? Object.keys(plain.depends_on)
+          : [],
       hasHealthcheck: healthcheck !== undefined && healthcheck.disable !== true && !isNoneTest(healthcheck.test),
       ports: (Array.isArray(plain.ports) ? plain.ports : []).map(parsePort).filter((p): p is ComposePort => p !== undefined),
       containerName: typeof plain.container_name === 'string' ? plain.container_name : undefined,
@@ -131,7 +138,11 @@ function dependencyNodes(node: unknown): Array<{ value: unknown; range?: readonl
   const { isSeq, isMap, isScalar } = yaml();
   if (isSeq(node)) return node.items.filter(isScalar);
   // a `<<` merge key inside depends_on is not a service (its entries arrive through toJS below)
-  if (isMap(node)) return node.items.map((p) => p.key).filter(isScalar).filter((k) => typeof k.value === 'string' && k.value !== '<<');
+  if (isMap(node))
+    return node.items
+      .map((p) => p.key)
+      .filter(isScalar)
+      .filter((k) => typeof k.value === 'string' && k.value !== '<<');
   return [];
 }
 

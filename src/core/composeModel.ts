@@ -100,14 +100,16 @@ function dependencies(value: unknown): ComposeDependency[] {
   // compose always prints the long syntax; the short list form is accepted for v1's YAML output
   if (Array.isArray(value)) return value.map((s) => ({ service: String(s), condition: 'service_started', required: true }));
   if (!isObject(value)) return [];
-  return Object.entries(value).map(([service, v]) => {
-    const spec = isObject(v) ? v : {};
-    return {
-      service,
-      condition: typeof spec.condition === 'string' ? spec.condition : 'service_started',
-      required: spec.required !== false,
-    };
-  }).sort((a, b) => a.service.localeCompare(b.service));
+  return Object.entries(value)
+    .map(([service, v]) => {
+      const spec = isObject(v) ? v : {};
+      return {
+        service,
+        condition: typeof spec.condition === 'string' ? spec.condition : 'service_started',
+        required: spec.required !== false,
+      };
+    })
+    .sort((a, b) => a.service.localeCompare(b.service));
 }
 
 function healthcheckTest(value: unknown): string[] | undefined {

@@ -50,7 +50,10 @@ export function placeComposeMessage(message: string, sources: readonly ComposeSo
     const base = named.split(/[\\/]/).pop() ?? named;
     for (const p of parsed) {
       const node = findScalar(p.doc.contents as Node | null, (v) => v === named || v.endsWith(base));
-      if (node) { best = { p, node, depth: 1 }; break; }
+      if (node) {
+        best = { p, node, depth: 1 };
+        break;
+      }
     }
   }
   const target = best?.p ?? candidates[0];
@@ -63,7 +66,14 @@ function parse(source: ComposeSourceText): ParsedSource {
   const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: false, logLevel: 'error' });
-  return { file: source.file, doc, at: (offset) => { const pos = lines.linePos(offset); return { line: pos.line, column: pos.col }; } };
+  return {
+    file: source.file,
+    doc,
+    at: (offset) => {
+      const pos = lines.linePos(offset);
+      return { line: pos.line, column: pos.col };
+    },
+  };
 }
 
 /** The document path a message names, as key segments (`['services', 'web', 'depends_on', 'cache']`). */
@@ -154,7 +164,8 @@ export function aliasProblem(text: string): { reason: string; line: number } | u
     if (isAlias(node)) {
       const target = node.resolve(doc);
       const n = size(target);
-      if (n === Infinity && !problem) problem = { reason: `the alias *${node.source} refers to a node that contains it, so the document never ends`, line: at(node.range?.[0] ?? 0).line };
+      if (n === Infinity && !problem)
+        problem = { reason: `the alias *${node.source} refers to a node that contains it, so the document never ends`, line: at(node.range?.[0] ?? 0).line };
       total = n;
     } else if (isMap(node) || isSeq(node)) {
       for (const item of node.items as unknown[]) total += isPair(item) ? size(item.key) + size(item.value) : size(item);
@@ -162,7 +173,10 @@ export function aliasProblem(text: string): { reason: string; line: number } | u
     open.delete(node);
     sizes.set(node, total);
     if (total > MAX_EXPANDED_NODES && !problem && isAlias(node)) {
-      problem = { reason: `the alias *${node.source} expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (nested aliases multiply)`, line: at(node.range?.[0] ?? 0).line };
+      problem = {
+        reason: `the alias *${node.source} expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (nested aliases multiply)`,
+        line: at(node.range?.[0] ?? 0).line,
+      };
     }
     return total;
   };
@@ -194,13 +208,16 @@ export function v2OnlyFeatures(text: string): V2OnlyFeature[] {
   }
   visit(doc, {
     Node(_, node) {
-      if ((node as Node).tag === '!reset' || (node as Node).tag === '!override') found.push({ feature: `the \`${(node as Node).tag}\` tag`, line: line(node as Node) });
+      if ((node as Node).tag === '!reset' || (node as Node).tag === '!override')
+        found.push({ feature: `the \`${(node as Node).tag}\` tag`, line: line(node as Node) });
     },
     Pair(_, pair, path) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const above = path.filter(isPair).map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
-      if (key === 'required' && above[above.length - 2] === 'depends_on' && above[0] === 'services') found.push({ feature: '`depends_on.<service>.required`', line: line(pair.key as Node) });
-      if ((key === 'develop' || key === 'provider') && above.length === 2 && above[0] === 'services') found.push({ feature: `the service key \`${key}:\``, line: line(pair.key as Node) });
+      if (key === 'required' && above[above.length - 2] === 'depends_on' && above[0] === 'services')
+        found.push({ feature: '`depends_on.<service>.required`', line: line(pair.key as Node) });
+      if ((key === 'develop' || key === 'provider') && above.length === 2 && above[0] === 'services')
+        found.push({ feature: `the service key \`${key}:\``, line: line(pair.key as Node) });
     },
   });
   return found;

@@ -75,7 +75,14 @@ export function containerStatus(c: ContainerInfo): ServiceStatus {
 }
 
 const severity: Record<ServiceStatus, number> = {
-  'not-created': 7, exited: 6, unhealthy: 5, restarting: 4, partial: 3, starting: 2, running: 1, healthy: 0,
+  'not-created': 7,
+  exited: 6,
+  unhealthy: 5,
+  restarting: 4,
+  partial: 3,
+  starting: 2,
+  running: 1,
+  healthy: 0,
 };
 
 /** A service's status: the worst of its replicas, or `partial` when some run and some do not. */

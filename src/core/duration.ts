@@ -9,7 +9,12 @@
  */
 export type DurationStyle = 'exact' | 'age' | 'countdown';
 
-const UNITS = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const;
+const UNITS = [
+  ['d', 86_400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+] as const;
 const WORDS: Record<(typeof UNITS)[number][0], string> = { d: ' d', h: ' h', m: ' min', s: ' s' };
 
 /** The one duration formatter: `ms` (negative reads as 0) in the given style. */
@@ -26,5 +31,9 @@ export function formatDuration(ms: number, style: DurationStyle = 'exact'): stri
     return { u, v };
   });
   const first = values.findIndex((x) => x.v > 0);
-  return values.slice(first, first + 2).filter((x) => x.v > 0).map((x) => `${x.v}${unit(x.u)}`).join(' ');
+  return values
+    .slice(first, first + 2)
+    .filter((x) => x.v > 0)
+    .map((x) => `${x.v}${unit(x.u)}`)
+    .join(' ');
 }

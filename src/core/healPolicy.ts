@@ -6,8 +6,19 @@ export const HEAL_ACTIONS: readonly HealAction[] = ['restart', 'scale_down', 'cl
 
 /** Why a decision did not act. Each one is shown to the user and recorded in the audit trail. */
 export type SkipReason =
-  | 'rate-limited' | 'dry-run' | 'opted-out' | 'in-grace' | 'backoff' | 'already-recovering' | 'busy'
-  | 'disabled' | 'untrusted' | 'not-watched' | 'no-action' | 'at-minimum' | 'standby'
+  | 'rate-limited'
+  | 'dry-run'
+  | 'opted-out'
+  | 'in-grace'
+  | 'backoff'
+  | 'already-recovering'
+  | 'busy'
+  | 'disabled'
+  | 'untrusted'
+  | 'not-watched'
+  | 'no-action'
+  | 'at-minimum'
+  | 'standby'
   // the alert is about a scrape target that was never up: a wrong address, which no restart fixes
   | 'misconfigured'
   /** Stopped or killed through the engine API (Stop Service, App Down, docker stop/kill): left alone until started again. */
@@ -115,7 +126,13 @@ export interface DecisionInput {
   alsoDied?: readonly string[];
 }
 
-const skip = (reason: SkipReason, detail: string, action?: HealAction, retryAt?: number): HealDecision => ({ verdict: 'skip', reason, detail, action, retryAt });
+const skip = (reason: SkipReason, detail: string, action?: HealAction, retryAt?: number): HealDecision => ({
+  verdict: 'skip',
+  reason,
+  detail,
+  action,
+  retryAt,
+});
 
 /** A replica that needs help: dead, exited, or running but unhealthy. */
 export function needsHealing(c: ContainerInfo): boolean {
@@ -161,13 +178,21 @@ export function decide(input: DecisionInput): HealDecision {
   if (action === 'restart') {
     const recovering = target.containers.find((c) => c.state === 'restarting' || c.state === 'created' || (c.state === 'running' && c.health === 'starting'));
     if (recovering) return skip('already-recovering', `${recovering.name} is ${recovering.state === 'running' ? 'starting' : recovering.state}`, action);
-    const restartedByEngine = trigger.kind === 'event' && chosen.length === 0 && target.containers.find((c) => c.id === trigger.containerId && c.state === 'running' && c.restartPolicy !== 'no');
-    if (restartedByEngine) return skip('already-recovering', `restart policy "${restartedByEngine.restartPolicy}" already restarted ${restartedByEngine.name}`, action);
-    if (chosen.length === 0) return skip('no-action', trigger.kind === 'alert' ? `${ref.service} has no container to restart` : `${ref.service} is running again`, action);
-    const byPolicy = chosen.find((c) => (c.state === 'exited' || c.state === 'dead') && engineWillRestart(c, trigger.kind === 'event' ? trigger.exitCode ?? c.exitCode : c.exitCode));
+    const restartedByEngine =
+      trigger.kind === 'event' &&
+      chosen.length === 0 &&
+      target.containers.find((c) => c.id === trigger.containerId && c.state === 'running' && c.restartPolicy !== 'no');
+    if (restartedByEngine)
+      return skip('already-recovering', `restart policy "${restartedByEngine.restartPolicy}" already restarted ${restartedByEngine.name}`, action);
+    if (chosen.length === 0)
+      return skip('no-action', trigger.kind === 'alert' ? `${ref.service} has no container to restart` : `${ref.service} is running again`, action);
+    const byPolicy = chosen.find(
+      (c) => (c.state === 'exited' || c.state === 'dead') && engineWillRestart(c, trigger.kind === 'event' ? (trigger.exitCode ?? c.exitCode) : c.exitCode),
+    );
     if (byPolicy) {
       const until = (target.awaitingEngineSince ?? now) + settings.engineRestartGraceMs;
-      if (now < until) return skip('already-recovering', `restart policy "${byPolicy.restartPolicy}" will restart ${byPolicy.name}; waiting for the engine`, action, until);
+      if (now < until)
+        return skip('already-recovering', `restart policy "${byPolicy.restartPolicy}" will restart ${byPolicy.name}; waiting for the engine`, action, until);
     }
   }
   if (action === 'scale_down') {
@@ -182,9 +207,14 @@ export function decide(input: DecisionInput): HealDecision {
   }
   if (!input.manual && action === 'restart' && !(trigger.kind === 'event' && trigger.event === 'die')) {
     // a container someone just started is still starting: its health (and an alert about it) is judged after the grace period
-    const started = Math.max(...target.containers.map((c) => (c.state === 'running' ? c.startedAt ?? 0 : 0)), 0);
+    const started = Math.max(...target.containers.map((c) => (c.state === 'running' ? (c.startedAt ?? 0) : 0)), 0);
     if (started && now < started + settings.graceMs && (target.lastActionAt === undefined || started > target.lastActionAt)) {
-      return skip('in-grace', `${ref.service} started ${Math.max(0, Math.round((now - started) / 1000))} s ago; health is judged after the start-up grace period`, action, started + settings.graceMs);
+      return skip(
+        'in-grace',
+        `${ref.service} started ${Math.max(0, Math.round((now - started) / 1000))} s ago; health is judged after the start-up grace period`,
+        action,
+        started + settings.graceMs,
+      );
     }
   }
   if (target.lastActionAt !== undefined && !input.manual) {
@@ -205,7 +235,10 @@ function spacing(input: DecisionInput, lastActionAt: number, recentActions: numb
   const graceEnd = lastActionAt + settings.graceMs;
   const died = trigger.kind === 'event' && trigger.event === 'die';
   if (now < graceEnd && !died) {
-    const what = trigger.kind === 'event' ? 'health is judged after the start-up grace period' : `acted on ${Math.round((now - lastActionAt) / 1000)} s ago; judged again after the grace period`;
+    const what =
+      trigger.kind === 'event'
+        ? 'health is judged after the start-up grace period'
+        : `acted on ${Math.round((now - lastActionAt) / 1000)} s ago; judged again after the grace period`;
     return skip('in-grace', what, action, graceEnd);
   }
   const delay = backoffDelay(settings, recentActions);

@@ -25,8 +25,7 @@ export const DEFAULT_HEAL_RULES: readonly HealRule[] = [
 ];
 
 export type AlertResolution =
-  | { ok: true; action: HealAction; alertname: string; target?: ServiceRef }
-  | { ok: false; reason: SkipReason; detail: string; alertname: string };
+  { ok: true; action: HealAction; alertname: string; target?: ServiceRef } | { ok: false; reason: SkipReason; detail: string; alertname: string };
 
 const serviceLabels = ['service', 'compose_service', 'container_label_com_docker_compose_service'];
 const projectLabels = ['compose_project', 'project', 'container_label_com_docker_compose_project'];
@@ -74,7 +73,13 @@ export function parseHealRules(value: unknown): HealRule[] {
   return value.filter((r): r is HealRule => {
     if (!r || typeof r !== 'object') return false;
     const o = r as Record<string, unknown>;
-    const matchersOk = o.matchers === undefined || (typeof o.matchers === 'object' && o.matchers !== null && Object.values(o.matchers).every((v) => typeof v === 'string'));
-    return typeof o.alertname === 'string' && HEAL_ACTIONS.includes(o.action as HealAction) && (o.service === undefined || typeof o.service === 'string') && matchersOk;
+    const matchersOk =
+      o.matchers === undefined || (typeof o.matchers === 'object' && o.matchers !== null && Object.values(o.matchers).every((v) => typeof v === 'string'));
+    return (
+      typeof o.alertname === 'string' &&
+      HEAL_ACTIONS.includes(o.action as HealAction) &&
+      (o.service === undefined || typeof o.service === 'string') &&
+      matchersOk
+    );
   });
 }

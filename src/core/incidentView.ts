@@ -37,7 +37,11 @@ export function wasOomKilled(i: Incident): boolean {
 /** The charts: the source query of each alert that named the service (first two), and memory for an OOM kill. */
 export function incidentCharts(i: Incident): IncidentChartSpec[] {
   const queries = [...new Set(i.alerts.map((a) => a.query).filter((q): q is string => Boolean(q)))].slice(0, 2);
-  const charts: IncidentChartSpec[] = queries.map((query) => ({ title: `Alert ${i.alerts.find((a) => a.query === query)!.name}: its query`, query, unit: 'count' }));
+  const charts: IncidentChartSpec[] = queries.map((query) => ({
+    title: `Alert ${i.alerts.find((a) => a.query === query)!.name}: its query`,
+    query,
+    unit: 'count',
+  }));
   if (wasOomKilled(i)) charts.push({ title: `Memory of ${i.service}'s containers`, query: memoryQuery(i), unit: 'bytes' });
   return charts;
 }
@@ -65,8 +69,13 @@ function detailOf(i: Incident, t: TimelineEntry): string | undefined {
 
 export function alertViews(i: Incident): IncidentAlertView[] {
   return i.alerts.map((a) => ({
-    name: a.name, state: a.resolvedAt === undefined && i.firing.includes(a.key) ? 'firing' : 'resolved', firingAt: a.firingAt,
-    ...(a.resolvedAt !== undefined ? { resolvedAt: a.resolvedAt } : {}), ...(a.query ? { query: a.query } : {}), labels: a.labels, annotations: a.annotations,
+    name: a.name,
+    state: a.resolvedAt === undefined && i.firing.includes(a.key) ? 'firing' : 'resolved',
+    firingAt: a.firingAt,
+    ...(a.resolvedAt !== undefined ? { resolvedAt: a.resolvedAt } : {}),
+    ...(a.query ? { query: a.query } : {}),
+    labels: a.labels,
+    annotations: a.annotations,
   }));
 }
 
@@ -78,12 +87,21 @@ export function buildIncidentView(i: Incident, now: number): IncidentView {
     return { time: t.time, kind: t.kind as EntryKind, text: t.text, links: linksOf(i, t), ...(detail ? { detail } : {}) };
   });
   const reason = crashReason(i);
-  const status = i.closedAt === undefined
-    ? `open for ${formatDuration(now - i.openedAt)}: ${progress(i)}`
-    : `recovered in ${formatDuration(i.closedAt - i.openedAt)}${i.fixedBy ? ` (${i.fixedBy})` : ''}`;
+  const status =
+    i.closedAt === undefined
+      ? `open for ${formatDuration(now - i.openedAt)}: ${progress(i)}`
+      : `recovered in ${formatDuration(i.closedAt - i.openedAt)}${i.fixedBy ? ` (${i.fixedBy})` : ''}`;
   return {
-    id: i.id, title: `${i.service} — ${describeCause(i)}`, status, ...(reason ? { reason } : {}), openedAt: i.openedAt,
-    ...(i.closedAt !== undefined ? { closedAt: i.closedAt } : {}), windowStartMs: startMs, windowEndMs: endMs,
-    entries, alerts: alertViews(i), charts: incidentCharts(i),
+    id: i.id,
+    title: `${i.service} — ${describeCause(i)}`,
+    status,
+    ...(reason ? { reason } : {}),
+    openedAt: i.openedAt,
+    ...(i.closedAt !== undefined ? { closedAt: i.closedAt } : {}),
+    windowStartMs: startMs,
+    windowEndMs: endMs,
+    entries,
+    alerts: alertViews(i),
+    charts: incidentCharts(i),
   };
 }

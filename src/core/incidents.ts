@@ -10,9 +10,19 @@ import { formatBytes } from './formatBytes';
 export type IncidentCause = 'crash' | 'unhealthy' | 'alert';
 
 export type TimelineKind =
-  | 'die' | 'oom' | 'start' | 'unhealthy' | 'healthy' | 'stopped'
-  | 'alert-pending' | 'alert-firing' | 'alert-silenced' | 'alert-resolved'
-  | 'healer' | 'recovering' | 'closed';
+  | 'die'
+  | 'oom'
+  | 'start'
+  | 'unhealthy'
+  | 'healthy'
+  | 'stopped'
+  | 'alert-pending'
+  | 'alert-firing'
+  | 'alert-silenced'
+  | 'alert-resolved'
+  | 'healer'
+  | 'recovering'
+  | 'closed';
 
 /** One entry of an incident's timeline, newest last. */
 export interface TimelineEntry {
@@ -88,8 +98,10 @@ export function describeCause(i: Incident): string {
       const parts = [i.exitCode !== undefined ? `exit ${i.exitCode}` : undefined, i.oomKilled ? 'OOM' : undefined].filter(Boolean);
       return `crashed${parts.length ? ` (${parts.join(', ')})` : ''}`;
     }
-    case 'unhealthy': return 'turned unhealthy';
-    case 'alert': return `alert ${i.alertname ?? ''}`.trim();
+    case 'unhealthy':
+      return 'turned unhealthy';
+    case 'alert':
+      return `alert ${i.alertname ?? ''}`.trim();
   }
 }
 
@@ -141,8 +153,11 @@ const REASON_LINE_MAX = 120;
 
 /** A log line as one quotable line: ANSI and control characters out, whitespace folded, bounded. */
 export function quotableLine(line: string, max = REASON_LINE_MAX): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = stripAnsi(line).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = stripAnsi(line)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
@@ -152,12 +167,22 @@ export function quotableLine(line: string, max = REASON_LINE_MAX): string {
  */
 export function crashReason(i: Incident): string | undefined {
   if (i.cause === 'unhealthy') {
-    const out = i.healthOutput ? quotableLine(i.healthOutput.split(/\r?\n/).filter((l) => l.trim()).at(-1) ?? '') : '';
+    const out = i.healthOutput
+      ? quotableLine(
+          i.healthOutput
+            .split(/\r?\n/)
+            .filter((l) => l.trim())
+            .at(-1) ?? '',
+        )
+      : '';
     return out ? `unhealthy: ${out}` : 'unhealthy';
   }
   if (i.cause !== 'crash') return undefined;
   if (i.oomKilled) return `OOM-killed${i.memoryLimitBytes ? ` at ${formatBytes(i.memoryLimitBytes, { iec: true })}` : ''}`;
-  const last = [...(i.logLines ?? [])].reverse().map((l) => quotableLine(l)).find((l) => l.length > 0);
+  const last = [...(i.logLines ?? [])]
+    .reverse()
+    .map((l) => quotableLine(l))
+    .find((l) => l.length > 0);
   // a backtick in the line would end the quote early: the quote uses a longer fence, as Markdown does
   const tick = last?.includes('`') ? '``' : '`';
   return `${crashText(i.exitCode, i.oomKilled, i.ranForMs)}${last ? `; last line: ${tick}${last}${tick}` : ''}`;
@@ -176,7 +201,8 @@ export interface IncidentLookup {
  */
 export function incidentOf(arg: unknown, store: IncidentLookup): Incident | undefined {
   if (typeof arg === 'string') return store.get(arg);
-  const a = arg as { incident?: { id?: unknown }; group?: { project?: unknown; service?: unknown }; entry?: { service?: unknown }; alert?: { key?: unknown } } | undefined;
+  const a = arg as
+    { incident?: { id?: unknown }; group?: { project?: unknown; service?: unknown }; entry?: { service?: unknown }; alert?: { key?: unknown } } | undefined;
   if (typeof a?.incident?.id === 'string') return store.get(a.incident.id);
   if (typeof a?.group?.project === 'string' && typeof a.group.service === 'string') return store.latestOf(`${a.group.project}/${a.group.service}`);
   if (typeof a?.entry?.service === 'string') return store.latestOf(a.entry.service);

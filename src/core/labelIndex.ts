@@ -24,7 +24,10 @@ export class LabelIndex<T> {
   /** Label names in the order an object lists them → sorted; label sets of one source share an order. */
   private readonly sortedNames = new Map<string, string[]>();
 
-  constructor(private readonly items: readonly T[], private readonly labelsOf: (item: T) => Record<string, string>) {
+  constructor(
+    private readonly items: readonly T[],
+    private readonly labelsOf: (item: T) => Record<string, string>,
+  ) {
     items.forEach((item, i) => {
       const labels = labelsOf(item);
       const names = this.namesOf(labels);

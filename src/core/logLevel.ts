@@ -6,10 +6,24 @@ export { stripAnsi };
 
 /** Level words and their aliases, as services actually write them. */
 const ALIASES: Record<string, LogLevel> = {
-  error: 'error', err: 'error', fatal: 'error', panic: 'error', critical: 'error', crit: 'error', alert: 'error', emerg: 'error', severe: 'error',
-  warn: 'warn', warning: 'warn',
-  info: 'info', information: 'info', notice: 'info',
-  debug: 'debug', dbg: 'debug', trace: 'debug', verbose: 'debug',
+  error: 'error',
+  err: 'error',
+  fatal: 'error',
+  panic: 'error',
+  critical: 'error',
+  crit: 'error',
+  alert: 'error',
+  emerg: 'error',
+  severe: 'error',
+  warn: 'warn',
+  warning: 'warn',
+  info: 'info',
+  information: 'info',
+  notice: 'info',
+  debug: 'debug',
+  dbg: 'debug',
+  trace: 'debug',
+  verbose: 'debug',
 };
 
 /** Only the head of a line is inspected: levels sit near the start, and 1 MB lines must stay cheap. */

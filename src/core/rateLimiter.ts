@@ -39,7 +39,11 @@ export class RateLimiter {
   private readonly windowMs: number;
   private readonly storageKey: string;
 
-  constructor(private readonly memento: MementoLike, private readonly clock: Clock, options: RateLimiterOptions = {}) {
+  constructor(
+    private readonly memento: MementoLike,
+    private readonly clock: Clock,
+    options: RateLimiterOptions = {},
+  ) {
     this.max = Math.max(1, Math.floor(options.maxActionsPerHour ?? 3));
     this.windowMs = options.windowMs ?? HOUR_MS;
     this.storageKey = options.storageKey ?? RATE_LIMIT_STORAGE_KEY;
@@ -72,7 +76,9 @@ export class RateLimiter {
 
   /** Every key with at least one action in the window. */
   keys(): string[] {
-    return Object.keys(this.read()).filter((k) => this.recent(k).length > 0).sort();
+    return Object.keys(this.read())
+      .filter((k) => this.recent(k).length > 0)
+      .sort();
   }
 
   /** Counts one action on `key` now (call it when the action is issued, not when it succeeds). */
@@ -114,7 +120,6 @@ export class RateLimiter {
     return out;
   }
 }
-
 
 /** "arcanum 1/3 this hour" or "arcanum 3/3 this hour, next slot in 42 min". */
 export function describeBudget(label: string, status: BudgetStatus, now: number): string {

@@ -56,8 +56,10 @@ export interface NeverUpTarget {
 /** What to do about a target that was never up, as the Services tree and the Alerts view show it. */
 export function neverUpAdvice(t: NeverUpTarget): string {
   if (t.job === 'arcanum') {
-    return `${t.instance} has never answered Prometheus since the stack started: a configuration problem, not a crash, so Realm does not restart anything. ` +
-      'Prometheus runs in a container and cannot reach a port published on 127.0.0.1: publish the port on 0.0.0.0, or set `realm.arcanumTarget`.';
+    return (
+      `${t.instance} has never answered Prometheus since the stack started: a configuration problem, not a crash, so Realm does not restart anything. ` +
+      'Prometheus runs in a container and cannot reach a port published on 127.0.0.1: publish the port on 0.0.0.0, or set `realm.arcanumTarget`.'
+    );
   }
   return `${t.job} target ${t.instance} has never answered Prometheus since it started: a configuration problem, not a crash. Check the target's address and that it listens where Prometheus can reach it.`;
 }
@@ -81,5 +83,10 @@ export function everUpQuery(down: readonly ScrapeTarget[], sinceSeconds: number)
 export function findNeverUp(targets: readonly ScrapeTarget[], everUp: ReadonlyMap<string, number>): NeverUpTarget[] {
   return targets
     .filter((t) => t.health === 'down' && everUp.get(`${t.labels.job}|${t.labels.instance}`) === 0)
-    .map((t) => ({ job: t.labels.job, instance: t.labels.instance, service: t.labels.service || t.labels.compose_service || undefined, lastError: t.lastError || undefined }));
+    .map((t) => ({
+      job: t.labels.job,
+      instance: t.labels.instance,
+      service: t.labels.service || t.labels.compose_service || undefined,
+      lastError: t.lastError || undefined,
+    }));
 }

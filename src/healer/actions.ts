@@ -27,7 +27,10 @@ export interface CleanupRequest {
  * call bounded by a timeout. Container ids come from the engine, never from alert labels.
  */
 export class HealActions {
-  constructor(private readonly docker: DockerClient, private readonly pruneTimeoutMs = 120_000) {}
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly pruneTimeoutMs = 120_000,
+  ) {}
 
   /** Restarts the given replicas in parallel (a stopped one is simply started). */
   async restart(containers: readonly ContainerInfo[], stopTimeoutSeconds: number): Promise<ActionReport & { restarted: string[] }> {
@@ -60,7 +63,12 @@ export class HealActions {
       parts.push(`build cache: ${cache.entries} entr(ies)`);
     }
     if (request.logDirectories.length) {
-      const logs = await cleanupRotatedLogs({ directories: request.logDirectories, maxAgeDays: request.logMaxAgeDays, now: request.now, baseDir: request.baseDir });
+      const logs = await cleanupRotatedLogs({
+        directories: request.logDirectories,
+        maxAgeDays: request.logMaxAgeDays,
+        now: request.now,
+        baseDir: request.baseDir,
+      });
       bytes += logs.bytes;
       parts.push(`${logs.deleted.length} rotated log file(s)${logs.refused.length ? `, refused ${logs.refused.length} path(s)` : ''}`);
     }

@@ -40,10 +40,14 @@ export type NewAuditEntry = Omit<AuditEntry, 'id' | 'time'> & { time?: number };
 /** "alert ArcanumNeedsRestart (3f2a…)", "die of realm-web-1 (exit 137)", "Heal Now: exited". */
 export function describeTrigger(t: HealTrigger): string {
   switch (t.kind) {
-    case 'event': return `${t.event} of ${t.containerName}${t.exitCode !== undefined ? ` (exit ${t.exitCode})` : ''}`;
-    case 'alert': return `alert ${t.alertname} (${t.fingerprint.slice(0, 8)})`;
-    case 'manual': return `Heal Now: ${t.why}`;
-    case 'recheck': return `re-check after ${t.after}`;
+    case 'event':
+      return `${t.event} of ${t.containerName}${t.exitCode !== undefined ? ` (exit ${t.exitCode})` : ''}`;
+    case 'alert':
+      return `alert ${t.alertname} (${t.fingerprint.slice(0, 8)})`;
+    case 'manual':
+      return `Heal Now: ${t.why}`;
+    case 'recheck':
+      return `re-check after ${t.after}`;
   }
 }
 
@@ -118,7 +122,14 @@ export class AuditTrail {
 
   /** The whole trail as pretty JSON (what "Export Audit Trail" writes). */
   toJSON(): string {
-    return JSON.stringify({ exportedAt: new Date(this.clock.now()).toISOString(), entries: this.cache.map((e) => ({ ...e, isoTime: new Date(e.time).toISOString(), text: describeEntry(e) })) }, null, 2);
+    return JSON.stringify(
+      {
+        exportedAt: new Date(this.clock.now()).toISOString(),
+        entries: this.cache.map((e) => ({ ...e, isoTime: new Date(e.time).toISOString(), text: describeEntry(e) })),
+      },
+      null,
+      2,
+    );
   }
 
   async clear(): Promise<void> {
@@ -135,9 +146,11 @@ export class AuditTrail {
   /** Writes are chained so a slow memento never reorders them. */
   private persist(): Promise<void> {
     const snapshot = this.cache.slice();
-    this.writes = this.writes.then(() => this.memento.update(this.storageKey, snapshot)).catch((e: unknown) => {
-      this.logger?.error(`could not persist the healer audit trail: ${String(e)}`);
-    });
+    this.writes = this.writes
+      .then(() => this.memento.update(this.storageKey, snapshot))
+      .catch((e: unknown) => {
+        this.logger?.error(`could not persist the healer audit trail: ${String(e)}`);
+      });
     return this.writes;
   }
 }

@@ -85,7 +85,8 @@ async function walk(root: string, dir: string, depth: number, maxDepth: number, 
     const stat = await fs.lstat(full).catch(() => undefined);
     if (!stat) continue;
     if (stat.isSymbolicLink()) {
-      if (isRotatedLog(name) || (await fs.stat(full).catch(() => undefined))?.isDirectory()) result.refused.push({ path: full, reason: 'symlink (never followed or deleted)' });
+      if (isRotatedLog(name) || (await fs.stat(full).catch(() => undefined))?.isDirectory())
+        result.refused.push({ path: full, reason: 'symlink (never followed or deleted)' });
       continue;
     }
     if (stat.isDirectory()) {

@@ -25,15 +25,19 @@ export function engineContainerSource(docker: Pick<DockerClient, 'listComposeCon
     const start = (): Promise<ContainerInfo[]> => {
       const p = docker.listComposeContainers([project]);
       slot.running = p;
-      const clear = () => { if (slot.running === p) slot.running = undefined; };
+      const clear = () => {
+        if (slot.running === p) slot.running = undefined;
+      };
       p.then(clear, clear);
       return p;
     };
     if (!slot.running) return start();
-    const next = slot.running.catch(() => undefined).then(() => {
-      slot.next = undefined;
-      return start();
-    });
+    const next = slot.running
+      .catch(() => undefined)
+      .then(() => {
+        slot.next = undefined;
+        return start();
+      });
     slot.next = next;
     return next;
   };

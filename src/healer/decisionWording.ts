@@ -38,10 +38,14 @@ export function actionWord(action: HealAction): string {
 /** Why the trigger happened, in a few words: "died, exit 137", "turned unhealthy", "alert ArcanumNeedsRestart". */
 export function triggerWhy(t: HealTrigger): string {
   switch (t.kind) {
-    case 'event': return t.event === 'die' ? `died${t.exitCode !== undefined ? `, exit ${t.exitCode}` : ''}` : 'turned unhealthy';
-    case 'alert': return `alert ${t.alertname}`;
-    case 'manual': return `Heal Now: ${t.why}`;
-    case 'recheck': return `re-check after ${t.after}`;
+    case 'event':
+      return t.event === 'die' ? `died${t.exitCode !== undefined ? `, exit ${t.exitCode}` : ''}` : 'turned unhealthy';
+    case 'alert':
+      return `alert ${t.alertname}`;
+    case 'manual':
+      return `Heal Now: ${t.why}`;
+    case 'recheck':
+      return `re-check after ${t.after}`;
   }
 }
 
@@ -52,7 +56,7 @@ export function decisionWords(e: WordableDecision): DecisionWords {
   const interrupted = e.outcome === 'failed' && !e.action;
   const action = e.action ? actionWord(e.action) : interrupted ? 'an action' : 'no action';
   if (interrupted) return { subject, action, outcome: 'interrupted', reason: e.detail?.replace(/^interrupted: /, '') ?? 'outcome unknown' };
-  const outcome = e.outcome === 'skipped' ? SKIP_OUTCOME[e.reason ?? 'no-action'] ?? 'skipped' : e.outcome;
+  const outcome = e.outcome === 'skipped' ? (SKIP_OUTCOME[e.reason ?? 'no-action'] ?? 'skipped') : e.outcome;
   const why = triggerWhy(e.trigger);
   let reason: string;
   if (e.outcome === 'done') reason = `${e.manual ? 'asked by the user' : why}${e.detail ? `; ${e.detail}` : ''}`;

@@ -39,7 +39,10 @@ export class EngineIntent {
   /** A service entered or left the "stopped by the user" state. */
   readonly onDidChange: Event<void> = this.changed.event;
 
-  constructor(private readonly clock: Clock, private readonly memento?: MementoLike) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly memento?: MementoLike,
+  ) {
     const stored = memento?.get<Record<string, UserStop>>(USER_STOPS_STORAGE_KEY);
     this.stops = stored && typeof stored === 'object' ? { ...stored } : {};
   }

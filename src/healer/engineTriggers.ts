@@ -51,7 +51,14 @@ export class EngineTriggers {
     }
     const isDie = e.action === 'die';
     if (!isDie && !(e.action === 'health_status' && e.healthStatus === 'unhealthy')) return;
-    const trigger: HealTrigger = { kind: 'event', event: isDie ? 'die' : 'unhealthy', containerId: e.containerId, containerName: e.name, time: e.time, exitCode: e.exitCode };
+    const trigger: HealTrigger = {
+      kind: 'event',
+      event: isDie ? 'die' : 'unhealthy',
+      containerId: e.containerId,
+      containerName: e.name,
+      time: e.time,
+      exitCode: e.exitCode,
+    };
     const cause = isDie ? this.deps.intent.noteDie(e.containerId, key) : 'crash';
     if (cause === 'own') return; // the healer's own restart
     if (cause === 'user') {
@@ -67,10 +74,13 @@ export class EngineTriggers {
   private settleStop(key: string, trigger: HealTrigger): void {
     if (this.pending.has(key) || this.deps.intent.stopOf(key)?.recordedId) return;
     this.deps.schedule.cancel(key);
-    this.pending.set(key, this.deps.timers.setTimeout(() => {
-      this.pending.delete(key);
-      void this.deps.runner.recordLeftAlone(key, trigger).catch((err: unknown) => this.deps.logger.error(`[healer] ${String(err)}`));
-    }, LEFT_ALONE_SETTLE_MS));
+    this.pending.set(
+      key,
+      this.deps.timers.setTimeout(() => {
+        this.pending.delete(key);
+        void this.deps.runner.recordLeftAlone(key, trigger).catch((err: unknown) => this.deps.logger.error(`[healer] ${String(err)}`));
+      }, LEFT_ALONE_SETTLE_MS),
+    );
     this.deps.changed();
   }
 

@@ -13,14 +13,23 @@ export interface FollowedEvents {
  * engine goes away. Resolves once the engine accepted the first subscription (or refused it), so
  * no crash after the caller's start is missed.
  */
-export function followEngineEvents(docker: DockerClient, projects: () => readonly string[], onEvent: (e: EngineEvent) => void, logger: Logger): Promise<FollowedEvents> {
+export function followEngineEvents(
+  docker: DockerClient,
+  projects: () => readonly string[],
+  onEvent: (e: EngineEvent) => void,
+  logger: Logger,
+): Promise<FollowedEvents> {
   let disposed = false;
   let current: { dispose(): void } | undefined;
   let wake: (() => void) | undefined;
   return new Promise((connected) => {
     const handle: FollowedEvents = {
       reconnect: () => current?.dispose(),
-      dispose: () => { disposed = true; current?.dispose(); wake?.(); },
+      dispose: () => {
+        disposed = true;
+        current?.dispose();
+        wake?.();
+      },
     };
     void (async () => {
       let delay = 1000;
@@ -37,7 +46,10 @@ export function followEngineEvents(docker: DockerClient, projects: () => readonl
           connected(handle);
           if (disposed) break;
           logger.warn(`[healer] cannot watch Docker events: ${String(e)}; retrying in ${delay / 1000} s`);
-          await new Promise<void>((r) => { wake = r; setTimeout(r, delay).unref?.(); });
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, delay).unref?.();
+          });
           delay = Math.min(delay * 2, 30_000);
         }
       }

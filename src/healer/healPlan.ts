@@ -1,6 +1,17 @@
 import type { ContainerInfo } from '../core/containers';
 import { formatDuration } from '../core/duration';
-import { clockTime, decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import {
+  clockTime,
+  decide,
+  HealAction,
+  HealDecision,
+  HealTrigger,
+  needsHealing,
+  ServiceRef,
+  serviceKey,
+  ServiceSnapshot,
+  SkipReason,
+} from '../core/healPolicy';
 import { AlertResolution } from '../core/healRules';
 import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';
@@ -67,24 +78,38 @@ export interface PlanInput {
 export function planHealing(input: PlanInput): PlanStep[] {
   const watched = servicesOf(input.containers);
   const steps: Array<Omit<PlanStep, 'decision'> & { unresolved?: PlanStep['decision'] }> = [];
-  const finished = (cs: readonly ContainerInfo[]) => cs.reduce<number | undefined>((t, c) => (c.state !== 'running' && c.finishedAt !== undefined && (t === undefined || c.finishedAt > t) ? c.finishedAt : t), undefined);
+  const finished = (cs: readonly ContainerInfo[]) =>
+    cs.reduce<number | undefined>(
+      (t, c) => (c.state !== 'running' && c.finishedAt !== undefined && (t === undefined || c.finishedAt > t) ? c.finishedAt : t),
+      undefined,
+    );
   for (const alert of input.alerts) {
     const r = input.resolve(alert, watched);
     const trigger = alertTrigger(alert, r);
     if (r.ok) steps.push({ trigger, action: r.action, target: r.target });
-    else if (r.reason !== 'no-action' || alert.labels.action) steps.push({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
+    else if (r.reason !== 'no-action' || alert.labels.action)
+      steps.push({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
   }
   for (const ref of watched) {
     const sick = input.containers.filter((c) => c.project === ref.project && c.service === ref.service && needsHealing(c));
     const covered = steps.some((s) => s.action === 'restart' && s.target && serviceKey(s.target) === serviceKey(ref));
-    if (sick.length && !covered) steps.push({ trigger: { kind: 'manual', why: sick.some((c) => c.state === 'running') ? 'unhealthy' : 'exited' }, action: 'restart', target: ref, since: finished(sick) });
+    if (sick.length && !covered)
+      steps.push({
+        trigger: { kind: 'manual', why: sick.some((c) => c.state === 'running') ? 'unhealthy' : 'exited' },
+        action: 'restart',
+        target: ref,
+        since: finished(sick),
+      });
   }
   return steps.map((s) => {
     const target = s.target && input.snapshot(s.target);
     return {
-      trigger: s.trigger, action: s.action, target: s.target, since: s.since, stoppedByUserAt: target?.stoppedByUserAt,
+      trigger: s.trigger,
+      action: s.action,
+      target: s.target,
+      since: s.since,
+      stoppedByUserAt: target?.stoppedByUserAt,
       decision: s.unresolved ?? decide({ trigger: s.trigger, action: s.action, target, settings: input.settings, now: input.now, manual: true }),
     };
   });
 }
-

@@ -41,15 +41,17 @@ export class HealQueue<R> {
       job.running = true;
       this.running++;
       const requests = job.requests.splice(0);
-      void this.work(key, requests).catch((e: unknown) => this.onError(key, e)).finally(() => {
-        this.running--;
-        if (job.again.length) {
-          job.requests = job.again.splice(0);
-          job.running = false;
-          this.ready.push(key);
-        } else this.jobs.delete(key);
-        this.pump();
-      });
+      void this.work(key, requests)
+        .catch((e: unknown) => this.onError(key, e))
+        .finally(() => {
+          this.running--;
+          if (job.again.length) {
+            job.requests = job.again.splice(0);
+            job.running = false;
+            this.ready.push(key);
+          } else this.jobs.delete(key);
+          this.pump();
+        });
     }
   }
 }

@@ -48,7 +48,10 @@ export function mergeDeaths(requests: HealRequest[]): HealRequest[] {
       if (r.done) {
         const previous = death.done;
         const mine = r.done;
-        death.done = (e) => { previous?.(e); mine(e); };
+        death.done = (e) => {
+          previous?.(e);
+          mine(e);
+        };
       }
       continue;
     }

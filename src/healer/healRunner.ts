@@ -92,7 +92,15 @@ export class HealRunner {
     if (!stop || stop.recordedId || this.recordingLeftAlone.has(key)) return undefined;
     this.recordingLeftAlone.add(key);
     try {
-      const entry = await this.deps.audit.record({ trigger, service: key, action: 'restart', outcome: 'skipped', reason: 'user-stopped', detail: `stopped by the user at ${clockTime(stop.at)}`, durationMs: 0 });
+      const entry = await this.deps.audit.record({
+        trigger,
+        service: key,
+        action: 'restart',
+        outcome: 'skipped',
+        reason: 'user-stopped',
+        detail: `stopped by the user at ${clockTime(stop.at)}`,
+        durationMs: 0,
+      });
       this.deps.intent.markRecorded(key, entry.id);
       this.deps.changed();
       return entry;
@@ -109,10 +117,22 @@ export class HealRunner {
     const key = r.ref ? serviceKey(r.ref) : '';
     if (!r.ref && r.unresolved?.verdict === 'skip') {
       const u = r.unresolved;
-      return this.deps.skips.record({ trigger: r.trigger, action: r.action, outcome: 'skipped', reason: u.reason, detail: u.detail, durationMs: 0, manual: r.manual }, !!r.manual);
+      return this.deps.skips.record(
+        { trigger: r.trigger, action: r.action, outcome: 'skipped', reason: u.reason, detail: u.detail, durationMs: 0, manual: r.manual },
+        !!r.manual,
+      );
     }
     if (lease && !lease.isHolder) {
-      return audit.record({ trigger: r.trigger, service: key || undefined, action: r.action, outcome: 'skipped', reason: 'standby', detail: 'another VS Code window heals this workspace', durationMs: 0, manual: true });
+      return audit.record({
+        trigger: r.trigger,
+        service: key || undefined,
+        action: r.action,
+        outcome: 'skipped',
+        reason: 'standby',
+        detail: 'another VS Code window heals this workspace',
+        durationMs: 0,
+        manual: true,
+      });
     }
     let containers: ContainerInfo[] = [];
     if (r.ref && r.ref.service !== CLEANUP_SERVICE) {
@@ -123,8 +143,10 @@ export class HealRunner {
         return this.checkFailed(r, key, e);
       }
     }
-    const target = r.ref && (r.ref.service === CLEANUP_SERVICE || containers.some((c) => c.service === r.ref!.service) || this.deps.intent.stopOf(key))
-      ? this.snapshot(r.ref, containers) : undefined;
+    const target =
+      r.ref && (r.ref.service === CLEANUP_SERVICE || containers.some((c) => c.service === r.ref!.service) || this.deps.intent.stopOf(key))
+        ? this.snapshot(r.ref, containers)
+        : undefined;
     const decision = decide({ trigger: r.trigger, action: r.action, target, settings, now: this.deps.clock.now(), manual: r.manual, alsoDied: r.alsoDied });
     if (decision.verdict === 'skip') return this.skipped(r, key, decision);
     return this.act(r, r.ref!, decision.containers, settings);
@@ -134,10 +156,28 @@ export class HealRunner {
   private async checkFailed(r: HealRequest, key: string, e: unknown): Promise<AuditEntry | undefined> {
     const message = e instanceof Error ? e.message : String(e);
     if (r.manual || !r.ref) {
-      return this.deps.audit.record({ trigger: r.trigger, service: key || undefined, action: r.action, outcome: 'failed', detail: `could not read the containers: ${message}`, durationMs: 0, manual: r.manual });
+      return this.deps.audit.record({
+        trigger: r.trigger,
+        service: key || undefined,
+        action: r.action,
+        outcome: 'failed',
+        detail: `could not read the containers: ${message}`,
+        durationMs: 0,
+        manual: r.manual,
+      });
     }
     const attempt = r.scheduled?.kind === 'retry' ? (r.scheduled.attempt ?? 0) + 1 : 0;
-    const s: ScheduledAction = { key, ref: r.ref, action: r.action, kind: 'retry', at: this.deps.clock.now() + retryDelay(attempt), why: `could not read the containers: ${message}`, trigger: r.trigger, alsoDied: r.alsoDied ? [...r.alsoDied] : undefined, attempt };
+    const s: ScheduledAction = {
+      key,
+      ref: r.ref,
+      action: r.action,
+      kind: 'retry',
+      at: this.deps.clock.now() + retryDelay(attempt),
+      why: `could not read the containers: ${message}`,
+      trigger: r.trigger,
+      alsoDied: r.alsoDied ? [...r.alsoDied] : undefined,
+      attempt,
+    };
     this.defer(s);
     return undefined;
   }
@@ -148,9 +188,22 @@ export class HealRunner {
     if (d.reason === 'already-recovering' && d.retryAt !== undefined && !this.awaitingEngine.has(key)) this.awaitingEngine.set(key, now);
     const kind = DEFER_KIND[d.reason];
     if (kind && d.retryAt !== undefined && r.ref && r.trigger.kind !== 'alert' && !r.manual) {
-      const joined = this.joining.get(key)?.splice(0).map((t) => t.containerId) ?? [];
+      const joined =
+        this.joining
+          .get(key)
+          ?.splice(0)
+          .map((t) => t.containerId) ?? [];
       const alsoDied = [...new Set([...(r.alsoDied ?? []), ...(r.scheduled?.alsoDied ?? []), ...joined])];
-      this.defer({ key, ref: r.ref, action: d.action ?? r.action, kind, at: d.retryAt, why: d.detail, trigger: r.trigger, alsoDied: alsoDied.length ? alsoDied : undefined });
+      this.defer({
+        key,
+        ref: r.ref,
+        action: d.action ?? r.action,
+        kind,
+        at: d.retryAt,
+        why: d.detail,
+        trigger: r.trigger,
+        alsoDied: alsoDied.length ? alsoDied : undefined,
+      });
       return undefined;
     }
     if (d.reason === 'no-action' && !r.manual) {
@@ -166,7 +219,16 @@ export class HealRunner {
     // our own action's side effects (events while it runs) are not decisions
     if (d.reason === 'busy' && !r.manual && r.trigger.kind !== 'alert') return undefined;
     this.deps.changed();
-    const entry = { trigger: r.trigger, service: key || undefined, action: d.action, outcome: 'skipped' as const, reason: d.reason, detail: d.detail, durationMs: 0, manual: r.manual };
+    const entry = {
+      trigger: r.trigger,
+      service: key || undefined,
+      action: d.action,
+      outcome: 'skipped' as const,
+      reason: d.reason,
+      detail: d.detail,
+      durationMs: 0,
+      manual: r.manual,
+    };
     // a service the healer gave up on stays down until someone starts it: each later crash is its own decision
     if (r.trigger.kind === 'event' && d.reason === 'rate-limited') return this.deps.audit.record(entry);
     return this.deps.skips.record(entry, !!r.manual);

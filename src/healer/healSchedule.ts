@@ -36,10 +36,14 @@ export interface ScheduledAction {
 export function describeScheduled(s: ScheduledAction, now: number): string {
   const wait = formatDuration(s.at - now, 'countdown');
   switch (s.kind) {
-    case 'backoff': return `${actionWord(s.action)} in ${wait} (${s.why})`;
-    case 'grace': return `${actionWord(s.action)} in ${wait} if still unhealthy (${s.why})`;
-    case 'engine-wait': return `${actionWord(s.action)} in ${wait} unless the engine restarts it (${s.why})`;
-    case 'retry': return `check again in ${wait} (${s.why})`;
+    case 'backoff':
+      return `${actionWord(s.action)} in ${wait} (${s.why})`;
+    case 'grace':
+      return `${actionWord(s.action)} in ${wait} if still unhealthy (${s.why})`;
+    case 'engine-wait':
+      return `${actionWord(s.action)} in ${wait} unless the engine restarts it (${s.why})`;
+    case 'retry':
+      return `check again in ${wait} (${s.why})`;
   }
 }
 
@@ -106,12 +110,15 @@ export class HealSchedule {
   }
 
   private arm(s: ScheduledAction): void {
-    const timer = this.timers.setTimeout(() => {
-      if (this.pending.get(s.key)?.s !== s) return;
-      this.pending.delete(s.key);
-      this.save();
-      this.run(s);
-    }, Math.max(0, s.at - this.clock.now()));
+    const timer = this.timers.setTimeout(
+      () => {
+        if (this.pending.get(s.key)?.s !== s) return;
+        this.pending.delete(s.key);
+        this.save();
+        this.run(s);
+      },
+      Math.max(0, s.at - this.clock.now()),
+    );
     this.pending.set(s.key, { s, timer });
   }
 

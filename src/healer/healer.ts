@@ -99,48 +99,87 @@ export class Healer extends Disposable {
     this.timers = deps.timers ?? systemTimers;
     this.source = deps.containers ?? engineContainerSource(deps.docker);
     this.intent = new EngineIntent(deps.clock, deps.state);
-    this.schedule = new HealSchedule(deps.clock, this.timers, (s) => this.request({ trigger: s.trigger, action: s.action, ref: s.ref, alsoDied: s.alsoDied, scheduled: s }), deps.state);
+    this.schedule = new HealSchedule(
+      deps.clock,
+      this.timers,
+      (s) => this.request({ trigger: s.trigger, action: s.action, ref: s.ref, alsoDied: s.alsoDied, scheduled: s }),
+      deps.state,
+    );
     const fire = () => this.changed.fire();
     this.runner = new HealRunner({
-      ...deps, source: this.source, intent: this.intent, schedule: this.schedule, skips: new SkipRecorder(deps.audit, deps.clock),
-      saw: (containers) => this.known.remember(containers), started: (e) => this.startedEmitter.fire(e), finished: (e) => this.finishedEmitter.fire(e),
-      gaveUp: (e) => this.gaveUpEmitter.fire(e), changed: fire, requeue: (r) => this.request(r),
+      ...deps,
+      source: this.source,
+      intent: this.intent,
+      schedule: this.schedule,
+      skips: new SkipRecorder(deps.audit, deps.clock),
+      saw: (containers) => this.known.remember(containers),
+      started: (e) => this.startedEmitter.fire(e),
+      finished: (e) => this.finishedEmitter.fire(e),
+      gaveUp: (e) => this.gaveUpEmitter.fire(e),
+      changed: fire,
+      requeue: (r) => this.request(r),
     });
-    this.queue = new HealQueue(deps.concurrency ?? 8, (_key, requests) => this.runner.run(requests), (key, e) => deps.logger.error(`[healer] ${key}: ${String(e)}`));
+    this.queue = new HealQueue(
+      deps.concurrency ?? 8,
+      (_key, requests) => this.runner.run(requests),
+      (key, e) => deps.logger.error(`[healer] ${key}: ${String(e)}`),
+    );
     this.alertPass = new HealerAlerts({
-      alerts: deps.alerts, lease: deps.lease, timers: this.timers, logger: deps.logger,
-      watched: () => this.watched(), resolve: (alert, watched) => resolveAlert(alert, deps.settings().rules, watched),
+      alerts: deps.alerts,
+      lease: deps.lease,
+      timers: this.timers,
+      logger: deps.logger,
+      watched: () => this.watched(),
+      resolve: (alert, watched) => resolveAlert(alert, deps.settings().rules, watched),
       request: (r) => this.requestAndWait(r),
       misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
     });
     this.triggers = new EngineTriggers({
-      intent: this.intent, runner: this.runner, schedule: this.schedule, timers: this.timers, logger: deps.logger, projects: deps.projects,
-      request: (r) => this.request(r), changed: fire,
+      intent: this.intent,
+      runner: this.runner,
+      schedule: this.schedule,
+      timers: this.timers,
+      logger: deps.logger,
+      projects: deps.projects,
+      request: (r) => this.request(r),
+      changed: fire,
     });
     this.manual = new ManualHealing({
-      settings: deps.settings, clock: deps.clock, alerts: deps.alerts, source: this.source, snapshot: (ref, cs) => this.runner.snapshot(ref, cs),
+      settings: deps.settings,
+      clock: deps.clock,
+      alerts: deps.alerts,
+      source: this.source,
+      snapshot: (ref, cs) => this.runner.snapshot(ref, cs),
       misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
-      watched: async () => { const containers = await this.listWatched(); return { containers, refs: this.withStopped(servicesOf(containers)) }; },
+      watched: async () => {
+        const containers = await this.listWatched();
+        return { containers, refs: this.withStopped(servicesOf(containers)) };
+      },
       request: (r) => this.requestAndWait(r),
     });
     this.register(this.schedule.onDidChange(fire));
     this.register(this.intent.onDidChange(fire));
-    this.register(toDisposable(() => {
-      this.triggers.dispose();
-      this.schedule.dispose();
-      this.intent.dispose();
-      this.alertPass.dispose();
-      this.stream?.dispose();
-    }));
+    this.register(
+      toDisposable(() => {
+        this.triggers.dispose();
+        this.schedule.dispose();
+        this.intent.dispose();
+        this.alertPass.dispose();
+        this.stream?.dispose();
+      }),
+    );
   }
 
   /** Subscribes to the engine's events (reconnecting with backoff) and to the alert source; re-arms scheduled actions. */
   async start(): Promise<void> {
     // after a reload the old window's lease is often not stale yet: account for its actions once this window holds it,
     // then heal the alerts already firing (the alert source only fires on changes)
-    if (this.deps.lease?.onDidChange) this.register(this.deps.lease.onDidChange((held) => {
-      if (held) void this.accountInterrupted().then(() => !this.isDisposed && this.alertPass.run());
-    }));
+    if (this.deps.lease?.onDidChange)
+      this.register(
+        this.deps.lease.onDidChange((held) => {
+          if (held) void this.accountInterrupted().then(() => !this.isDisposed && this.alertPass.run());
+        }),
+      );
     await this.accountInterrupted();
     this.schedule.restore();
     if (this.deps.alerts) this.register(this.deps.alerts.onDidChange(() => this.alertPass.run()));
@@ -155,10 +194,12 @@ export class Healer extends Disposable {
 
   private accountInterrupted(): Promise<void> {
     // one pass at a time, so an action is never recorded as interrupted twice
-    this.interruptedPass = this.interruptedPass.then(() => {
-      if (this.deps.lease && !this.deps.lease.isHolder) return;
-      return recordInterruptedActions(this.deps.rateLimiter, this.deps.audit, (key) => this.runner.inFlight.has(key));
-    }).catch((e: unknown) => this.deps.logger.error(`[healer] could not record interrupted actions: ${String(e)}`));
+    this.interruptedPass = this.interruptedPass
+      .then(() => {
+        if (this.deps.lease && !this.deps.lease.isHolder) return;
+        return recordInterruptedActions(this.deps.rateLimiter, this.deps.audit, (key) => this.runner.inFlight.has(key));
+      })
+      .catch((e: unknown) => this.deps.logger.error(`[healer] could not record interrupted actions: ${String(e)}`));
     return this.interruptedPass;
   }
 
@@ -170,7 +211,12 @@ export class Healer extends Disposable {
   /** Per-service budgets and states for every service the healer knows, has acted on, scheduled or left alone. A query: changes nothing. */
   serviceStates(): ServiceHealState[] {
     return serviceHealStates(this.known, {
-      settings: this.deps.settings(), rateLimiter: this.deps.rateLimiter, gaveUp: this.runner.gaveUpOn, inFlight: this.runner.inFlight, schedule: this.schedule, intent: this.intent,
+      settings: this.deps.settings(),
+      rateLimiter: this.deps.rateLimiter,
+      gaveUp: this.runner.gaveUpOn,
+      inFlight: this.runner.inFlight,
+      schedule: this.schedule,
+      intent: this.intent,
     });
   }
 
@@ -195,7 +241,16 @@ export class Healer extends Disposable {
   async cancelScheduled(key: string): Promise<AuditEntry | undefined> {
     const s = this.schedule.cancel(key);
     if (!s) return undefined;
-    return this.deps.audit.record({ trigger: s.trigger, service: key, action: s.action, outcome: 'skipped', reason: 'cancelled', detail: `cancelled by the user while waiting (${s.why})`, durationMs: 0, manual: true });
+    return this.deps.audit.record({
+      trigger: s.trigger,
+      service: key,
+      action: s.action,
+      outcome: 'skipped',
+      reason: 'cancelled',
+      detail: `cancelled by the user while waiting (${s.why})`,
+      durationMs: 0,
+      manual: true,
+    });
   }
 
   /** True when the service has a container that needs healing now (exited with an error, dead, unhealthy). */
@@ -250,7 +305,13 @@ export class Healer extends Disposable {
 
   private withStopped(refs: ServiceRef[]): ServiceRef[] {
     const keys = new Set(refs.map(serviceKey));
-    return [...refs, ...this.intent.all().filter(([k]) => !keys.has(k)).map(([k]) => this.known.refOf(k))];
+    return [
+      ...refs,
+      ...this.intent
+        .all()
+        .filter(([k]) => !keys.has(k))
+        .map(([k]) => this.known.refOf(k)),
+    ];
   }
 
   private async listWatched(): Promise<ContainerInfo[]> {

@@ -54,7 +54,10 @@ export class HealerAlerts {
       this.retryMs = 1_000;
     } catch (e) {
       this.deps.logger.warn(`[healer] alert pass failed: ${String(e)}; retrying in ${this.retryMs / 1000} s`);
-      this.retryTimer = this.deps.timers.setTimeout(() => { this.retryTimer = undefined; this.run(); }, this.retryMs);
+      this.retryTimer = this.deps.timers.setTimeout(() => {
+        this.retryTimer = undefined;
+        this.run();
+      }, this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 30_000);
     }
   }
@@ -68,15 +71,17 @@ export class HealerAlerts {
     const firing = this.deps.alerts?.firing() ?? [];
     if (!firing.length || (this.deps.lease && !this.deps.lease.isHolder)) return;
     const watched = await this.deps.watched();
-    await Promise.all(firing.map(async (alert) => {
-      const r = this.deps.resolve(alert, watched);
-      const trigger = alertTrigger(alert, r);
-      const misconfigured = r.ok ? await this.deps.misconfigured?.(alert) : undefined;
-      if (r.ok && misconfigured) return this.deps.request({ trigger, action: r.action, unresolved: misconfigured });
-      if (r.ok) return this.deps.request({ trigger, action: r.action, ref: r.target });
-      // an alert no rule maps to an action is not the healer's business, unless it asked for one by label
-      if (r.reason === 'no-action' && !alert.labels.action) return undefined;
-      return this.deps.request({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
-    }));
+    await Promise.all(
+      firing.map(async (alert) => {
+        const r = this.deps.resolve(alert, watched);
+        const trigger = alertTrigger(alert, r);
+        const misconfigured = r.ok ? await this.deps.misconfigured?.(alert) : undefined;
+        if (r.ok && misconfigured) return this.deps.request({ trigger, action: r.action, unresolved: misconfigured });
+        if (r.ok) return this.deps.request({ trigger, action: r.action, ref: r.target });
+        // an alert no rule maps to an action is not the healer's business, unless it asked for one by label
+        if (r.reason === 'no-action' && !alert.labels.action) return undefined;
+        return this.deps.request({ trigger, action: 'restart', unresolved: { verdict: 'skip', reason: r.reason, detail: r.detail } });
+      }),
+    );
   }
 }

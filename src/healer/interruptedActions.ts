@@ -14,7 +14,11 @@ export async function recordInterruptedActions(rateLimiter: RateLimiter, audit: 
     const ended = audit.entries().filter((e) => e.service === key && e.outcome !== 'skipped' && e.time >= times[0]).length;
     for (const time of times.slice(ended)) {
       await audit.record({
-        time, trigger: { kind: 'recheck', after: 'reload' }, service: key, outcome: 'failed', durationMs: 0,
+        time,
+        trigger: { kind: 'recheck', after: 'reload' },
+        service: key,
+        outcome: 'failed',
+        durationMs: 0,
         detail: 'interrupted: the window reloaded while this action ran; it was issued (and counted) but its outcome is unknown',
       });
     }

@@ -68,13 +68,26 @@ export interface HealStateSources {
 
 /** Per-service budgets and states for every service seen, acted on, given up on, scheduled or left alone. A query: changes nothing. */
 export function serviceHealStates(known: KnownServices, s: HealStateSources): ServiceHealState[] {
-  const keys = new Set([...known.seen().keys(), ...s.rateLimiter.keys(), ...s.gaveUp.keys(), ...s.schedule.all().map((x) => x.key), ...s.intent.all().map(([k]) => k)]);
-  return [...keys].sort((a, b) => a.localeCompare(b)).map((key) => {
-    const ref = known.refOf(key);
-    return {
-      key, ref, budget: s.rateLimiter.status(key, s.settings.maxActionsPerHour), gaveUp: s.gaveUp.has(key), inFlight: s.inFlight.has(key),
-      scheduled: s.schedule.get(key), stoppedByUserAt: s.intent.stopOf(key)?.at,
-      optedOut: s.settings.optOut.includes(ref.service) || s.settings.optOut.includes(key) ? 'setting' : known.optedOutByLabel(key) ? 'label' : undefined,
-    };
-  });
+  const keys = new Set([
+    ...known.seen().keys(),
+    ...s.rateLimiter.keys(),
+    ...s.gaveUp.keys(),
+    ...s.schedule.all().map((x) => x.key),
+    ...s.intent.all().map(([k]) => k),
+  ]);
+  return [...keys]
+    .sort((a, b) => a.localeCompare(b))
+    .map((key) => {
+      const ref = known.refOf(key);
+      return {
+        key,
+        ref,
+        budget: s.rateLimiter.status(key, s.settings.maxActionsPerHour),
+        gaveUp: s.gaveUp.has(key),
+        inFlight: s.inFlight.has(key),
+        scheduled: s.schedule.get(key),
+        stoppedByUserAt: s.intent.stopOf(key)?.at,
+        optedOut: s.settings.optOut.includes(ref.service) || s.settings.optOut.includes(key) ? 'setting' : known.optedOutByLabel(key) ? 'label' : undefined,
+      };
+    });
 }

@@ -71,10 +71,15 @@ export class HealerLease extends Disposable implements HealerLeaseLike {
 
   /** One heartbeat / takeover attempt (public so tests can drive it without waiting). */
   tick(): Promise<void> {
-    this.ticking ??= this.tryHold().then((held) => this.set(held), (e: unknown) => {
-      this.options.logger?.warn(`[healer] lease check failed: ${String(e)}`);
-      this.set(false);
-    }).finally(() => (this.ticking = undefined));
+    this.ticking ??= this.tryHold()
+      .then(
+        (held) => this.set(held),
+        (e: unknown) => {
+          this.options.logger?.warn(`[healer] lease check failed: ${String(e)}`);
+          this.set(false);
+        },
+      )
+      .finally(() => (this.ticking = undefined));
     return this.ticking;
   }
 

@@ -34,8 +34,14 @@ export interface LokiDecisionLogOptions {
 
 export const LOKI_SENT_KEY = 'realm.healer.lokiDeliveredUpTo';
 
-interface Queued extends DecisionRecord { id: string; tsNs: string }
-interface Delivered { id: string; time: number }
+interface Queued extends DecisionRecord {
+  id: string;
+  tsNs: string;
+}
+interface Delivered {
+  id: string;
+  time: number;
+}
 
 /**
  * Writes every healer decision to Loki as one JSON line (`POST /loki/api/v1/push`, stream labels
@@ -58,8 +64,18 @@ export class LokiDecisionLog extends Disposable {
 
   constructor(private readonly options: LokiDecisionLogOptions) {
     super();
-    this.register(options.decisions((e) => { if (e) this.enqueue(e); }));
-    this.register(toDisposable(() => { clearTimeout(this.timer); this.abort?.abort(); this.notifyIdle(); }));
+    this.register(
+      options.decisions((e) => {
+        if (e) this.enqueue(e);
+      }),
+    );
+    this.register(
+      toDisposable(() => {
+        clearTimeout(this.timer);
+        this.abort?.abort();
+        this.notifyIdle();
+      }),
+    );
     this.resumeBacklog();
   }
 
@@ -93,7 +109,8 @@ export class LokiDecisionLog extends Disposable {
     if (this.queue.length > max) {
       const n = this.queue.length - max;
       this.queue.splice(0, n);
-      if (this.dropped === 0) this.options.logger.warn(`[healer→loki] more than ${max} decisions waiting for Loki: dropping the oldest (they stay in the audit trail)`);
+      if (this.dropped === 0)
+        this.options.logger.warn(`[healer→loki] more than ${max} decisions waiting for Loki: dropping the oldest (they stay in the audit trail)`);
       this.dropped += n;
     }
     if (!this.failures) this.schedule(0);
@@ -165,7 +182,9 @@ export class LokiDecisionLog extends Disposable {
     while (this.queue.length && ids.has(this.queue[0].tsNs)) this.queue.shift();
     if (how === 'sent' && this.failures) {
       const s = Math.round((this.options.clock.now() - (this.downSince ?? this.options.clock.now())) / 1000);
-      this.options.logger.info(`[healer→loki] Loki accepts healer decisions again after ${s} s${this.dropped ? `; ${this.dropped} were dropped meanwhile` : ''}`);
+      this.options.logger.info(
+        `[healer→loki] Loki accepts healer decisions again after ${s} s${this.dropped ? `; ${this.dropped} were dropped meanwhile` : ''}`,
+      );
     }
     if (how === 'sent') {
       this.failures = 0;

@@ -33,8 +33,12 @@ export class ManualHealing {
   async isDown(ref: ServiceRef): Promise<boolean> {
     const containers = (await this.deps.source.containersOf([ref.project])).filter((c) => c.service === ref.service);
     const steps = planHealing({
-      containers, alerts: [], settings: this.deps.settings(), now: this.deps.clock.now(),
-      resolve: () => ({ ok: false, reason: 'no-action', detail: '', alertname: '' }), snapshot: (r) => this.deps.snapshot(r, containers),
+      containers,
+      alerts: [],
+      settings: this.deps.settings(),
+      now: this.deps.clock.now(),
+      resolve: () => ({ ok: false, reason: 'no-action', detail: '', alertname: '' }),
+      snapshot: (r) => this.deps.snapshot(r, containers),
     });
     return steps.length > 0;
   }
@@ -42,7 +46,10 @@ export class ManualHealing {
   async plan(): Promise<PlanStep[]> {
     const { containers, refs } = await this.deps.watched();
     return planHealing({
-      containers, alerts: this.deps.alerts?.firing() ?? [], settings: this.deps.settings(), now: this.deps.clock.now(),
+      containers,
+      alerts: this.deps.alerts?.firing() ?? [],
+      settings: this.deps.settings(),
+      now: this.deps.clock.now(),
       resolve: (alert) => resolveAlert(alert, this.deps.settings().rules, refs),
       snapshot: (ref) => this.deps.snapshot(ref, containers),
     });
@@ -51,7 +58,13 @@ export class ManualHealing {
   async execute(plan: readonly PlanStep[]): Promise<AuditEntry[]> {
     const out: AuditEntry[] = [];
     for (const step of plan) {
-      const entry = await this.deps.request({ trigger: step.trigger, action: step.action, ref: step.target, manual: true, unresolved: step.target ? undefined : step.decision });
+      const entry = await this.deps.request({
+        trigger: step.trigger,
+        action: step.action,
+        ref: step.target,
+        manual: true,
+        unresolved: step.target ? undefined : step.decision,
+      });
       if (entry) out.push(entry);
     }
     return out;

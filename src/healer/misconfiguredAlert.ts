@@ -11,7 +11,10 @@ export type ConfigurationProblem = (alert: HealableAlert) => Promise<string | un
  * The healer's alert paths call this before acting: a skip ("misconfigured", with the fix as
  * detail) when the alert is about such a target. A failing check never blocks healing.
  */
-export async function misconfiguredSkip(check: ConfigurationProblem | undefined, alert: HealableAlert): Promise<Extract<HealDecision, { verdict: 'skip' }> | undefined> {
+export async function misconfiguredSkip(
+  check: ConfigurationProblem | undefined,
+  alert: HealableAlert,
+): Promise<Extract<HealDecision, { verdict: 'skip' }> | undefined> {
   if (!check) return undefined;
   let problem: string | undefined;
   try {

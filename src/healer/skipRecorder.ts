@@ -20,7 +20,10 @@ export class SkipRecorder {
   private readonly last = new Map<string, { reason: string; at: number }>();
   private readonly manual = new Map<string, { entry: AuditEntry; at: number }>();
 
-  constructor(private readonly audit: AuditTrail, private readonly clock: Clock) {}
+  constructor(
+    private readonly audit: AuditTrail,
+    private readonly clock: Clock,
+  ) {}
 
   /** Records `entry` (a skip) unless it repeats; resolves to the recorded or folded entry, undefined when silent. */
   async record(entry: NewAuditEntry & { outcome: 'skipped' }, manual: boolean): Promise<AuditEntry | undefined> {

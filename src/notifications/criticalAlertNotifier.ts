@@ -34,7 +34,10 @@ export interface CriticalAlertNotifierOptions {
 
 const FOCUS_ALERTS_VIEW = 'realm.alerts.focus';
 
-interface Incident { alerts: Map<string, RealmAlert>; notified: boolean }
+interface Incident {
+  alerts: Map<string, RealmAlert>;
+  notified: boolean;
+}
 
 export class CriticalAlertNotifier extends Disposable {
   private incident: Incident | undefined;
@@ -42,11 +45,20 @@ export class CriticalAlertNotifier extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(source: CriticalAlertSource, private readonly deps: AlertCommandDeps, private readonly options: CriticalAlertNotifierOptions) {
+  constructor(
+    source: CriticalAlertSource,
+    private readonly deps: AlertCommandDeps,
+    private readonly options: CriticalAlertNotifierOptions,
+  ) {
     super();
     this.register(source.onDidFireCritical((alerts) => void this.notify(alerts)));
     this.register(source.onDidChange((c) => this.endIfQuiet(c.snapshot)));
-    this.register(toDisposable(() => { clearTimeout(this.timer); this.wake?.(); }));
+    this.register(
+      toDisposable(() => {
+        clearTimeout(this.timer);
+        this.wake?.();
+      }),
+    );
   }
 
   /** Adds critical alerts that started firing; resolves once a pending toast was shown and handled (tests await it). */
@@ -58,7 +70,11 @@ export class CriticalAlertNotifier extends Disposable {
     this.check ??= new Promise<void>((resolve) => {
       this.wake = resolve;
       this.timer = setTimeout(resolve, this.options.settleMs ?? 4000);
-    }).then(() => this.showIfStillFiring(incident)).finally(() => { this.check = undefined; });
+    })
+      .then(() => this.showIfStillFiring(incident))
+      .finally(() => {
+        this.check = undefined;
+      });
     return this.check;
   }
 
@@ -74,9 +90,10 @@ export class CriticalAlertNotifier extends Disposable {
     incident.notified = true;
     const first = live[0];
     const target = alertTarget(first.labels);
-    const message = live.length === 1
-      ? `Critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
-      : `${live.length} critical alerts are firing: ${namesOf(live)}`;
+    const message =
+      live.length === 1
+        ? `Critical alert ${plain(first.name, 60)} is firing${target ? ` for ${plain(target, 60)}` : ''}${first.annotations.summary ? `: ${plain(first.annotations.summary, 140)}` : ''}`
+        : `${live.length} critical alerts are firing: ${namesOf(live)}`;
     const choice = await this.deps.ui.showErrorMessage(withoutLinks(`Realm: ${message}`), 'Show', 'Silence 1h');
     if (choice === 'Show') await this.deps.ui.executeCommand(FOCUS_ALERTS_VIEW);
     if (choice === 'Silence 1h') {
@@ -103,7 +120,12 @@ export class CriticalAlertNotifier extends Disposable {
 }
 
 /** A healer decision, as the audit trail records it (the fields read here). */
-export interface HealRecord { time: number; service?: string; outcome: string; action?: string }
+export interface HealRecord {
+  time: number;
+  service?: string;
+  outcome: string;
+  action?: string;
+}
 
 /**
  * Why a critical alert needs no toast: the healer already acted on its service (restart, scale
@@ -112,8 +134,12 @@ export interface HealRecord { time: number; service?: string; outcome: string; a
 export function healedRecently(records: readonly HealRecord[], alert: RealmAlert, now: number, withinMs = 10 * 60_000): string | undefined {
   const service = alert.labels.service ?? alert.labels.compose_service;
   if (!service) return undefined;
-  const hit = [...records].reverse().find((r) => r.outcome === 'done' && r.action && r.action !== 'cleanup' && now - r.time <= withinMs
-    && (r.service === service || r.service?.endsWith(`/${service}`)));
+  const hit = [...records]
+    .reverse()
+    .find(
+      (r) =>
+        r.outcome === 'done' && r.action && r.action !== 'cleanup' && now - r.time <= withinMs && (r.service === service || r.service?.endsWith(`/${service}`)),
+    );
   return hit ? `the healer already did ${hit.action!.replace('_', ' ')} on ${hit.service} ${Math.round((now - hit.time) / 1000)} s ago` : undefined;
 }
 

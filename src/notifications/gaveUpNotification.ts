@@ -13,7 +13,10 @@ export async function showGaveUpNotification(deps: HealerServiceDeps, e: GaveUp)
   const actions = e.ref.service === CLEANUP_SERVICE ? ['Show Logs', 'Reset Budget'] : ['Show Logs', 'Reset Budget', disable];
   const reason = deps.crashReason?.(e.key);
   const why = reason ? ` Last crash: ${reason}.` : '';
-  const choice = await vscode.window.showWarningMessage(withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${why}${next}`), ...actions);
+  const choice = await vscode.window.showWarningMessage(
+    withoutLinks(`Realm: the healer gave up on ${e.ref.service}: ${s.maxActionsPerHour} actions in the last hour did not keep it up.${why}${next}`),
+    ...actions,
+  );
   if (choice === 'Show Logs') deps.showLogs();
   else if (choice === 'Reset Budget') await resetBudget(deps, e.key);
   else if (choice === disable) await disableHealingFor(deps, e.key);

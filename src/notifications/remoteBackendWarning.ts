@@ -31,8 +31,9 @@ export async function checkRemoteBackends(deps: RemoteBackendWarningDeps): Promi
   const warned = new Set(deps.state.get<string[]>(REMOTE_WARNED_KEY) ?? []);
   const fresh = remoteBackends(deps.settings()).filter((entry) => !warned.has(entry));
   if (fresh.length === 0) return [];
-  const message = `Realm: this workspace talks to ${fresh.join(', ')}, which is not on this machine${fresh.some((f) => f.includes('invalid URL')) ? ' or is not a valid URL' : ''}. `
-    + 'Queries and alert data go there (with any stored credentials). If you did not mean this, fix the realm.*Url settings.';
+  const message =
+    `Realm: this workspace talks to ${fresh.join(', ')}, which is not on this machine${fresh.some((f) => f.includes('invalid URL')) ? ' or is not a valid URL' : ''}. ` +
+    'Queries and alert data go there (with any stored credentials). If you did not mean this, fix the realm.*Url settings.';
   deps.logger?.warn(message);
   // remembered before showing, so two quick settings changes do not stack two warnings
   await deps.state.update(REMOTE_WARNED_KEY, [...warned, ...fresh]);
@@ -44,5 +45,9 @@ export async function checkRemoteBackends(deps: RemoteBackendWarningDeps): Promi
 export function watchRemoteBackends(deps: RemoteBackendWarningDeps): { dispose(): void } {
   const check = () => void checkRemoteBackends(deps).catch((e: unknown) => deps.logger?.error(`remote backend check failed: ${String(e)}`));
   check();
-  return deps.onDidChangeConfiguration?.((e) => { if (URL_SECTIONS.some((s) => e.affectsConfiguration(s))) check(); }) ?? { dispose: () => undefined };
+  return (
+    deps.onDidChangeConfiguration?.((e) => {
+      if (URL_SECTIONS.some((s) => e.affectsConfiguration(s))) check();
+    }) ?? { dispose: () => undefined }
+  );
 }

@@ -37,5 +37,12 @@ export abstract class Disposable implements IDisposable {
 /** Wraps a function (clearTimeout, stream.destroy…) as a disposable. */
 export function toDisposable(fn: () => void): IDisposable {
   let done = false;
-  return { dispose: () => { if (!done) { done = true; fn(); } } };
+  return {
+    dispose: () => {
+      if (!done) {
+        done = true;
+        fn();
+      }
+    },
+  };
 }

@@ -8,7 +8,10 @@ export class OneAtATime<T> {
   private again = false;
 
   /** `more()`: work is waiting that was not asked for through `run()` (the store's `whenCurrent` callers). */
-  constructor(private readonly work: () => Promise<T>, private readonly more: () => boolean = () => false) {}
+  constructor(
+    private readonly work: () => Promise<T>,
+    private readonly more: () => boolean = () => false,
+  ) {}
 
   get running(): boolean {
     return this.current !== undefined;

@@ -94,7 +94,10 @@ export function readHealerSettings(get: SettingGetter, trusted: boolean, baseDir
     graceMs: margin('gracePeriodSeconds', d.graceMs / 1000) * 1000,
     backoffMs: margin('backoffSeconds', d.backoffMs / 1000) * 1000,
     engineRestartGraceMs: margin('engineRestartGraceSeconds', d.engineRestartGraceMs / 1000) * 1000,
-    minReplicas: minReplicas && typeof minReplicas === 'object' ? Object.fromEntries(Object.entries(minReplicas).filter(([, v]) => Number.isInteger(v) && (v as number) >= 1)) as Record<string, number> : {},
+    minReplicas:
+      minReplicas && typeof minReplicas === 'object'
+        ? (Object.fromEntries(Object.entries(minReplicas).filter(([, v]) => Number.isInteger(v) && (v as number) >= 1)) as Record<string, number>)
+        : {},
     maxActionsPerHour: Math.floor(r.number('maxActionsPerHour', d.maxActionsPerHour, { min: 1, outOfRange: 'default' })),
     rules: parseHealRules(r.raw('rules', [])),
     stopTimeoutSeconds: margin('stopTimeoutSeconds', d.stopTimeoutSeconds),
@@ -125,9 +128,16 @@ export class Settings extends Disposable {
   /** Fired after a `realm.*` setting changed. */
   readonly onDidChange: Event<SettingsChange> = this.changes.event;
 
-  constructor(private readonly host: ConfigurationHost, private readonly baseDir: () => string | undefined = () => undefined) {
+  constructor(
+    private readonly host: ConfigurationHost,
+    private readonly baseDir: () => string | undefined = () => undefined,
+  ) {
     super();
-    this.register(host.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('realm')) this.changes.fire(e); }));
+    this.register(
+      host.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('realm')) this.changes.fire(e);
+      }),
+    );
   }
 
   /** `realm.*` now. */

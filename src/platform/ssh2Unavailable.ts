@@ -5,6 +5,8 @@
  */
 export class Client {
   constructor() {
-    throw new Error('ssh:// Docker hosts are not supported by Realm Observability. Use a unix socket or tcp:// DOCKER_HOST (for example through `docker context` with an SSH tunnel).');
+    throw new Error(
+      'ssh:// Docker hosts are not supported by Realm Observability. Use a unix socket or tcp:// DOCKER_HOST (for example through `docker context` with an SSH tunnel).',
+    );
   }
 }

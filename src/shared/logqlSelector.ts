@@ -53,7 +53,9 @@ export function findSelector(query: string): StreamSelector | undefined {
   if (open < 0 || query[open] !== '{') return undefined;
   const matchers: SelectorMatcher[] = [];
   let i = open + 1;
-  const skip = () => { while (i < query.length && /\s/.test(query[i])) i++; };
+  const skip = () => {
+    while (i < query.length && /\s/.test(query[i])) i++;
+  };
   for (;;) {
     skip();
     if (query[i] === '}') return { start: open, end: i + 1, matchers };

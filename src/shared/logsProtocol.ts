@@ -8,13 +8,23 @@ export type LogsReply =
    * `cursorNs`: the page ("Older lines" / "Newer lines") this answers, appended to the lines shown.
    * `lokiEmpty`: nothing matched and Loki holds no logs at all in the range (nothing ships logs to it).
    */
-  | { type: 'logsResult'; requestId: number; query: string; streams: LogStream[]; limit: number; truncated: boolean; startMs: number; endMs: number; cursorNs?: string; lokiEmpty?: boolean }
+  | {
+      type: 'logsResult';
+      requestId: number;
+      query: string;
+      streams: LogStream[];
+      limit: number;
+      truncated: boolean;
+      startMs: number;
+      endMs: number;
+      cursorNs?: string;
+      lokiEmpty?: boolean;
+    }
   | { type: 'logsError'; requestId: number; message: string };
 
 /** The answers to `showContext` (same `requestId`). */
 export type ContextReply =
-  | { type: 'context'; requestId: number; before: LogEntry[]; after: LogEntry[] }
-  | { type: 'contextError'; requestId: number; message: string };
+  { type: 'context'; requestId: number; before: LogEntry[]; after: LogEntry[] } | { type: 'contextError'; requestId: number; message: string };
 
 export type LogsToWebview =
   /** Replace the query (and run it when `run`), optionally over `range`: a command argument or "Show logs" on a service. */
@@ -28,7 +38,15 @@ export type LogsToWebview =
   | LogsReply
   | ContextReply;
 
-export type RunLogsQuery = { type: 'runLogsQuery'; requestId: number; query: string; range: TimeRange; limit: number; direction: 'backward' | 'forward'; cursorNs?: string };
+export type RunLogsQuery = {
+  type: 'runLogsQuery';
+  requestId: number;
+  query: string;
+  range: TimeRange;
+  limit: number;
+  direction: 'backward' | 'forward';
+  cursorNs?: string;
+};
 
 export type LogsToExtension =
   | CommonToExtension
@@ -47,8 +65,14 @@ const isStreams = (v: unknown): v is LogStream[] => Array.isArray(v) && v.every(
 export const isLogsToExtension = messageValidator<LogsToExtension>({
   ...commonChecks,
   runLogsQuery: (m) =>
-    check.int(m.requestId) && isQuery(m.query) && isTimeRange(m.range) && check.int(m.limit) && m.limit > 0 && m.limit <= 100_000 &&
-    (m.direction === 'backward' || m.direction === 'forward') && check.optional(m.cursorNs, check.digits),
+    check.int(m.requestId) &&
+    isQuery(m.query) &&
+    isTimeRange(m.range) &&
+    check.int(m.limit) &&
+    m.limit > 0 &&
+    m.limit <= 100_000 &&
+    (m.direction === 'backward' || m.direction === 'forward') &&
+    check.optional(m.cursorNs, check.digits),
   fetchLabels: () => true,
   fetchLabelValues: (m) => check.str(m.label, 1_000),
   showContext: (m) => check.int(m.requestId) && check.stringRecord(m.labels) && check.digits(m.tsNs) && check.int(m.count) && m.count > 0 && m.count <= 1_000,
@@ -62,9 +86,21 @@ export const isLogsToWebview = messageValidator<LogsToWebview>({
   labelValues: (m) => typeof m.label === 'string' && check.strings(m.values),
   services: (m) => check.strings(m.names, 1_000),
   tailLines: (m) => isStreams(m.streams),
-  tailState: (m) => TAIL_STATES.includes(m.state as string) && check.int(m.dropped) && check.int(m.capacity) && check.optional(m.message, (x): x is string => typeof x === 'string'),
-  logsResult: (m) => check.int(m.requestId) && typeof m.query === 'string' && isStreams(m.streams) && check.int(m.limit) && typeof m.truncated === 'boolean' &&
-    check.finite(m.startMs) && check.finite(m.endMs) && check.optional(m.cursorNs, check.digits) && check.optional(m.lokiEmpty, (x): x is boolean => typeof x === 'boolean'),
+  tailState: (m) =>
+    TAIL_STATES.includes(m.state as string) &&
+    check.int(m.dropped) &&
+    check.int(m.capacity) &&
+    check.optional(m.message, (x): x is string => typeof x === 'string'),
+  logsResult: (m) =>
+    check.int(m.requestId) &&
+    typeof m.query === 'string' &&
+    isStreams(m.streams) &&
+    check.int(m.limit) &&
+    typeof m.truncated === 'boolean' &&
+    check.finite(m.startMs) &&
+    check.finite(m.endMs) &&
+    check.optional(m.cursorNs, check.digits) &&
+    check.optional(m.lokiEmpty, (x): x is boolean => typeof x === 'boolean'),
   logsError: (m) => check.int(m.requestId) && typeof m.message === 'string',
   context: (m) => check.int(m.requestId) && isEntries(m.before) && isEntries(m.after),
   contextError: (m) => check.int(m.requestId) && typeof m.message === 'string',

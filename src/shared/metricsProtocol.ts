@@ -8,20 +8,25 @@ const PANEL_IDS: readonly string[] = ['main', 'preset-up', 'preset-rate', 'prese
 
 /** The answers to `runMetricsQuery` (same `requestId`). */
 export type MetricsReply =
-  | { type: 'metricsResult'; requestId: number; panelId: MetricsPanelId; query: string; times: number[]; series: ChartSeries[]; stepSeconds: number; warnings: string[] }
+  | {
+      type: 'metricsResult';
+      requestId: number;
+      panelId: MetricsPanelId;
+      query: string;
+      times: number[];
+      series: ChartSeries[];
+      stepSeconds: number;
+      warnings: string[];
+    }
   /** `unreachable`: Prometheus itself is down (every chart fails alike): the panel says so once, with the fix. */
   | { type: 'metricsError'; requestId: number; panelId: MetricsPanelId; message: string; unreachable?: boolean };
 
 export type MetricsToWebview =
   /** Replace the query (and run it when `run`): a command argument or "Open Metrics" on a service. */
-  | { type: 'setQuery'; query: string; run: boolean; range?: TimeRange }
-  | { type: 'metricNames'; names: string[] }
-  | MetricsReply;
+  { type: 'setQuery'; query: string; run: boolean; range?: TimeRange } | { type: 'metricNames'; names: string[] } | MetricsReply;
 
 export type MetricsToExtension =
-  | CommonToExtension
-  | { type: 'runMetricsQuery'; requestId: number; panelId: MetricsPanelId; query: string; range: TimeRange }
-  | { type: 'fetchMetricNames' };
+  CommonToExtension | { type: 'runMetricsQuery'; requestId: number; panelId: MetricsPanelId; query: string; range: TimeRange } | { type: 'fetchMetricNames' };
 
 export const isMetricsToExtension = messageValidator<MetricsToExtension>({
   ...commonChecks,
@@ -32,8 +37,19 @@ export const isMetricsToExtension = messageValidator<MetricsToExtension>({
 export const isMetricsToWebview = messageValidator<MetricsToWebview>({
   setQuery: (m) => isQuery(m.query) && typeof m.run === 'boolean' && check.optional(m.range, isTimeRange),
   metricNames: (m) => check.strings(m.names, 1_000_000),
-  metricsResult: (m) => check.int(m.requestId) && PANEL_IDS.includes(m.panelId as string) && typeof m.query === 'string' &&
-    Array.isArray(m.times) && m.times.every(check.finite) && Array.isArray(m.series) && m.series.every(isChartSeries) &&
-    check.finite(m.stepSeconds) && check.strings(m.warnings, 100),
-  metricsError: (m) => check.int(m.requestId) && PANEL_IDS.includes(m.panelId as string) && typeof m.message === 'string' && check.optional(m.unreachable, (x): x is boolean => typeof x === 'boolean'),
+  metricsResult: (m) =>
+    check.int(m.requestId) &&
+    PANEL_IDS.includes(m.panelId as string) &&
+    typeof m.query === 'string' &&
+    Array.isArray(m.times) &&
+    m.times.every(check.finite) &&
+    Array.isArray(m.series) &&
+    m.series.every(isChartSeries) &&
+    check.finite(m.stepSeconds) &&
+    check.strings(m.warnings, 100),
+  metricsError: (m) =>
+    check.int(m.requestId) &&
+    PANEL_IDS.includes(m.panelId as string) &&
+    typeof m.message === 'string' &&
+    check.optional(m.unreachable, (x): x is boolean => typeof x === 'boolean'),
 });

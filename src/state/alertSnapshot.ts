@@ -67,7 +67,13 @@ export function nextSnapshot(prev: AlertSnapshot, r: PollResult): AlertSnapshot 
   let next: AlertSnapshot;
   if (r.alerts && r.silences) {
     next = {
-      ...prev, status: 'ok', fallback: false, everReachable: true, lastSuccessAt: r.now, alertsAsOf: r.now, lastError: undefined,
+      ...prev,
+      status: 'ok',
+      fallback: false,
+      everReachable: true,
+      lastSuccessAt: r.now,
+      alertsAsOf: r.now,
+      lastError: undefined,
       alerts: r.filter(keepStillFiring(mergeAlerts(r.alerts, r.promAlerts, r.now), prev.alerts, r.promAlerts)),
       silences: r.silences.filter((s) => s.state !== 'expired').sort((a, b) => a.endsAt - b.endsAt),
     };
@@ -76,7 +82,9 @@ export function nextSnapshot(prev: AlertSnapshot, r: PollResult): AlertSnapshot 
     next = { ...prev, lastError: r.amError };
   } else {
     next = {
-      ...prev, status: 'unreachable', lastError: r.amError,
+      ...prev,
+      status: 'unreachable',
+      lastError: r.amError,
       // Prometheus stands in for firing alerts; with both down, the last known list stays (marked unreachable).
       fallback: r.promAlerts !== undefined,
       alerts: r.promAlerts !== undefined ? r.filter(mergeAlerts(undefined, r.promAlerts, r.now)) : prev.alerts,
@@ -91,8 +99,11 @@ export function nextSnapshot(prev: AlertSnapshot, r: PollResult): AlertSnapshot 
 /** The change users can see between two snapshots, or undefined when there is none. */
 export function changeOf(prev: AlertSnapshot, next: AlertSnapshot): AlertStoreChange | undefined {
   const diff = diffAlerts(prev.alerts, next.alerts);
-  const statusChanged = prev.status !== next.status || prev.fallback !== next.fallback || prev.everReachable !== next.everReachable
-    || prev.prometheusReachable !== next.prometheusReachable;
+  const statusChanged =
+    prev.status !== next.status ||
+    prev.fallback !== next.fallback ||
+    prev.everReachable !== next.everReachable ||
+    prev.prometheusReachable !== next.prometheusReachable;
   const silencesChanged = silenceKey(prev.silences) !== silenceKey(next.silences);
   const urlChanged = prev.alertmanagerUrl !== next.alertmanagerUrl;
   return !isEmptyDiff(diff) || statusChanged || silencesChanged || urlChanged ? { ...diff, snapshot: next, statusChanged, silencesChanged } : undefined;

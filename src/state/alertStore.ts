@@ -78,7 +78,10 @@ export class AlertStore extends Disposable {
   private intervalMs: number;
   private hiddenIntervalMs: number;
 
-  constructor(private readonly sources: AlertSources, private readonly options: AlertStoreOptions) {
+  constructor(
+    private readonly sources: AlertSources,
+    private readonly options: AlertStoreOptions,
+  ) {
     super();
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? globalTimers;
@@ -88,7 +91,12 @@ export class AlertStore extends Disposable {
     this.am = new OutageTracker('Alertmanager', sources.alertmanager.baseUrl, threshold, options.logger, this.clock);
     this.prom = new OutageTracker('Prometheus', sources.prometheus?.baseUrl ?? '', threshold, options.logger, this.clock);
     this.current = { status: 'starting', alerts: [], silences: [], fallback: false, everReachable: false, alertmanagerUrl: sources.alertmanager.baseUrl };
-    this.register(toDisposable(() => { this.abort.abort(); this.clearTimer(); }));
+    this.register(
+      toDisposable(() => {
+        this.abort.abort();
+        this.clearTimer();
+      }),
+    );
   }
 
   /** The latest snapshot (also before any poll: status `starting`, no alerts). */
@@ -158,7 +166,10 @@ export class AlertStore extends Disposable {
 
   private schedule(delayMs: number): void {
     this.clearTimer();
-    this.timer = this.timers.setTimeout(() => { this.timer = undefined; void this.poll(); }, delayMs);
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, delayMs);
   }
 
   private clearTimer(): void {
@@ -194,8 +205,14 @@ export class AlertStore extends Disposable {
 
     const prev = this.current;
     const next = nextSnapshot(prev, {
-      alerts: alerts.status === 'fulfilled' ? alerts.value : undefined, silences: silences.status === 'fulfilled' ? silences.value : undefined, promAlerts,
-      amError, amDown: this.am.isDown, prometheusReachable: this.sources.prometheus ? !this.prom.isDown : undefined, alertmanagerUrl, now: this.clock.now(),
+      alerts: alerts.status === 'fulfilled' ? alerts.value : undefined,
+      silences: silences.status === 'fulfilled' ? silences.value : undefined,
+      promAlerts,
+      amError,
+      amDown: this.am.isDown,
+      prometheusReachable: this.sources.prometheus ? !this.prom.isDown : undefined,
+      alertmanagerUrl,
+      now: this.clock.now(),
       filter: (list) => this.filter(list),
     });
     this.current = next;
@@ -222,8 +239,9 @@ export function firingAlertSource(store: AlertStore): {
   return {
     onDidChange: (listener) => store.onDidChange(() => listener()),
     // with neither Alertmanager nor Prometheus answering, the last list is stale: heal nothing from it
-    firing: () => (store.snapshot.status === 'unreachable' && !store.snapshot.fallback ? [] : store.snapshot.alerts)
-      .filter((a) => a.state === 'firing')
-      .map((a) => ({ fingerprint: a.key, labels: a.labels, startsAt: new Date(a.since).toISOString() })),
+    firing: () =>
+      (store.snapshot.status === 'unreachable' && !store.snapshot.fallback ? [] : store.snapshot.alerts)
+        .filter((a) => a.state === 'firing')
+        .map((a) => ({ fingerprint: a.key, labels: a.labels, startsAt: new Date(a.since).toISOString() })),
   };
 }

@@ -91,7 +91,10 @@ export class EngineConnection {
       if (!pingError) {
         // Only the event stream fails (a proxy that does not stream, an overloaded engine): poll at
         // a low rate — each reconnect attempt refreshes — until events flow again.
-        if (!this.pollingFallback) this.deps.logger.warn(`Docker events unavailable (${err instanceof Error ? err.message : String(err)}); polling every ${this.deps.options.fallbackPollMs / 1000} s instead`);
+        if (!this.pollingFallback)
+          this.deps.logger.warn(
+            `Docker events unavailable (${err instanceof Error ? err.message : String(err)}); polling every ${this.deps.options.fallbackPollMs / 1000} s instead`,
+          );
         this.pollingFallback = true;
         await this.deps.relist();
         this.scheduleReconnect(this.deps.options.fallbackPollMs);

@@ -18,7 +18,14 @@ export function applyAlertChange(book: IncidentBook, c: AlertStoreChange): void 
     // an alert the open incident already has as firing (its annotations or source changed) is no new trigger:
     // re-triggering would restart the settle time of a service that is recovering
     if (book.openOf(ref.key)?.firing.includes(a.key)) continue;
-    const i = book.trigger(ref.key, ref.project, ref.service, 'alert', { time: now, kind: 'alert-firing', text: `alert ${name(a)} firing`, alertname: name(a) }, name(a));
+    const i = book.trigger(
+      ref.key,
+      ref.project,
+      ref.service,
+      'alert',
+      { time: now, kind: 'alert-firing', text: `alert ${name(a)} firing`, alertname: name(a) },
+      name(a),
+    );
     if (!i.firing.includes(a.key)) i.firing.push(a.key);
     if (!i.alerts.some((x) => x.key === a.key && x.resolvedAt === undefined)) {
       i.alerts.push({ key: a.key, name: name(a), query: sourceQuery(a), labels: a.labels, annotations: a.annotations, firingAt: a.since || now });
@@ -30,7 +37,13 @@ export function applyAlertChange(book: IncidentBook, c: AlertStoreChange): void 
   for (const x of c.changed) {
     const ref = serviceOf(book, x.alert);
     const i = ref && book.openOf(ref.key);
-    if (i && x.alert.state !== 'firing') book.note(i, { time: now, kind: x.alert.state === 'pending' ? 'alert-pending' : 'alert-silenced', text: `alert ${name(x.alert)} ${x.alert.state === 'pending' ? 'pending' : 'silenced'}`, alertname: name(x.alert) });
+    if (i && x.alert.state !== 'firing')
+      book.note(i, {
+        time: now,
+        kind: x.alert.state === 'pending' ? 'alert-pending' : 'alert-silenced',
+        text: `alert ${name(x.alert)} ${x.alert.state === 'pending' ? 'pending' : 'silenced'}`,
+        alertname: name(x.alert),
+      });
   }
   for (const a of c.added.filter((x) => x.state === 'pending')) {
     const ref = serviceOf(book, a);

@@ -49,7 +49,11 @@ export class EngineIncidents {
   /** Engine time of each container's last start, for how long a crashed one ran. */
   private readonly starts = new Map<string, number>();
 
-  constructor(private readonly book: IncidentBook, private readonly reads: EngineReads, private readonly logger?: Logger) {}
+  constructor(
+    private readonly book: IncidentBook,
+    private readonly reads: EngineReads,
+    private readonly logger?: Logger,
+  ) {}
 
   onEvent(e: EngineEvent): void {
     if (!this.book.watched(e.project) || !e.service) return;
@@ -59,26 +63,53 @@ export class EngineIncidents {
     const at = (kind: TimelineEntry['kind'], text: string, extra: Partial<TimelineEntry> = {}) =>
       open && this.book.note(open, { time: now, kind, text, container: e.name, ...extra });
     switch (e.action) {
-      case 'kill': this.kills.set(e.containerId, now); return;
-      case 'destroy': this.starts.delete(e.containerId); this.kills.delete(e.containerId); this.ooms.delete(e.containerId); return;
-      case 'oom': this.ooms.add(e.containerId); at('oom', `${e.name}: out of memory`); return;
+      case 'kill':
+        this.kills.set(e.containerId, now);
+        return;
+      case 'destroy':
+        this.starts.delete(e.containerId);
+        this.kills.delete(e.containerId);
+        this.ooms.delete(e.containerId);
+        return;
+      case 'oom':
+        this.ooms.add(e.containerId);
+        at('oom', `${e.name}: out of memory`);
+        return;
       case 'start':
         this.starts.set(e.containerId, e.time);
-        if (open) { open.restarted = true; open.healthySince = undefined; }
+        if (open) {
+          open.restarted = true;
+          open.healthySince = undefined;
+        }
         at('start', `${e.name} started`);
         return;
       case 'health_status':
         if (e.healthStatus === 'unhealthy') {
           const opened = !open;
-          const incident = this.book.trigger(key, e.project, e.service, 'unhealthy', { time: now, kind: 'unhealthy', text: `${e.name} turned unhealthy`, container: e.name });
+          const incident = this.book.trigger(key, e.project, e.service, 'unhealthy', {
+            time: now,
+            kind: 'unhealthy',
+            text: `${e.name} turned unhealthy`,
+            container: e.name,
+          });
           if (opened) void this.readHealthOutput(incident, e.containerId);
-        } else if (e.healthStatus === 'healthy' && open) { at('healthy', `${e.name} is healthy`); this.book.markRecovering(open, now); }
+        } else if (e.healthStatus === 'healthy' && open) {
+          at('healthy', `${e.name} is healthy`);
+          this.book.markRecovering(open, now);
+        }
         return;
-      case 'die': return this.onDie(e, key, now, open, at);
+      case 'die':
+        return this.onDie(e, key, now, open, at);
     }
   }
 
-  private onDie(e: EngineEvent, key: string, now: number, open: Incident | undefined, at: (kind: TimelineEntry['kind'], text: string, extra?: Partial<TimelineEntry>) => unknown): void {
+  private onDie(
+    e: EngineEvent,
+    key: string,
+    now: number,
+    open: Incident | undefined,
+    at: (kind: TimelineEntry['kind'], text: string, extra?: Partial<TimelineEntry>) => unknown,
+  ): void {
     const killedAt = this.kills.get(e.containerId);
     this.kills.delete(e.containerId);
     if ((killedAt !== undefined && now - killedAt <= KILL_TO_DIE_MS) || e.exitCode === 0) {
@@ -111,7 +142,7 @@ export class EngineIncidents {
         // restart's first line comes after the engine started the container again (≥ 175 ms here)
         const lines = await this.reads.lastLines(containerId, LOG_LINES, diedAt + 50);
         i.logLines = lines.slice(-LOG_LINES).map((l) => (l.length > LINE_MAX ? `${l.slice(0, LINE_MAX - 1)}…` : l));
-        i.logSource = 'the engine\'s log of the dead container';
+        i.logSource = "the engine's log of the dead container";
       } catch (err) {
         this.logger?.info(`incident: no logs of the crashed container: ${String(err)}`);
       }

@@ -53,18 +53,29 @@ export class IncidentStore extends Disposable implements IncidentBook {
   private readonly settleMs: number;
   private readonly limit: number;
 
-  constructor(private readonly sources: IncidentSources, private readonly options: IncidentStoreOptions) {
+  constructor(
+    private readonly sources: IncidentSources,
+    private readonly options: IncidentStoreOptions,
+  ) {
     super();
     this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.limit = options.limit ?? INCIDENT_LIMIT;
     const stored = options.memento.get<Incident[]>(INCIDENTS_STORAGE_KEY);
     this.list = Array.isArray(stored) ? stored.filter((i) => i && typeof i.key === 'string' && Array.isArray(i.timeline)).slice(-this.limit) : [];
-    this.engine = new EngineIncidents(this, { whenCurrent: () => sources.services.whenCurrent(), inspect: sources.inspect, lastLines: sources.lastLines }, options.logger);
+    this.engine = new EngineIncidents(
+      this,
+      { whenCurrent: () => sources.services.whenCurrent(), inspect: sources.inspect, lastLines: sources.lastLines },
+      options.logger,
+    );
     this.register(sources.engineEvents((e: EngineEvent) => this.engine.onEvent(e)));
     this.register(sources.services.onDidChange((s) => this.onSnapshot(s)));
     if (sources.alerts) this.register(sources.alerts((c: AlertStoreChange) => applyAlertChange(this, c)));
     if (sources.decisions) this.register(sources.decisions((d) => d && this.onDecision(d)));
-    this.register({ dispose: () => { for (const t of this.settleTimers.values()) options.timers.clearTimeout(t); } });
+    this.register({
+      dispose: () => {
+        for (const t of this.settleTimers.values()) options.timers.clearTimeout(t);
+      },
+    });
     // after a reload, open incidents that were recovering keep counting down
     for (const i of this.list) if (i.closedAt === undefined && i.healthySince !== undefined) this.scheduleSettle(i);
   }
@@ -114,7 +125,18 @@ export class IncidentStore extends Disposable implements IncidentBook {
       this.note(open, entry);
       return open;
     }
-    const incident: Incident = { id: `${entry.time}-${this.seq++}`, key, project, service, cause, openedAt: entry.time, alertname, firing: [], alerts: [], timeline: [entry] };
+    const incident: Incident = {
+      id: `${entry.time}-${this.seq++}`,
+      key,
+      project,
+      service,
+      cause,
+      openedAt: entry.time,
+      alertname,
+      firing: [],
+      alerts: [],
+      timeline: [entry],
+    };
     this.list.push(incident);
     if (this.list.length > this.limit) {
       // drop the oldest closed ones first; open incidents stay
@@ -136,21 +158,35 @@ export class IncidentStore extends Disposable implements IncidentBook {
       // a crash or unhealthy check counts as recovered only after a start or a healthy check seen since
       const up = isUp(group) && (i.cause === 'alert' || i.restarted || i.timeline.some((t) => t.kind === 'healthy'));
       if (up) this.markRecovering(i, now);
-      else if (!isUp(group) && i.healthySince !== undefined) { i.healthySince = undefined; this.clearSettle(i); this.commit(i); }
+      else if (!isUp(group) && i.healthySince !== undefined) {
+        i.healthySince = undefined;
+        this.clearSettle(i);
+        this.commit(i);
+      }
     }
   }
 
   markRecovering(i: Incident, now: number): void {
     if (i.healthySince !== undefined) return;
     i.healthySince = now;
-    this.note(i, { time: now, kind: 'recovering', text: `${i.service} runs again; closes after ${Math.round(this.settleMs / 1000)} s healthy${i.firing.length ? ' and its alerts resolved' : ''}` });
+    this.note(i, {
+      time: now,
+      kind: 'recovering',
+      text: `${i.service} runs again; closes after ${Math.round(this.settleMs / 1000)} s healthy${i.firing.length ? ' and its alerts resolved' : ''}`,
+    });
     this.scheduleSettle(i);
   }
 
   private scheduleSettle(i: Incident): void {
     this.clearSettle(i);
     const wait = Math.max(0, (i.healthySince ?? this.now()) + this.settleMs - this.now());
-    this.settleTimers.set(i.id, this.options.timers.setTimeout(() => { this.settleTimers.delete(i.id); this.tryClose(i); }, wait));
+    this.settleTimers.set(
+      i.id,
+      this.options.timers.setTimeout(() => {
+        this.settleTimers.delete(i.id);
+        this.tryClose(i);
+      }, wait),
+    );
   }
 
   private clearSettle(i: Incident): void {
@@ -163,7 +199,13 @@ export class IncidentStore extends Disposable implements IncidentBook {
     const now = this.now();
     if (i.closedAt !== undefined || i.healthySince === undefined || now - i.healthySince < this.settleMs || i.firing.length > 0) return;
     i.closedAt = now;
-    i.fixedBy = i.healedBy ? `the healer's ${i.healedBy}` : i.restarted ? 'a restart (the engine or a user)' : i.cause === 'alert' ? 'its alerts resolved' : 'recovered by itself';
+    i.fixedBy = i.healedBy
+      ? `the healer's ${i.healedBy}`
+      : i.restarted
+        ? 'a restart (the engine or a user)'
+        : i.cause === 'alert'
+          ? 'its alerts resolved'
+          : 'recovered by itself';
     this.note(i, { time: now, kind: 'closed', text: `recovered: healthy for ${Math.round(this.settleMs / 1000)} s, alerts resolved; fixed by ${i.fixedBy}` });
     this.options.logger?.info(`incident closed: ${i.key} after ${Math.round((now - i.openedAt) / 1000)} s`);
   }
@@ -184,9 +226,11 @@ export class IncidentStore extends Disposable implements IncidentBook {
   commit(i: Incident): void {
     this.changed.fire(i);
     const snapshot = JSON.parse(JSON.stringify(this.list)) as Incident[];
-    this.writes = this.writes.then(() => this.options.memento.update(INCIDENTS_STORAGE_KEY, snapshot)).catch((e: unknown) => {
-      this.options.logger?.error(`could not persist the incidents: ${String(e)}`);
-    });
+    this.writes = this.writes
+      .then(() => this.options.memento.update(INCIDENTS_STORAGE_KEY, snapshot))
+      .catch((e: unknown) => {
+        this.options.logger?.error(`could not persist the incidents: ${String(e)}`);
+      });
   }
 
   /** Resolves when every change so far is persisted (tests, deactivate). */

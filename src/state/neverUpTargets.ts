@@ -20,7 +20,11 @@ function firstValue(r: PromInstantResult): number | undefined {
  * when some target is down. Without Prometheus' own start time (a Prometheus that does not scrape
  * itself as job "prometheus") nothing is judged: better to heal as before than to guess.
  */
-export async function queryNeverUp(prometheus: InstantQuerySource, targets: readonly PromTarget[], options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<NeverUpTarget[]> {
+export async function queryNeverUp(
+  prometheus: InstantQuerySource,
+  targets: readonly PromTarget[],
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<NeverUpTarget[]> {
   const down = targets.filter((t) => t.health === 'down' && t.labels.job && t.labels.instance);
   if (!down.length) return [];
   const uptime = firstValue(await prometheus.query(UPTIME_QUERY, options));

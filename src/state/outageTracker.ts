@@ -49,7 +49,9 @@ export class OutageTracker {
     this.failures++;
     if (this.failures === this.threshold) {
       this.downSince = this.clock.now();
-      this.logger.warn(`${this.name} unreachable after ${this.threshold} attempts: ${error.message}. Retrying in the background with backoff; this is logged once per outage.`);
+      this.logger.warn(
+        `${this.name} unreachable after ${this.threshold} attempts: ${error.message}. Retrying in the background with backoff; this is logged once per outage.`,
+      );
     } else if (this.failures < this.threshold) {
       this.logger.debug(`${this.name} poll failed (${this.failures}/${this.threshold}): ${error.message}`);
     }

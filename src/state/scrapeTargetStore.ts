@@ -32,7 +32,12 @@ export class ScrapeTargetStore extends Disposable {
   private neverUpAt = 0;
   private neverUpCheck: Promise<void> | undefined;
 
-  constructor(private readonly source: () => TargetsSource, private readonly logger: Logger, private readonly intervalMs = 15_000, private readonly clock: Clock = systemClock) {
+  constructor(
+    private readonly source: () => TargetsSource,
+    private readonly logger: Logger,
+    private readonly intervalMs = 15_000,
+    private readonly clock: Clock = systemClock,
+  ) {
     super();
     this.register(toDisposable(() => this.stop()));
   }
@@ -58,7 +63,9 @@ export class ScrapeTargetStore extends Disposable {
   async configurationProblem(labels: Readonly<Record<string, string>>): Promise<string | undefined> {
     if (!labels.job || !labels.instance) return undefined;
     if (this.clock.now() - this.neverUpAt > NEVER_UP_FRESH_MS) {
-      this.neverUpCheck ??= this.checkNeverUp().finally(() => { this.neverUpCheck = undefined; });
+      this.neverUpCheck ??= this.checkNeverUp().finally(() => {
+        this.neverUpCheck = undefined;
+      });
       await this.neverUpCheck;
     }
     return this.problemFor(labels);
@@ -112,7 +119,8 @@ export class ScrapeTargetStore extends Disposable {
       this.down = false;
     } catch (e) {
       if (!this.active) return;
-      if (!this.down) this.logger.warn(`Scrape targets unavailable (${(e as Error).message}); the Services tree shows no scrape state until Prometheus answers`);
+      if (!this.down)
+        this.logger.warn(`Scrape targets unavailable (${(e as Error).message}); the Services tree shows no scrape state until Prometheus answers`);
       this.down = true;
       this.neverUp = [];
       next = new Map();

@@ -39,7 +39,10 @@ export class ServiceStore extends Disposable {
   private current: ServicesSnapshot;
   private active = false;
   private refreshTimer: NodeJS.Timeout | undefined;
-  private readonly refreshes = new OneAtATime(() => this.refreshPass(), () => this.nextPassWaiters.length > 0);
+  private readonly refreshes = new OneAtATime(
+    () => this.refreshPass(),
+    () => this.nextPassWaiters.length > 0,
+  );
   /** `whenCurrent` callers, answered by the next refresh pass to start (not by the whole burst's passes). */
   private nextPassWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private readonly records: ContainerRecords;
@@ -57,8 +60,17 @@ export class ServiceStore extends Disposable {
     this.opts = { coalesceMs: 100, fallbackPollMs: 10_000, minBackoffMs: 1_000, maxBackoffMs: 30_000, clock: systemClock, ...options };
     this.records = new ContainerRecords(docker);
     this.connection = new EngineConnection({
-      docker, logger, clock: this.opts.clock, options: this.opts, projects: () => this.projects.map((p) => p.name), onEvent: (e) => this.onEvent(e),
-      relist: () => { this.records.invalidate(); return this.runRefresh(); }, unreachable: (err) => this.markUnreachable(err),
+      docker,
+      logger,
+      clock: this.opts.clock,
+      options: this.opts,
+      projects: () => this.projects.map((p) => p.name),
+      onEvent: (e) => this.onEvent(e),
+      relist: () => {
+        this.records.invalidate();
+        return this.runRefresh();
+      },
+      unreachable: (err) => this.markUnreachable(err),
     });
     this.changeEmitter = new Emitter<ServicesSnapshot>((n) => this.onListenersChanged(n));
     this.current = { engine: 'unknown', projects, containers: [], groups: groupByService([], declared(projects)), updatedAt: 0 };
@@ -122,7 +134,10 @@ export class ServiceStore extends Disposable {
   appliedContainers(projects: readonly string[]): ContainerInfo[] | undefined {
     if (!this.active || this.current.engine !== 'reachable' || !this.records.applied) return undefined;
     const wanted = new Set(projects);
-    return this.records.all().filter((c) => wanted.has(c.project)).sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);
+    return this.records
+      .all()
+      .filter((c) => wanted.has(c.project))
+      .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);
   }
 
   /** Changes the watched projects (compose files or settings changed) and refreshes. */
@@ -188,7 +203,14 @@ export class ServiceStore extends Disposable {
     const waiters = this.nextPassWaiters.splice(0);
     try {
       const containers = await this.records.update(this.projects.map((p) => p.name));
-      this.publish({ engine: 'reachable', projects: this.projects, containers, groups: groupByService(containers, declared(this.projects)), updatedAt: this.opts.clock.now(), cause });
+      this.publish({
+        engine: 'reachable',
+        projects: this.projects,
+        containers,
+        groups: groupByService(containers, declared(this.projects)),
+        updatedAt: this.opts.clock.now(),
+        cause,
+      });
       waiters.forEach((w) => w.resolve());
     } catch (err) {
       this.markUnreachable(err);

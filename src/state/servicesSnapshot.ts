@@ -36,6 +36,9 @@ export function declared(projects: WatchedProject[]) {
 /** What the tree shows; two snapshots with the same fingerprint need no redraw. */
 export function fingerprint(s: ServicesSnapshot): string {
   return s.groups
-    .map((g) => `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`)
+    .map(
+      (g) =>
+        `${g.project}/${g.service}:${g.status}[${g.containers.map((c) => `${c.id}:${c.state}:${c.health}:${c.restartCount}:${c.exitCode ?? ''}:${c.startedAt ?? ''}`).join(',')}]`,
+    )
     .join('|');
 }

@@ -98,7 +98,8 @@ export class WorkspaceProjects extends Disposable {
   private async resolveIfChanged(): Promise<void> {
     const files = [...this.changedFiles];
     this.changedFiles.clear();
-    const unchanged = async (file: string) => file !== ANY_FILE && this.lastRead.has(file) && (await readFile(file, 'utf8').catch(() => undefined)) === this.lastRead.get(file);
+    const unchanged = async (file: string) =>
+      file !== ANY_FILE && this.lastRead.has(file) && (await readFile(file, 'utf8').catch(() => undefined)) === this.lastRead.get(file);
     if ((await Promise.all(files.map(unchanged))).every(Boolean)) return;
     await this.resolve();
   }
@@ -130,7 +131,7 @@ export class WorkspaceProjects extends Disposable {
       this.watched = new Set(sources.watched);
       await this.provisional(folder, sources);
       const fromEngine = await this.deps.engineProjectOf?.(folder).catch(() => undefined);
-      const app = fromEngine ? { name: fromEngine, role: 'app' as const, provisional: true } : this.projects.find((p) => p.role === 'app') ?? this.guess()[0];
+      const app = fromEngine ? { name: fromEngine, role: 'app' as const, provisional: true } : (this.projects.find((p) => p.role === 'app') ?? this.guess()[0]);
       // as resolved as an untrusted workspace gets: the healer judges (and, untrusted, refuses) crashes under this name
       return this.publish([app, stack], true);
     }
@@ -166,7 +167,9 @@ export class WorkspaceProjects extends Disposable {
   private async withoutCli(folder: string, reason: string): Promise<WatchedProject> {
     if (!this.noCliReported) {
       this.noCliReported = true;
-      this.deps.onNoComposeCli?.(`Realm: no Docker Compose CLI found (${reason}). The Services view shows what the engine runs; App Up, App Down and exact service lists need Docker Compose v2 (\`docker compose\`).`);
+      this.deps.onNoComposeCli?.(
+        `Realm: no Docker Compose CLI found (${reason}). The Services view shows what the engine runs; App Up, App Down and exact service lists need Docker Compose v2 (\`docker compose\`).`,
+      );
     }
     const fromEngine = await this.deps.engineProjectOf?.(folder).catch(() => undefined);
     return { ...(fromEngine ? { name: fromEngine, role: 'app' as const } : this.guess()[0]), provisional: true };
@@ -187,7 +190,13 @@ export class WorkspaceProjects extends Disposable {
       });
       const services = [...new Set(models.flatMap((m) => m.services.filter((s) => s.profiles.length === 0).map((s) => s.name)))];
       const name = this.deps.settings().composeProjectName || models[0]?.name || path.basename(folder);
-      this.publish([{ name: normalizeProjectName(name, 'v2'), role: 'app', declaredServices: services, provisional: true }, { name: STACK_PROJECT_NAME, role: 'stack' }], false);
+      this.publish(
+        [
+          { name: normalizeProjectName(name, 'v2'), role: 'app', declaredServices: services, provisional: true },
+          { name: STACK_PROJECT_NAME, role: 'stack' },
+        ],
+        false,
+      );
     } catch {
       // compose's answer follows; its error (if any) is the one shown
     }
@@ -205,14 +214,18 @@ export class WorkspaceProjects extends Disposable {
   private remembered(): WatchedProject[] | undefined {
     const saved = this.deps.memory?.get<{ folder: string; project: WatchedProject }>(MEMORY_KEY);
     if (!saved || saved.folder !== this.deps.folder()) return undefined;
-    return [{ ...saved.project, provisional: true }, { name: STACK_PROJECT_NAME, role: 'stack' }];
+    return [
+      { ...saved.project, provisional: true },
+      { name: STACK_PROJECT_NAME, role: 'stack' },
+    ];
   }
 
   /** Before compose answers: the configured name or the folder name, normalised as v2 does. */
   private guess(): WatchedProject[] {
     const folder = this.deps.folder();
     const projects: WatchedProject[] = [];
-    if (folder) projects.push({ name: normalizeProjectName(this.deps.settings().composeProjectName || path.basename(folder), 'v2'), role: 'app', provisional: true });
+    if (folder)
+      projects.push({ name: normalizeProjectName(this.deps.settings().composeProjectName || path.basename(folder), 'v2'), role: 'app', provisional: true });
     projects.push({ name: STACK_PROJECT_NAME, role: 'stack' });
     return projects;
   }

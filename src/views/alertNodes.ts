@@ -11,7 +11,9 @@ import { contextValue } from './contextValues';
  * Set when neither Alertmanager nor Prometheus answers: the tree still shows the last known alerts,
  * but greyed and saying since when they are known ("last seen 10:42"), never as if live.
  */
-export interface Staleness { lastSeenAt: number }
+export interface Staleness {
+  lastSeenAt: number;
+}
 
 const staleColor = () => new vscode.ThemeColor('disabledForeground');
 
@@ -36,11 +38,18 @@ function capitalize(s: string): string {
 
 /** A severity group (critical first). contextValue `realm.alertGroup;`. */
 export class SeverityGroupNode extends vscode.TreeItem {
-  constructor(readonly group: SeverityGroup, stale: Staleness | undefined, now: number) {
+  constructor(
+    readonly group: SeverityGroup,
+    stale: Staleness | undefined,
+    now: number,
+  ) {
     super(capitalize(plain(group.severity, 40)), vscode.TreeItemCollapsibleState.Expanded);
     this.id = `severity:${group.severity}`;
     const count = (word: string) => group.alerts.filter((a) => (suppressionWord(a) ?? a.state) === word).length;
-    const parts = ['firing', 'silenced', 'inhibited', 'pending'].map((w) => [count(w), w] as const).filter(([n]) => n).map(([n, w]) => `${n} ${w}`);
+    const parts = ['firing', 'silenced', 'inhibited', 'pending']
+      .map((w) => [count(w), w] as const)
+      .filter(([n]) => n)
+      .map(([n, w]) => `${n} ${w}`);
     if (stale) parts.push(`last seen ${clockTime(stale.lastSeenAt, now)}`);
     this.description = parts.join(' · ');
     this.iconPath = stale ? new vscode.ThemeIcon('history', staleColor()) : severityIcon(group.severity, count('firing') === 0);
@@ -58,7 +67,13 @@ export class SeverityGroupNode extends vscode.TreeItem {
  */
 export class AlertNode extends vscode.TreeItem {
   /** `configurationProblem`: the alert's target has never been up (what to do; the healer leaves it alone). */
-  constructor(readonly alert: RealmAlert, now: number, silences: readonly Silence[] = [], stale?: Staleness, readonly configurationProblem?: string) {
+  constructor(
+    readonly alert: RealmAlert,
+    now: number,
+    silences: readonly Silence[] = [],
+    stale?: Staleness,
+    readonly configurationProblem?: string,
+  ) {
     super(plain(alert.name, 80), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `alert:${alert.key}`;
     const target = alertTarget(alert.labels);
@@ -67,21 +82,37 @@ export class AlertNode extends vscode.TreeItem {
     const problem = configurationProblem && 'configuration problem: target never up, not healed';
     this.description = [problem, target && plain(target, 60), age, !problem && summary && plain(summary, 120)].filter(Boolean).join(' · ');
     const word = suppressionWord(alert);
-    this.iconPath = configurationProblem ? new vscode.ThemeIcon('settings-gear', new vscode.ThemeColor('list.warningForeground'))
-      : stale ? new vscode.ThemeIcon(alert.state === 'pending' ? 'watch' : 'bell', staleColor())
-      : alert.state === 'pending' ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow')) : severityIcon(alert.severity, word !== undefined);
+    this.iconPath = configurationProblem
+      ? new vscode.ThemeIcon('settings-gear', new vscode.ThemeColor('list.warningForeground'))
+      : stale
+        ? new vscode.ThemeIcon(alert.state === 'pending' ? 'watch' : 'bell', staleColor())
+        : alert.state === 'pending'
+          ? new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.yellow'))
+          : severityIcon(alert.severity, word !== undefined);
     // `.fallback`: firing according to Prometheus while Alertmanager is unreachable (no silence possible)
     const state = word ?? alert.state;
     const fallback = alert.state === 'firing' && alert.source === 'prometheus';
     const known = !fallback && state !== 'pending';
-    this.contextValue = contextValue('realm.alert', state, fallback && 'fallback', !fallback && state !== 'silenced' && 'silence', alert.state === 'firing' && 'heal', known && 'query', known && 'alertmanager');
+    this.contextValue = contextValue(
+      'realm.alert',
+      state,
+      fallback && 'fallback',
+      !fallback && state !== 'silenced' && 'silence',
+      alert.state === 'firing' && 'heal',
+      known && 'query',
+      known && 'alertmanager',
+    );
     const md = new vscode.MarkdownString(); // appendText escapes: labels and annotations are untrusted
     md.appendMarkdown('**').appendText(plain(alert.name, 200)).appendMarkdown('**  \n');
     md.appendText(`${plain(alert.severity, 40)} · ${describeAge(alert, now, silences)}${target ? ` · ${plain(target, 200)}` : ''}`);
     if (summary) md.appendMarkdown('\n\n').appendText(clip(summary, TOOLTIP_CHARS));
     if (configurationProblem) md.appendMarkdown('\n\n').appendText(configurationProblem);
-    if (stale) md.appendMarkdown('\n\n').appendText(`Last seen at ${clockTime(stale.lastSeenAt, now)}: neither Alertmanager nor Prometheus answers now, so this may have changed.`);
-    else if (alert.source === 'prometheus' && alert.state === 'firing') md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
+    if (stale)
+      md.appendMarkdown('\n\n').appendText(
+        `Last seen at ${clockTime(stale.lastSeenAt, now)}: neither Alertmanager nor Prometheus answers now, so this may have changed.`,
+      );
+    else if (alert.source === 'prometheus' && alert.state === 'firing')
+      md.appendMarkdown('\n\n').appendText('From Prometheus: Alertmanager is unreachable, silences unknown.');
     this.tooltip = md;
     this.accessibilityInformation = { label: `${alert.severity} alert ${plain(alert.name, 80)}, ${age}${target ? `, ${plain(target, 60)}` : ''}` };
   }
@@ -89,7 +120,12 @@ export class AlertNode extends vscode.TreeItem {
 
 /** A label or annotation of an alert. contextValue `realm.alertDetail;label;` / `realm.alertDetail;annotation;`. */
 export class AlertDetailNode extends vscode.TreeItem {
-  constructor(readonly alert: RealmAlert, readonly kind: 'label' | 'annotation', readonly name: string, readonly value: string) {
+  constructor(
+    readonly alert: RealmAlert,
+    readonly kind: 'label' | 'annotation',
+    readonly name: string,
+    readonly value: string,
+  ) {
     super(plain(name, 60), vscode.TreeItemCollapsibleState.None);
     this.id = `alert:${alert.key}:${kind}:${name}`;
     this.description = plain(value, 200);
@@ -117,11 +153,18 @@ export class SilencesNode extends vscode.TreeItem {
  * contextValue `realm.silence;active;expire;alertmanager;` (or `pending`).
  */
 export class SilenceNode extends vscode.TreeItem {
-  constructor(readonly silence: Silence, matchedAlerts: number, now: number) {
+  constructor(
+    readonly silence: Silence,
+    matchedAlerts: number,
+    now: number,
+  ) {
     const { title, detail } = describeSilenced(silence.matchers);
     super(plain(title, 80), vscode.TreeItemCollapsibleState.None);
     this.id = `silence:${silence.id}`;
-    const when = silence.state === 'pending' ? `from ${clockTime(silence.startsAt, now)} until ${clockTime(silence.endsAt, now)}` : `until ${clockTime(silence.endsAt, now)}`;
+    const when =
+      silence.state === 'pending'
+        ? `from ${clockTime(silence.startsAt, now)} until ${clockTime(silence.endsAt, now)}`
+        : `until ${clockTime(silence.endsAt, now)}`;
     const matches = matchedAlerts === 0 ? 'matches no current alert' : `${matchedAlerts} alert${matchedAlerts === 1 ? '' : 's'} silenced`;
     this.description = [when, detail && plain(detail, 80), matches, silence.createdBy && `by ${plain(silence.createdBy, 40)}`].filter(Boolean).join(' · ');
     const left = silence.state === 'pending' ? `starts in ${formatDuration(silence.startsAt - now)}` : `ends in ${formatDuration(silence.endsAt - now)}`;

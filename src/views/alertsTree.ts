@@ -48,8 +48,19 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     super();
     this.snapshot = store.snapshot;
     this.renderNow = clock.now();
-    this.ticker = new RelativeTimeTicker({ clock, timers, times: () => this.relativeTimes(), render: (t) => this.describeAll(t), onChange: (t) => this.draw(t) });
-    this.register(toDisposable(() => { this.setVisible(false); this.ticker.dispose(); }));
+    this.ticker = new RelativeTimeTicker({
+      clock,
+      timers,
+      times: () => this.relativeTimes(),
+      render: (t) => this.describeAll(t),
+      onChange: (t) => this.draw(t),
+    });
+    this.register(
+      toDisposable(() => {
+        this.setVisible(false);
+        this.ticker.dispose();
+      }),
+    );
   }
 
   /** Called with the view's visibility: listen (and refresh durations) only while visible. */
@@ -57,7 +68,12 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
     if (visible && !this.subscription) {
       const alerts = this.store.onDidChange((c) => this.update(c.snapshot));
       const problems = this.problems?.onDidChange(() => this.draw(this.clock.now()));
-      this.subscription = { dispose: () => { alerts.dispose(); problems?.dispose(); } };
+      this.subscription = {
+        dispose: () => {
+          alerts.dispose();
+          problems?.dispose();
+        },
+      };
       this.ticker.setVisible(true);
       this.update(this.store.snapshot);
     } else if (!visible && this.subscription) {
@@ -105,12 +121,17 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
       if (this.snapshot.silences.length) roots.push(new SilencesNode(this.snapshot.silences));
       return roots;
     }
-    if (node instanceof SeverityGroupNode) return node.group.alerts.map((a) => new AlertNode(a, now, this.snapshot.silences, stale, this.problems?.problemFor(a.labels)));
+    if (node instanceof SeverityGroupNode)
+      return node.group.alerts.map((a) => new AlertNode(a, now, this.snapshot.silences, stale, this.problems?.problemFor(a.labels)));
     if (node instanceof AlertNode) {
       const { alert } = node;
       return [
-        ...Object.keys(alert.labels).sort().map((k) => new AlertDetailNode(alert, 'label', k, alert.labels[k])),
-        ...Object.keys(alert.annotations).sort().map((k) => new AlertDetailNode(alert, 'annotation', k, alert.annotations[k])),
+        ...Object.keys(alert.labels)
+          .sort()
+          .map((k) => new AlertDetailNode(alert, 'label', k, alert.labels[k])),
+        ...Object.keys(alert.annotations)
+          .sort()
+          .map((k) => new AlertDetailNode(alert, 'annotation', k, alert.annotations[k])),
       ];
     }
     if (node instanceof SilencesNode) {
@@ -138,7 +159,9 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
   private update(s: AlertSnapshot): void {
     this.snapshot = s;
     const stale = this.stale();
-    const message = stale ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.clock.now())} and may have changed. Realm keeps retrying.` : undefined;
+    const message = stale
+      ? `Alertmanager and Prometheus do not answer: these alerts were last seen at ${clockTime(stale.lastSeenAt, this.clock.now())} and may have changed. Realm keeps retrying.`
+      : undefined;
     if (message !== this.message) {
       this.message = message;
       this.setMessage(message);

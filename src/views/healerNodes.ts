@@ -25,7 +25,8 @@ export class HealerModeNode extends vscode.TreeItem {
     super(label, vscode.TreeItemCollapsibleState.None);
     this.id = 'healer:mode';
     this.iconPath = new vscode.ThemeIcon(icon);
-    this.description = settings.enabled && settings.trusted ? `max ${settings.maxActionsPerHour}/hour per service; Heal Now counts but is never refused` : undefined;
+    this.description =
+      settings.enabled && settings.trusted ? `max ${settings.maxActionsPerHour}/hour per service; Heal Now counts but is never refused` : undefined;
     this.contextValue = contextValue('realm.healer.mode', mode);
   }
 }
@@ -35,13 +36,27 @@ const GROUP_LABELS: Record<GroupKind, string> = { budgets: 'Services', unactiona
 
 /** A group header ("Services", "Alerts Realm cannot act on", "Recent decisions"). */
 export class HealerGroupNode extends vscode.TreeItem {
-  constructor(readonly kind: GroupKind, count: number) {
-    const state = !count ? vscode.TreeItemCollapsibleState.None : kind === 'unactionable' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
+  constructor(
+    readonly kind: GroupKind,
+    count: number,
+  ) {
+    const state = !count
+      ? vscode.TreeItemCollapsibleState.None
+      : kind === 'unactionable'
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.Expanded;
     super(GROUP_LABELS[kind], state);
     // VS Code keeps a node's collapsible state by id: a group that was an empty leaf would come back
     // collapsed once it has children, hiding the decision the user just caused. A new id expands it.
     this.id = `healer:${kind}${count ? '' : ':empty'}`;
-    this.description = kind === 'unactionable' ? `${count}: they name no service of this workspace` : count ? undefined : kind === 'budgets' ? 'no service acted on' : 'none yet';
+    this.description =
+      kind === 'unactionable'
+        ? `${count}: they name no service of this workspace`
+        : count
+          ? undefined
+          : kind === 'budgets'
+            ? 'no service acted on'
+            : 'none yet';
     this.contextValue = contextValue('realm.healer.group', kind);
   }
 }
@@ -50,7 +65,10 @@ export class HealerGroupNode extends vscode.TreeItem {
 export class ServiceBudgetNode extends vscode.TreeItem {
   readonly key: string;
   readonly service: string;
-  constructor(readonly state: ServiceHealState, now: number) {
+  constructor(
+    readonly state: ServiceHealState,
+    now: number,
+  ) {
     const name = state.ref.service;
     super(name, vscode.TreeItemCollapsibleState.None);
     this.key = state.key;
@@ -61,16 +79,33 @@ export class ServiceBudgetNode extends vscode.TreeItem {
     this.description = doing ? `${doing} · ${budget}` : budget;
     this.iconPath = state.gaveUp
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
-      : state.inFlight ? new vscode.ThemeIcon('sync~spin')
-        : state.scheduled ? new vscode.ThemeIcon('clock')
-          : state.stoppedByUserAt !== undefined || state.optedOut ? new vscode.ThemeIcon('debug-pause')
+      : state.inFlight
+        ? new vscode.ThemeIcon('sync~spin')
+        : state.scheduled
+          ? new vscode.ThemeIcon('clock')
+          : state.stoppedByUserAt !== undefined || state.optedOut
+            ? new vscode.ThemeIcon('debug-pause')
             : new vscode.ThemeIcon(state.budget.remaining ? 'pulse' : 'watch');
-    const hints = [state.gaveUp ? 'The healer gave up: reset the budget or fix the service.' : '', state.scheduled ? 'Cancel it with "Cancel Scheduled Healing".' : '', state.stoppedByUserAt !== undefined ? 'Start the service to resume healing.' : ''].filter(Boolean);
+    const hints = [
+      state.gaveUp ? 'The healer gave up: reset the budget or fix the service.' : '',
+      state.scheduled ? 'Cancel it with "Cancel Scheduled Healing".' : '',
+      state.stoppedByUserAt !== undefined ? 'Start the service to resume healing.' : '',
+    ].filter(Boolean);
     this.tooltip = [`${state.key}: ${describeBudget(name, state.budget, now)}`, ...(doing ? [doing] : []), ...hints].join('\n');
     // cleanup is not a service: it can only have its budget reset; a label opt-out is changed in the compose file
     const cleanup = name === CLEANUP_SERVICE;
-    this.contextValue = contextValue('realm.healer.service', state.gaveUp && 'gaveUp', state.scheduled && 'scheduled', state.optedOut === 'setting' && 'optedOut', state.optedOut === 'label' && 'labelOptOut', cleanup && 'cleanup',
-      'resetBudget', state.scheduled && 'cancel', !cleanup && !state.optedOut && 'disable', state.optedOut === 'setting' && 'enable');
+    this.contextValue = contextValue(
+      'realm.healer.service',
+      state.gaveUp && 'gaveUp',
+      state.scheduled && 'scheduled',
+      state.optedOut === 'setting' && 'optedOut',
+      state.optedOut === 'label' && 'labelOptOut',
+      cleanup && 'cleanup',
+      'resetBudget',
+      state.scheduled && 'cancel',
+      !cleanup && !state.optedOut && 'disable',
+      state.optedOut === 'setting' && 'enable',
+    );
   }
 }
 
@@ -85,7 +120,10 @@ const outcomeIcon = (e: AuditEntry): vscode.ThemeIcon => {
 
 /** One recorded decision, worded as everywhere: "worker: restart — done" + "died, exit 137 · 2m ago". */
 export class DecisionNode extends vscode.TreeItem {
-  constructor(readonly entry: AuditEntry, now: number) {
+  constructor(
+    readonly entry: AuditEntry,
+    now: number,
+  ) {
     const w = decisionWords(entry);
     super(`${w.subject}: ${w.action} — ${w.outcome}`, vscode.TreeItemCollapsibleState.None);
     this.id = `healer:decision:${entry.id}`;
@@ -100,7 +138,11 @@ export class DecisionNode extends vscode.TreeItem {
 
 /** One alert the healer cannot act on, folded: its name, how often it was considered, and when last. */
 export class UnactionableAlertNode extends vscode.TreeItem {
-  constructor(readonly alertname: string, entries: readonly AuditEntry[], now: number) {
+  constructor(
+    readonly alertname: string,
+    entries: readonly AuditEntry[],
+    now: number,
+  ) {
     super(alertname, vscode.TreeItemCollapsibleState.None);
     const latest = entries.reduce((t, e) => Math.max(t, e.lastRepeatAt ?? e.time), 0);
     const times = entries.reduce((n, e) => n + 1 + (e.repeats ?? 0), 0);
@@ -113,4 +155,3 @@ export class UnactionableAlertNode extends vscode.TreeItem {
 }
 
 export type HealerTreeNode = HealerModeNode | HealerGroupNode | ServiceBudgetNode | DecisionNode | UnactionableAlertNode;
-

@@ -11,13 +11,17 @@ export class HealerStatusHint extends Disposable {
     super();
     this.item.name = 'Realm Healer Activity';
     this.item.command = 'realm.showLogs';
-    this.register(healer.onDidStartAction((e) => {
-      this.item.text = `$(sync~spin) Realm: ${actionWord(e.action)} ${e.key.split('/').pop()}…`;
-      this.item.tooltip = `Healing ${e.key} (${describeTrigger(e.trigger)})`;
-      this.item.show();
-    }));
-    this.register(healer.onDidFinishAction(() => {
-      if (!healer.isBusy()) this.item.hide();
-    }));
+    this.register(
+      healer.onDidStartAction((e) => {
+        this.item.text = `$(sync~spin) Realm: ${actionWord(e.action)} ${e.key.split('/').pop()}…`;
+        this.item.tooltip = `Healing ${e.key} (${describeTrigger(e.trigger)})`;
+        this.item.show();
+      }),
+    );
+    this.register(
+      healer.onDidFinishAction(() => {
+        if (!healer.isBusy()) this.item.hide();
+      }),
+    );
   }
 }

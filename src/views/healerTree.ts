@@ -41,7 +41,13 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
   constructor(private readonly deps: HealerTreeDeps) {
     super();
     this.renderNow = deps.clock.now();
-    this.ticker = new RelativeTimeTicker({ clock: deps.clock, timers: deps.timers ?? systemTimers, times: () => this.relativeTimes(), render: (now) => this.describeAll(now), onChange: (now) => this.draw(now) });
+    this.ticker = new RelativeTimeTicker({
+      clock: deps.clock,
+      timers: deps.timers ?? systemTimers,
+      times: () => this.relativeTimes(),
+      render: (now) => this.describeAll(now),
+      onChange: (now) => this.draw(now),
+    });
     this.register(deps.healer.onDidChange(() => this.refresh()));
     this.register(deps.audit.onDidChange(() => this.refresh()));
     this.register(deps.audit.onDidRepeat(() => this.refresh()));
@@ -72,15 +78,25 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
 
   private relativeTimes(): number[] {
     const states = this.deps.healer.serviceStates().filter(shown);
-    const decisions = this.decisions().slice(-RECENT_DECISIONS).map((e) => e.lastRepeatAt ?? e.time);
+    const decisions = this.decisions()
+      .slice(-RECENT_DECISIONS)
+      .map((e) => e.lastRepeatAt ?? e.time);
     const unactionable = [...this.unactionable().values()].flat().map((e) => e.lastRepeatAt ?? e.time);
     return [...decisions, ...unactionable, ...states.flatMap((s) => [s.scheduled?.at, s.budget.nextSlotAt].filter((t): t is number => t !== undefined))];
   }
 
   /** What every row would read at `now` (the ticker compares it). */
   private describeAll(now: number): string {
-    const rows = [...this.deps.healer.serviceStates().filter(shown).map((s) => new ServiceBudgetNode(s, now)), ...this.decisions().slice(-RECENT_DECISIONS).map((e) => new DecisionNode(e, now)),
-      ...[...this.unactionable()].map(([name, entries]) => new UnactionableAlertNode(name, entries, now))];
+    const rows = [
+      ...this.deps.healer
+        .serviceStates()
+        .filter(shown)
+        .map((s) => new ServiceBudgetNode(s, now)),
+      ...this.decisions()
+        .slice(-RECENT_DECISIONS)
+        .map((e) => new DecisionNode(e, now)),
+      ...[...this.unactionable()].map(([name, entries]) => new UnactionableAlertNode(name, entries, now)),
+    ];
     return rows.map((r) => String(r.description)).join('\n');
   }
 
@@ -100,9 +116,16 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
       ];
     }
     if (!(node instanceof HealerGroupNode)) return [];
-    if (node.kind === 'budgets') return this.deps.healer.serviceStates().filter(shown).map((s) => new ServiceBudgetNode(s, now));
+    if (node.kind === 'budgets')
+      return this.deps.healer
+        .serviceStates()
+        .filter(shown)
+        .map((s) => new ServiceBudgetNode(s, now));
     if (node.kind === 'unactionable') return [...this.unactionable()].map(([name, entries]) => new UnactionableAlertNode(name, entries, now));
-    return this.decisions().slice(-RECENT_DECISIONS).reverse().map((e) => new DecisionNode(e, now));
+    return this.decisions()
+      .slice(-RECENT_DECISIONS)
+      .reverse()
+      .map((e) => new DecisionNode(e, now));
   }
 
   private decisions(): AuditEntry[] {

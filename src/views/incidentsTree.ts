@@ -9,21 +9,33 @@ import { contextValue } from './contextValues';
 
 /** One incident: its line ("worker — crashed (exit 137, OOM) 2m ago, restarted, recovering"); its timeline are the children. */
 export class IncidentNode extends vscode.TreeItem {
-  constructor(readonly incident: Incident, now: number) {
+  constructor(
+    readonly incident: Incident,
+    now: number,
+  ) {
     const open = incident.closedAt === undefined;
     super(plain(describeIncident(incident, now), 200), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `incident:${incident.id}`;
     this.description = new Date(incident.openedAt).toLocaleString();
-    this.iconPath = open ? new vscode.ThemeIcon('flame', new vscode.ThemeColor('list.errorForeground')) : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    this.iconPath = open
+      ? new vscode.ThemeIcon('flame', new vscode.ThemeColor('list.errorForeground'))
+      : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
     // plain text: the timeline holds container names, alert names and healer details
-    this.tooltip = `${incident.key}\n${incident.timeline.slice(-5).map((t) => plain(t.text, 200)).join('\n')}`;
+    this.tooltip = `${incident.key}\n${incident.timeline
+      .slice(-5)
+      .map((t) => plain(t.text, 200))
+      .join('\n')}`;
     this.contextValue = contextValue('realm.incident', open ? 'open' : 'closed', 'export');
   }
 }
 
 /** One timeline entry of an incident. */
 export class TimelineNode extends vscode.TreeItem {
-  constructor(readonly incident: Incident, readonly entry: TimelineEntry, index: number) {
+  constructor(
+    readonly incident: Incident,
+    readonly entry: TimelineEntry,
+    index: number,
+  ) {
     super(plain(entry.text, 200), vscode.TreeItemCollapsibleState.None);
     this.id = `incident:${incident.id}:${index}`;
     this.description = new Date(entry.time).toLocaleTimeString();
@@ -33,9 +45,19 @@ export class TimelineNode extends vscode.TreeItem {
 }
 
 const TIMELINE_ICONS: Partial<Record<TimelineEntry['kind'], string>> = {
-  die: 'error', oom: 'error', start: 'play', unhealthy: 'warning', healthy: 'heart', stopped: 'debug-stop',
-  'alert-firing': 'bell-dot', 'alert-pending': 'watch', 'alert-silenced': 'bell-slash', 'alert-resolved': 'bell',
-  healer: 'tools', recovering: 'sync', closed: 'pass',
+  die: 'error',
+  oom: 'error',
+  start: 'play',
+  unhealthy: 'warning',
+  healthy: 'heart',
+  stopped: 'debug-stop',
+  'alert-firing': 'bell-dot',
+  'alert-pending': 'watch',
+  'alert-silenced': 'bell-slash',
+  'alert-resolved': 'bell',
+  healer: 'tools',
+  recovering: 'sync',
+  closed: 'pass',
 };
 
 export type IncidentsTreeNode = IncidentNode | TimelineNode;
@@ -48,12 +70,23 @@ export class IncidentsTreeProvider extends Disposable implements vscode.TreeData
   private readonly ticker: RelativeTimeTicker;
   private renderNow: number;
 
-  constructor(private readonly store: IncidentStore, private readonly clock: Clock, timers: Timers = systemTimers) {
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly clock: Clock,
+    timers: Timers = systemTimers,
+  ) {
     super();
     this.renderNow = clock.now();
     const open = () => this.store.all().filter((i) => i.closedAt === undefined);
     this.ticker = new RelativeTimeTicker({
-      clock, timers, times: () => open().map((i) => i.openedAt), render: (now) => open().map((i) => describeIncident(i, now)).join('\n'), onChange: (now) => this.draw(now),
+      clock,
+      timers,
+      times: () => open().map((i) => i.openedAt),
+      render: (now) =>
+        open()
+          .map((i) => describeIncident(i, now))
+          .join('\n'),
+      onChange: (now) => this.draw(now),
     });
     this.register(store.onDidChange(() => this.refresh()));
     this.register({ dispose: () => this.ticker.dispose() });

@@ -16,8 +16,19 @@ export interface HealFacts {
  * and a sentence for the hover. Each state has its own icon *shape* (not only a colour), so it
  * reads the same in light, dark and high-contrast themes and to colour-blind eyes.
  */
-export type LookKind = 'healthy' | 'running' | 'starting' | 'restarting' | 'unhealthy' | 'partial' | 'paused'
-  | 'stoppedByUser' | 'exitedCleanly' | 'crashed' | 'gaveUp' | 'notCreated';
+export type LookKind =
+  | 'healthy'
+  | 'running'
+  | 'starting'
+  | 'restarting'
+  | 'unhealthy'
+  | 'partial'
+  | 'paused'
+  | 'stoppedByUser'
+  | 'exitedCleanly'
+  | 'crashed'
+  | 'gaveUp'
+  | 'notCreated';
 
 export interface Look {
   kind: LookKind;
@@ -37,12 +48,27 @@ const exitText = (c?: ContainerInfo) => (c?.exitCode === undefined ? '' : ` (exi
 const FIXED: Partial<Record<ServiceStatus, Look>> = {
   healthy: { kind: 'healthy', text: 'healthy', icon: 'pass-filled', color: 'testing.iconPassed', meaning: 'Running; its health check passes.' },
   running: { kind: 'running', text: 'running', icon: 'circle-filled', color: 'testing.iconPassed', meaning: 'Running (no health check defined).' },
-  starting: { kind: 'starting', text: 'starting', icon: 'loading~spin', color: 'charts.yellow', meaning: 'Starting: created, or running with its health check not passed yet.' },
-  restarting: { kind: 'restarting', text: 'restarting', icon: 'sync~spin', color: 'charts.yellow', meaning: 'The engine is restarting it (its restart policy).' },
+  starting: {
+    kind: 'starting',
+    text: 'starting',
+    icon: 'loading~spin',
+    color: 'charts.yellow',
+    meaning: 'Starting: created, or running with its health check not passed yet.',
+  },
+  restarting: {
+    kind: 'restarting',
+    text: 'restarting',
+    icon: 'sync~spin',
+    color: 'charts.yellow',
+    meaning: 'The engine is restarting it (its restart policy).',
+  },
   unhealthy: { kind: 'unhealthy', text: 'unhealthy', icon: 'warning', color: 'list.warningForeground', meaning: 'Running, but its health check fails.' },
   partial: { kind: 'partial', text: 'partial', icon: 'warning', color: 'list.warningForeground', meaning: 'Some replicas run, some do not.' },
   'not-created': {
-    kind: 'notCreated', text: 'defined, not created', icon: 'circle-outline', color: 'disabledForeground',
+    kind: 'notCreated',
+    text: 'defined, not created',
+    icon: 'circle-outline',
+    color: 'disabledForeground',
     meaning: 'Defined in the compose file, no container yet: Start creates and starts it (docker compose up -d).',
   },
 };
@@ -51,7 +77,8 @@ const FIXED: Partial<Record<ServiceStatus, Look>> = {
 export function lookOf(status: ServiceStatus, c: ContainerInfo | undefined, facts: HealFacts = {}): Look {
   const fixed = FIXED[status];
   if (fixed) return fixed;
-  if (c?.state === 'paused') return { kind: 'paused', text: 'paused', icon: 'debug-pause', color: 'charts.yellow', meaning: 'Paused (docker pause): its processes are frozen.' };
+  if (c?.state === 'paused')
+    return { kind: 'paused', text: 'paused', icon: 'debug-pause', color: 'charts.yellow', meaning: 'Paused (docker pause): its processes are frozen.' };
   if (facts.stoppedByUserAt !== undefined) {
     const meaning = `Stopped by the user at ${clockTime(facts.stoppedByUserAt)} (Stop Service, App Down, docker stop): the healer leaves it alone until it is started again.`;
     return { kind: 'stoppedByUser', text: 'stopped', icon: 'debug-stop', color: 'descriptionForeground', meaning };
@@ -64,7 +91,9 @@ export function lookOf(status: ServiceStatus, c: ContainerInfo | undefined, fact
     const meaning = 'Its main process finished with exit code 0 (a one-off task, or a command that ended).';
     return { kind: 'exitedCleanly', text: 'exited cleanly (exit 0)', icon: 'pass', color: 'descriptionForeground', meaning };
   }
-  const meaning = c?.oomKilled ? 'Crashed: the kernel\'s OOM killer ended it (memory limit).' : `Crashed: its main process exited${c?.exitCode !== undefined ? ` with code ${c.exitCode}` : ''}.`;
+  const meaning = c?.oomKilled
+    ? "Crashed: the kernel's OOM killer ended it (memory limit)."
+    : `Crashed: its main process exited${c?.exitCode !== undefined ? ` with code ${c.exitCode}` : ''}.`;
   return { kind: 'crashed', text: crashedText(c, facts), icon: 'error', color: 'list.errorForeground', meaning };
 }
 

@@ -19,7 +19,11 @@ const isUp = (c: ContainerInfo) => c.state === 'running' || c.state === 'restart
 
 /** A compose project (shown as a root only when more than one project has services). */
 export class ProjectNode extends vscode.TreeItem {
-  constructor(readonly project: string, readonly role: 'app' | 'stack', readonly groups: ServiceGroup[]) {
+  constructor(
+    readonly project: string,
+    readonly role: 'app' | 'stack',
+    readonly groups: ServiceGroup[],
+  ) {
     super(project, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `project:${project}`;
     this.description = role === 'stack' ? 'observability stack' : 'workspace project';
@@ -40,7 +44,8 @@ export function serviceParts(group: ServiceGroup, now: number, scrape?: ServiceS
   const look = serviceLook(group, healing);
   const parts = [look.text];
   const since = upSince(group.containers);
-  if (since !== undefined && (look.kind === 'running' || look.kind === 'healthy' || look.kind === 'unhealthy')) parts.push(`up ${formatDuration(now - since, 'age')}`);
+  if (since !== undefined && (look.kind === 'running' || look.kind === 'healthy' || look.kind === 'unhealthy'))
+    parts.push(`up ${formatDuration(now - since, 'age')}`);
   if (group.containers.length > 1) parts.push(`${group.containers.length} replicas`);
   const restarts = group.containers.reduce((n, c) => n + c.restartCount, 0);
   if (restarts > 0) parts.push(`${restarts} restart${restarts === 1 ? '' : 's'}`);
@@ -52,7 +57,13 @@ export function serviceParts(group: ServiceGroup, now: number, scrape?: ServiceS
 
 /** One compose service; its replicas are the children. */
 export class ServiceNode extends vscode.TreeItem {
-  constructor(readonly group: ServiceGroup, now: number, scrape?: ServiceScrapeHealth, healing: ServiceHealing = {}, role?: 'app' | 'stack') {
+  constructor(
+    readonly group: ServiceGroup,
+    now: number,
+    scrape?: ServiceScrapeHealth,
+    healing: ServiceHealing = {},
+    role?: 'app' | 'stack',
+  ) {
     super(group.service, group.containers.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `service:${group.project}/${group.service}`;
     const { look, parts } = serviceParts(group, now, scrape, healing);
@@ -67,7 +78,17 @@ export class ServiceNode extends vscode.TreeItem {
     // not created: Start creates it (compose up -d); stopped replicas: Start starts them
     const startable = !up || containers.some((c) => containerStatus(c) === 'exited');
     const status = group.status === 'not-created' ? 'notCreated' : group.status;
-    this.contextValue = contextValue('realm.service', status, look.kind, role, startable && 'start', !up && 'down', up && 'stop', created && 'restart', created && 'logs');
+    this.contextValue = contextValue(
+      'realm.service',
+      status,
+      look.kind,
+      role,
+      startable && 'start',
+      !up && 'down',
+      up && 'stop',
+      created && 'restart',
+      created && 'logs',
+    );
     this.accessibilityInformation = { label: `${group.service}, ${parts.join(', ')}` };
   }
 }
@@ -83,7 +104,11 @@ export function containerParts(container: ContainerInfo, now: number, healing: H
 
 /** One container (replica) of a service. */
 export class ContainerNode extends vscode.TreeItem {
-  constructor(readonly container: ContainerInfo, now: number, healing: HealFacts = {}) {
+  constructor(
+    readonly container: ContainerInfo,
+    now: number,
+    healing: HealFacts = {},
+  ) {
     super(container.name, vscode.TreeItemCollapsibleState.None);
     this.id = `container:${container.id}`;
     const { look, parts } = containerParts(container, now, healing);

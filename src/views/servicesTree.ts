@@ -44,21 +44,41 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   private readonly renderedEmitter = this.register(new vscode.EventEmitter<ServicesSnapshot>());
   readonly onDidRender = this.renderedEmitter.event;
 
-  constructor(private readonly store: ServiceStore, private readonly scrape?: ScrapeHealthSource, private readonly healer?: HealerStateSource,
-    private readonly clock: Clock = systemClock, timers: Timers = systemTimers,
+  constructor(
+    private readonly store: ServiceStore,
+    private readonly scrape?: ScrapeHealthSource,
+    private readonly healer?: HealerStateSource,
+    private readonly clock: Clock = systemClock,
+    timers: Timers = systemTimers,
     /** Why a crashed service is down, by `project/service` key (the incident store's word). */
-    private readonly crashReason?: (key: string) => string | undefined) {
+    private readonly crashReason?: (key: string) => string | undefined,
+  ) {
     super();
     this.snapshot = store.snapshot;
     this.renderNow = clock.now();
-    this.ticker = new RelativeTimeTicker({ clock, timers, times: () => this.relativeTimes(), render: (now) => this.describeAll(now), onChange: (now) => this.draw(now) });
-    this.register({ dispose: () => { this.setVisible(false); this.ticker.dispose(); } });
+    this.ticker = new RelativeTimeTicker({
+      clock,
+      timers,
+      times: () => this.relativeTimes(),
+      render: (now) => this.describeAll(now),
+      onChange: (now) => this.draw(now),
+    });
+    this.register({
+      dispose: () => {
+        this.setVisible(false);
+        this.ticker.dispose();
+      },
+    });
   }
 
   /** Called with the view's visibility: subscribe (and so start the store) and tick only while visible. */
   setVisible(visible: boolean): void {
     if (visible && !this.subscription) {
-      const subs = [this.store.onDidChange((s) => this.update(s)), this.scrape?.onDidChange(() => this.update(this.snapshot)), this.healer?.onDidChange(() => this.update(this.snapshot))];
+      const subs = [
+        this.store.onDidChange((s) => this.update(s)),
+        this.scrape?.onDidChange(() => this.update(this.snapshot)),
+        this.healer?.onDidChange(() => this.update(this.snapshot)),
+      ];
       this.subscription = { dispose: () => subs.forEach((s) => s?.dispose()) };
       this.ticker.setVisible(true);
       this.update(this.store.snapshot);
@@ -96,10 +116,12 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   /** The healer's words and facts per service key. */
   private readHealing(now: number): void {
     const states = this.healer?.serviceStates() ?? [];
-    this.healing = new Map(states.map((s) => {
-      const text = serviceHealText(s, now);
-      return [s.key, { text: text === 'acting…' ? undefined : text, stoppedByUserAt: s.stoppedByUserAt, gaveUp: s.gaveUp }];
-    }));
+    this.healing = new Map(
+      states.map((s) => {
+        const text = serviceHealText(s, now);
+        return [s.key, { text: text === 'acting…' ? undefined : text, stoppedByUserAt: s.stoppedByUserAt, gaveUp: s.gaveUp }];
+      }),
+    );
     this.scheduledAt = states.flatMap((s) => (s.scheduled ? [s.scheduled.at] : []));
   }
 
@@ -113,7 +135,9 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
   /** The descriptions every node would show at `now` (the ticker compares them). */
   private describeAll(now: number): string {
     if (this.scheduledAt.length) this.readHealing(now);
-    return this.snapshot.groups.map((g) => [this.partsOf(g, now).join(' · '), ...g.containers.map((c) => containerParts(c, now, this.healingOf(g)).parts.join(' · '))].join('\n')).join('\n');
+    return this.snapshot.groups
+      .map((g) => [this.partsOf(g, now).join(' · '), ...g.containers.map((c) => containerParts(c, now, this.healingOf(g)).parts.join(' · '))].join('\n'))
+      .join('\n');
   }
 
   getTreeItem(node: ServicesTreeNode): vscode.TreeItem {
@@ -125,7 +149,14 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
     if (this.snapshot.engine === 'unreachable') return []; // the welcome view explains
     if (!node) {
       const projects = this.snapshot.projects;
-      const withGroups = projects.map((p) => new ProjectNode(p.name, p.role, this.snapshot.groups.filter((g) => g.project === p.name)));
+      const withGroups = projects.map(
+        (p) =>
+          new ProjectNode(
+            p.name,
+            p.role,
+            this.snapshot.groups.filter((g) => g.project === p.name),
+          ),
+      );
       const nonEmpty = withGroups.filter((p) => p.groups.length > 0);
       if (nonEmpty.length === 1 && projects.length >= 1) return nonEmpty[0].groups.map((g) => this.serviceNode(g, now));
       return nonEmpty;

@@ -49,10 +49,20 @@ export class IncidentPanels extends SinglePanel<IncidentToExtension, IncidentToW
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly deps: IncidentPanelDeps) {
-    super({ viewType: IncidentPanels.viewType, title: 'Realm Incident', bundle: 'incident', extensionUri: deps.extensionUri, logger: deps.logger, isInbound: isIncidentToExtension });
+    super({
+      viewType: IncidentPanels.viewType,
+      title: 'Realm Incident',
+      bundle: 'incident',
+      extensionUri: deps.extensionUri,
+      logger: deps.logger,
+      isInbound: isIncidentToExtension,
+    });
     this.subscription = deps.incidents.onDidChange((i) => {
       if (!i || i.id !== this.shownId || !this.isOpen || this.changeTimer) return;
-      this.changeTimer = setTimeout(() => { this.changeTimer = undefined; if (this.shownId) this.post({ type: 'showIncident', id: this.shownId }); }, CHANGE_DEBOUNCE_MS);
+      this.changeTimer = setTimeout(() => {
+        this.changeTimer = undefined;
+        if (this.shownId) this.post({ type: 'showIncident', id: this.shownId });
+      }, CHANGE_DEBOUNCE_MS);
     });
   }
 
@@ -80,7 +90,8 @@ export class IncidentPanels extends SinglePanel<IncidentToExtension, IncidentToW
     if (m.type === 'ready') return;
     const incident = this.deps.incidents.get(m.id);
     if (!incident) {
-      if (m.type === 'loadIncident') this.reply<Extract<IncidentReply, { type: 'incident' }>>(m, { type: 'incident', message: 'This incident is no longer kept (the last 50 are).' });
+      if (m.type === 'loadIncident')
+        this.reply<Extract<IncidentReply, { type: 'incident' }>>(m, { type: 'incident', message: 'This incident is no longer kept (the last 50 are).' });
       return;
     }
     switch (m.type) {
@@ -108,14 +119,24 @@ export class IncidentPanels extends SinglePanel<IncidentToExtension, IncidentToW
     const endMs = i.openedAt + LOG_AFTER_MS;
     let lokiProblem = '';
     try {
-      const r = await loki.queryRange({ query: serviceSelector(i), startNs: msToNs(startMs), endNs: msToNs(endMs), limit: INCIDENT_LOG_LIMIT, direction: 'forward' });
+      const r = await loki.queryRange({
+        query: serviceSelector(i),
+        startNs: msToNs(startMs),
+        endNs: msToNs(endMs),
+        limit: INCIDENT_LOG_LIMIT,
+        direction: 'forward',
+      });
       // the healer's own decisions are in Loki under the service's labels too: the timeline has them already
       const streams = r.resultType === 'streams' ? r.streams.filter((s) => s.labels.job !== HEALER_LOKI_JOB) : [];
       const entries = streams.flatMap((s) => s.entries.map(([ts, line]) => ({ time: nsToMs(ts), line, level: detectLogLevel(line) })));
       entries.sort((a, b) => a.time - b.time);
       if (entries.length) {
         const span = `${LOG_BEFORE_MS / 60_000} min before to ${LOG_AFTER_MS / 60_000} min after the start`;
-        return { source: 'loki', sourceText: `Loki: ${entries.length.toLocaleString('en-US')} lines of ${i.service}, ${span}${entries.length >= INCIDENT_LOG_LIMIT ? ` (the first ${INCIDENT_LOG_LIMIT.toLocaleString('en-US')})` : ''}.`, entries };
+        return {
+          source: 'loki',
+          sourceText: `Loki: ${entries.length.toLocaleString('en-US')} lines of ${i.service}, ${span}${entries.length >= INCIDENT_LOG_LIMIT ? ` (the first ${INCIDENT_LOG_LIMIT.toLocaleString('en-US')})` : ''}.`,
+          entries,
+        };
       }
       lokiProblem = 'Loki holds no lines of this service around the start';
     } catch (err) {
@@ -124,12 +145,19 @@ export class IncidentPanels extends SinglePanel<IncidentToExtension, IncidentToW
     if (i.logLines?.length) {
       // the engine's lines carry no time here: shown just before the death they led to
       const at = i.openedAt - 1;
-      return { source: 'engine', sourceText: `Without Loki (${lokiProblem}): the last ${i.logLines.length} lines of the dead container, from the Docker engine.`, entries: i.logLines.map((line) => ({ time: at, line, level: detectLogLevel(line) })) };
+      return {
+        source: 'engine',
+        sourceText: `Without Loki (${lokiProblem}): the last ${i.logLines.length} lines of the dead container, from the Docker engine.`,
+        entries: i.logLines.map((line) => ({ time: at, line, level: detectLogLevel(line) })),
+      };
     }
     return { source: 'none', sourceText: `No log lines: ${lokiProblem}, and the engine kept none of the container.`, entries: [] };
   }
 
-  private async chart(i: Incident, index: number): Promise<{ times: number[]; series: { labels: Record<string, string>; values: Array<number | null> }[]; error?: string }> {
+  private async chart(
+    i: Incident,
+    index: number,
+  ): Promise<{ times: number[]; series: { labels: Record<string, string>; values: Array<number | null> }[]; error?: string }> {
     const spec = incidentCharts(i)[index];
     if (!spec) return { times: [], series: [], error: 'This chart is no longer part of the incident.' };
     const { startMs, endMs } = incidentWindow(i, this.now());

@@ -13,7 +13,11 @@ export const LOKI_PAGE_LINES = 5_000;
  * and the lines read twice at it are dropped. Stops at `limit`, at a short page, or when a page adds
  * nothing new. A metric query returns its first answer as is.
  */
-export async function queryPaged(loki: { queryRange(q: RangeQuery): Promise<LokiQueryResult> }, q: RangeQuery & { limit: number }, pageLines = LOKI_PAGE_LINES): Promise<LokiQueryResult> {
+export async function queryPaged(
+  loki: { queryRange(q: RangeQuery): Promise<LokiQueryResult> },
+  q: RangeQuery & { limit: number },
+  pageLines = LOKI_PAGE_LINES,
+): Promise<LokiQueryResult> {
   const backward = (q.direction ?? 'backward') === 'backward';
   const streams = new Map<string, LokiStream>();
   let total = 0;
@@ -36,7 +40,10 @@ export async function queryPaged(loki: { queryRange(q: RangeQuery): Promise<Loki
         read++;
         const key = `${labelsKey}\u0000${ts}\u0000${line}`;
         const left = seenAtEdge.get(key) ?? 0;
-        if (left > 0) { seenAtEdge.set(key, left - 1); continue; }
+        if (left > 0) {
+          seenAtEdge.set(key, left - 1);
+          continue;
+        }
         if (total + added >= q.limit) continue;
         if (!target) streams.set(labelsKey, (target = { labels: s.labels, entries: [] }));
         target.entries.push([ts, line]);

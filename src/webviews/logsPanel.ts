@@ -42,7 +42,15 @@ export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
   private queryAbort: AbortController | undefined;
 
   constructor(private readonly deps: LogsPanelDeps) {
-    super({ viewType: LogsPanels.viewType, title: 'Realm Logs', bundle: 'logs', extensionUri: deps.extensionUri, logger: deps.logger, isInbound: isLogsToExtension, openGrafana: deps.openGrafana });
+    super({
+      viewType: LogsPanels.viewType,
+      title: 'Realm Logs',
+      bundle: 'logs',
+      extensionUri: deps.extensionUri,
+      logger: deps.logger,
+      isInbound: isLogsToExtension,
+      openGrafana: deps.openGrafana,
+    });
   }
 
   /** Command `realm.searchLogs`: argument a LogQL string, or `{service}` ("Show logs" on a service); over `range` when given. */
@@ -79,14 +87,30 @@ export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
         try {
           const result = await queryPaged(loki, { query: m.query, startNs, endNs, limit: m.limit, direction: m.direction, signal: abort.signal });
           if (result.resultType !== 'streams') {
-            this.reply<Extract<LogsReply, { type: 'logsError' }>>(m, { type: 'logsError', message: 'This is a metric query (it returns numbers, not log lines). Remove count_over_time/rate/sum to see the lines.' });
+            this.reply<Extract<LogsReply, { type: 'logsError' }>>(m, {
+              type: 'logsError',
+              message: 'This is a metric query (it returns numbers, not log lines). Remove count_over_time/rate/sum to see the lines.',
+            });
             return;
           }
           const streams = withLevels(result.streams);
           const total = streams.reduce((n, s) => n + s.entries.length, 0);
           // nothing at all: tell an empty Loki (nothing ships logs to it) from a query that matches nothing
-          const lokiEmpty = total === 0 && !m.cursorNs ? (await loki.labels({ startNs: msToNs(startMs), endNs: msToNs(endMs), signal: abort.signal }).catch(() => ['?'])).length === 0 : undefined;
-          this.reply<Extract<LogsReply, { type: 'logsResult' }>>(m, { type: 'logsResult', query: m.query, streams, limit: m.limit, truncated: total >= m.limit, startMs, endMs, ...(m.cursorNs ? { cursorNs: m.cursorNs } : {}), ...(lokiEmpty ? { lokiEmpty } : {}) });
+          const lokiEmpty =
+            total === 0 && !m.cursorNs
+              ? (await loki.labels({ startNs: msToNs(startMs), endNs: msToNs(endMs), signal: abort.signal }).catch(() => ['?'])).length === 0
+              : undefined;
+          this.reply<Extract<LogsReply, { type: 'logsResult' }>>(m, {
+            type: 'logsResult',
+            query: m.query,
+            streams,
+            limit: m.limit,
+            truncated: total >= m.limit,
+            startMs,
+            endMs,
+            ...(m.cursorNs ? { cursorNs: m.cursorNs } : {}),
+            ...(lokiEmpty ? { lokiEmpty } : {}),
+          });
         } catch (err) {
           if (!abort.signal.aborted) this.reply<Extract<LogsReply, { type: 'logsError' }>>(m, { type: 'logsError', message: lokiMessage(err, loki.baseUrl) });
         }
@@ -112,7 +136,12 @@ export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
 
   /** Lines before and after one line, from the same stream (its exact label set). */
   private async showContext(loki: LokiClient, m: Extract<LogsToExtension, { type: 'showContext' }>): Promise<void> {
-    const selector = '{' + Object.entries(m.labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') + '}';
+    const selector =
+      '{' +
+      Object.entries(m.labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(', ') +
+      '}';
     const ts = BigInt(m.tsNs);
     const hour = 3_600_000_000_000n;
     try {
@@ -138,7 +167,8 @@ export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
       // check the query over HTTP first so the user sees Loki's own message.
       await loki.queryRange({ query, startNs: msToNs(Date.now() - 60_000), endNs: msToNs(Date.now()), limit: 1 });
     } catch (err) {
-      if (generation === this.tailGeneration) this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: lokiMessage(err, loki.baseUrl) });
+      if (generation === this.tailGeneration)
+        this.post({ type: 'tailState', state: 'disconnected', dropped: 0, capacity, message: lokiMessage(err, loki.baseUrl) });
       return;
     }
     // stopped, closed, reloaded or restarted while the check ran: this tail is no longer wanted
@@ -170,7 +200,6 @@ export class LogsPanels extends SinglePanel<LogsToExtension, LogsToWebview> {
     this.deps.logger.warn(`Logs panel: could not fetch ${what}: ${userMessage(err)}`);
     return [];
   }
-
 }
 
 /** Loki's own error text, or for a Loki that is down, that in plain words with the fix. */

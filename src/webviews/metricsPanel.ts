@@ -37,7 +37,15 @@ export class MetricsPanels extends SinglePanel<MetricsToExtension, MetricsToWebv
   private readonly inFlight = new Map<MetricsPanelId, AbortController>();
 
   constructor(private readonly deps: MetricsPanelDeps) {
-    super({ viewType: MetricsPanels.viewType, title: 'Realm Metrics', bundle: 'metrics', extensionUri: deps.extensionUri, logger: deps.logger, isInbound: isMetricsToExtension, openGrafana: deps.openGrafana });
+    super({
+      viewType: MetricsPanels.viewType,
+      title: 'Realm Metrics',
+      bundle: 'metrics',
+      extensionUri: deps.extensionUri,
+      logger: deps.logger,
+      isInbound: isMetricsToExtension,
+      openGrafana: deps.openGrafana,
+    });
   }
 
   /** Command `realm.openMetrics`: optional argument a PromQL string, run at once (over `range` when given). */
@@ -70,12 +78,25 @@ export class MetricsPanels extends SinglePanel<MetricsToExtension, MetricsToWebv
           const res = await prometheus.queryRange(m.query, { start, end, step: chooseStep(start, end, TARGET_POINTS), signal: abort.signal });
           const { times, series, dropped } = alignSeries(res.result);
           const warnings = dropped ? [`Showing ${MAX_CHART_SERIES} of ${res.result.length} series: aggregate (sum by …) to see all.`] : [];
-          this.reply<Extract<MetricsReply, { type: 'metricsResult' }>>(m, { type: 'metricsResult', panelId: m.panelId, query: m.query, times, series, stepSeconds: res.step, warnings });
+          this.reply<Extract<MetricsReply, { type: 'metricsResult' }>>(m, {
+            type: 'metricsResult',
+            panelId: m.panelId,
+            query: m.query,
+            times,
+            series,
+            stepSeconds: res.step,
+            warnings,
+          });
         } catch (err) {
           if (abort.signal.aborted) return;
           // Prometheus down: every chart fails alike, and the panel says so once with the fix
           const down = unreachableMessage(err, 'Prometheus', prometheus.baseUrl ?? '');
-          this.reply<Extract<MetricsReply, { type: 'metricsError' }>>(m, { type: 'metricsError', panelId: m.panelId, message: down ?? userMessage(err), ...(down ? { unreachable: true } : {}) });
+          this.reply<Extract<MetricsReply, { type: 'metricsError' }>>(m, {
+            type: 'metricsError',
+            panelId: m.panelId,
+            message: down ?? userMessage(err),
+            ...(down ? { unreachable: true } : {}),
+          });
         } finally {
           if (this.inFlight.get(m.panelId) === abort) this.inFlight.delete(m.panelId);
         }
@@ -93,5 +114,4 @@ export class MetricsPanels extends SinglePanel<MetricsToExtension, MetricsToWebv
         return;
     }
   }
-
 }

@@ -30,18 +30,20 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
   ) {
     super();
     applyPanelHtml(panel.webview, extensionUri, bundle, panel.title);
-    this.register(panel.webview.onDidReceiveMessage(async (raw: unknown) => {
-      if (!isInbound(raw)) {
-        this.logger.warn(`${bundle} panel: dropped a malformed message: ${safePreview(raw)}`);
-        return;
-      }
-      if (raw.type === 'ready') this.onReady();
-      try {
-        await onMessage(raw);
-      } catch (err) {
-        this.logger.error(err instanceof Error ? err : String(err));
-      }
-    }));
+    this.register(
+      panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+        if (!isInbound(raw)) {
+          this.logger.warn(`${bundle} panel: dropped a malformed message: ${safePreview(raw)}`);
+          return;
+        }
+        if (raw.type === 'ready') this.onReady();
+        try {
+          await onMessage(raw);
+        } catch (err) {
+          this.logger.error(err instanceof Error ? err : String(err));
+        }
+      }),
+    );
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(toDisposable(() => this.disposeListeners.forEach((l) => l())));
   }
@@ -59,7 +61,9 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
       return;
     }
     void this.panel.webview.postMessage(message).then(
-      (delivered) => { if (delivered) this.postedEmitter.fire(message); },
+      (delivered) => {
+        if (delivered) this.postedEmitter.fire(message);
+      },
       (err: unknown) => this.logger.warn(`could not post to the webview: ${String(err)}`),
     );
   }

@@ -105,7 +105,9 @@ export abstract class SinglePanel<In extends { type: string }, Out extends { typ
   protected abstract onClosed(): void;
 
   private attach(panel: vscode.WebviewPanel): void {
-    const host = new PanelHost<In | CommonToExtension, Out>(panel, this.spec.extensionUri, this.spec.bundle, this.spec.logger, this.spec.isInbound, (m) => this.handle(m));
+    const host = new PanelHost<In | CommonToExtension, Out>(panel, this.spec.extensionUri, this.spec.bundle, this.spec.logger, this.spec.isInbound, (m) =>
+      this.handle(m),
+    );
     const forward = host.onDidPost((m) => this.posted.fire(m));
     host.onDispose(() => {
       forward.dispose();

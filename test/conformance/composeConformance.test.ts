@@ -62,7 +62,16 @@ async function reference(c: Case): Promise<Facts> {
   const [all, defaults] = await Promise.all([run(c.dir, args(['--profile', '*'])), run(c.dir, args([]))]);
   if (!defaults) return { accepted: false };
   const services = ((all ?? defaults).services ?? {}) as Record<string, Record<string, unknown>>;
-  const facts: Facts = { accepted: true, name: defaults.name as string, all: Object.keys(services).sort(), defaults: Object.keys(defaults.services ?? {}).sort(), edges: [], profiles: {}, labels: {}, healthchecks: {} };
+  const facts: Facts = {
+    accepted: true,
+    name: defaults.name as string,
+    all: Object.keys(services).sort(),
+    defaults: Object.keys(defaults.services ?? {}).sort(),
+    edges: [],
+    profiles: {},
+    labels: {},
+    healthchecks: {},
+  };
   for (const [name, s] of Object.entries(services)) {
     for (const [dep, spec] of Object.entries((s.depends_on ?? {}) as Record<string, { condition?: string; required?: boolean }>)) {
       facts.edges!.push(`${name}->${dep}:${spec.condition ?? 'service_started'}${spec.required === false ? ':optional' : ''}`);
@@ -81,10 +90,16 @@ const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => fs.existsSync(p
 
 function run(cwd: string, args: string[]): Promise<Record<string, unknown> | undefined> {
   const [program, argv] = PRLIMIT ? [PRLIMIT, ['--as=4294967296', '--', 'docker', ...args]] : ['docker', args];
-  return new Promise((resolve) => execFile(program, argv, { cwd, maxBuffer: 64 << 20, timeout: 15_000, killSignal: 'SIGKILL' }, (err, stdout) => {
-    if (err) return resolve(undefined);
-    try { resolve(JSON.parse(stdout)); } catch { resolve(undefined); }
-  }));
+  return new Promise((resolve) =>
+    execFile(program, argv, { cwd, maxBuffer: 64 << 20, timeout: 15_000, killSignal: 'SIGKILL' }, (err, stdout) => {
+      if (err) return resolve(undefined);
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        resolve(undefined);
+      }
+    }),
+  );
 }
 
 /** The extension's model, through the code path the Services tree and App Up use. */
@@ -95,7 +110,19 @@ async function extension(runner: ComposeCliRunner, c: Case): Promise<Facts> {
   } catch {
     return { accepted: false };
   }
-  const facts: Facts = { accepted: true, name: model.name, all: model.services.map((s) => s.name).sort(), defaults: model.services.filter((s) => s.active).map((s) => s.name).sort(), edges: [], profiles: {}, labels: {}, healthchecks: {} };
+  const facts: Facts = {
+    accepted: true,
+    name: model.name,
+    all: model.services.map((s) => s.name).sort(),
+    defaults: model.services
+      .filter((s) => s.active)
+      .map((s) => s.name)
+      .sort(),
+    edges: [],
+    profiles: {},
+    labels: {},
+    healthchecks: {},
+  };
   for (const s of model.services) {
     for (const d of s.dependsOn) facts.edges!.push(`${s.name}->${d.service}:${d.condition}${d.required ? '' : ':optional'}`);
     facts.profiles![s.name] = s.profiles;
@@ -109,12 +136,14 @@ async function extension(runner: ComposeCliRunner, c: Case): Promise<Facts> {
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
   return results;
 }
 

@@ -5,10 +5,27 @@
  * Errors read like Loki's: `parse error at line 1, col N: syntax error: …`.
  */
 
-export interface Matcher { name: string; op: '=' | '!=' | '=~' | '!~'; value: string; re?: RegExp }
-export interface LineFilter { op: '|=' | '!=' | '|~' | '!~'; value: string; re?: RegExp }
-export interface LogSelector { matchers: Matcher[]; filters: LineFilter[] }
-export interface MetricQuery { fn: 'count_over_time' | 'rate'; selector: LogSelector; rangeSeconds: number; sumBy?: string[] }
+export interface Matcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+  re?: RegExp;
+}
+export interface LineFilter {
+  op: '|=' | '!=' | '|~' | '!~';
+  value: string;
+  re?: RegExp;
+}
+export interface LogSelector {
+  matchers: Matcher[];
+  filters: LineFilter[];
+}
+export interface MetricQuery {
+  fn: 'count_over_time' | 'rate';
+  selector: LogSelector;
+  rangeSeconds: number;
+  sumBy?: string[];
+}
 export type ParsedQuery = { kind: 'log'; selector: LogSelector } | { kind: 'metric'; metric: MetricQuery };
 
 export class LogQLParseError extends Error {}
@@ -75,7 +92,9 @@ function selector(c: Cursor): LogSelector {
   }
   c.expect('}');
   if (!matchers.some((m) => (m.op === '=' || m.op === '=~') && !(m.re?.test('') ?? m.value === ''))) {
-    throw new LogQLParseError('parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value. For instance, app=~".*" does not meet this requirement, but app=~".+" will');
+    throw new LogQLParseError(
+      'parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value. For instance, app=~".*" does not meet this requirement, but app=~".+" will',
+    );
   }
   const filters: LineFilter[] = [];
   for (;;) {

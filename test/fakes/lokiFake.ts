@@ -20,10 +20,20 @@ export interface FakeLokiOptions {
   maxEntriesPerQuery?: number;
 }
 
-interface StoredStream { labels: Record<string, string>; entries: Array<{ ts: bigint; line: string }> }
-interface TailClient { socket: WebSocket; selector: LogSelector }
+interface StoredStream {
+  labels: Record<string, string>;
+  entries: Array<{ ts: bigint; line: string }>;
+}
+interface TailClient {
+  socket: WebSocket;
+  selector: LogSelector;
+}
 
-export interface SeenRequest { method: string; path: string; headers: http.IncomingHttpHeaders }
+export interface SeenRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 export class FakeLoki {
   readonly requests: SeenRequest[] = [];
@@ -49,7 +59,10 @@ export class FakeLoki {
   async start(): Promise<void> {
     const server = http.createServer((req, res) => this.handle(req, res));
     const wss = new WebSocketServer({ noServer: true });
-    server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     server.on('upgrade', (req, socket, head) => this.upgrade(req, socket as Socket, head, wss));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -100,7 +113,9 @@ export class FakeLoki {
     const url = new URL(req.url ?? '/', 'http://x');
     this.requests.push({ method: 'GET', path: url.pathname, headers: req.headers });
     const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+      );
     };
     if (url.pathname !== '/loki/api/v1/tail') return reject(404, '404 page not found\n');
     const authError = this.authError(req.headers);
@@ -173,7 +188,11 @@ export class FakeLoki {
       } else if (parsed.kind === 'log') {
         const s = url.pathname.endsWith('query') ? (q.has('time') ? BigInt(q.get('time')!) : nowNs) - 3_600_000_000_000n : start;
         const e = url.pathname.endsWith('query') ? (q.has('time') ? BigInt(q.get('time')!) : nowNs) : end;
-        json({ resultType: 'streams', result: this.select(parsed.selector, s, e, limit, direction).map((x) => ({ stream: x.labels, values: x.values })), stats: {} });
+        json({
+          resultType: 'streams',
+          result: this.select(parsed.selector, s, e, limit, direction).map((x) => ({ stream: x.labels, values: x.values })),
+          stats: {},
+        });
       } else if (url.pathname.endsWith('query_range')) {
         const step = q.has('step') ? parseFloat(q.get('step')!) : Math.max(1, Math.ceil(Number((end - start) / 1_000_000_000n) / 250));
         json({ resultType: 'matrix', result: this.metric(parsed.metric, start, end, step), stats: {} });
@@ -186,7 +205,15 @@ export class FakeLoki {
       json([...new Set(this.inRange(start, end).flatMap((s) => Object.keys(s.labels)))].sort());
     } else if (values) {
       const name = decodeURIComponent(values[1]);
-      json([...new Set(this.inRange(start, end).map((s) => s.labels[name]).filter((v): v is string => v !== undefined))].sort());
+      json(
+        [
+          ...new Set(
+            this.inRange(start, end)
+              .map((s) => s.labels[name])
+              .filter((v): v is string => v !== undefined),
+          ),
+        ].sort(),
+      );
     } else if (url.pathname === '/ready') {
       text(200, 'ready');
     } else {

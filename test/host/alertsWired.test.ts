@@ -47,10 +47,14 @@ describe('Alerts wired: status bar and Alerts view against the harness Prometheu
     const t0 = Date.now();
     await vscode.commands.executeCommand('realm.alerts.focus');
     const item = api.statusBarItem;
-    const n = await waitFor(() => {
-      const m = /^\$\(bell\) (\d+)$/.exec(item.text);
-      return m && (item.backgroundColor as vscode.ThemeColor | undefined)?.id === 'statusBarItem.errorBackground' ? Number(m[1]) : undefined;
-    }, 'the status bar to read $(bell) N in the error colour', 90_000).catch((e: Error) => {
+    const n = await waitFor(
+      () => {
+        const m = /^\$\(bell\) (\d+)$/.exec(item.text);
+        return m && (item.backgroundColor as vscode.ThemeColor | undefined)?.id === 'statusBarItem.errorBackground' ? Number(m[1]) : undefined;
+      },
+      'the status bar to read $(bell) N in the error colour',
+      90_000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}; status bar: "${item.text}" tooltip: ${String(item.tooltip)}`);
     });
     console.log(`alertsWired: status bar "${item.text}" ${Date.now() - t0} ms after the settings pointed at the harness`);
@@ -58,10 +62,14 @@ describe('Alerts wired: status bar and Alerts view against the harness Prometheu
     assert.match(String(item.tooltip), /CRITICAL ArcanumNeedsRestart/);
     assert.equal(item.command, 'realm.alerts.focus');
 
-    const groups = await waitFor(() => {
-      const g = treeAlerts(api);
-      return g.get('Critical')?.some((a) => a.label === 'ArcanumNeedsRestart') ? g : undefined;
-    }, 'the Alerts view to list ArcanumNeedsRestart under Critical', 30_000);
+    const groups = await waitFor(
+      () => {
+        const g = treeAlerts(api);
+        return g.get('Critical')?.some((a) => a.label === 'ArcanumNeedsRestart') ? g : undefined;
+      },
+      'the Alerts view to list ArcanumNeedsRestart under Critical',
+      30_000,
+    );
     const critical = groups.get('Critical')!;
     assert.equal(String(groups.keys().next().value), 'Critical', 'critical first');
     const arcanum = critical.find((a) => a.label === 'ArcanumNeedsRestart')!;
@@ -71,13 +79,20 @@ describe('Alerts wired: status bar and Alerts view against the harness Prometheu
     const firingInTree = [...groups.values()].flat().filter((a) => a.contextValue === 'realm.alert;firing;silence;heal;query;alertmanager;').length;
     assert.equal(firingInTree, n, 'the status bar counts what the tree shows as firing');
     const details = api.alertsTree.getChildren(arcanum as never) as TreeNodeShape[];
-    assert.ok(details.some((d) => d.label === 'severity' && d.description === 'critical'), 'labels are listed under the alert');
+    assert.ok(
+      details.some((d) => d.label === 'severity' && d.description === 'critical'),
+      'labels are listed under the alert',
+    );
 
     // one notification for the critical alerts that started firing, not one per alert or per poll
-    const critNotes = await waitFor(() => {
-      const c = spy.since(t0, 'error').filter((m) => /^Realm: (Critical alert|\d+ critical alerts)/.test(m));
-      return c.length ? c : undefined;
-    }, 'the critical-alert notification', 15_000);
+    const critNotes = await waitFor(
+      () => {
+        const c = spy.since(t0, 'error').filter((m) => /^Realm: (Critical alert|\d+ critical alerts)/.test(m));
+        return c.length ? c : undefined;
+      },
+      'the critical-alert notification',
+      15_000,
+    );
     assert.equal(critNotes.length, 1, `one critical notification: ${JSON.stringify(critNotes)}`);
     assert.match(critNotes[0], /ArcanumNeedsRestart/);
     // what the user sees: the alert rows drawn in the Alerts view (the notification text has no "firing for")
@@ -89,10 +104,18 @@ describe('Alerts wired: status bar and Alerts view against the harness Prometheu
     await vscode.commands.executeCommand('realm.alerts.focus');
     const item = api.statusBarItem;
     const logFile = realmLogFile();
-    const outageLines = () => (logFile ? fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => /Alertmanager unreachable after \d+ attempts/.test(l)).length : 0);
+    const outageLines = () =>
+      logFile
+        ? fs
+            .readFileSync(logFile, 'utf8')
+            .split('\n')
+            .filter((l) => /Alertmanager unreachable after \d+ attempts/.test(l)).length
+        : 0;
     const outagesBefore = outageLines();
     const statuses: string[] = [];
-    const sub = api.alertStore.onDidChange((c) => { if (c.statusChanged) statuses.push(c.snapshot.status); });
+    const sub = api.alertStore.onDidChange((c) => {
+      if (c.statusChanged) statuses.push(c.snapshot.status);
+    });
     try {
       const port = await closedPort();
       const deadUrl = `http://127.0.0.1:${port}`;

@@ -10,7 +10,16 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import { realmApi, waitFor } from './helpers';
-import { appProjectName, describeTree, revealWithRetry, screenshotWhenVisible, serviceNodes, SettingsScope, showRealmViews, workspaceFolder } from './hostSupport';
+import {
+  appProjectName,
+  describeTree,
+  revealWithRetry,
+  screenshotWhenVisible,
+  serviceNodes,
+  SettingsScope,
+  showRealmViews,
+  workspaceFolder,
+} from './hostSupport';
 
 const run = promisify(execFile);
 
@@ -50,12 +59,22 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
 
   /** What compose itself says the default services are, run as a user would from the folder. */
   async function composeServices(): Promise<string[]> {
-    const { stdout } = await run('docker', ['compose', ...files.flatMap((f) => ['-f', path.join(workspaceFolder(), f)]), 'config', '--services'], { cwd: workspaceFolder(), env: process.env });
-    return stdout.split('\n').map((s) => s.trim()).filter(Boolean).sort();
+    const { stdout } = await run('docker', ['compose', ...files.flatMap((f) => ['-f', path.join(workspaceFolder(), f)]), 'config', '--services'], {
+      cwd: workspaceFolder(),
+      env: process.env,
+    });
+    return stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .sort();
   }
 
   function treeServices(api: Awaited<ReturnType<typeof realmApi>>, project: string): string[] {
-    return serviceNodes(api).filter((n) => n.group.project === project).map((n) => String(n.label)).sort();
+    return serviceNodes(api)
+      .filter((n) => n.group.project === project)
+      .map((n) => String(n.label))
+      .sort();
   }
 
   let original = '';
@@ -73,18 +92,27 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
     fs.rmSync(dir, { recursive: true, force: true });
     // the suites after this one work on the workspace's own project: wait until compose named it again
     const api = await realmApi();
-    await waitFor(() => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === original && !p.provisional), `the app project to be ${original} again`, 60_000);
+    await waitFor(
+      () => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === original && !p.provisional),
+      `the app project to be ${original} again`,
+      60_000,
+    );
   });
 
-  it('shows exactly compose\'s services (extends, include, <<, the .env profile; not the inactive one), named as compose names it', async () => {
+  it("shows exactly compose's services (extends, include, <<, the .env profile; not the inactive one), named as compose names it", async () => {
     const api = await realmApi();
     await showRealmViews(api);
     await settings.set('realm.composeFiles', files);
     const expected = await composeServices();
-    assert.deepEqual(expected, ['api', 'db', 'debug-shell', 'included-cache', 'web'], 'compose\'s own reading of the fixture');
-    await waitFor(() => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === 'realmfidelity' && !p.provisional), 'the project as compose resolves it', 60_000);
-    await waitFor(() => treeServices(api, 'realmfidelity').join() === expected.join(), `the tree to list ${expected.join(', ')}`, 30_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    assert.deepEqual(expected, ['api', 'db', 'debug-shell', 'included-cache', 'web'], "compose's own reading of the fixture");
+    await waitFor(
+      () => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === 'realmfidelity' && !p.provisional),
+      'the project as compose resolves it',
+      60_000,
+    );
+    await waitFor(() => treeServices(api, 'realmfidelity').join() === expected.join(), `the tree to list ${expected.join(', ')}`, 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     const cache = serviceNodes(api).find((n) => n.group.project === 'realmfidelity' && n.label === 'included-cache');
     assert.ok(cache);
     await revealWithRetry(api.servicesView, cache as unknown);
@@ -107,7 +135,11 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
       });
       const t0 = performance.now();
       await write(`${base}  ${name}:\n    image: realm-test/busybox:base\n`);
-      const t1 = await waitFor(() => Promise.race([changed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]), `the tree to list ${name}`, 30_000);
+      const t1 = await waitFor(
+        () => Promise.race([changed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 500))]),
+        `the tree to list ${name}`,
+        30_000,
+      );
       return t1 - t0;
     };
     const editorSave = async (text: string) => {
@@ -122,8 +154,12 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
     for (let i = 1; i <= 5; i++) writes.push(await measure(`written-${i}`, async (text) => fs.writeFileSync(file, text)));
     await editorSave(base);
     const sorted = [...saves].sort((a, b) => a - b);
-    console.log(`compose-save-measure: p50 ${sorted[10].toFixed(0)} ms, p95 ${sorted[18].toFixed(0)} ms, max ${sorted[19].toFixed(0)} ms over ${saves.length} editor saves`);
-    console.log(`compose-write-measure: median ${[...writes].sort((a, b) => a - b)[2].toFixed(0)} ms over ${writes.length} writes from outside VS Code (the file watcher's path)`);
+    console.log(
+      `compose-save-measure: p50 ${sorted[10].toFixed(0)} ms, p95 ${sorted[18].toFixed(0)} ms, max ${sorted[19].toFixed(0)} ms over ${saves.length} editor saves`,
+    );
+    console.log(
+      `compose-write-measure: median ${[...writes].sort((a, b) => a - b)[2].toFixed(0)} ms over ${writes.length} writes from outside VS Code (the file watcher's path)`,
+    );
     await waitFor(() => !treeServices(api, 'realmfidelity').includes('written-5'), 'the tree to drop the last written service', 30_000);
   });
 
@@ -132,7 +168,10 @@ describe('Compose fidelity: the Services tree lists what docker compose config l
     fs.writeFileSync(path.join(dir, '.env'), 'COMPOSE_PROJECT_NAME=realmfidelity\nCOMPOSE_PROFILES=debug,tools\n');
     const expected = await composeServices();
     assert.ok(expected.includes('tools'));
-    await waitFor(() => treeServices(api, 'realmfidelity').join() === expected.join(), `the tree to add tools (${expected.join(', ')})`, 30_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    await waitFor(() => treeServices(api, 'realmfidelity').join() === expected.join(), `the tree to add tools (${expected.join(', ')})`, 30_000).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; ${describeTree(api)}`);
+      },
+    );
   });
 });

@@ -11,7 +11,10 @@ const run = promisify(execFile);
 
 describe('Foundation: the extension in a real extension host', () => {
   const workspace = process.env.REALM_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders![0].uri.fsPath;
-  const project = path.basename(workspace).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  const project = path
+    .basename(workspace)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
 
   after(async () => {
     await run('docker', ['compose', '-p', project, 'down', '-t', '1'], { cwd: workspace }).catch(() => undefined);
@@ -32,7 +35,9 @@ describe('Foundation: the extension in a real extension host', () => {
     };
     const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
     // VS Code itself registers `<view id>.focus`, `.resetViewLocation`, … for each contributed view
-    const viewIds = Object.values(manifest.contributes.views).flat().map((v) => v.id);
+    const viewIds = Object.values(manifest.contributes.views)
+      .flat()
+      .map((v) => v.id);
     const generated = (c: string) => viewIds.some((v) => c.startsWith(v + '.'));
     const extra = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('realm.') && !contributed.has(c) && !generated(c));
     assert.deepEqual(extra, [], `registered but not contributed (a handler no menu or palette entry reaches): ${extra.join(', ')}`);
@@ -48,20 +53,26 @@ describe('Foundation: the extension in a real extension host', () => {
     assert.ok(id && (await vscode.commands.getCommands(true)).includes(id), `the status-bar item runs a registered command (${id})`);
   });
 
-  it('lists the workspace compose project\'s containers, grouped by service, with their state', async function () {
+  it("lists the workspace compose project's containers, grouped by service, with their state", async function () {
     this.timeout(180_000);
     const api = await realmApi();
     assert.ok(fs.existsSync(path.join(workspace, 'docker-compose.yml')), 'the test workspace has a compose file');
     await run('docker', ['compose', '-p', project, 'up', '-d'], { cwd: workspace, timeout: 120_000 });
     await vscode.commands.executeCommand('workbench.view.extension.realm');
     await waitFor(() => api.servicesView.visible, 'the Services view to be visible');
-    const web = await waitFor(() => {
-      const nodes = api.servicesTree.getChildren() as ServiceNode[];
-      // the bundle's classes are not this module's: match by shape, not instanceof
-      return nodes.find((n) => n.group?.service === 'web' && n.group.status === 'healthy');
-    }, 'service "web" to show as healthy', 60_000).catch((e: Error) => {
+    const web = await waitFor(
+      () => {
+        const nodes = api.servicesTree.getChildren() as ServiceNode[];
+        // the bundle's classes are not this module's: match by shape, not instanceof
+        return nodes.find((n) => n.group?.service === 'web' && n.group.status === 'healthy');
+      },
+      'service "web" to show as healthy',
+      60_000,
+    ).catch((e: Error) => {
       const s = api.serviceStore.snapshot;
-      throw new Error(`${e.message}; store: engine=${s.engine} ${s.engineError ?? ''} groups=${JSON.stringify(s.groups.map((g) => [g.project, g.service, g.status]))}`);
+      throw new Error(
+        `${e.message}; store: engine=${s.engine} ${s.engineError ?? ''} groups=${JSON.stringify(s.groups.map((g) => [g.project, g.service, g.status]))}`,
+      );
     });
     assert.equal(web.group.project, project);
     assert.match(String(web.description), /healthy/);

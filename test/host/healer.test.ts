@@ -49,10 +49,15 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     const id = (await waitFor(() => serviceNode(api, project, 'worker')?.group.containers[0], 'the worker container', 30_000)).id;
     const killedAt = Date.now();
     await docker('kill', id);
-    await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'exited', 'worker to show as exited', 15_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'exited', 'worker to show as exited', 15_000).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     // a kill through the API is one "left alone" row, not silence
-    const row = await waitFor(() => healerView(api).decisions.find((d) => d.entry && d.entry.service === key && d.entry.reason === 'user-stopped' && d.entry.time >= killedAt - 1_000), 'the "left alone" row', 15_000);
+    const row = await waitFor(
+      () => healerView(api).decisions.find((d) => d.entry && d.entry.service === key && d.entry.reason === 'user-stopped' && d.entry.time >= killedAt - 1_000),
+      'the "left alone" row',
+      15_000,
+    );
     assert.equal(row.label, 'worker: restart — left alone');
     // a kill is someone's stop: it reads "stopped", not like a crash
     assert.match(String(serviceNode(api, project, 'worker')?.description), /^stopped · left alone: stopped by the user at \d\d:\d\d$/);
@@ -79,16 +84,23 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     assert.equal(done.trigger.kind, 'manual');
     assert.ok(!pass.plan.some((s) => s.target?.service === 'web'), 'the healthy web service is not in the plan');
 
-    await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'running', 'worker running again in the Services tree', 30_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    await waitFor(() => serviceNode(api, project, 'worker')?.group.status === 'running', 'worker running again in the Services tree', 30_000).catch(
+      (e: Error) => {
+        throw new Error(`${e.message}; ${describeTree(api)}`);
+      },
+    );
     console.log(`healer: Heal Now → worker running again in ${Date.now() - t0} ms`);
     assert.equal(await docker('inspect', '-f', '{{.State.Status}}', id), 'running', 'the same container was restarted');
 
     await vscode.commands.executeCommand('realm.healer.focus');
-    const view = await waitFor(() => {
-      const v = healerView(api);
-      return v.decisions.some((d) => d.entry?.id === done.id) ? v : undefined;
-    }, 'the decision in the Healer view', 15_000);
+    const view = await waitFor(
+      () => {
+        const v = healerView(api);
+        return v.decisions.some((d) => d.entry?.id === done.id) ? v : undefined;
+      },
+      'the decision in the Healer view',
+      15_000,
+    );
     assert.equal(view.mode.label, 'Healing on');
     const decision = view.decisions[0];
     assert.equal(decision.entry?.id, done.id, 'newest decision first');
@@ -112,14 +124,22 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     assert.equal(skipped.outcome, 'skipped');
     assert.equal(skipped.reason, 'dry-run');
     assert.equal(await docker('inspect', '-f', '{{.State.Status}}', id), 'exited', 'dry run does nothing');
-    const view = await waitFor(() => {
-      const v = healerView(api);
-      return v.decisions[0]?.entry?.id === skipped.id ? v : undefined;
-    }, 'the dry-run decision in the Healer view', 15_000);
+    const view = await waitFor(
+      () => {
+        const v = healerView(api);
+        return v.decisions[0]?.entry?.id === skipped.id ? v : undefined;
+      },
+      'the dry-run decision in the Healer view',
+      15_000,
+    );
     assert.equal(view.decisions[0].label, 'worker: restart — skipped');
     assert.match(String(view.decisions[0].description), /^would restart worker · \d+s ago$/);
     // the service's row says what the healer does about it first, then the budget
-    assert.match(String(view.budgets.find((b) => b.service === 'worker')?.description), /^left alone: stopped by the user at \d\d:\d\d · 1\/3 this hour/, 'a dry run spends no budget');
+    assert.match(
+      String(view.budgets.find((b) => b.service === 'worker')?.description),
+      /^left alone: stopped by the user at \d\d:\d\d · 1\/3 this hour/,
+      'a dry run spends no budget',
+    );
     await vscode.commands.executeCommand('realm.healer.focus');
     console.log(`screenshot: ${await screenshotWhenVisible('healer-dry-run', 'worker: restart — skipped')}`);
   });

@@ -35,8 +35,13 @@ function webTarget(project: string): Promise<http.Server> {
   return new Promise((resolve, reject) => server.listen(TARGET_PORT, '127.0.0.1', () => resolve(server)).on('error', reject));
 }
 
-interface TargetList { data: { activeTargets: Array<{ scrapeUrl: string; health: string }> } }
-interface AmAlert { labels: Record<string, string>; status: { state: string } }
+interface TargetList {
+  data: { activeTargets: Array<{ scrapeUrl: string; health: string }> };
+}
+interface AmAlert {
+  labels: Record<string, string>;
+  status: { state: string };
+}
 
 async function targetHealth(prometheus: string): Promise<string | undefined> {
   const body = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as TargetList;
@@ -48,7 +53,11 @@ async function targetAlertFiring(alertmanager: string): Promise<boolean> {
   return alerts.some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.instance === `127.0.0.1:${TARGET_PORT}` && a.status.state === 'active');
 }
 
-interface HealerRow extends vscode.TreeItem { kind?: string; service?: string; entry?: AuditEntry }
+interface HealerRow extends vscode.TreeItem {
+  kind?: string;
+  service?: string;
+  entry?: AuditEntry;
+}
 
 /** The Healer view's service rows and decisions, as VS Code gets them. */
 function healerRows(api: Awaited<ReturnType<typeof realmApi>>): { services: HealerRow[]; decisions: HealerRow[]; groups: HealerRow[] } {
@@ -70,14 +79,19 @@ describe('Healer: what the user stopped stays stopped, through the real alert pa
     const api = await realmApi();
     await waitFor(() => api.workspaceProjects.current.some((p) => p.role === 'app'), 'the app project to be resolved');
     project = appProjectName(api);
-    for (const [k, v] of Object.entries({ gracePeriodSeconds: 30, backoffSeconds: 10, maxActionsPerHour: 3, stopTimeoutSeconds: 1, dryRun: false, rules: [] })) await settings.set(`realm.healer.${k}`, v);
+    for (const [k, v] of Object.entries({ gracePeriodSeconds: 30, backoffSeconds: 10, maxActionsPerHour: 3, stopTimeoutSeconds: 1, dryRun: false, rules: [] }))
+      await settings.set(`realm.healer.${k}`, v);
     await settings.set('realm.prometheusUrl', harnessUrl('REALM_IT_PROMETHEUS_URL'));
     await settings.set('realm.alertmanagerUrl', harnessUrl('REALM_IT_ALERTMANAGER_URL'));
     for (const s of ['web', 'worker']) await vscode.commands.executeCommand('realm.healer.resetBudget', `${project}/${s}`);
     await showRealmViews(api);
     const outcome = await vscode.commands.executeCommand<UpOutcome | undefined>('realm.appUp');
     assert.ok(outcome?.ok, `App Up: ${JSON.stringify(outcome)}`);
-    await waitFor(() => serviceNode(api, project, 'web')?.group.status === 'healthy' && serviceNode(api, project, 'worker')?.group.status === 'running', 'web healthy, worker running', 60_000);
+    await waitFor(
+      () => serviceNode(api, project, 'web')?.group.status === 'healthy' && serviceNode(api, project, 'worker')?.group.status === 'running',
+      'web healthy, worker running',
+      60_000,
+    );
   });
 
   after(async () => {
@@ -94,23 +108,40 @@ describe('Healer: what the user stopped stays stopped, through the real alert pa
     const prometheus = harnessUrl('REALM_IT_PROMETHEUS_URL');
     const alertmanager = harnessUrl('REALM_IT_ALERTMANAGER_URL');
     server = await webTarget(project);
-    await waitFor(async () => (await targetHealth(prometheus)) === 'up' && !(await targetAlertFiring(alertmanager)), 'web\'s target up and its alert resolved', 90_000);
+    await waitFor(
+      async () => (await targetHealth(prometheus)) === 'up' && !(await targetAlertFiring(alertmanager)),
+      "web's target up and its alert resolved",
+      90_000,
+    );
     // the alert on web's target restarts web (a rule of the workspace, as a user would write it)
-    await settings.set('realm.healer.rules', [{ alertname: 'ArcanumNeedsRestart', matchers: { instance: `127.0.0.1:${TARGET_PORT}` }, action: 'restart', service: 'web' }]);
+    await settings.set('realm.healer.rules', [
+      { alertname: 'ArcanumNeedsRestart', matchers: { instance: `127.0.0.1:${TARGET_PORT}` }, action: 'restart', service: 'web' },
+    ]);
     const key = `${project}/web`;
     const mine = () => api.audit.entries().filter((e) => e.service === key);
     const before = mine().length;
 
     assert.equal(await vscode.commands.executeCommand('realm.stopService', { project, service: 'web' }), true);
     await waitFor(() => serviceNode(api, project, 'web')?.group.status === 'exited', 'web exited in the tree', 30_000);
-    await waitFor(async () => (await targetHealth(prometheus)) === 'down', 'web\'s target down in Prometheus', 30_000);
-    await waitFor(() => api.alertStore.snapshot.alerts.some((a) => a.state === 'firing' && a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.instance === `127.0.0.1:${TARGET_PORT}`), 'ArcanumNeedsRestart firing for web\'s target in the Alerts view', 60_000);
+    await waitFor(async () => (await targetHealth(prometheus)) === 'down', "web's target down in Prometheus", 30_000);
+    await waitFor(
+      () =>
+        api.alertStore.snapshot.alerts.some(
+          (a) => a.state === 'firing' && a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.instance === `127.0.0.1:${TARGET_PORT}`,
+        ),
+      "ArcanumNeedsRestart firing for web's target in the Alerts view",
+      60_000,
+    );
     const seen = api.alertStore.snapshot.lastSuccessAt ?? 0;
     await waitFor(() => (api.alertStore.snapshot.lastSuccessAt ?? 0) > seen + 3_000 && api.healer.isIdle(), 'a few more alert polls, the healer idle', 30_000);
 
     assert.equal(await docker('inspect', '-f', '{{.State.Status}}', await containerOf(project, 'web')), 'exited', 'web stays down');
     const rows = mine().slice(before);
-    assert.deepEqual(rows.map((e) => e.reason ?? e.outcome), ['user-stopped'], `one "left alone" row: ${rows.map((e) => e.detail).join(' | ')}`);
+    assert.deepEqual(
+      rows.map((e) => e.reason ?? e.outcome),
+      ['user-stopped'],
+      `one "left alone" row: ${rows.map((e) => e.detail).join(' | ')}`,
+    );
     const view = healerRows(api);
     const decision = view.decisions.find((d) => d.entry?.id === rows[0].id);
     assert.ok(decision, 'the row is in the Healer view');
@@ -121,8 +152,13 @@ describe('Healer: what the user stopped stays stopped, through the real alert pa
 
     // started again, by the user: healing resumes — the next crash is restarted
     assert.equal(await vscode.commands.executeCommand('realm.startService', { project, service: 'web' }), true);
-    await waitFor(() => !/left alone/.test(String(serviceNode(api, project, 'web')?.description)) && serviceNode(api, project, 'web')?.group.status !== 'exited', 'web started, no longer left alone', 30_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    await waitFor(
+      () => !/left alone/.test(String(serviceNode(api, project, 'web')?.description)) && serviceNode(api, project, 'web')?.group.status !== 'exited',
+      'web started, no longer left alone',
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     const id = await containerOf(project, 'web');
     await waitFor(async () => (await docker('inspect', '-f', '{{.State.Running}} {{.State.Pid}}', id)).startsWith('true '), 'web running');
     process.kill(Number(await docker('inspect', '-f', '{{.State.Pid}}', id)), 'SIGKILL');
@@ -131,5 +167,4 @@ describe('Healer: what the user stopped stays stopped, through the real alert pa
     await waitFor(() => serviceNode(api, project, 'web')?.group.status === 'healthy', 'web healthy again', 60_000);
     await settings.set('realm.healer.rules', []);
   });
-
 });

@@ -22,10 +22,12 @@ export function screenshot(name: string): Promise<string> {
   const base = process.env.REALM_TEST_SCREENSHOT_URL;
   if (!base) return Promise.resolve('');
   return new Promise((resolve) => {
-    http.get(`${base}?name=${encodeURIComponent(name)}`, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body));
-    }).on('error', () => resolve(''));
+    http
+      .get(`${base}?name=${encodeURIComponent(name)}`, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', () => resolve(''));
   });
 }

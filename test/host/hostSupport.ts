@@ -22,7 +22,13 @@ export function workspaceFolder(): string {
 /** The app project's name as the extension resolved it (Compose v2: COMPOSE_PROJECT_NAME, `name:`, or the folder name). */
 export function appProjectName(api: RealmApi): string {
   const app = api.workspaceProjects.current.find((p) => p.role === 'app');
-  return app?.name ?? path.basename(workspaceFolder()).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return (
+    app?.name ??
+    path
+      .basename(workspaceFolder())
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '')
+  );
 }
 
 /** `docker …` on the engine the extension uses (DOCKER_HOST from the harness env). */
@@ -33,7 +39,9 @@ export async function docker(...args: string[]): Promise<string> {
 
 /** `docker compose -p <project> down` in the workspace: the after-hook safety net. */
 export async function composeDown(project: string): Promise<void> {
-  await run('docker', ['compose', '-p', project, 'down', '-t', '1', '--remove-orphans'], { cwd: workspaceFolder(), env: process.env, timeout: 120_000 }).catch(() => undefined);
+  await run('docker', ['compose', '-p', project, 'down', '-t', '1', '--remove-orphans'], { cwd: workspaceFolder(), env: process.env, timeout: 120_000 }).catch(
+    () => undefined,
+  );
 }
 
 /** The id of the (first) container of a compose service. */
@@ -51,7 +59,9 @@ export interface ServiceNodeShape extends vscode.TreeItem {
 /** The Services tree's service nodes, flattening project nodes when several projects have groups. */
 export function serviceNodes(api: RealmApi): ServiceNodeShape[] {
   const roots = api.servicesTree.getChildren() as unknown as (vscode.TreeItem & { group?: unknown; groups?: unknown })[];
-  return roots.flatMap((n) => (n.group ? [n as ServiceNodeShape] : n.groups ? (api.servicesTree.getChildren(n as never) as unknown as ServiceNodeShape[]) : []));
+  return roots.flatMap((n) =>
+    n.group ? [n as ServiceNodeShape] : n.groups ? (api.servicesTree.getChildren(n as never) as unknown as ServiceNodeShape[]) : [],
+  );
 }
 
 /** One service's node in the Services tree, or undefined. */
@@ -62,7 +72,9 @@ export function serviceNode(api: RealmApi, project: string, service: string): Se
 /** What the tree shows for a project, for failure messages: `web=healthy (healthy · up 3s)`. */
 export function describeTree(api: RealmApi): string {
   const s = api.serviceStore.snapshot;
-  return `tree: [${serviceNodes(api).map((n) => `${n.group.project}/${n.group.service}=${n.group.status} (${String(n.description)})`).join(', ')}]; store engine=${s.engine}${s.engineError ? ` ${s.engineError}` : ''}`;
+  return `tree: [${serviceNodes(api)
+    .map((n) => `${n.group.project}/${n.group.service}=${n.group.status} (${String(n.description)})`)
+    .join(', ')}]; store engine=${s.engine}${s.engineError ? ` ${s.engineError}` : ''}`;
 }
 
 /** Opens the Realm activity-bar container (the Services view becomes visible). */
@@ -203,10 +215,12 @@ export function screenshotWhenVisible(name: string, text: string, timeoutMs = 30
   if (!base) return Promise.reject(new Error('REALM_TEST_SCREENSHOT_URL is not set: run through test/infra/runHostTests.js'));
   const url = `${base}?name=${encodeURIComponent(name)}&waitForText=${encodeURIComponent(text)}&timeoutMs=${timeoutMs}`;
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`screenshot ${name}: ${body}`))));
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`screenshot ${name}: ${body}`))));
+      })
+      .on('error', reject);
   });
 }

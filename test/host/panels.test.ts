@@ -47,15 +47,26 @@ describe('Panels: Metrics and Logs webviews from the command palette', function 
       assert.equal(tab.label, 'Realm Metrics');
       assert.ok(tab.isActive, 'the panel is the active editor');
 
-      const result = await waitFor(() => posted.messages.find((m): m is Extract<ExtensionMessage, { type: 'metricsResult' }> => m.type === 'metricsResult' && m.panelId === 'main'), 'the query\'s result to reach the webview', 30_000)
-        .catch((e: Error) => { throw new Error(`${e.message}; posted: ${JSON.stringify(posted.messages.map((m) => m.type))}`); });
+      const result = await waitFor(
+        () => posted.messages.find((m): m is Extract<ExtensionMessage, { type: 'metricsResult' }> => m.type === 'metricsResult' && m.panelId === 'main'),
+        "the query's result to reach the webview",
+        30_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; posted: ${JSON.stringify(posted.messages.map((m) => m.type))}`);
+      });
       assert.equal(result.query, 'up');
-      assert.ok(posted.messages.some((m) => m.type === 'setQuery' && m.query === 'up' && m.run), 'the argument was put in the query box and run');
+      assert.ok(
+        posted.messages.some((m) => m.type === 'setQuery' && m.query === 'up' && m.run),
+        'the argument was put in the query box and run',
+      );
       const jobs = result.series.map((s) => `${s.labels.job}/${s.labels.instance}`).sort();
       assert.ok(jobs.includes('prometheus/127.0.0.1:19090'), `Prometheus' own target is charted: ${jobs.join(', ')}`);
       assert.ok(jobs.includes('arcanum/127.0.0.1:19100'), `the (down) arcanum probe is charted: ${jobs.join(', ')}`);
       assert.ok(result.times.length > 1, 'a range, not one point');
-      assert.ok(result.series.every((s) => s.values.length === result.times.length), 'values aligned to the time axis');
+      assert.ok(
+        result.series.every((s) => s.values.length === result.times.length),
+        'values aligned to the time axis',
+      );
       const self = result.series.find((s) => s.labels.job === 'prometheus')!;
       assert.equal(self.values.filter((v) => v !== null).at(-1), 1, 'Prometheus is up');
       assert.ok(result.stepSeconds > 0 && (result.times.at(-1)! - result.times[0]) / result.stepSeconds < 11_000, 'under the points limit');
@@ -63,9 +74,19 @@ describe('Panels: Metrics and Logs webviews from the command palette', function 
       console.log(`screenshot: ${await screenshotWhenVisible('metrics-panel', 'arcanum-probe')}`);
 
       await vscode.commands.executeCommand('realm.openMetrics', 'up{');
-      const error = await waitFor(() => posted.messages.find((m): m is Extract<ExtensionMessage, { type: 'metricsError' }> => m.type === 'metricsError' && m.panelId === 'main'), 'Prometheus\' error for a bad query', 30_000);
-      assert.match(error.message, /parse error/i, 'Prometheus\' own message');
-      assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('realm.metrics')).length, 1, 'one Metrics panel, revealed again');
+      const error = await waitFor(
+        () => posted.messages.find((m): m is Extract<ExtensionMessage, { type: 'metricsError' }> => m.type === 'metricsError' && m.panelId === 'main'),
+        "Prometheus' error for a bad query",
+        30_000,
+      );
+      assert.match(error.message, /parse error/i, "Prometheus' own message");
+      assert.equal(
+        vscode.window.tabGroups.all
+          .flatMap((g) => g.tabs)
+          .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('realm.metrics')).length,
+        1,
+        'one Metrics panel, revealed again',
+      );
       console.log(`screenshot: ${await screenshotWhenVisible('metrics-panel-bad-query', 'parse error')}`);
     } finally {
       posted.dispose();
@@ -81,9 +102,18 @@ describe('Panels: Metrics and Logs webviews from the command palette', function 
       await vscode.commands.executeCommand('realm.searchLogs', '{compose_service="worker"}');
       const tab = await waitFor(() => webviewTab('realm.logs'), 'a Logs webview tab', 30_000);
       assert.equal(tab.label, 'Realm Logs');
-      const error = await waitFor(() => posted.messages.find((m): m is Extract<ExtensionMessage, { type: 'logsError' }> => m.type === 'logsError'), 'the Loki error to reach the webview', 30_000)
-        .catch((e: Error) => { throw new Error(`${e.message}; posted: ${JSON.stringify(posted.messages.map((m) => m.type))}`); });
-      assert.match(error.message, /^Loki is not reachable at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)\. Start the stack \(Realm: Stack Up\) or point realm\.lokiUrl at a running Loki\.$/, 'plain words and the fix, no ECONNREFUSED');
+      const error = await waitFor(
+        () => posted.messages.find((m): m is Extract<ExtensionMessage, { type: 'logsError' }> => m.type === 'logsError'),
+        'the Loki error to reach the webview',
+        30_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; posted: ${JSON.stringify(posted.messages.map((m) => m.type))}`);
+      });
+      assert.match(
+        error.message,
+        /^Loki is not reachable at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)\. Start the stack \(Realm: Stack Up\) or point realm\.lokiUrl at a running Loki\.$/,
+        'plain words and the fix, no ECONNREFUSED',
+      );
       assert.ok(error.message.includes(lokiUrl), 'names the Loki URL from the settings');
       assert.ok(!posted.messages.some((m) => m.type === 'logsResult'), 'no fake result');
       console.log(`screenshot: ${await screenshotWhenVisible('logs-panel-unreachable', 'is not reachable at')}`);
@@ -93,7 +123,12 @@ describe('Panels: Metrics and Logs webviews from the command palette', function 
       await vscode.commands.executeCommand('realm.searchLogs', { service: 'web' });
       await waitFor(() => posted.messages.slice(before).some((m) => m.type === 'logsError'), 'the second query to be answered', 30_000);
       assert.ok(posted.messages.slice(before).some((m) => m.type === 'setQuery' && m.query === '{compose_service="web"}'));
-      assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('realm.logs')).length, 1, 'one Logs panel');
+      assert.equal(
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('realm.logs'))
+          .length,
+        1,
+        'one Logs panel',
+      );
     } finally {
       posted.dispose();
     }

@@ -35,7 +35,8 @@ interface ReloadState {
 }
 
 const STATE_FILE = process.env.REALM_TEST_RELOAD_STATE ?? '';
-const readState = (): ReloadState | undefined => (STATE_FILE && fs.existsSync(STATE_FILE) ? JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as ReloadState : undefined);
+const readState = (): ReloadState | undefined =>
+  STATE_FILE && fs.existsSync(STATE_FILE) ? (JSON.parse(fs.readFileSync(STATE_FILE, 'utf8')) as ReloadState) : undefined;
 const writeState = (s: ReloadState) => fs.writeFileSync(STATE_FILE, JSON.stringify(s, null, 2));
 
 // The healer's settings for this run: no grace or backoff between actions, a stop timeout long enough
@@ -80,14 +81,20 @@ async function crash(id: string): Promise<void> {
 /** Host PIDs of every process of a container. */
 async function hostPids(id: string): Promise<number[]> {
   const out = await docker('top', id, '-o', 'pid');
-  return out.split('\n').slice(1).map((l) => Number(l.trim())).filter((n) => n > 0);
+  return out
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
 }
 
 function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
   for (const pid of pids) {
     try {
       process.kill(pid, signal);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -127,13 +134,22 @@ describe('Healer: a window reload in the middle of a healing sequence (real exte
         await api.healer.resetBudget();
         const outcome = await vscode.commands.executeCommand<{ ok?: boolean } | undefined>('realm.appUp');
         assert.ok(outcome?.ok, `App Up: ${JSON.stringify(outcome)}`);
-        await waitFor(() => serviceNode(api, project, 'web')?.group.status === 'healthy' && serviceNode(api, project, 'worker')?.group.status === 'running', 'web healthy and worker running', 90_000)
-          .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+        await waitFor(
+          () => serviceNode(api, project, 'web')?.group.status === 'healthy' && serviceNode(api, project, 'worker')?.group.status === 'running',
+          'web healthy and worker running',
+          90_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; ${describeTree(api)}`);
+        });
 
         // 1. the worker crashes; the background healer restarts it
         const worker = await containerOf(project, 'worker');
         await crash(worker);
-        const healed = await waitFor(() => api.audit.entries().find((e) => e.service === `${project}/worker` && e.outcome === 'done'), 'the healer to restart the crashed worker', 60_000);
+        const healed = await waitFor(
+          () => api.audit.entries().find((e) => e.service === `${project}/worker` && e.outcome === 'done'),
+          'the healer to restart the crashed worker',
+          60_000,
+        );
         assert.equal(healed.action, 'restart');
         assert.equal(healed.trigger.kind, 'event');
 
@@ -143,17 +159,25 @@ describe('Healer: a window reload in the middle of a healing sequence (real exte
         assert.ok(state.frozen.length >= 1, 'web has processes');
         signalAll(state.frozen, 'SIGSTOP');
         const webKey = `${project}/web`;
-        const inFlight = await waitFor(() => {
-          const s = budgetOf(api, webKey);
-          return s?.inFlight && s.budget.used === 1 ? s : undefined;
-        }, 'the healer\'s restart of the unhealthy web to be in flight', 90_000).catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}; trail ${JSON.stringify(api.audit.entries())}`); });
+        const inFlight = await waitFor(
+          () => {
+            const s = budgetOf(api, webKey);
+            return s?.inFlight && s.budget.used === 1 ? s : undefined;
+          },
+          "the healer's restart of the unhealthy web to be in flight",
+          90_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; ${describeTree(api)}; trail ${JSON.stringify(api.audit.entries())}`);
+        });
         assert.equal(await docker('inspect', '-f', '{{.State.Status}}', state.webId), 'running', 'the restart has not finished: web is still being stopped');
 
         state.entries = api.audit.entries().map((e) => ({ ...e }));
         state.budgets = api.healer.serviceStates().map((s) => ({ key: s.key, budget: s.budget, inFlight: s.inFlight }));
         assert.deepEqual(acted(state.entries, webKey), [], 'the in-flight restart is counted but not yet in the trail');
         assert.equal(budgetOf(api, `${project}/worker`)?.budget.used, 1);
-        console.log(`reload: worker healed (${healed.id}); restart of web in flight since ${new Date(inFlight.budget.lastActionAt ?? 0).toISOString()}; reloading the window`);
+        console.log(
+          `reload: worker healed (${healed.id}); restart of web in flight since ${new Date(inFlight.budget.lastActionAt ?? 0).toISOString()}; reloading the window`,
+        );
         writeState(state);
         reloading = true;
         try {
@@ -195,13 +219,22 @@ describe('Healer: a window reload in the middle of a healing sequence (real exte
         const issuedAt = state.budgets.find((b) => b.key === webKey)?.budget.lastActionAt;
         assert.ok(issuedAt, 'phase 1 saw when the restart of web was issued');
         // the new window records it once it holds the healing lease (the old window's may be stale first)
-        const interrupted = await waitFor(() => api.audit.entries().find((e) => e.service === webKey && isInterrupted(e)), 'the in-flight restart of web to be recorded as interrupted', 90_000)
-          .catch((e: Error) => { throw new Error(`${e.message}; trail ${JSON.stringify(api.audit.entries())}`); });
+        const interrupted = await waitFor(
+          () => api.audit.entries().find((e) => e.service === webKey && isInterrupted(e)),
+          'the in-flight restart of web to be recorded as interrupted',
+          90_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; trail ${JSON.stringify(api.audit.entries())}`);
+        });
         assert.equal(interrupted.time, issuedAt, 'recorded at the time the restart was issued');
         assert.equal(interrupted.trigger.kind, 'recheck');
         assert.equal(api.audit.entries().filter(isInterrupted).length, 1, 'recorded once, and nothing else is marked interrupted');
         for (const key of [webKey, workerKey]) {
-          assert.equal(acted(api.audit.entries(), key).length, budgetOf(api, key)?.budget.used, `the trail accounts for every action the budget counts on ${key}`);
+          assert.equal(
+            acted(api.audit.entries(), key).length,
+            budgetOf(api, key)?.budget.used,
+            `the trail accounts for every action the budget counts on ${key}`,
+          );
         }
       });
 
@@ -217,16 +250,30 @@ describe('Healer: a window reload in the middle of a healing sequence (real exte
         assert.equal(budgetOf(api, workerKey)?.budget.used, 1);
 
         // the engine finishes the restart the old window issued: web runs again, not frozen
-        await waitFor(() => serviceNode(api, state.project, 'web')?.group.status === 'healthy', 'web healthy again after the interrupted restart', 120_000)
-          .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+        await waitFor(
+          () => serviceNode(api, state.project, 'web')?.group.status === 'healthy',
+          'web healthy again after the interrupted restart',
+          120_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; ${describeTree(api)}`);
+        });
         const webId = await containerOf(state.project, 'web');
         assert.equal(webId, state.webId, 'the same container was restarted');
 
         // one more crash is healed (2 of 2) ...
         const mark = api.audit.entries().length;
         await crash(webId);
-        const done = await waitFor(() => api.audit.entries().slice(mark).find((e) => e.service === webKey && e.outcome === 'done'), 'the healer to restart web within its budget', 60_000)
-          .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}; trail ${JSON.stringify(api.audit.entries().slice(mark))}`); });
+        const done = await waitFor(
+          () =>
+            api.audit
+              .entries()
+              .slice(mark)
+              .find((e) => e.service === webKey && e.outcome === 'done'),
+          'the healer to restart web within its budget',
+          60_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}; ${describeTree(api)}; trail ${JSON.stringify(api.audit.entries().slice(mark))}`);
+        });
         assert.equal(done.action, 'restart');
         assert.equal(budgetOf(api, webKey)?.budget.used, 2);
         await waitFor(() => serviceNode(api, state.project, 'web')?.group.status === 'healthy', 'web healthy again', 60_000);
@@ -234,7 +281,15 @@ describe('Healer: a window reload in the middle of a healing sequence (real exte
         // ... and the next one is refused: the budget spent before the reload still counts
         const mark2 = api.audit.entries().length;
         await crash(webId);
-        const refused = await waitFor(() => api.audit.entries().slice(mark2).find((e) => e.service === webKey && (e.outcome !== 'skipped' || e.reason === 'rate-limited')), 'the healer to refuse a third restart of web', 60_000);
+        const refused = await waitFor(
+          () =>
+            api.audit
+              .entries()
+              .slice(mark2)
+              .find((e) => e.service === webKey && (e.outcome !== 'skipped' || e.reason === 'rate-limited')),
+          'the healer to refuse a third restart of web',
+          60_000,
+        );
         assert.equal(refused.reason, 'rate-limited', JSON.stringify(refused));
         assert.equal(budgetOf(api, webKey)?.budget.used, 2);
         assert.equal(budgetOf(api, webKey)?.budget.remaining, 0);

@@ -45,12 +45,22 @@ if (args.includes('up')) { console.error('pull access denied for realm-test/none
   });
 
   const recorded = (): Array<{ args: string[]; password: string | null }> =>
-    (fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { args: string[]; password: string | null }) : []);
+    fs.existsSync(calls)
+      ? fs
+          .readFileSync(calls, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { args: string[]; password: string | null })
+      : [];
 
   /** Every regular file under `dir` (missing dir: none). */
   const filesUnder = (dir: string): string[] => {
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
+    return fs
+      .readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((d) => d.isFile())
+      .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
   };
   const containing = (files: string[], needle: string) => files.filter((f) => fs.readFileSync(f).includes(needle));
 
@@ -78,7 +88,11 @@ if (args.includes('up')) { console.error('pull access denied for realm-test/none
 
     // The output channel is a LogOutputChannel: VS Code writes it to a file under the logs folder.
     const logFiles = filesUnder(path.join(userData, 'logs'));
-    const ourLog = await waitFor(() => containing(filesUnder(path.join(userData, 'logs')), 'Realm Observability activated')[0], 'the output channel\'s log file', 30_000);
+    const ourLog = await waitFor(
+      () => containing(filesUnder(path.join(userData, 'logs')), 'Realm Observability activated')[0],
+      "the output channel's log file",
+      30_000,
+    );
     assert.ok(fs.readFileSync(ourLog, 'utf8').includes('[compose]'), `the log file ${ourLog} has the Stack Up lines`);
     assert.deepEqual(containing(filesUnder(path.join(userData, 'logs')), secret), [], `not in any of ${logFiles.length} log files`);
 
@@ -87,9 +101,12 @@ if (args.includes('up')) { console.error('pull access denied for realm-test/none
 
     const storage = path.join(userData, 'User', 'globalStorage', EXTENSION_ID);
     const generated = filesUnder(storage);
-    assert.ok(generated.some((f) => f.endsWith(path.join('prometheus-targets', 'arcanum.json'))), `Stack Up generated its files in ${storage}: ${generated.join(', ')}`);
+    assert.ok(
+      generated.some((f) => f.endsWith(path.join('prometheus-targets', 'arcanum.json'))),
+      `Stack Up generated its files in ${storage}: ${generated.join(', ')}`,
+    );
     assert.deepEqual(containing(generated, secret), [], 'not in generated files');
 
-    assert.deepEqual(containing([calls], secret), [calls], 'the grep finds the secret where it is (the stand-in CLI\'s own record)');
+    assert.deepEqual(containing([calls], secret), [calls], "the grep finds the secret where it is (the stand-in CLI's own record)");
   });
 });

@@ -12,7 +12,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RealmApi } from '../../src/extension';
 import { realmApi, waitFor } from './helpers';
-import { appProjectName, composeDown, describeTree, NotificationSpy, revealWithRetry, screenshotWhenVisible, serviceNode, serviceNodes, SettingsScope, showRealmViews, workspaceFolder, type ServiceNodeShape } from './hostSupport';
+import {
+  appProjectName,
+  composeDown,
+  describeTree,
+  NotificationSpy,
+  revealWithRetry,
+  screenshotWhenVisible,
+  serviceNode,
+  serviceNodes,
+  SettingsScope,
+  showRealmViews,
+  workspaceFolder,
+  type ServiceNodeShape,
+} from './hostSupport';
 
 const PROJECT = 'realmstates';
 const FILE = 'services-states.yml';
@@ -66,7 +79,11 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     await vscode.commands.executeCommand('realm.healer.resetBudget', `${PROJECT}/mailer`);
     await showRealmViews(api);
     await settings.set('realm.composeFiles', [FILE]);
-    await waitFor(() => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === PROJECT && !p.provisional) && api.workspaceProjects.resolved, `the app project to be ${PROJECT}`, 60_000);
+    await waitFor(
+      () => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === PROJECT && !p.provisional) && api.workspaceProjects.resolved,
+      `the app project to be ${PROJECT}`,
+      60_000,
+    );
   });
 
   after(async () => {
@@ -77,13 +94,22 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     await settings.restore();
     fs.rmSync(path.join(workspaceFolder(), FILE), { force: true });
     const api = await realmApi();
-    await waitFor(() => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === original && !p.provisional), `the app project to be ${original} again`, 60_000);
+    await waitFor(
+      () => api.workspaceProjects.current.find((p) => p.role === 'app' && p.name === original && !p.provisional),
+      `the app project to be ${original} again`,
+      60_000,
+    );
   });
 
   it('Start on a defined-but-not-created service creates and starts that service only', async () => {
     const api = await realmApi();
-    const before = await waitFor(() => (serviceNodes(api).filter((n) => n.group.project === PROJECT).length === 6 ? node(api, 'web') : undefined), 'six declared services', 30_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    const before = await waitFor(
+      () => (serviceNodes(api).filter((n) => n.group.project === PROJECT).length === 6 ? node(api, 'web') : undefined),
+      'six declared services',
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     assert.equal(before.description, 'defined, not created');
     assert.match(String(before.contextValue), /;notCreated;.*;start;/);
     const t0 = Date.now();
@@ -103,7 +129,14 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     try {
       const first = String(worker.description);
       assert.match(first, /^running · up \d+s$/);
-      const later = await waitFor(() => { const d = String(node(api, 'worker')?.description); return d !== first ? d : undefined; }, 'the uptime to tick', 10_000);
+      const later = await waitFor(
+        () => {
+          const d = String(node(api, 'worker')?.description);
+          return d !== first ? d : undefined;
+        },
+        'the uptime to tick',
+        10_000,
+      );
       assert.match(later, /^running · up \d+s$/);
       assert.equal(storeChanges, 0, 'the text changed with time alone, no engine event');
       const service = node(api, 'worker')!;
@@ -114,9 +147,17 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     }
     const t0 = Date.now();
     assert.equal(await vscode.commands.executeCommand<boolean>('realm.stopService', node(api, 'worker')), true);
-    assert.ok(spy.since(t0, 'info').includes(`Realm: stopped ${PROJECT}/worker. The healer leaves it alone until it is started again.`), spy.since(t0).join(' | '));
-    const stopped = await waitFor(() => (/^stopped · left alone: stopped by the user at \d\d:\d\d$/.test(String(node(api, 'worker')?.description)) ? node(api, 'worker') : undefined), 'worker to read "stopped"', 30_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    assert.ok(
+      spy.since(t0, 'info').includes(`Realm: stopped ${PROJECT}/worker. The healer leaves it alone until it is started again.`),
+      spy.since(t0).join(' | '),
+    );
+    const stopped = await waitFor(
+      () => (/^stopped · left alone: stopped by the user at \d\d:\d\d$/.test(String(node(api, 'worker')?.description)) ? node(api, 'worker') : undefined),
+      'worker to read "stopped"',
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     assert.equal(icon(stopped), 'debug-stop', 'not the crash icon');
     assert.match(String(stopped.tooltip), /Stopped by the user at/);
   });
@@ -126,14 +167,23 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     assert.equal(await start(api, 'migrate'), true);
     assert.equal(await start(api, 'payments'), false, 'payments exits 3 at once: Start says it did not start');
     assert.equal(await start(api, 'mailer'), true);
-    const look = async (service: string, re: RegExp, what: string): Promise<ServiceNodeShape> => waitFor(() => (re.test(String(node(api, service)?.description)) ? node(api, service) : undefined), what, 90_000)
-      .catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    const look = async (service: string, re: RegExp, what: string): Promise<ServiceNodeShape> =>
+      waitFor(() => (re.test(String(node(api, service)?.description)) ? node(api, service) : undefined), what, 90_000).catch((e: Error) => {
+        throw new Error(`${e.message}; ${describeTree(api)}`);
+      });
     const migrate = await look('migrate', /^exited cleanly \(exit 0\)$/, 'migrate exited cleanly');
     // the reason the engine gives leads the row: exit code, how long it ran, its last line
-    const payments = await look('payments', /^crashed: exit 3 after [^;]+; last line: `level=error msg="connection refused" upstream=bank:443` · healing disabled/, 'payments crashed (healing off by its label)');
+    const payments = await look(
+      'payments',
+      /^crashed: exit 3 after [^;]+; last line: `level=error msg="connection refused" upstream=bank:443` · healing disabled/,
+      'payments crashed (healing off by its label)',
+    );
     // the healer restarts mailer once (its budget is 1), then gives up
     const mailer = await look('mailer', /^crashed: exit 1 after [^;]+; last line: `sending`( · 1 restart)? · gave up$/, 'the healer to give up on mailer');
-    assert.deepEqual([icon(migrate), icon(payments), icon(mailer), icon(node(api, 'worker')), icon(node(api, 'reports'))], ['pass', 'error', 'circle-slash', 'debug-stop', 'circle-outline']);
+    assert.deepEqual(
+      [icon(migrate), icon(payments), icon(mailer), icon(node(api, 'worker')), icon(node(api, 'reports'))],
+      ['pass', 'error', 'circle-slash', 'debug-stop', 'circle-outline'],
+    );
     assert.match(String(mailer.tooltip), /gave up/);
     await revealWithRetry(api.servicesView, node(api, 'web') as unknown);
     // the notifications this suite raised would cover the tree
@@ -154,10 +204,18 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
     assert.equal(doc.isDirty, false);
     const text = doc.getText();
     assert.ok(text.indexOf('starting payments') < text.indexOf('connection refused'), 'oldest first, newest last');
-    const editor = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString()), 'the log editor', 10_000);
+    const editor = await waitFor(
+      () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri.toString()),
+      'the log editor',
+      10_000,
+    );
     await waitFor(() => editor.visibleRanges.some((r) => r.end.line >= doc.lineCount - 2), 'the newest line in view', 10_000);
     await vscode.commands.executeCommand('realm.refreshContainerLogs', doc.uri);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await waitFor(() => !vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'realm-logs'), 'the log editor to close without a prompt', 10_000);
+    await waitFor(
+      () => !vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'realm-logs'),
+      'the log editor to close without a prompt',
+      10_000,
+    );
   });
 });

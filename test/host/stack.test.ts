@@ -9,7 +9,18 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { UpOutcome } from '../../src/clients/composeLifecycle';
 import { realmApi, waitFor } from './helpers';
-import { appProjectName, composeDown, describeTree, docker, revealWithRetry, screenshotWhenVisible, serviceNode, serviceNodes, showRealmViews, workspaceFolder } from './hostSupport';
+import {
+  appProjectName,
+  composeDown,
+  describeTree,
+  docker,
+  revealWithRetry,
+  screenshotWhenVisible,
+  serviceNode,
+  serviceNodes,
+  showRealmViews,
+  workspaceFolder,
+} from './hostSupport';
 
 describe('Stack: App Up / App Down from the command palette, Services tree, compose diagnostics', function () {
   this.timeout(240_000);
@@ -41,17 +52,35 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
     assert.equal(outcome.ok, true);
     assert.equal(byService.web.replicas.length, 1);
 
-    const web = await waitFor(() => {
-      const n = serviceNode(api, project, 'web');
-      return n?.group.status === 'healthy' ? n : undefined;
-    }, 'web to show as healthy in the Services tree', 60_000).catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    const web = await waitFor(
+      () => {
+        const n = serviceNode(api, project, 'web');
+        return n?.group.status === 'healthy' ? n : undefined;
+      },
+      'web to show as healthy in the Services tree',
+      60_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     assert.match(String(web.description), /^healthy · up \d+/);
-    const worker = await waitFor(() => {
-      const n = serviceNode(api, project, 'worker');
-      return n?.group.status === 'running' ? n : undefined;
-    }, 'worker to show as running', 30_000).catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    const worker = await waitFor(
+      () => {
+        const n = serviceNode(api, project, 'worker');
+        return n?.group.status === 'running' ? n : undefined;
+      },
+      'worker to show as running',
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     assert.match(String(worker.description), /^running · up \d+/);
-    assert.deepEqual(serviceNodes(api).filter((n) => n.group.project === project).map((n) => n.label).sort(), ['web', 'worker']);
+    assert.deepEqual(
+      serviceNodes(api)
+        .filter((n) => n.group.project === project)
+        .map((n) => n.label)
+        .sort(),
+      ['web', 'worker'],
+    );
     await revealWithRetry(api.servicesView, web as unknown);
     console.log(`screenshot: ${await screenshotWhenVisible('stack-up', `${project}-web-1`)}`);
   });
@@ -62,27 +91,40 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
     const worker = await waitFor(() => serviceNode(api, project, 'worker')?.group.containers[0], 'the worker container in the tree', 60_000);
     const stoppedAt = Date.now();
     await docker('stop', '-t', '2', worker.id);
-    const exited = await waitFor(() => {
-      const n = serviceNode(api, project, 'worker');
-      return n?.group.status === 'exited' ? n : undefined;
-    }, 'worker to show as exited', 15_000).catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    const exited = await waitFor(
+      () => {
+        const n = serviceNode(api, project, 'worker');
+        return n?.group.status === 'exited' ? n : undefined;
+      },
+      'worker to show as exited',
+      15_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     console.log(`stack: tree showed worker exited ${Date.now() - stoppedAt} ms after \`docker stop\` was issued (includes the stop itself)`);
     // stopped by the user: the healer says it leaves it alone (issue 12)
     assert.match(String(exited.description), /^stopped · left alone: stopped by the user at \S.*$/);
     assert.equal(serviceNode(api, project, 'web')?.group.status, 'healthy', 'web is untouched');
     // the healer must not "heal" a container the user stopped on purpose
-    assert.equal((await docker('inspect', '-f', '{{.State.Status}}', worker.id)), 'exited');
+    assert.equal(await docker('inspect', '-f', '{{.State.Status}}', worker.id), 'exited');
 
     const down = await vscode.commands.executeCommand<boolean>('realm.appDown');
     assert.equal(down, true, 'App Down completed');
     assert.equal(await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`), '', 'no container of the project is left');
     // the compose file still declares both services: the tree keeps them, as not created
-    await waitFor(() => {
-      const nodes = serviceNodes(api).filter((n) => n.group.project === project);
-      return nodes.length === 2 && nodes.every((n) => n.group.status === 'not-created' && n.group.containers.length === 0);
-    }, 'the tree to show web and worker as defined but not created', 15_000).catch((e: Error) => { throw new Error(`${e.message}; ${describeTree(api)}`); });
+    await waitFor(
+      () => {
+        const nodes = serviceNodes(api).filter((n) => n.group.project === project);
+        return nodes.length === 2 && nodes.every((n) => n.group.status === 'not-created' && n.group.containers.length === 0);
+      },
+      'the tree to show web and worker as defined but not created',
+      15_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; ${describeTree(api)}`);
+    });
     // App Down is the user's stop: the healer leaves the services alone until they are started again (issue 12)
-    for (const n of serviceNodes(api).filter((x) => x.group.project === project)) assert.match(String(n.description), /^defined, not created( · left alone: stopped by the user at \S.*)?$/);
+    for (const n of serviceNodes(api).filter((x) => x.group.project === project))
+      assert.match(String(n.description), /^defined, not created( · left alone: stopped by the user at \S.*)?$/);
     console.log(`screenshot: ${await screenshotWhenVisible('stack-down', 'defined, not created')}`);
   });
 
@@ -98,7 +140,11 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
     try {
       const outcome = await vscode.commands.executeCommand<UpOutcome | undefined>('realm.appUp');
       assert.equal(outcome, undefined, 'App Up does not run compose on a malformed file');
-      const d = await waitFor(() => vscode.languages.getDiagnostics(uri).find((x) => x.source === 'Realm compose'), 'a Realm compose diagnostic on the file', 15_000);
+      const d = await waitFor(
+        () => vscode.languages.getDiagnostics(uri).find((x) => x.source === 'Realm compose'),
+        'a Realm compose diagnostic on the file',
+        15_000,
+      );
       assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
       assert.equal(d.range.start.line, workerImage + 1, `diagnostic on the broken line: ${d.message} at ${d.range.start.line}:${d.range.start.character}`);
       // the yaml parser places "missing closing quote" where the string runs out: after the quote, on that line
@@ -113,8 +159,19 @@ describe('Stack: App Up / App Down from the command palette, Services tree, comp
     // fixed: the next App Up parses it, clears the problem and runs
     const outcome = await vscode.commands.executeCommand<UpOutcome | undefined>('realm.appUp');
     assert.ok(outcome?.ok, `App Up after the fix: ${JSON.stringify(outcome)}`);
-    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Realm compose'), [], 'the problem is gone');
+    assert.deepEqual(
+      vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Realm compose'),
+      [],
+      'the problem is gone',
+    );
     await vscode.commands.executeCommand<boolean>('realm.appDown');
-    await waitFor(() => serviceNodes(api).filter((n) => n.group.project === project).every((n) => n.group.status === 'not-created'), 'the project to be down again', 30_000);
+    await waitFor(
+      () =>
+        serviceNodes(api)
+          .filter((n) => n.group.project === project)
+          .every((n) => n.group.status === 'not-created'),
+      'the project to be down again',
+      30_000,
+    );
   });
 });

@@ -31,7 +31,9 @@ describe('UX: keybindings (real extension host)', function () {
     const defaults = await defaultKeys();
     assert.ok(defaults.length > 300, `read VS Code's defaults (${defaults.length})`);
     if (process.env.REALM_UX_DUMP_KEYS) fs.writeFileSync(process.env.REALM_UX_DUMP_KEYS, defaults.join('\n'));
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { keybindings?: { key: string; command: string }[] } };
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      contributes: { keybindings?: { key: string; command: string }[] };
+    };
     const ours = manifest.contributes.keybindings ?? [];
     assert.ok(ours.length >= 4);
     const firstParts = new Set(defaults.map((k) => k.split(' ')[0]));
@@ -59,18 +61,35 @@ describe('UX: a silence and the Logs panel with real data (real extension host)'
     // matches no alert of the shared harness: other suites' alerts stay unsilenced
     const now = Date.now();
     const res = await fetch(`${am}/api/v2/silences`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000),
-      body: JSON.stringify({ matchers: [{ name: 'alertname', value: 'MaintenanceWindow', isRegex: false, isEqual: true }, { name: 'service', value: 'web', isRegex: false, isEqual: true }],
-        startsAt: new Date(now).toISOString(), endsAt: new Date(now + 2 * 3_600_000).toISOString(), createdBy: 'realm-host-test', comment: 'deploying the new web image' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      signal: AbortSignal.timeout(5000),
+      body: JSON.stringify({
+        matchers: [
+          { name: 'alertname', value: 'MaintenanceWindow', isRegex: false, isEqual: true },
+          { name: 'service', value: 'web', isRegex: false, isEqual: true },
+        ],
+        startsAt: new Date(now).toISOString(),
+        endsAt: new Date(now + 2 * 3_600_000).toISOString(),
+        createdBy: 'realm-host-test',
+        comment: 'deploying the new web image',
+      }),
     });
     const { silenceID } = (await res.json()) as { silenceID: string };
     try {
       await vscode.commands.executeCommand('realm.alerts.focus');
       await vscode.commands.executeCommand('realm.alerts.refresh');
-      const node = await waitFor(() => {
-        const silences = (api.alertsTree.getChildren() as vscode.TreeItem[]).find((r) => r.label === 'Silences');
-        return silences && (api.alertsTree.getChildren(silences as never) as (vscode.TreeItem & { silence?: { id: string } })[]).find((n) => n.silence?.id === silenceID);
-      }, 'the silence in the Alerts view', 60_000);
+      const node = await waitFor(
+        () => {
+          const silences = (api.alertsTree.getChildren() as vscode.TreeItem[]).find((r) => r.label === 'Silences');
+          return (
+            silences &&
+            (api.alertsTree.getChildren(silences as never) as (vscode.TreeItem & { silence?: { id: string } })[]).find((n) => n.silence?.id === silenceID)
+          );
+        },
+        'the silence in the Alerts view',
+        60_000,
+      );
       assert.equal(node.label, 'MaintenanceWindow');
       assert.match(String(node.description), /^until \d\d:\d\d · service=web · matches no current alert · by realm-host-test$/);
       await revealWithRetry(api.alertsView, node as never, { select: true, focus: true, expand: true });
@@ -95,19 +114,37 @@ describe('UX: a silence and the Logs panel with real data (real extension host)'
       const now = Date.now();
       const lines: Record<string, string[]> = {
         web: ['GET /api/orders 200 12ms', 'GET /api/orders/42 200 8ms', 'POST /api/checkout 502 1204ms upstream payments timed out', 'GET /healthz 200 1ms'],
-        worker: ['level=info msg="picked job" queue=emails id=9f1', 'level=warn msg="retrying job" attempt=2 id=9f1', 'level=info msg="job done" id=9f1 took=340ms'],
-        payments: ['level=error msg="connection refused" upstream=bank.example:443', 'level=info msg="circuit half-open"', 'level=info msg="charge ok" amount=19.90'],
+        worker: [
+          'level=info msg="picked job" queue=emails id=9f1',
+          'level=warn msg="retrying job" attempt=2 id=9f1',
+          'level=info msg="job done" id=9f1 took=340ms',
+        ],
+        payments: [
+          'level=error msg="connection refused" upstream=bank.example:443',
+          'level=info msg="circuit half-open"',
+          'level=info msg="charge ok" amount=19.90',
+        ],
       };
       for (const [service, texts] of Object.entries(lines)) {
-        loki.ingest({ compose_project: 'shop', compose_service: service, container: `shop-${service}-1`, service_name: service },
-          texts.map((t, i) => [String(BigInt(now - (texts.length - i) * 7_000 - service.length * 900) * 1_000_000n), t]));
+        loki.ingest(
+          { compose_project: 'shop', compose_service: service, container: `shop-${service}-1`, service_name: service },
+          texts.map((t, i) => [String(BigInt(now - (texts.length - i) * 7_000 - service.length * 900) * 1_000_000n), t]),
+        );
       }
       await settings.set('realm.lokiUrl', loki.url);
       await vscode.commands.executeCommand('realm.searchLogs', '{compose_project="shop"}');
-      const result = await waitFor(() => posted.find((m): m is Extract<ExtensionMessage, { type: 'logsResult' }> => m.type === 'logsResult'), 'the Logs panel\'s result', 30_000)
-        .catch((e: Error) => { throw new Error(`${e.message}; posted: ${JSON.stringify(posted.map((m) => m.type))}`); });
+      const result = await waitFor(
+        () => posted.find((m): m is Extract<ExtensionMessage, { type: 'logsResult' }> => m.type === 'logsResult'),
+        "the Logs panel's result",
+        30_000,
+      ).catch((e: Error) => {
+        throw new Error(`${e.message}; posted: ${JSON.stringify(posted.map((m) => m.type))}`);
+      });
       assert.deepEqual(result.streams.map((s) => s.labels.compose_service).sort(), ['payments', 'web', 'worker']);
-      assert.equal(result.streams.reduce((n, s) => n + s.entries.length, 0), 10);
+      assert.equal(
+        result.streams.reduce((n, s) => n + s.entries.length, 0),
+        10,
+      );
       console.log(`screenshot: ${await screenshotWhenVisible('logs-panel', 'shop-payments-1')}`);
     } finally {
       sub.dispose();

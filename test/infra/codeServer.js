@@ -22,7 +22,10 @@ function ensureCodeServer() {
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => { const p = srv.address().port; srv.close(() => resolve(p)); });
+    srv.listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
     srv.on('error', reject);
   });
 }
@@ -42,7 +45,10 @@ const QUIET_SETTINGS = {
   'git.enabled': false,
 };
 
-function mkdirp(d) { fs.mkdirSync(d, { recursive: true }); return d; }
+function mkdirp(d) {
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
 
 /**
  * Starts code-server; resolves to { authority, stop(), logFile } once it listens.
@@ -52,22 +58,41 @@ async function startCodeServer({ tmp, workspace, env, settings, trust = true, ve
   const bin = ensureCodeServer();
   mkdirp(path.join(tmp, 'user-data', 'User'));
   fs.writeFileSync(path.join(tmp, 'config.yaml'), 'auth: none\ncert: false\n');
-  fs.writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, 'security.workspace.trust.enabled': !trust, ...settings }, null, 2));
+  fs.writeFileSync(
+    path.join(tmp, 'user-data', 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_SETTINGS, 'security.workspace.trust.enabled': !trust, ...settings }, null, 2),
+  );
   const port = await freePort();
   const logFile = path.join(tmp, 'server.log');
-  const args = ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-getting-started-override', '--config', path.join(tmp, 'config.yaml'), '--user-data-dir', path.join(tmp, 'user-data'),
-    '--extensions-dir', path.join(tmp, 'extensions'), '--ignore-last-opened'];
+  const args = [
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--config',
+    path.join(tmp, 'config.yaml'),
+    '--user-data-dir',
+    path.join(tmp, 'user-data'),
+    '--extensions-dir',
+    path.join(tmp, 'extensions'),
+    '--ignore-last-opened',
+  ];
   if (trust) args.push('--disable-workspace-trust');
   if (workspace) args.push(workspace);
   const childEnv = {
     ...process.env,
     // keep code-server's config, data and sockets out of $HOME and in a short temp path
-    XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'), XDG_DATA_HOME: path.join(tmp, 'xdg-data'), XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+    XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+    XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
     TMPDIR: mkdirp(path.join(tmp, 't')),
     ...(env || {}),
   };
-  delete childEnv.PASSWORD; delete childEnv.HASHED_PASSWORD;
+  delete childEnv.PASSWORD;
+  delete childEnv.HASHED_PASSWORD;
   const proc = cp.spawn(bin, args, { env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = fs.openSync(logFile, 'a');
   await new Promise((resolve, reject) => {
@@ -77,22 +102,40 @@ async function startCodeServer({ tmp, workspace, env, settings, trust = true, ve
       fs.writeSync(out, d);
       if (verbose) process.stdout.write('[code-server] ' + d);
       buf += d.toString();
-      if (/HTTP server listening on/.test(buf)) { clearTimeout(timer); resolve(); }
+      if (/HTTP server listening on/.test(buf)) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     proc.stdout.on('data', onData);
     proc.stderr.on('data', onData);
-    proc.once('exit', (c) => { clearTimeout(timer); reject(new Error(`code-server exited early (${c})\n${buf}`)); });
+    proc.once('exit', (c) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited early (${c})\n${buf}`));
+    });
   });
   proc.removeAllListeners('exit');
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
-    try { process.kill(-proc.pid, 'SIGTERM'); } catch { return; }
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
-      try { process.kill(-proc.pid, 0); } catch { return; }
+      try {
+        process.kill(-proc.pid, 0);
+      } catch {
+        return;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
-    try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   };
   return { authority: `127.0.0.1:${port}`, port, stop, logFile };
 }
@@ -120,8 +163,18 @@ async function launchBrowser(tmp) {
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
     env,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--disable-breakpad', '--disable-crash-reporter'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--disable-breakpad',
+      '--disable-crash-reporter',
+    ],
   });
 }
 

@@ -24,10 +24,12 @@ const http = require('http');
 const { startCodeServer, workbenchUrl, launchBrowser } = require('./codeServer');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const args = Object.fromEntries(process.argv.slice(2).map((a) => {
-  const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
-  return m ? [m[1], m[2] === undefined ? true : m[2]] : [a, true];
-}));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    return m ? [m[1], m[2] === undefined ? true : m[2]] : [a, true];
+  }),
+);
 const suite = path.resolve(ROOT, args.suite || 'out/test/host/index.js');
 const timeoutS = Number(args.timeout || 600);
 const shotDir = path.resolve(ROOT, args.screenshots || '.test-artifacts/screenshots');
@@ -35,8 +37,14 @@ const verbose = process.env.VERBOSE === '1';
 const t0 = Date.now();
 const stamp = () => `[host ${((Date.now() - t0) / 1000).toFixed(1)}s]`;
 
-if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) { console.error('dist/extension.js missing: run `npm run build` first'); process.exit(2); }
-if (!fs.existsSync(suite)) { console.error(`${suite} missing: run \`npx tsc -p tsconfig.test.json\` first`); process.exit(2); }
+if (!fs.existsSync(path.join(ROOT, 'dist', 'extension.js'))) {
+  console.error('dist/extension.js missing: run `npm run build` first');
+  process.exit(2);
+}
+if (!fs.existsSync(suite)) {
+  console.error(`${suite} missing: run \`npx tsc -p tsconfig.test.json\` first`);
+  process.exit(2);
+}
 
 // Short temp path: the extension host's sockets live under it (unix socket paths max ~107 bytes).
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-host-'));
@@ -51,10 +59,19 @@ const reloadStateFile = path.join(tmp, 'reload-state.json');
 const RELOAD_PHASE2_S = 120;
 /** --reload: which phase the suite last reported in its state file (0: none yet). */
 function reloadPhase() {
-  try { return Number(JSON.parse(fs.readFileSync(reloadStateFile, 'utf8')).phase) || 0; } catch { return 0; }
+  try {
+    return Number(JSON.parse(fs.readFileSync(reloadStateFile, 'utf8')).phase) || 0;
+  } catch {
+    return 0;
+  }
 }
 
-let server, browser, page, shotServer, finished = false, extHostLost = false;
+let server,
+  browser,
+  page,
+  shotServer,
+  finished = false,
+  extHostLost = false;
 
 async function finish(code, why) {
   if (finished) return;
@@ -62,18 +79,40 @@ async function finish(code, why) {
   if (why) console.log(`${stamp()} ${why}`);
   if (shotServer) shotServer.close();
   let summary = null;
-  try { summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8')); } catch { /* none written */ }
-  if (extHostLost) { console.log(`${stamp()} the extension host connection was lost (crash or exit): failure`); code = code || 1; }
+  try {
+    summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  } catch {
+    /* none written */
+  }
+  if (extHostLost) {
+    console.log(`${stamp()} the extension host connection was lost (crash or exit): failure`);
+    code = code || 1;
+  }
   if (summary && summary.failures > 0) code = code || 1;
-  if (!summary) { console.log(`${stamp()} the suite wrote no results (no test ran or the host died): failure`); code = code || 1; }
-  else if (!summary.tests) { console.log(`${stamp()} no test ran: failure`); code = code || 1; }
+  if (!summary) {
+    console.log(`${stamp()} the suite wrote no results (no test ran or the host died): failure`);
+    code = code || 1;
+  } else if (!summary.tests) {
+    console.log(`${stamp()} no test ran: failure`);
+    code = code || 1;
+  }
   const noPhase2 = args.reload && reloadPhase() !== 2;
-  if (noPhase2) { console.log(`${stamp()} the phase after the window reload never ran: failure`); code = code || 1; }
-  try { if (browser) await browser.close(); } catch { /* already gone */ }
+  if (noPhase2) {
+    console.log(`${stamp()} the phase after the window reload never ran: failure`);
+    code = code || 1;
+  }
+  try {
+    if (browser) await browser.close();
+  } catch {
+    /* already gone */
+  }
   if (server) await server.stop();
-  if (process.env.KEEP_TMP) console.log(`${stamp()} kept ${tmp}`); else fs.rmSync(tmp, { recursive: true, force: true });
+  if (process.env.KEEP_TMP) console.log(`${stamp()} kept ${tmp}`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
   const failed = summary ? (summary.failures || 0) + (noPhase2 && !summary.failures ? 1 : 0) : 1;
-  console.log(`host: ${summary ? `${summary.passes || 0} passed, ${failed} failed${summary.pending ? `, ${summary.pending} skipped` : ''}` : '0 passed, 1 failed'}`);
+  console.log(
+    `host: ${summary ? `${summary.passes || 0} passed, ${failed} failed${summary.pending ? `, ${summary.pending} skipped` : ''}` : '0 passed, 1 failed'}`,
+  );
   process.exit(code);
 }
 process.on('SIGINT', () => finish(130, 'interrupted'));
@@ -91,7 +130,9 @@ async function waitForVisibleText(text, timeoutMs) {
         const loc = frame.getByText(text);
         const n = await loc.count();
         for (let i = 0; i < n; i++) if (await loc.nth(i).isVisible()) return;
-      } catch { /* the frame went away meanwhile */ }
+      } catch {
+        /* the frame went away meanwhile */
+      }
     }
     if (Date.now() > deadline) throw new Error(`"${text}" was not visible in the workbench after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
@@ -115,8 +156,12 @@ function startShotServer() {
         fs.mkdirSync(shotDir, { recursive: true });
         await page.screenshot({ path: file });
         console.log(`${stamp()} screenshot saved: ${path.relative(ROOT, file)}`);
-        res.writeHead(200, { 'content-type': 'text/plain' }); res.end(file);
-      } catch (e) { res.writeHead(500); res.end(String(e)); }
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(file);
+      } catch (e) {
+        res.writeHead(500);
+        res.end(String(e));
+      }
     });
     shotServer.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${shotServer.address().port}/screenshot`));
   });
@@ -126,9 +171,17 @@ function startShotServer() {
   const shotUrl = await startShotServer();
   console.log(`${stamp()} starting code-server (workspace ${workspace})`);
   server = await startCodeServer({
-    tmp, workspace, verbose, trust: !args.untrusted,
-    env: { REALM_TEST_RESULTS_FILE: resultsFile, REALM_TEST_SCREENSHOT_URL: shotUrl, REALM_TEST_WORKSPACE: workspace, REALM_TEST_UNTRUSTED: args.untrusted ? '1' : '',
-      REALM_TEST_RELOAD_STATE: args.reload ? reloadStateFile : '' },
+    tmp,
+    workspace,
+    verbose,
+    trust: !args.untrusted,
+    env: {
+      REALM_TEST_RESULTS_FILE: resultsFile,
+      REALM_TEST_SCREENSHOT_URL: shotUrl,
+      REALM_TEST_WORKSPACE: workspace,
+      REALM_TEST_UNTRUSTED: args.untrusted ? '1' : '',
+      REALM_TEST_RELOAD_STATE: args.reload ? reloadStateFile : '',
+    },
   });
   console.log(`${stamp()} code-server on ${server.authority}`);
   browser = await launchBrowser(tmp);
@@ -137,10 +190,15 @@ function startShotServer() {
   page.on('crash', () => finish(2, 'the workbench page crashed'));
   // The workbench forwards the extension host's console (mocha's reporter) to codeAutomationLog and
   // reports the runner's end through codeAutomationExit(code).
-  const noise = /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|Updating additional builtin|getaddrinfo ENOTFOUND|Extension host test runner exit code)/;
+  const noise =
+    /^(Resolving connection token|Resolved connection token|Creating a socket|\[Service Worker\]|Updating additional builtin|getaddrinfo ENOTFOUND|Extension host test runner exit code)/;
   await page.exposeFunction('codeAutomationLog', (_type, logArgs) => {
     let text;
-    try { text = util.format(...(logArgs || [])); } catch { text = String(logArgs); }
+    try {
+      text = util.format(...(logArgs || []));
+    } catch {
+      text = String(logArgs);
+    }
     if (/\[remote-connection\]\[ExtensionHost\].*socket close event \(wasClean: false/.test(text)) extHostLost = true;
     if (!verbose && noise.test(text)) return;
     console.log(text);
@@ -156,9 +214,16 @@ function startShotServer() {
     setInterval(() => {
       if (finished) return;
       const phase = reloadPhase();
-      if (phase === 1 && !reloadSeenAt) { reloadSeenAt = Date.now(); console.log(`${stamp()} phase 1 reloads the window`); }
-      if (phase === 1 && Date.now() - reloadSeenAt > RELOAD_PHASE2_S * 1000) finish(1, `the suite did not start again within ${RELOAD_PHASE2_S}s of the window reload`);
+      if (phase === 1 && !reloadSeenAt) {
+        reloadSeenAt = Date.now();
+        console.log(`${stamp()} phase 1 reloads the window`);
+      }
+      if (phase === 1 && Date.now() - reloadSeenAt > RELOAD_PHASE2_S * 1000)
+        finish(1, `the suite did not start again within ${RELOAD_PHASE2_S}s of the window reload`);
     }, 500).unref();
   }
   await page.goto(workbenchUrl(server.authority, { folder: workspace, extensionDevelopmentPath: ROOT, extensionTestsPath: suite }));
-})().catch((e) => { console.error(e); finish(2, 'runner error'); });
+})().catch((e) => {
+  console.error(e);
+  finish(2, 'runner error');
+});

@@ -23,7 +23,6 @@ function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: str
   return waitUntil(what, probe, timeoutMs, 100) as Promise<T>;
 }
 
-
 /** The test's own scrape target: a /metrics endpoint on 127.0.0.1:19100. */
 async function serveMetrics(): Promise<http.Server> {
   const server = http.createServer((req, res) => {
@@ -51,7 +50,10 @@ describe('Alerts against real Prometheus and Alertmanager', function () {
   const silenceIds: string[] = [];
 
   before(() => {
-    assert.ok(PROM_URL && AM_URL, 'REALM_IT_PROMETHEUS_URL / REALM_IT_ALERTMANAGER_URL are not set: run `source /tmp/realm-it/env` (harness: bash test/infra/harness.sh up)');
+    assert.ok(
+      PROM_URL && AM_URL,
+      'REALM_IT_PROMETHEUS_URL / REALM_IT_ALERTMANAGER_URL are not set: run `source /tmp/realm-it/env` (harness: bash test/infra/harness.sh up)',
+    );
     prom = new PrometheusClient({ baseUrl: PROM_URL, timeoutMs: 10_000 });
     am = new AlertmanagerClient({ baseUrl: AM_URL, timeoutMs: 10_000 });
   });
@@ -66,7 +68,8 @@ describe('Alerts against real Prometheus and Alertmanager', function () {
     target = await serveMetrics();
     await until(async () => (await prom.targets()).some((t) => t.labels.instance === INSTANCE && t.health === 'up'), `Prometheus to scrape ${INSTANCE} as up`);
     // Earlier runs (or the target never having been served) leave its alerts listed until Prometheus resolves them.
-    const ours = async () => (await am.alerts({ filter: [{ name: 'instance', value: INSTANCE, isRegex: false, isEqual: true }] })).filter((a) => ALERTS.includes(a.labels.alertname));
+    const ours = async () =>
+      (await am.alerts({ filter: [{ name: 'instance', value: INSTANCE, isRegex: false, isEqual: true }] })).filter((a) => ALERTS.includes(a.labels.alertname));
     await until(async () => (await ours()).length === 0 || undefined, `Alertmanager to resolve old alerts of ${INSTANCE}`);
 
     const log = memoryLogger();
@@ -83,7 +86,11 @@ describe('Alerts against real Prometheus and Alertmanager', function () {
     const critical: RealmAlert[] = [];
     store.onDidFireCritical((a) => critical.push(...a));
     await until(() => store!.snapshot.status === 'ok' || undefined, 'the store to reach Alertmanager');
-    assert.deepEqual(store.snapshot.alerts.filter((a) => a.state === 'firing'), [], 'nothing fires while the target is up');
+    assert.deepEqual(
+      store.snapshot.alerts.filter((a) => a.state === 'firing'),
+      [],
+      'nothing fires while the target is up',
+    );
 
     // Watch Alertmanager directly, every 100 ms, to know when it first lists each alert.
     const amListedAt = new Map<string, number>();
@@ -105,7 +112,9 @@ describe('Alerts against real Prometheus and Alertmanager', function () {
 
     for (const name of ALERTS) {
       const latency = firstFiringAt.get(name)! - amListedAt.get(name)!;
-      console.log(`      ${name}: target stopped → Alertmanager lists it ${((amListedAt.get(name)! - stoppedAt) / 1000).toFixed(2)} s; Alertmanager lists it → store change event ${(latency / 1000).toFixed(2)} s (poll 2 s, watcher resolution 0.1 s)`);
+      console.log(
+        `      ${name}: target stopped → Alertmanager lists it ${((amListedAt.get(name)! - stoppedAt) / 1000).toFixed(2)} s; Alertmanager lists it → store change event ${(latency / 1000).toFixed(2)} s (poll 2 s, watcher resolution 0.1 s)`,
+      );
       assert.ok(latency <= 2000 + 1000, `${name}: the store took ${latency} ms after Alertmanager listed it`);
     }
     const restart = store.snapshot.alerts.find((a) => a.name === 'ArcanumNeedsRestart')!;
@@ -116,19 +125,35 @@ describe('Alerts against real Prometheus and Alertmanager', function () {
 
     // Silence ServiceDown of our instance only.
     const id = await am.createSilence({
-      matchers: [{ name: 'alertname', value: 'ServiceDown', isRegex: false, isEqual: true }, { name: 'instance', value: INSTANCE, isRegex: false, isEqual: true }],
-      endsAt: Date.now() + 10 * 60_000, createdBy: 'realm integration test (alerts.test.ts)', comment: 'suppresses the probe target while the test runs',
+      matchers: [
+        { name: 'alertname', value: 'ServiceDown', isRegex: false, isEqual: true },
+        { name: 'instance', value: INSTANCE, isRegex: false, isEqual: true },
+      ],
+      endsAt: Date.now() + 10 * 60_000,
+      createdBy: 'realm integration test (alerts.test.ts)',
+      comment: 'suppresses the probe target while the test runs',
     });
     silenceIds.push(id);
     await store.refresh();
-    const silenced = await until(() => store!.snapshot.alerts.find((a) => a.name === 'ServiceDown' && a.state === 'suppressed'), 'the store to show ServiceDown suppressed', 20_000);
+    const silenced = await until(
+      () => store!.snapshot.alerts.find((a) => a.name === 'ServiceDown' && a.state === 'suppressed'),
+      'the store to show ServiceDown suppressed',
+      20_000,
+    );
     assert.deepEqual(silenced.silencedBy, [id]);
-    assert.ok(store.snapshot.silences.some((s) => s.id === id && s.state === 'active'), 'the Silences node lists it');
+    assert.ok(
+      store.snapshot.silences.some((s) => s.id === id && s.state === 'active'),
+      'the Silences node lists it',
+    );
     assert.equal(store.snapshot.alerts.find((a) => a.name === 'ArcanumNeedsRestart')?.state, 'firing', 'the other alert still fires');
 
     await am.expireSilence(id);
     await store.refresh();
-    await until(() => store!.snapshot.alerts.find((a) => a.name === 'ServiceDown' && a.state === 'firing'), 'ServiceDown to fire again once the silence expired', 20_000);
+    await until(
+      () => store!.snapshot.alerts.find((a) => a.name === 'ServiceDown' && a.state === 'firing'),
+      'ServiceDown to fire again once the silence expired',
+      20_000,
+    );
     assert.ok(!store.snapshot.silences.some((s) => s.id === id), 'the expired silence leaves the list');
     assert.equal((await am.silence(id)).state, 'expired');
     assert.equal(log.lines.filter((l) => l.startsWith('[warn]')).length, 0, `no outage logged: ${log.lines.join('\n')}`);
@@ -152,7 +177,15 @@ describe('Alerts against real Prometheus and Alertmanager', function () {
     assert.equal(exec.status, 422);
     assert.equal(exec.errorType, 'execution');
 
-    const silenceError = await backendError(am.createSilence({ matchers: [{ name: 'alertname', value: 'X', isRegex: false, isEqual: true }], startsAt: Date.now(), endsAt: Date.now() - 60_000, createdBy: 't', comment: 't' }));
+    const silenceError = await backendError(
+      am.createSilence({
+        matchers: [{ name: 'alertname', value: 'X', isRegex: false, isEqual: true }],
+        startsAt: Date.now(),
+        endsAt: Date.now() - 60_000,
+        createdBy: 't',
+        comment: 't',
+      }),
+    );
     assert.equal(silenceError.status, 400);
     assert.match(silenceError.message, /start time must be before end time/);
     const unknown = await backendError(am.expireSilence('00000000-0000-4000-8000-000000000000'));

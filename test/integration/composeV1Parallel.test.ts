@@ -17,13 +17,20 @@ describe('App Up with docker-compose v1 on a project larger than COMPOSE_PARALLE
   const docker = new DockerClient({ dockerHost: DOCKER_HOST });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realmscale-v1-'));
   const project: ComposeProjectRef = { files: [path.join(dir, 'docker-compose.yml')], projectName: `realmscale-v1-${process.pid}` };
-  const runner = new ComposeCliRunner({ program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' }, {
-    dockerHost: DOCKER_HOST, baseEnv: { ...process.env, COMPOSE_PARALLEL_LIMIT: '3' },
-  });
+  const runner = new ComposeCliRunner(
+    { program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' },
+    {
+      dockerHost: DOCKER_HOST,
+      baseEnv: { ...process.env, COMPOSE_PARALLEL_LIMIT: '3' },
+    },
+  );
 
   before(() => {
     assert.ok(DOCKER_HOST, 'source /tmp/realm-it/env first');
-    const services = Array.from({ length: SERVICES }, (_, i) => `  s${i}:\n    image: realm-test/busybox:base\n    command: ["sleep", "100000"]\n    init: true\n    network_mode: none\n`);
+    const services = Array.from(
+      { length: SERVICES },
+      (_, i) => `  s${i}:\n    image: realm-test/busybox:base\n    command: ["sleep", "100000"]\n    init: true\n    network_mode: none\n`,
+    );
     fs.writeFileSync(project.files[0], `version: "2.4"\nservices:\n${services.join('')}`);
   });
   after(async () => {

@@ -13,11 +13,16 @@ describe('execWithStdin against the real Docker engine', function () {
   let container: Docker.Container;
 
   before(async () => {
-    await docker.getContainer('realmit-exec').remove({ force: true }).catch(() => undefined);
+    await docker
+      .getContainer('realmit-exec')
+      .remove({ force: true })
+      .catch(() => undefined);
     // a stand-in `grafana` binary that records its argv and the line it reads from stdin
     const script = '#!/bin/sh\necho "$@" > /tmp/args\nread pw\necho "$pw" > /tmp/pw\necho "Admin password changed successfully"\n';
     container = await docker.createContainer({
-      name: 'realmit-exec', Image: 'realm-test/busybox:base', HostConfig: { Init: true },
+      name: 'realmit-exec',
+      Image: 'realm-test/busybox:base',
+      HostConfig: { Init: true },
       Cmd: ['sh', '-c', `printf '%s' '${script.replace(/'/g, "'\\''")}' > /bin/grafana && chmod +x /bin/grafana && exec sleep 100000`],
     });
     await container.start();
@@ -34,7 +39,10 @@ describe('execWithStdin against the real Docker engine', function () {
   });
 
   it('passes the Grafana password on stdin, never in the argv', async () => {
-    await waitUntil('the stand-in grafana is installed', async () => (await execWithStdin(client, container.id, ['test', '-x', '/bin/grafana'], '')).exitCode === 0);
+    await waitUntil(
+      'the stand-in grafana is installed',
+      async () => (await execWithStdin(client, container.id, ['test', '-x', '/bin/grafana'], '')).exitCode === 0,
+    );
     const r = await execWithStdin(client, container.id, RESET_ADMIN_PASSWORD_CMD, 'Zq9-new-profile-secret\n');
     assert.equal(r.exitCode, 0, r.output);
     assert.match(r.output, /changed successfully/);

@@ -37,10 +37,15 @@ describe('Faults: Alertmanager, Prometheus and Loki are killed in turn', functio
     await stack.startAlertmanager();
     await stack.startPrometheus();
     // Prometheus scrapes nothing for ≈5 s after start, then the dead targets' alerts fire (for: 2–3 s)
-    await waitFor('Alertmanager to list the dead targets\' critical alerts', async () => {
-      const alerts = await getJson<Array<{ labels: Record<string, string> }>>(`${stack.alertmanagerUrl}/api/v2/alerts`);
-      return alerts.filter((a) => a.labels.severity === 'critical').length >= 4;
-    }, 60_000, 250);
+    await waitFor(
+      "Alertmanager to list the dead targets' critical alerts",
+      async () => {
+        const alerts = await getJson<Array<{ labels: Record<string, string> }>>(`${stack.alertmanagerUrl}/api/v2/alerts`);
+        return alerts.filter((a) => a.labels.severity === 'critical').length >= 4;
+      },
+      60_000,
+      250,
+    );
     store = new AlertStore({ alertmanager, prometheus }, { logger, intervalMs: POLL_MS, failuresBeforeUnreachable: 3, requestTimeoutMs: 2_000 });
     store.setVisible(true);
     store.onDidChange((c) => changes.push(c));
@@ -64,15 +69,27 @@ describe('Faults: Alertmanager, Prometheus and Loki are killed in turn', functio
   it('Alertmanager killed: unreachable after the retries (Prometheus stands in), one warning, no second notification after it returns', async () => {
     const from = logger.lines.length;
     const firesBefore = criticalFires.length;
-    const keys = critical(store.snapshot.alerts).map((a) => a.name + a.labels.instance).sort();
+    const keys = critical(store.snapshot.alerts)
+      .map((a) => a.name + a.labels.instance)
+      .sort();
     const killedAt = Date.now();
     await stack.alertmanager!.stop('SIGKILL');
     await waitFor('status unreachable', () => store.snapshot.status === 'unreachable', 20_000, 20);
     const detectedMs = Date.now() - killedAt;
     assert.ok(store.snapshot.fallback, 'Prometheus stands in for the firing alerts');
-    assert.deepEqual(critical(store.snapshot.alerts).map((a) => a.name + a.labels.instance).sort(), keys, 'the same alerts stay shown');
+    assert.deepEqual(
+      critical(store.snapshot.alerts)
+        .map((a) => a.name + a.labels.instance)
+        .sort(),
+      keys,
+      'the same alerts stay shown',
+    );
     const polls = changes.length;
-    await waitFor('a few more failed polls', () => logger.lines.slice(from).filter((l) => l.startsWith('[debug]')).length >= 2 && Date.now() - killedAt > detectedMs + 4 * POLL_MS, 20_000);
+    await waitFor(
+      'a few more failed polls',
+      () => logger.lines.slice(from).filter((l) => l.startsWith('[debug]')).length >= 2 && Date.now() - killedAt > detectedMs + 4 * POLL_MS,
+      20_000,
+    );
     assert.equal(changes.length, polls, 'no change events while it stays down');
 
     const restartedAt = Date.now();
@@ -81,30 +98,55 @@ describe('Faults: Alertmanager, Prometheus and Loki are killed in turn', functio
     await waitFor('status ok again', () => store.snapshot.status === 'ok', 30_000, 20);
     const okMs = Date.now() - restartedAt;
     // a restarted Alertmanager knows no alerts until Prometheus re-sends them (resend delay 10 s)
-    await waitFor('Alertmanager to list the alerts again', () => critical(store.snapshot.alerts).filter((a) => a.source === 'alertmanager').length >= keys.length, 40_000);
+    await waitFor(
+      'Alertmanager to list the alerts again',
+      () => critical(store.snapshot.alerts).filter((a) => a.source === 'alertmanager').length >= keys.length,
+      40_000,
+    );
     const fullMs = Date.now() - restartedAt;
     console.log(`      AM: unreachable shown ${detectedMs} ms after SIGKILL; ok ${okMs} ms after restart; its alerts back ${fullMs} ms after restart`);
-    assert.deepEqual(critical(store.snapshot.alerts).map((a) => a.name + a.labels.instance).sort(), keys);
+    assert.deepEqual(
+      critical(store.snapshot.alerts)
+        .map((a) => a.name + a.labels.instance)
+        .sort(),
+      keys,
+    );
     const w = warnings(from);
     assert.equal(w.length, 1, `one warning per outage:\n${w.join('\n')}`);
     assert.match(w[0], /Alertmanager unreachable/);
     const resolved = changes.slice(changesAtRestart).flatMap((c) => c.resolved);
-    assert.deepEqual(resolved.map((a) => a.name), [], 'nothing looked resolved while the restarted Alertmanager relearned its alerts');
-    assert.equal(criticalFires.length, firesBefore, `no new critical notification for alerts that never stopped firing: ${JSON.stringify(criticalFires.slice(firesBefore).map((b) => b.map((a) => a.name)))}`);
+    assert.deepEqual(
+      resolved.map((a) => a.name),
+      [],
+      'nothing looked resolved while the restarted Alertmanager relearned its alerts',
+    );
+    assert.equal(
+      criticalFires.length,
+      firesBefore,
+      `no new critical notification for alerts that never stopped firing: ${JSON.stringify(criticalFires.slice(firesBefore).map((b) => b.map((a) => a.name)))}`,
+    );
     assert.deepEqual(rejections.reasons, []);
   });
 
   it('Prometheus killed: its queries fail as unreachable, one warning, the alerts stay; all back when it returns', async () => {
     const from = logger.lines.length;
     const firesBefore = criticalFires.length;
-    const keys = critical(store.snapshot.alerts).map((a) => a.key).sort();
+    const keys = critical(store.snapshot.alerts)
+      .map((a) => a.key)
+      .sort();
     const killedAt = Date.now();
     await stack.prometheus!.stop('SIGKILL');
     await waitFor('the store to count Prometheus unreachable', () => store.snapshot.prometheusReachable === false, 20_000, 20);
     const detectedMs = Date.now() - killedAt;
     await assert.rejects(prometheus.query('up'), (e: unknown) => e instanceof BackendError && e.kind === 'unreachable' && e.backend === 'prometheus');
     assert.equal(store.snapshot.status, 'ok', 'Alertmanager still answers');
-    assert.deepEqual(critical(store.snapshot.alerts).map((a) => a.key).sort(), keys, 'Alertmanager keeps the firing alerts');
+    assert.deepEqual(
+      critical(store.snapshot.alerts)
+        .map((a) => a.key)
+        .sort(),
+      keys,
+      'Alertmanager keeps the firing alerts',
+    );
     await waitFor('a few more failed polls', () => Date.now() - killedAt > detectedMs + 4 * POLL_MS, 20_000);
 
     const restartedAt = Date.now();
@@ -112,13 +154,25 @@ describe('Faults: Alertmanager, Prometheus and Loki are killed in turn', functio
     await waitFor('Prometheus reachable in the store again', () => store.snapshot.prometheusReachable === true, 30_000, 20);
     const backMs = Date.now() - restartedAt;
     // it evaluates the rules again once it scrapes (≈5 s after start): the same alerts, no new ones
-    await waitFor('Prometheus to evaluate its rules again', async () => (await prometheus.alerts()).filter((a) => a.state === 'firing').length >= 3, 40_000, 250);
+    await waitFor(
+      'Prometheus to evaluate its rules again',
+      async () => (await prometheus.alerts()).filter((a) => a.state === 'firing').length >= 3,
+      40_000,
+      250,
+    );
     await waitFor('two more polls', () => store.snapshot.lastSuccessAt! > Date.now() - POLL_MS && Date.now() - restartedAt > backMs + 2 * POLL_MS, 10_000);
-    console.log(`      Prometheus: unreachable counted ${detectedMs} ms after SIGKILL; reachable ${backMs} ms after restart; firing again ${Date.now() - restartedAt} ms after restart`);
+    console.log(
+      `      Prometheus: unreachable counted ${detectedMs} ms after SIGKILL; reachable ${backMs} ms after restart; firing again ${Date.now() - restartedAt} ms after restart`,
+    );
     const w = warnings(from);
     assert.equal(w.length, 1, `one warning per outage:\n${w.join('\n')}`);
     assert.match(w[0], /Prometheus unreachable/);
-    assert.deepEqual(critical(store.snapshot.alerts).map((a) => a.key).sort(), keys);
+    assert.deepEqual(
+      critical(store.snapshot.alerts)
+        .map((a) => a.key)
+        .sort(),
+      keys,
+    );
     assert.equal(criticalFires.length, firesBefore, 'no new critical notification');
     assert.deepEqual(rejections.reasons, []);
   });

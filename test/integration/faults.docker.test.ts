@@ -49,7 +49,9 @@ describe('Faults: the Docker engine is killed mid-stream and started again', fun
   it('the store shows "unreachable", the healer spends nothing, one warning; both recover by themselves', async () => {
     // a compose-labelled container with no network (the harness owns the bridge)
     const created = await engine.createContainer({
-      name: `${PROJECT}-web-1`, Image: IMAGE, Cmd: ['sleep', '100000'],
+      name: `${PROJECT}-web-1`,
+      Image: IMAGE,
+      Cmd: ['sleep', '100000'],
       Labels: { [ComposeLabels.project]: PROJECT, [ComposeLabels.service]: 'web', [ComposeLabels.number]: '1', [ComposeLabels.oneoff]: 'False' },
       HostConfig: { Init: true, NetworkMode: 'none', RestartPolicy: { Name: 'no' } },
     });
@@ -65,12 +67,26 @@ describe('Faults: the Docker engine is killed mid-stream and started again', fun
     const snapshots: ServicesSnapshot[] = [];
     store.onDidChange((s) => snapshots.push(s));
     const memento = new InMemoryMemento();
-    const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, dryRun: false, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1 };
+    const settings: HealerSettings = {
+      ...DEFAULT_HEALER_SETTINGS,
+      dryRun: false,
+      graceMs: 0,
+      backoffMs: 0,
+      engineRestartGraceMs: 3_000,
+      stopTimeoutSeconds: 1,
+    };
     const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
     const audit = new AuditTrail(memento, systemClock, logger);
     healer = new Healer({
-      docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: () => settings, rateLimiter: limiter,
-      projects: () => [PROJECT], engineEvents: store.onEngineEvent,
+      docker,
+      actions: new HealActions(docker),
+      audit,
+      clock: systemClock,
+      logger,
+      settings: () => settings,
+      rateLimiter: limiter,
+      projects: () => [PROJECT],
+      engineEvents: store.onEngineEvent,
     });
     const events: EngineEvent[] = [];
     store.onEngineEvent((e) => events.push(e));
@@ -103,11 +119,21 @@ describe('Faults: the Docker engine is killed mid-stream and started again', fun
     const restartMs = await dockerd.start(90_000);
     const readyAt = Date.now();
     const outageMs = readyAt - killedAt;
-    await waitFor('engine: reachable again, listing the container', () => store!.snapshot.engine === 'reachable' && store!.snapshot.containers.some((c) => c.id === id), 40_000, 20);
+    await waitFor(
+      'engine: reachable again, listing the container',
+      () => store!.snapshot.engine === 'reachable' && store!.snapshot.containers.some((c) => c.id === id),
+      40_000,
+      20,
+    );
     const recoveredMs = Date.now() - readyAt;
-    console.log(`      unreachable shown ${detectedMs} ms after SIGKILL; dockerd back after ${restartMs} ms; store reachable ${recoveredMs} ms after the engine answered (outage ${outageMs} ms)`);
+    console.log(
+      `      unreachable shown ${detectedMs} ms after SIGKILL; dockerd back after ${restartMs} ms; store reachable ${recoveredMs} ms after the engine answered (outage ${outageMs} ms)`,
+    );
     // backoff doubles from 1 s while the engine is down, so the next attempt comes within ≈ the outage's length (capped at 30 s)
-    assert.ok(recoveredMs <= Math.min(30_000, Math.max(1_000, outageMs)) + 2_000, `recovered within one retry interval (${recoveredMs} ms after an outage of ${outageMs} ms)`);
+    assert.ok(
+      recoveredMs <= Math.min(30_000, Math.max(1_000, outageMs)) + 2_000,
+      `recovered within one retry interval (${recoveredMs} ms after an outage of ${outageMs} ms)`,
+    );
     assert.equal(logger.lines.filter((l) => l.includes('Docker engine reachable again')).length, 1);
     assert.equal(JSON.stringify(memento.get(RATE_LIMIT_STORAGE_KEY) ?? {}), historyBefore, 'the restart of the engine spent no budget');
 
@@ -121,7 +147,15 @@ describe('Faults: the Docker engine is killed mid-stream and started again', fun
     const pid = (await c.inspect()).State.Pid;
     const crashedAt = Date.now();
     process.kill(pid, 'SIGKILL');
-    const done = await waitFor('the healer to restart the crashed container', () => audit.entries().slice(decided).find((e) => e.outcome === 'done'), 30_000);
+    const done = await waitFor(
+      'the healer to restart the crashed container',
+      () =>
+        audit
+          .entries()
+          .slice(decided)
+          .find((e) => e.outcome === 'done'),
+      30_000,
+    );
     console.log(`      healer restarted the container ${done.time - crashedAt} ms after a crash that followed the recovery`);
     assert.equal(done.service, `${PROJECT}/web`);
     assert.equal(done.trigger.kind, 'event');

@@ -23,10 +23,10 @@ class FileMemento implements MementoLike {
   private values: Record<string, unknown>;
   private closed = false;
   constructor(readonly file: string) {
-    this.values = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> : {};
+    this.values = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   }
   get<T>(key: string): T | undefined {
-    return this.values[key] === undefined ? undefined : JSON.parse(JSON.stringify(this.values[key])) as T;
+    return this.values[key] === undefined ? undefined : (JSON.parse(JSON.stringify(this.values[key])) as T);
   }
   async update(key: string, value: unknown): Promise<void> {
     if (this.closed) return;
@@ -43,13 +43,30 @@ describe('Faults: a window reload in the middle of a healing sequence', function
   const docker = new DockerClient();
   const project = `rf-faults-reload-${process.pid}`;
   const file = `/tmp/rf-reload-${process.pid}.json`;
-  const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, dryRun: false, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1, maxActionsPerHour: 3 };
+  const settings: HealerSettings = {
+    ...DEFAULT_HEALER_SETTINGS,
+    dryRun: false,
+    graceMs: 0,
+    backoffMs: 0,
+    engineRestartGraceMs: 3_000,
+    stopTimeoutSeconds: 1,
+    maxActionsPerHour: 3,
+  };
   const healers: Healer[] = [];
   const window = async (memento: FileMemento) => {
     const logger = memoryLogger(process.env.REALM_FAULTS_DEBUG === '1');
     const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
     const audit = new AuditTrail(memento, systemClock, logger);
-    const healer = new Healer({ docker, actions: new HealActions(docker), audit, clock: systemClock, logger, settings: () => settings, rateLimiter: limiter, projects: () => [project] });
+    const healer = new Healer({
+      docker,
+      actions: new HealActions(docker),
+      audit,
+      clock: systemClock,
+      logger,
+      settings: () => settings,
+      rateLimiter: limiter,
+      projects: () => [project],
+    });
     healers.push(healer);
     await healer.start();
     return { healer, audit, limiter };
@@ -73,22 +90,28 @@ describe('Faults: a window reload in the middle of a healing sequence', function
     await crash(docker, id);
     await waitFor('the first restart', () => w1.audit.entries().some((e) => e.outcome === 'done'), 20_000);
     await running();
-    const reloaded = new Promise<void>((resolve) => w1.healer.onDidStartAction(() => {
-      memento1.close(); // the extension host is gone: nothing it does from now on is persisted
-      w1.healer.dispose();
-      w1.audit.dispose();
-      resolve();
-    }));
+    const reloaded = new Promise<void>((resolve) =>
+      w1.healer.onDidStartAction(() => {
+        memento1.close(); // the extension host is gone: nothing it does from now on is persisted
+        w1.healer.dispose();
+        w1.audit.dispose();
+        resolve();
+      }),
+    );
     await crash(docker, id);
     await reloaded;
-    const persisted = (new FileMemento(file).get<AuditEntry[]>('realm.healer.auditTrail') ?? []);
+    const persisted = new FileMemento(file).get<AuditEntry[]>('realm.healer.auditTrail') ?? [];
     assert.ok(persisted.length >= 1);
     await running(); // the engine finishes the restart the old window issued
 
     // window 2: same workspace state
     const w2 = await window(new FileMemento(file));
     const ids = new Set(w2.audit.entries().map((e) => e.id));
-    assert.deepEqual(persisted.filter((e) => !ids.has(e.id)), [], 'no recorded decision is lost');
+    assert.deepEqual(
+      persisted.filter((e) => !ids.has(e.id)),
+      [],
+      'no recorded decision is lost',
+    );
     assert.equal(w2.limiter.status(key).used, 2, 'both issued restarts are counted');
     const interrupted = w2.audit.entries().filter((e) => e.service === key && e.outcome === 'failed' && /interrupted/.test(e.detail ?? ''));
     assert.equal(interrupted.length, 1, 'the restart in flight during the reload is in the trail, marked interrupted');

@@ -26,7 +26,8 @@ function calls(url: string, opts: { timeoutMs?: number } = {}) {
     'prometheus alerts': () => prom.alerts(),
     'alertmanager alerts': () => am.alerts(),
     'alertmanager silences': () => am.silences(),
-    'loki query_range': () => loki.queryRange({ query: '{job="x"}', startNs: String(BigInt(now - 60_000) * 1_000_000n), endNs: String(BigInt(now) * 1_000_000n) }),
+    'loki query_range': () =>
+      loki.queryRange({ query: '{job="x"}', startNs: String(BigInt(now - 60_000) * 1_000_000n), endNs: String(BigInt(now) * 1_000_000n) }),
     'loki labels': () => loki.labels(),
   };
 }
@@ -43,11 +44,16 @@ describe('Faults: slow and oversized backends', function () {
 
   it('a server that accepts and never answers: every client times out with a typed error; the store never piles up requests', async () => {
     const hang = await server(new BadServer('hang'));
-    const results = await Promise.all(Object.entries(calls(hang.url, { timeoutMs: 1_000 })).map(async ([name, call]) => {
-      const t0 = Date.now();
-      const err = await call().then(() => undefined, (e: unknown) => e);
-      return { name, err, ms: Date.now() - t0 };
-    }));
+    const results = await Promise.all(
+      Object.entries(calls(hang.url, { timeoutMs: 1_000 })).map(async ([name, call]) => {
+        const t0 = Date.now();
+        const err = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        return { name, err, ms: Date.now() - t0 };
+      }),
+    );
     for (const r of results) {
       assert.ok(isKind('timeout')(r.err), `${r.name}: ${String(r.err)}`);
       assert.ok(r.ms >= 950 && r.ms < 4_000, `${r.name} gave up after ${r.ms} ms (timeout 1 s)`);
@@ -57,8 +63,10 @@ describe('Faults: slow and oversized backends', function () {
 
     hang.resetStats();
     const logger = memoryLogger();
-    const store = new AlertStore({ alertmanager: new AlertmanagerClient({ baseUrl: hang.url }), prometheus: new PrometheusClient({ baseUrl: hang.url }) },
-      { logger, intervalMs: 200, requestTimeoutMs: 1_000, failuresBeforeUnreachable: 3 });
+    const store = new AlertStore(
+      { alertmanager: new AlertmanagerClient({ baseUrl: hang.url }), prometheus: new PrometheusClient({ baseUrl: hang.url }) },
+      { logger, intervalMs: 200, requestTimeoutMs: 1_000, failuresBeforeUnreachable: 3 },
+    );
     store.setVisible(true);
     const sub = store.onDidChange(() => undefined);
     try {
@@ -82,8 +90,10 @@ describe('Faults: slow and oversized backends', function () {
   it('a server that answers after 10 s: the store (5 s timeout) aborts before the answer and never overlaps; Loki (30 s) waits for it', async () => {
     const slow = await server(new BadServer('slow', 10_000));
     const logger = memoryLogger();
-    const store = new AlertStore({ alertmanager: new AlertmanagerClient({ baseUrl: slow.url }), prometheus: new PrometheusClient({ baseUrl: slow.url }) },
-      { logger, intervalMs: 200 }); // the extension's request timeout: 5 s
+    const store = new AlertStore(
+      { alertmanager: new AlertmanagerClient({ baseUrl: slow.url }), prometheus: new PrometheusClient({ baseUrl: slow.url }) },
+      { logger, intervalMs: 200 },
+    ); // the extension's request timeout: 5 s
     store.setVisible(true);
     const sub = store.onDidChange(() => undefined);
     // the logs panel's client: the production default timeout (30 s) lets a 10 s answer through
@@ -100,7 +110,9 @@ describe('Faults: slow and oversized backends', function () {
     }
     assert.deepEqual(await lokiAnswer, []);
     const lokiMs = Date.now() - t0;
-    console.log(`      slow: ${slow.stats.total} requests, ${slow.stats.clientAborted} aborted by the store before the 10 s answer; Loki waited ${lokiMs} ms; peak per endpoint ${JSON.stringify(slow.stats.peakInFlightPerPath)}`);
+    console.log(
+      `      slow: ${slow.stats.total} requests, ${slow.stats.clientAborted} aborted by the store before the 10 s answer; Loki waited ${lokiMs} ms; peak per endpoint ${JSON.stringify(slow.stats.peakInFlightPerPath)}`,
+    );
     assert.ok(lokiMs >= 9_900, `Loki got the answer after ${lokiMs} ms`);
     for (const [p, peak] of Object.entries(slow.stats.peakInFlightPerPath)) assert.equal(peak, 1, `${p}: at most one request in flight`);
     assert.deepEqual(rejections.reasons, []);
@@ -114,7 +126,8 @@ describe('Faults: slow and oversized backends', function () {
     const bodyReaders: Record<string, () => Promise<unknown>> = {
       'prometheus query_range': () => backends.prometheus.queryRange('up', { start: now / 1000 - 60, end: now / 1000, step: 1 }),
       'alertmanager alerts': () => backends.alertmanager.alerts(),
-      'loki query_range': () => backends.loki.queryRange({ query: '{job="x"}', startNs: String(BigInt(now - 60_000) * 1_000_000n), endNs: String(BigInt(now) * 1_000_000n) }),
+      'loki query_range': () =>
+        backends.loki.queryRange({ query: '{job="x"}', startNs: String(BigInt(now - 60_000) * 1_000_000n), endNs: String(BigInt(now) * 1_000_000n) }),
     };
     for (const [name, call] of Object.entries(bodyReaders)) {
       huge.resetStats();
@@ -124,7 +137,10 @@ describe('Faults: slow and oversized backends', function () {
       const sentMb = huge.stats.bytesWritten / 1024 / 1024;
       console.log(`      ${name}: refused after ${Date.now() - t0} ms; the server could write ${sentMb.toFixed(1)} MB of 50 MB`);
       assert.equal(huge.stats.clientAborted, 1, `${name}: the client closed the response before its end`);
-      assert.ok(huge.stats.bytesWritten < cap + 8 * 1024 * 1024, `${name}: stopped reading near the ${cap / 1024 / 1024} MB cap, not at 50 MB (${sentMb.toFixed(1)} MB)`);
+      assert.ok(
+        huge.stats.bytesWritten < cap + 8 * 1024 * 1024,
+        `${name}: stopped reading near the ${cap / 1024 / 1024} MB cap, not at 50 MB (${sentMb.toFixed(1)} MB)`,
+      );
     }
     assert.deepEqual(rejections.reasons, []);
   });

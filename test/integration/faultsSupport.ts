@@ -36,7 +36,11 @@ export function recordUnhandledRejections(): { readonly reasons: unknown[]; disp
 
 /** A process this suite started; stopped by its PID only. */
 export class OwnedProcess {
-  private constructor(readonly name: string, readonly child: ChildProcess, readonly logFile: string) {}
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {}
 
   static start(name: string, command: string, args: string[], logFile: string): OwnedProcess {
     fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -59,10 +63,18 @@ export class OwnedProcess {
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
     if (!this.running) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    try { process.kill(this.pid, signal); } catch { return; }
+    try {
+      process.kill(this.pid, signal);
+    } catch {
+      return;
+    }
     const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs))]);
     if (!gone && alive(this.pid)) {
-      try { process.kill(this.pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
     }
   }
@@ -101,12 +113,20 @@ export class PrivateDockerd {
     for (const file of ['dockerd.pid', 'exec/containerd/containerd.pid']) {
       const pid = Number(readOr(path.join(root, file), ''));
       if (pid && alive(pid) && readOr(`/proc/${pid}/cmdline`, '').includes(root)) {
-        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
     }
     unmountUnder(root);
     fs.rmSync(root, { recursive: true, force: true });
-    try { execFileSync('ip', ['link', 'del', PrivateDockerd.BRIDGE], { stdio: 'ignore' }); } catch { /* none */ }
+    try {
+      execFileSync('ip', ['link', 'del', PrivateDockerd.BRIDGE], { stdio: 'ignore' });
+    } catch {
+      /* none */
+    }
   }
 
   /** Starts dockerd (keeping the data root, as a restarted engine does) and waits until it answers. */
@@ -120,17 +140,38 @@ export class PrivateDockerd {
       execFileSync('ip', ['link', 'set', PrivateDockerd.BRIDGE, 'up']);
     }
     const t0 = Date.now();
-    this.proc = OwnedProcess.start('dockerd', 'dockerd', [
-      '-H', this.host, '--data-root', path.join(this.root, 'data'), '--exec-root', path.join(this.root, 'exec'),
-      '--pidfile', path.join(this.root, 'dockerd.pid'), '--storage-driver', 'overlay2',
-      '--iptables=false', '--ip-forward=false', '--ip-masq=false', `--bridge=${PrivateDockerd.BRIDGE}`,
-    ], path.join(this.root, 'dockerd.log'));
+    this.proc = OwnedProcess.start(
+      'dockerd',
+      'dockerd',
+      [
+        '-H',
+        this.host,
+        '--data-root',
+        path.join(this.root, 'data'),
+        '--exec-root',
+        path.join(this.root, 'exec'),
+        '--pidfile',
+        path.join(this.root, 'dockerd.pid'),
+        '--storage-driver',
+        'overlay2',
+        '--iptables=false',
+        '--ip-forward=false',
+        '--ip-masq=false',
+        `--bridge=${PrivateDockerd.BRIDGE}`,
+      ],
+      path.join(this.root, 'dockerd.log'),
+    );
     const engine = new Docker({ socketPath: this.socket });
-    await waitFor('the private dockerd to answer', async () => {
-      if (!this.proc?.running) throw new Error(`dockerd exited:\n${this.proc?.tail()}`);
-      await engine.ping();
-      return true;
-    }, timeoutMs, 100);
+    await waitFor(
+      'the private dockerd to answer',
+      async () => {
+        if (!this.proc?.running) throw new Error(`dockerd exited:\n${this.proc?.tail()}`);
+        await engine.ping();
+        return true;
+      },
+      timeoutMs,
+      100,
+    );
     return Date.now() - t0;
   }
 
@@ -150,21 +191,46 @@ export class PrivateDockerd {
     if (this.proc?.running) {
       const engine = new Docker({ socketPath: this.socket });
       const all = await engine.listContainers({ all: true }).catch(() => []);
-      await Promise.all(all.map((c) => engine.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        all.map((c) =>
+          engine
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
       await this.proc.stop('SIGTERM', 15_000);
     }
     const containerd = this.containerdPid();
     if (containerd) {
-      try { process.kill(containerd, 'SIGTERM'); } catch { /* gone */ }
-      await waitFor('containerd to exit', () => !alive(containerd), 10_000).catch(() => { try { process.kill(containerd, 'SIGKILL'); } catch { /* gone */ } });
+      try {
+        process.kill(containerd, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      await waitFor('containerd to exit', () => !alive(containerd), 10_000).catch(() => {
+        try {
+          process.kill(containerd, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      });
     }
     // container shims of a SIGKILLed engine survive it: end those running under our root
     for (const pid of processesMentioning(this.root)) {
-      try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     unmountUnder(this.root);
     fs.rmSync(this.root, { recursive: true, force: true });
-    try { execFileSync('ip', ['link', 'del', PrivateDockerd.BRIDGE], { stdio: 'ignore' }); } catch { /* gone */ }
+    try {
+      execFileSync('ip', ['link', 'del', PrivateDockerd.BRIDGE], { stdio: 'ignore' });
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -188,9 +254,16 @@ function readOr(file: string, fallback: string): string {
 }
 
 function unmountUnder(root: string): void {
-  const mounts = readOr('/proc/mounts', '').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(root + '/'));
+  const mounts = readOr('/proc/mounts', '')
+    .split('\n')
+    .map((l) => l.split(' ')[1])
+    .filter((m) => m && m.startsWith(root + '/'));
   for (const m of mounts.sort().reverse()) {
-    try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* not mounted any more */ }
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch {
+      /* not mounted any more */
+    }
   }
 }
 
@@ -225,7 +298,12 @@ export class PrivateStack {
   prometheus: OwnedProcess | undefined;
   alertmanager: OwnedProcess | undefined;
 
-  constructor(readonly root: string, readonly fixtures: string, readonly ports: PrivateStackPorts, readonly resendDelay = '2s') {}
+  constructor(
+    readonly root: string,
+    readonly fixtures: string,
+    readonly ports: PrivateStackPorts,
+    readonly resendDelay = '2s',
+  ) {}
 
   get prometheusUrl(): string {
     return `http://127.0.0.1:${this.ports.prometheus}`;
@@ -238,12 +316,13 @@ export class PrivateStack {
   prepare(): void {
     fs.rmSync(this.root, { recursive: true, force: true });
     fs.mkdirSync(this.root, { recursive: true });
-    const rewrite = (text: string) => text
-      .replace(/127\.0\.0\.1:19090/g, `127.0.0.1:${this.ports.prometheus}`)
-      .replace(/127\.0\.0\.1:19093/g, `127.0.0.1:${this.ports.alertmanager}`)
-      .replace(/127\.0\.0\.1:19100/g, `127.0.0.1:${this.ports.deadTargets[0]}`)
-      .replace(/127\.0\.0\.1:19102/g, `127.0.0.1:${this.ports.deadTargets[1]}`)
-      .replace(/127\.0\.0\.1:19101/g, `127.0.0.1:${this.ports.webhook}`);
+    const rewrite = (text: string) =>
+      text
+        .replace(/127\.0\.0\.1:19090/g, `127.0.0.1:${this.ports.prometheus}`)
+        .replace(/127\.0\.0\.1:19093/g, `127.0.0.1:${this.ports.alertmanager}`)
+        .replace(/127\.0\.0\.1:19100/g, `127.0.0.1:${this.ports.deadTargets[0]}`)
+        .replace(/127\.0\.0\.1:19102/g, `127.0.0.1:${this.ports.deadTargets[1]}`)
+        .replace(/127\.0\.0\.1:19101/g, `127.0.0.1:${this.ports.webhook}`);
     for (const f of ['prometheus.yml', 'alertmanager.yml', 'rules.yml']) {
       fs.writeFileSync(path.join(this.root, f), rewrite(fs.readFileSync(path.join(this.fixtures, f), 'utf8')));
     }
@@ -251,23 +330,38 @@ export class PrivateStack {
 
   async startPrometheus(): Promise<number> {
     const t0 = Date.now();
-    this.prometheus = OwnedProcess.start('prometheus', 'prometheus', [
-      `--config.file=${path.join(this.root, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(this.root, 'prom-data')}`,
-      `--web.listen-address=127.0.0.1:${this.ports.prometheus}`, `--web.external-url=${this.prometheusUrl}/`,
-      // Prometheus re-sends firing alerts to Alertmanager this often (default 1m): short, so a
-      // restarted Alertmanager learns them again within seconds.
-      `--rules.alert.resend-delay=${this.resendDelay}`,
-    ], path.join(this.root, 'prometheus.log'));
+    this.prometheus = OwnedProcess.start(
+      'prometheus',
+      'prometheus',
+      [
+        `--config.file=${path.join(this.root, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(this.root, 'prom-data')}`,
+        `--web.listen-address=127.0.0.1:${this.ports.prometheus}`,
+        `--web.external-url=${this.prometheusUrl}/`,
+        // Prometheus re-sends firing alerts to Alertmanager this often (default 1m): short, so a
+        // restarted Alertmanager learns them again within seconds.
+        `--rules.alert.resend-delay=${this.resendDelay}`,
+      ],
+      path.join(this.root, 'prometheus.log'),
+    );
     await this.waitReady(this.prometheus, this.prometheusUrl);
     return Date.now() - t0;
   }
 
   async startAlertmanager(): Promise<number> {
     const t0 = Date.now();
-    this.alertmanager = OwnedProcess.start('alertmanager', 'prometheus-alertmanager', [
-      `--config.file=${path.join(this.root, 'alertmanager.yml')}`, `--storage.path=${path.join(this.root, 'am-data')}`,
-      `--web.listen-address=127.0.0.1:${this.ports.alertmanager}`, `--web.external-url=${this.alertmanagerUrl}/`, '--cluster.listen-address=',
-    ], path.join(this.root, 'alertmanager.log'));
+    this.alertmanager = OwnedProcess.start(
+      'alertmanager',
+      'prometheus-alertmanager',
+      [
+        `--config.file=${path.join(this.root, 'alertmanager.yml')}`,
+        `--storage.path=${path.join(this.root, 'am-data')}`,
+        `--web.listen-address=127.0.0.1:${this.ports.alertmanager}`,
+        `--web.external-url=${this.alertmanagerUrl}/`,
+        '--cluster.listen-address=',
+      ],
+      path.join(this.root, 'alertmanager.log'),
+    );
     await this.waitReady(this.alertmanager, this.alertmanagerUrl);
     return Date.now() - t0;
   }
@@ -278,17 +372,25 @@ export class PrivateStack {
   }
 
   private async waitReady(proc: OwnedProcess, url: string): Promise<void> {
-    await waitFor(`${proc.name} ready at ${url}`, async () => {
-      if (!proc.running) throw new Error(`${proc.name} exited:\n${proc.tail()}`);
-      return (await getStatus(`${url}/-/ready`)) === 200;
-    }, 30_000, 50);
+    await waitFor(
+      `${proc.name} ready at ${url}`,
+      async () => {
+        if (!proc.running) throw new Error(`${proc.name} exited:\n${proc.tail()}`);
+        return (await getStatus(`${url}/-/ready`)) === 200;
+      },
+      30_000,
+      50,
+    );
   }
 }
 
 /** GET → status code (0 when the connection fails). */
 export function getStatus(url: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.get(url, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     req.setTimeout(2_000, () => req.destroy());
     req.on('error', () => resolve(0));
   });
@@ -297,11 +399,19 @@ export function getStatus(url: string): Promise<number> {
 /** GET → parsed JSON. */
 export function getJson<T>(url: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => { try { resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T); } catch (e) { reject(e); } });
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as T);
+          } catch (e) {
+            reject(e);
+          }
+        });
+      })
+      .on('error', reject);
   });
 }
 
@@ -334,7 +444,11 @@ export class BadServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   port = 0;
 
-  constructor(public behaviour: Behaviour, readonly delayMs = 10_000, readonly hugeBytes = 50 * 1024 * 1024) {}
+  constructor(
+    public behaviour: Behaviour,
+    readonly delayMs = 10_000,
+    readonly hugeBytes = 50 * 1024 * 1024,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -346,7 +460,10 @@ export class BadServer {
 
   async start(): Promise<void> {
     const server = http.createServer((req, res) => this.handle(req, res));
-    server.on('connection', (s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -368,8 +485,17 @@ export class BadServer {
     this.inFlightPerPath.set(p, n);
     s.peakInFlightPerPath[p] = Math.max(s.peakInFlightPerPath[p] ?? 0, n);
     let done = false;
-    const finish = () => { if (!done) { done = true; s.inFlight--; this.inFlightPerPath.set(p, (this.inFlightPerPath.get(p) ?? 1) - 1); } };
-    res.on('close', () => { if (!res.writableFinished) s.clientAborted++; finish(); });
+    const finish = () => {
+      if (!done) {
+        done = true;
+        s.inFlight--;
+        this.inFlightPerPath.set(p, (this.inFlightPerPath.get(p) ?? 1) - 1);
+      }
+    };
+    res.on('close', () => {
+      if (!res.writableFinished) s.clientAborted++;
+      finish();
+    });
     req.resume();
     if (this.behaviour === 'hang') return;
     if (this.behaviour === 'slow') {

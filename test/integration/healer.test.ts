@@ -21,7 +21,8 @@ describe('Healer on the real engine', function () {
     return p;
   };
   const track = (rig: HealerRig) => (rigs.push(rig), rig);
-  const entries = (rig: HealerRig, outcome?: string, reason?: string) => rig.audit.entries().filter((e) => (!outcome || e.outcome === outcome) && (!reason || e.reason === reason));
+  const entries = (rig: HealerRig, outcome?: string, reason?: string) =>
+    rig.audit.entries().filter((e) => (!outcome || e.outcome === outcome) && (!reason || e.reason === reason));
 
   before(async () => {
     await docker.ping();
@@ -44,7 +45,10 @@ describe('Healer on the real engine', function () {
     await crash(docker, id);
     await waitFor('a restart', () => entries(rig, 'done').length === 1);
     assert.ok(rig.started[0].issuedAt - killedAt < 1500, `restart issued ${rig.started[0].issuedAt - killedAt} ms after the kill`);
-    const after = await waitFor('running again', async () => { const s = await state(docker, id); return s.status === 'running' ? s : undefined; });
+    const after = await waitFor('running again', async () => {
+      const s = await state(docker, id);
+      return s.status === 'running' ? s : undefined;
+    });
     assert.notEqual(after.startedAt, before.startedAt);
     assert.equal(entries(rig)[0].service, `${p}/web`);
     assert.equal(entries(rig)[0].trigger.kind, 'event');
@@ -60,7 +64,15 @@ describe('Healer on the real engine', function () {
       await waitFor('running', async () => (await state(docker, id)).status === 'running');
       const decided = rig.audit.entries().length;
       await crash(docker, id);
-      await waitFor(`the decision on crash ${i}`, () => rig.audit.entries().length > decided && rig.audit.entries().slice(decided).some((e) => e.outcome !== 'skipped' || e.reason === 'rate-limited'));
+      await waitFor(
+        `the decision on crash ${i}`,
+        () =>
+          rig.audit.entries().length > decided &&
+          rig.audit
+            .entries()
+            .slice(decided)
+            .some((e) => e.outcome !== 'skipped' || e.reason === 'rate-limited'),
+      );
     }
     assert.equal(entries(rig, 'done').length, 3);
     assert.equal(rig.started.length, 3);
@@ -126,7 +138,14 @@ describe('Healer on the real engine', function () {
     await crash(docker, always);
     await crash(docker, onFailure);
     await waitFor('both waits recorded', () => entries(rig, 'skipped', 'already-recovering').length >= 2);
-    await waitFor('engine restarted both', async () => (await state(docker, always)).restartCount === 1 && (await state(docker, onFailure)).restartCount === 1 && (await state(docker, always)).status === 'running' && (await state(docker, onFailure)).status === 'running');
+    await waitFor(
+      'engine restarted both',
+      async () =>
+        (await state(docker, always)).restartCount === 1 &&
+        (await state(docker, onFailure)).restartCount === 1 &&
+        (await state(docker, always)).status === 'running' &&
+        (await state(docker, onFailure)).status === 'running',
+    );
     await waitFor('the engine-wait re-checks are done', () => rig.healer.isIdle(), 10_000);
     assert.equal(rig.started.length, 0, 'the healer issued no restart of its own');
     assert.equal(entries(rig, 'done').length, 0);
@@ -138,7 +157,15 @@ describe('Healer on the real engine', function () {
     const ids: string[] = [];
     for (const n of [1, 2, 3]) ids.push(await runReplica(docker, { project: p, service: 'worker', number: n }));
     const alerts = new FakeAlerts();
-    const rig = track(await startHealer(docker, [p], { rules: [{ alertname: 'SystemResourceExhaustion', action: 'scale_down', service: 'worker' }], minReplicas: { worker: 2 } }, undefined, alerts));
+    const rig = track(
+      await startHealer(
+        docker,
+        [p],
+        { rules: [{ alertname: 'SystemResourceExhaustion', action: 'scale_down', service: 'worker' }], minReplicas: { worker: 2 } },
+        undefined,
+        alerts,
+      ),
+    );
     alerts.set([{ fingerprint: 'sre-1', startsAt: '1', labels: { alertname: 'SystemResourceExhaustion', severity: 'critical' } }]);
     await waitFor('a scale down', () => entries(rig, 'done').length === 1);
     await assert.rejects(engineApi().getContainer(ids[2]).inspect(), 'the newest replica is gone');
@@ -152,7 +179,12 @@ describe('Healer on the real engine', function () {
     const am = process.env.REALM_IT_ALERTMANAGER_URL ?? 'http://127.0.0.1:19093';
     const prom = process.env.REALM_IT_PROMETHEUS_URL ?? 'http://127.0.0.1:19090';
     const p = project('alert');
-    const id = await runReplica(docker, { project: p, service: 'arcanum', hostPort: 19102, cmd: ['sh', '-c', 'echo "arcanum_up 1" > /www/metrics && exec httpd -f -p 8080 -h /www'] });
+    const id = await runReplica(docker, {
+      project: p,
+      service: 'arcanum',
+      hostPort: 19102,
+      cmd: ['sh', '-c', 'echo "arcanum_up 1" > /www/metrics && exec httpd -f -p 8080 -h /www'],
+    });
     const targetUp = async (up: boolean) => {
       const body = (await (await fetch(`${prom}/api/v1/targets`)).json()) as { data: { activeTargets: Array<{ scrapeUrl: string; health: string }> } };
       return body.data.activeTargets.some((t) => t.scrapeUrl.includes('127.0.0.1:19102') && t.health === (up ? 'up' : 'down'));
@@ -165,13 +197,21 @@ describe('Healer on the real engine', function () {
     source.start();
     try {
       await engineApi().getContainer(id).stop({ t: 1 }); // Stop Service / docker stop: kill, die, stop through the API
-      await waitFor('ArcanumNeedsRestart to fire for the stopped arcanum', () => source.firing().some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.service === 'arcanum'), 60_000);
+      await waitFor(
+        'ArcanumNeedsRestart to fire for the stopped arcanum',
+        () => source.firing().some((a) => a.labels.alertname === 'ArcanumNeedsRestart' && a.labels.service === 'arcanum'),
+        60_000,
+      );
       const polls = source.polls;
       await waitFor('three more alert passes, the healer idle', () => source.polls >= polls + 3 && rig.healer.isIdle(), 30_000);
       assert.equal((await state(docker, id)).status, 'exited', 'it stays down');
       // (alerts about targets of other tests, e.g. arcanum-probe, are recorded as naming no watched service)
       const mine = rig.audit.entries().filter((e) => e.service === `${p}/arcanum`);
-      assert.deepEqual(mine.map((e) => e.reason ?? e.outcome), ['user-stopped'], 'one "left alone" row');
+      assert.deepEqual(
+        mine.map((e) => e.reason ?? e.outcome),
+        ['user-stopped'],
+        'one "left alone" row',
+      );
       assert.match(mine[0].detail ?? '', /^stopped by the user at \d\d:\d\d$/);
       assert.equal(rig.started.length, 0);
 
@@ -179,7 +219,9 @@ describe('Healer on the real engine', function () {
       await engineApi().getContainer(id).start();
       await waitFor('the stop to end', () => rig.healer.serviceStates().every((s) => s.stoppedByUserAt === undefined));
       await waitFor('the target up and the alert resolved', async () => (await targetUp(true)) && !(await firing()), 60_000);
-      const exec = await engineApi().getContainer(id).exec({ Cmd: ['rm', '/www/metrics'] });
+      const exec = await engineApi()
+        .getContainer(id)
+        .exec({ Cmd: ['rm', '/www/metrics'] });
       await exec.start({});
       const done = await waitFor('the alert-driven restart', () => entries(rig, 'done')[0], 90_000);
       assert.equal(done.trigger.kind, 'alert');
@@ -199,9 +241,20 @@ describe('Healer on the real engine', function () {
     const before = await Promise.all(ids.map((id) => state(docker, id)));
     await Promise.all(ids.map((id) => crash(docker, id)));
     const done = await waitFor('the restart', () => entries(rig, 'done')[0]);
-    await waitFor('both running again', async () => (await Promise.all(ids.map((id) => state(docker, id)))).every((s, i) => s.status === 'running' && s.startedAt !== before[i].startedAt), 30_000);
+    await waitFor(
+      'both running again',
+      async () => (await Promise.all(ids.map((id) => state(docker, id)))).every((s, i) => s.status === 'running' && s.startedAt !== before[i].startedAt),
+      30_000,
+    );
     await waitFor('healer idle', () => rig.healer.isIdle());
-    assert.equal(entries(rig, 'done').length, 1, `one action: ${rig.audit.entries().map((e) => e.detail).join(' | ')}`);
+    assert.equal(
+      entries(rig, 'done').length,
+      1,
+      `one action: ${rig.audit
+        .entries()
+        .map((e) => e.detail)
+        .join(' | ')}`,
+    );
     assert.match(done.detail ?? '', new RegExp(`restarted (${p}-web-1, ${p}-web-2|${p}-web-2, ${p}-web-1)`));
     assert.equal(rig.started.length, 1);
     assert.equal(rig.limiter.status(`${p}/web`).used, 1, 'one budget unit');
@@ -258,7 +311,16 @@ class AlertmanagerPoller implements AlertSource {
     return this.alerts;
   }
   start(): void {
-    const tick = () => void this.poll().then(() => { this.polls++; this.emitter.fire(); }, () => undefined).finally(() => (this.timer = setTimeout(tick, 500)));
+    const tick = () =>
+      void this.poll()
+        .then(
+          () => {
+            this.polls++;
+            this.emitter.fire();
+          },
+          () => undefined,
+        )
+        .finally(() => (this.timer = setTimeout(tick, 500)));
     tick();
   }
   firing(): HealableAlert[] {

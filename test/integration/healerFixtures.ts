@@ -35,7 +35,13 @@ export async function runReplica(_docker: DockerClient, spec: ServiceSpec): Prom
     name: `${spec.project}-${spec.service}-${n}`,
     Image: spec.image ?? 'realm-test/busybox:base',
     Cmd: spec.cmd ?? ['sleep', '100000'],
-    Labels: { [ComposeLabels.project]: spec.project, [ComposeLabels.service]: spec.service, [ComposeLabels.number]: String(n), [ComposeLabels.oneoff]: 'False', ...spec.labels },
+    Labels: {
+      [ComposeLabels.project]: spec.project,
+      [ComposeLabels.service]: spec.service,
+      [ComposeLabels.number]: String(n),
+      [ComposeLabels.oneoff]: 'False',
+      ...spec.labels,
+    },
     ExposedPorts: spec.hostPort ? { '8080/tcp': {} } : undefined,
     HostConfig: {
       Init: true,
@@ -52,17 +58,21 @@ export async function crash(_docker: DockerClient, id: string): Promise<void> {
   // The container may be between the engine's stop and start of a restart, and the PID read from
   // inspect can be gone by the time it is signalled (the restart replaced the process): wait until
   // it runs, and read the PID again if it vanished.
-  await waitFor(`container ${id} to be running and crashed`, async () => {
-    const d = await engineApi().getContainer(id).inspect();
-    if (!d.State.Running || d.State.Restarting || !d.State.Pid) return false;
-    try {
-      process.kill(d.State.Pid, 'SIGKILL');
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
-      throw e;
-    }
-  }, 20_000);
+  await waitFor(
+    `container ${id} to be running and crashed`,
+    async () => {
+      const d = await engineApi().getContainer(id).inspect();
+      if (!d.State.Running || d.State.Restarting || !d.State.Pid) return false;
+      try {
+        process.kill(d.State.Pid, 'SIGKILL');
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+        throw e;
+      }
+    },
+    20_000,
+  );
 }
 
 export async function state(_docker: DockerClient, id: string): Promise<{ status: string; startedAt: string; restartCount: number }> {
@@ -80,7 +90,14 @@ export async function removeProjects(_docker: DockerClient, projects?: readonly 
     const p = c.Labels[ComposeLabels.project] ?? '';
     return projects ? projects.includes(p) : p.startsWith(PREFIX);
   });
-  await Promise.all(mine.map((c) => engineApi().getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    mine.map((c) =>
+      engineApi()
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 export interface HealerRig {
@@ -94,12 +111,31 @@ export interface HealerRig {
 }
 
 /** A healer on the real engine watching `projects`, fast timings unless overridden. */
-export async function startHealer(docker: DockerClient, projects: string[], over: Partial<HealerSettings> = {}, memento = new InMemoryMemento(), alerts?: AlertSource, extra: Partial<HealerDeps> = {}): Promise<HealerRig> {
+export async function startHealer(
+  docker: DockerClient,
+  projects: string[],
+  over: Partial<HealerSettings> = {},
+  memento = new InMemoryMemento(),
+  alerts?: AlertSource,
+  extra: Partial<HealerDeps> = {},
+): Promise<HealerRig> {
   const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1, ...over };
   const logger = memoryLogger(process.env.REALM_HEALER_DEBUG === '1');
   const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
   const audit = new AuditTrail(memento, systemClock, logger);
-  const healer = new Healer({ docker, actions: new HealActions(docker), rateLimiter: limiter, audit, clock: systemClock, logger, settings: () => settings, projects: () => projects, alerts, state: memento, ...extra });
+  const healer = new Healer({
+    docker,
+    actions: new HealActions(docker),
+    rateLimiter: limiter,
+    audit,
+    clock: systemClock,
+    logger,
+    settings: () => settings,
+    projects: () => projects,
+    alerts,
+    state: memento,
+    ...extra,
+  });
   const rig: HealerRig = { healer, audit, limiter, memento, started: [], gaveUp: [], settings };
   healer.onDidStartAction((e) => rig.started.push(e));
   healer.onDidGiveUp((e) => rig.gaveUp.push(e));

@@ -12,10 +12,14 @@ describe('Hostile queries against the real Prometheus', function () {
   if (!baseUrl) throw new Error('REALM_IT_PROMETHEUS_URL is not set: source /tmp/realm-it/env (test/infra/harness.sh up)');
   const client = new PrometheusClient({ baseUrl });
   const end = Math.floor(Date.now() / 1000);
-  const failure = (p: Promise<unknown>) => p.then(() => assert.fail('should fail'), (e: unknown) => {
-    assert.ok(e instanceof BackendError, String(e));
-    return e;
-  });
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => assert.fail('should fail'),
+      (e: unknown) => {
+        assert.ok(e instanceof BackendError, String(e));
+        return e;
+      },
+    );
 
   it('an invalid query: bad_data with the parse position', async () => {
     const e = await failure(client.query('sum(rate(up[5m]) by'));
@@ -37,7 +41,7 @@ describe('Hostile queries against the real Prometheus', function () {
     assert.equal(broken.errorType, 'bad_data', 'a long broken one gets the parse error, not a 414/431');
   });
 
-  it('a year-long range gets a step under the 11,000-point limit; a forced 1 s step gets the server\'s error', async () => {
+  it("a year-long range gets a step under the 11,000-point limit; a forced 1 s step gets the server's error", async () => {
     const start = end - 365 * 86_400;
     const res = await client.queryRange('up', { start, end });
     assert.ok(pointCount(start, end, res.step) <= MAX_POINTS_PER_SERIES, `step ${res.step}`);

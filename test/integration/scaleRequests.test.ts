@@ -31,7 +31,9 @@ describe('ServiceStore engine requests per event on the real engine', function (
   async function grow(to: number): Promise<void> {
     for (let i = ids.length; i < to; i++) {
       const c = await raw.createContainer({
-        name: `${PROJECT}-s${i}-1`, Image: 'realm-test/busybox:base', Cmd: ['sleep', '100000'],
+        name: `${PROJECT}-s${i}-1`,
+        Image: 'realm-test/busybox:base',
+        Cmd: ['sleep', '100000'],
         Labels: { [ComposeLabels.project]: PROJECT, [ComposeLabels.service]: `s${i}`, [ComposeLabels.number]: '1' },
         HostConfig: { Init: true, NetworkMode: 'none' },
       });
@@ -60,7 +62,9 @@ describe('ServiceStore engine requests per event on the real engine', function (
   }
 
   before(async () => {
-    proxy = startCountingProxy(proxyPath, enginePath, requests, (chunk) => { streamed += chunk.toString('latin1'); });
+    proxy = startCountingProxy(proxyPath, enginePath, requests, (chunk) => {
+      streamed += chunk.toString('latin1');
+    });
     store = new ServiceStore(new DockerClient({ dockerHost: `unix://${proxyPath}` }), [{ name: PROJECT, role: 'app' }], memoryLogger());
     keep = store.onDidChange(() => undefined);
     await waitUntil('the store to reach the engine', () => store.snapshot.engine === 'reachable', 30_000);
@@ -69,7 +73,14 @@ describe('ServiceStore engine requests per event on the real engine', function (
     keep?.dispose();
     store?.dispose();
     proxy?.close();
-    await Promise.all(ids.map((id) => raw.getContainer(id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      ids.map((id) =>
+        raw
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   });
 
   it('costs the same few requests per state change at 3 and at 30 containers, and lists only at start', async () => {
@@ -88,12 +99,14 @@ describe('ServiceStore engine requests per event on the real engine', function (
     // before, each event listed and inspected every container: 31+ requests per change at 30
   });
 
-  it('is filtered at the engine: the health probes\' exec_* events never reach the extension', async () => {
+  it("is filtered at the engine: the health probes' exec_* events never reach the extension", async () => {
     const sub: string[] = [];
     const stream = await new DockerClient({ dockerHost: `unix://${proxyPath}` }).streamEvents((e) => sub.push(e.action), [PROJECT]);
     streamed = '';
     const c = await raw.createContainer({
-      name: `${PROJECT}-probe-1`, Image: 'realm-test/busybox:base', Cmd: ['sleep', '100000'],
+      name: `${PROJECT}-probe-1`,
+      Image: 'realm-test/busybox:base',
+      Cmd: ['sleep', '100000'],
       Labels: { [ComposeLabels.project]: PROJECT, [ComposeLabels.service]: 'probe', [ComposeLabels.number]: '1' },
       HostConfig: { Init: true, NetworkMode: 'none' },
       Healthcheck: { Test: ['CMD', 'true'], Interval: 200_000_000, Timeout: 1_000_000_000, Retries: 1 },
@@ -101,11 +114,13 @@ describe('ServiceStore engine requests per event on the real engine', function (
     ids.push(c.id);
     const execs: string[] = [];
     const direct = (await raw.getEvents({ filters: JSON.stringify({ container: [c.id] }) })) as unknown as NodeJS.ReadableStream;
-    direct.on('data', (chunk: Buffer) => { for (const l of chunk.toString().split('\n')) if (l.includes('"exec_')) execs.push(l); });
+    direct.on('data', (chunk: Buffer) => {
+      for (const l of chunk.toString().split('\n')) if (l.includes('"exec_')) execs.push(l);
+    });
     try {
       await c.start();
       await waitUntil('the engine to run health probes (exec_* events, seen unfiltered)', () => execs.length >= 3, 30_000);
-      await waitUntil('the store\'s stream to see the health status', () => sub.includes('health_status'), 30_000);
+      await waitUntil("the store's stream to see the health status", () => sub.includes('health_status'), 30_000);
       assert.ok(streamed.includes('health_status'), 'the proxy saw the stream carry events');
       assert.ok(!streamed.includes('"exec_'), 'no exec_* event crossed the socket to the extension');
     } finally {

@@ -6,14 +6,18 @@ import { ServiceScrapeHealth } from '../../src/core/scrapeTargets';
 import { nextEvent } from '../support/waitFor';
 import { queryNeverUp, UPTIME_QUERY } from '../../src/state/neverUpTargets';
 
-function nextChange(store: ScrapeTargetStore, pred: (m: Map<string, ServiceScrapeHealth>) => boolean, timeoutMs = 30_000): Promise<Map<string, ServiceScrapeHealth>> {
+function nextChange(
+  store: ScrapeTargetStore,
+  pred: (m: Map<string, ServiceScrapeHealth>) => boolean,
+  timeoutMs = 30_000,
+): Promise<Map<string, ServiceScrapeHealth>> {
   return nextEvent(store.onDidChange, 'scrape health', pred, timeoutMs);
 }
 
 describe('ScrapeTargetStore against the real Prometheus', function () {
   this.timeout(90_000);
 
-  it('reports each service\'s scrape target as up or down (what the Services tree shows)', async () => {
+  it("reports each service's scrape target as up or down (what the Services tree shows)", async () => {
     const logger = memoryLogger();
     const store = new ScrapeTargetStore(() => new PrometheusClient({ baseUrl: process.env.REALM_IT_PROMETHEUS_URL! }), logger, 500);
     try {
@@ -27,7 +31,7 @@ describe('ScrapeTargetStore against the real Prometheus', function () {
     }
   });
 
-  it('asks the real Prometheus whether a down target was ever up since it started (the never-up check\'s PromQL runs)', async () => {
+  it("asks the real Prometheus whether a down target was ever up since it started (the never-up check's PromQL runs)", async () => {
     const prometheus = new PrometheusClient({ baseUrl: process.env.REALM_IT_PROMETHEUS_URL! });
     const uptime = await prometheus.query(UPTIME_QUERY);
     assert.equal(uptime.resultType, 'vector');
@@ -45,7 +49,14 @@ describe('ScrapeTargetStore against the real Prometheus', function () {
     const logger = memoryLogger();
     let polls = 0;
     const down = new PrometheusClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000 });
-    const store = new ScrapeTargetStore(() => { polls++; return down; }, logger, 50);
+    const store = new ScrapeTargetStore(
+      () => {
+        polls++;
+        return down;
+      },
+      logger,
+      50,
+    );
     const sub = store.onDidChange(() => undefined);
     try {
       // wait for five failed polls, however long the shared machine takes

@@ -24,9 +24,16 @@ async function composeContainer(docker: Docker, service: string, number: number,
 function waitForSnapshot(store: ServiceStore, pred: (s: ServicesSnapshot) => boolean, what: string, timeoutMs = 30_000): Promise<ServicesSnapshot> {
   return new Promise((resolve, reject) => {
     if (pred(store.snapshot)) return resolve(store.snapshot);
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify(store.snapshot.groups.map((g) => [g.service, g.status]))}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}; last: ${JSON.stringify(store.snapshot.groups.map((g) => [g.service, g.status]))}`));
+    }, timeoutMs);
     const sub = store.onDidChange((s) => {
-      if (pred(s)) { clearTimeout(timer); sub.dispose(); resolve(s); }
+      if (pred(s)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(s);
+      }
     });
   });
 }
@@ -52,12 +59,22 @@ describe('ServiceStore against the real Docker engine', function () {
 
   it('lists declared services as not created before anything runs', async () => {
     const s = await waitForSnapshot(store, (x) => x.engine === 'reachable', 'engine reachable');
-    assert.deepEqual(s.groups.map((g) => [g.service, g.status]), [['never', 'not-created'], ['web', 'not-created']]);
+    assert.deepEqual(
+      s.groups.map((g) => [g.service, g.status]),
+      [
+        ['never', 'not-created'],
+        ['web', 'not-created'],
+      ],
+    );
   });
 
   it('shows a started container, then healthy, each within 1 s of the engine event', async () => {
     await composeContainer(docker, 'web', 1);
-    const running = await waitForSnapshot(store, (x) => x.groups.some((g) => g.service === 'web' && (g.status === 'starting' || g.status === 'healthy')), 'web starting');
+    const running = await waitForSnapshot(
+      store,
+      (x) => x.groups.some((g) => g.service === 'web' && (g.status === 'starting' || g.status === 'healthy')),
+      'web starting',
+    );
     const healthy = await waitForSnapshot(store, (x) => x.groups.some((g) => g.service === 'web' && g.status === 'healthy'), 'web healthy');
     for (const s of [running, healthy]) {
       assert.ok(s.cause, 'the refresh was caused by an engine event');
@@ -105,5 +122,12 @@ describe('ServiceStore against the real Docker engine', function () {
 
 async function removeProject(docker: Docker): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${ComposeLabels.project}=${PROJECT}`] }) });
-  await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    list.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }

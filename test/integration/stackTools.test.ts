@@ -8,7 +8,11 @@ import { parse as parseYaml } from 'yaml';
 // The shipped stack/ validated by the real tools: promtool, amtool and the compose CLI.
 const STACK = path.resolve(__dirname, '../../../stack');
 
-interface ToolRun { code: number; out: string; stdout: string }
+interface ToolRun {
+  code: number;
+  out: string;
+  stdout: string;
+}
 
 function run(program: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = STACK): Promise<ToolRun> {
   return new Promise((resolve) => {
@@ -42,7 +46,16 @@ describe('stack/ checked by the real tools', function () {
       fs.copyFileSync(path.join(STACK, 'prometheus/alert_rules.test.yml'), path.join(dir, 'alert_rules.test.yml'));
       const r = await run('promtool', ['test', 'rules', 'alert_rules.test.yml'], process.env, dir);
       assert.notEqual(r.code, 0, 'tests passed although every rule fired immediately');
-      for (const alert of ['ServiceDown', 'ArcanumNeedsRestart', 'HighDiskUsage', 'HighErrorRate', 'ContainerHighMemory', 'SystemResourceExhaustion', 'ServiceFlapping', 'HostHighCpuLoad']) {
+      for (const alert of [
+        'ServiceDown',
+        'ArcanumNeedsRestart',
+        'HighDiskUsage',
+        'HighErrorRate',
+        'ContainerHighMemory',
+        'SystemResourceExhaustion',
+        'ServiceFlapping',
+        'HostHighCpuLoad',
+      ]) {
         assert.match(r.out, new RegExp(`alertname: ${alert}`), `no test caught ${alert} firing before its for:`);
       }
     } finally {
@@ -53,7 +66,14 @@ describe('stack/ checked by the real tools', function () {
   it('amtool check-config accepts alertmanager.yml, and routes by severity', async () => {
     const r = await run('amtool', ['check-config', 'alertmanager/alertmanager.yml']);
     assert.equal(r.code, 0, r.out);
-    const critical = await run('amtool', ['config', 'routes', 'test', '--config.file=alertmanager/alertmanager.yml', 'severity=critical', 'alertname=ServiceDown']);
+    const critical = await run('amtool', [
+      'config',
+      'routes',
+      'test',
+      '--config.file=alertmanager/alertmanager.yml',
+      'severity=critical',
+      'alertname=ServiceDown',
+    ]);
     assert.equal(critical.stdout.trim().split('\n').pop(), 'critical');
     const other = await run('amtool', ['config', 'routes', 'test', '--config.file=alertmanager/alertmanager.yml', 'severity=info']);
     assert.equal(other.stdout.trim().split('\n').pop(), 'default');

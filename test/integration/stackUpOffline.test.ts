@@ -31,11 +31,15 @@ services:
     command: ["sleep", "100000"]
     init: true
     volumes: ["webdata:/data"]
-${withMissing ? `  prometheus:
+${
+  withMissing
+    ? `  prometheus:
     image: ${MISSING}
     volumes: ["promdata:/prometheus"]
     depends_on: [web]
-` : ''}volumes:
+`
+    : ''
+}volumes:
   webdata:
 ${withMissing ? '  promdata:\n' : ''}`;
 

@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 
 export type RequestKind = 'list' | 'inspect' | 'events' | 'action' | 'other';
-export interface CountedRequest { at: number; kind: RequestKind }
+export interface CountedRequest {
+  at: number;
+  kind: RequestKind;
+}
 
 const REQUEST_LINE = /(GET|POST|PUT|DELETE|HEAD) (\/\S*) HTTP\/1\.[01]\r\n/g;
 
@@ -31,7 +34,10 @@ export function startCountingProxy(listenPath: string, enginePath: string, reque
     client.pipe(upstream);
     upstream.pipe(client);
     if (onResponse) upstream.on('data', onResponse);
-    const close = () => { client.destroy(); upstream.destroy(); };
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on('error', close);
     upstream.on('error', close);
     client.on('close', close);

@@ -12,7 +12,10 @@ export function fakeConfiguration(initial: Record<string, unknown> = {}) {
   };
   const host: ConfigurationHost = {
     get: (section) => (key, fallback) => (values.has(`${section}.${key}`) ? values.get(`${section}.${key}`) : fallback) as never,
-    update: async (section, key, value) => { writes.push({ section, key, value }); set(`${section}.${key}`, value); },
+    update: async (section, key, value) => {
+      writes.push({ section, key, value });
+      set(`${section}.${key}`, value);
+    },
     onDidChangeConfiguration: changes.event,
     isTrusted: () => true,
   };

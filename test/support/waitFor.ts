@@ -19,9 +19,17 @@ export async function waitUntil<T>(what: string, check: () => T | Promise<T>, ti
 }
 
 /** Resolves with the next value an event delivers that passes `accept`, or rejects after `timeoutMs`. */
-export function nextEvent<T>(event: (l: (e: T) => void) => { dispose(): void }, what: string, accept: (e: T) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
+export function nextEvent<T>(
+  event: (l: (e: T) => void) => { dispose(): void },
+  what: string,
+  accept: (e: T) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
     const sub = event((e) => {
       if (!accept(e)) return;
       clearTimeout(timer);

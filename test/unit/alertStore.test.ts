@@ -14,7 +14,7 @@ import { ManualClock } from '../support/manualClock';
 const amFiring = (sample('am-alerts-firing').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`));
 const amSilenced = (sample('am-alerts-silenced').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`));
 const silences = (sample('am-silences-active').body as unknown[]).map((s, i) => parseSilence(s, `[${i}]`));
-const promFiring = ((sample('prom-alerts-firing').body as { data: { alerts: unknown[] } }).data.alerts).map((a, i) => parseAlert(a, `[${i}]`));
+const promFiring = (sample('prom-alerts-firing').body as { data: { alerts: unknown[] } }).data.alerts.map((a, i) => parseAlert(a, `[${i}]`));
 const down = () => new BackendError('alertmanager', 'unreachable', 'http://am', 'alertmanager is unreachable at http://am: ECONNREFUSED');
 
 /** Sources whose answers the test sets; counts calls and the most polls ever in flight at once. */
@@ -42,7 +42,11 @@ class FakeSources implements AlertSources {
   }
   alertmanager = {
     baseUrl: 'http://am',
-    alerts: () => { this.calls++; this.callTimes.push(this.clock?.now() ?? Date.now()); return this.answer(this.amAlerts); },
+    alerts: () => {
+      this.calls++;
+      this.callTimes.push(this.clock?.now() ?? Date.now());
+      return this.answer(this.amAlerts);
+    },
     silences: () => this.answer(this.amAlerts instanceof Error ? this.amAlerts : this.amSilences),
   };
   prometheus = { baseUrl: 'http://prom', alerts: () => this.answer(this.promAlerts) };
@@ -96,22 +100,34 @@ describe('AlertStore', () => {
     src.amAlerts = amFiring;
     start();
     await waitFor(() => changes.length >= 1, 'the first change');
-    assert.deepEqual(changes[0].added.map((a) => [a.name, a.state]), [['ServiceDown', 'firing']]);
+    assert.deepEqual(
+      changes[0].added.map((a) => [a.name, a.state]),
+      [['ServiceDown', 'firing']],
+    );
     assert.equal(changes[0].snapshot.status, 'ok');
     await waitFor(() => src.calls >= 5, 'more polls');
     assert.equal(changes.length, 1, 'unchanged polls fire nothing');
-    assert.deepEqual(critical.map((c) => c.map((a) => a.name)), [['ServiceDown']]);
+    assert.deepEqual(
+      critical.map((c) => c.map((a) => a.name)),
+      [['ServiceDown']],
+    );
 
     src.amAlerts = amSilenced;
     src.amSilences = silences;
     await waitFor(() => changes.length >= 2, 'the silencing');
-    assert.deepEqual(changes[1].changed.map((c) => [c.from, c.alert.state]), [['firing', 'suppressed']]);
+    assert.deepEqual(
+      changes[1].changed.map((c) => [c.from, c.alert.state]),
+      [['firing', 'suppressed']],
+    );
     assert.equal(changes[1].silencesChanged, true);
     assert.equal(store.snapshot.silences[0].id, 'eb93dada-c80d-4452-be92-b8e86c22948e');
 
     src.amAlerts = [];
     await waitFor(() => changes.length >= 3, 'the resolution');
-    assert.deepEqual(changes[2].resolved.map((a) => a.name), ['ServiceDown']);
+    assert.deepEqual(
+      changes[2].resolved.map((a) => a.name),
+      ['ServiceDown'],
+    );
     assert.equal(critical.length, 1, 'one notification in all');
   });
 
@@ -134,20 +150,32 @@ describe('AlertStore', () => {
     start({ failuresBeforeUnreachable: 3, clock, timers: clock });
     await advanceUntil(clock, () => changes.length === 1, 'first success');
     let unreachableAtCall = 0;
-    store.onDidChange((c) => { if (c.snapshot.status === 'unreachable' && !unreachableAtCall) unreachableAtCall = src.calls; });
+    store.onDidChange((c) => {
+      if (c.snapshot.status === 'unreachable' && !unreachableAtCall) unreachableAtCall = src.calls;
+    });
     src.amAlerts = down();
     src.promAlerts = down();
     await advanceUntil(clock, () => store.snapshot.status === 'unreachable', 'unreachable', 3000);
     assert.equal(unreachableAtCall, 4, 'one success, then two failures stay a blip; the third makes it unreachable');
     assert.equal(changes.at(-1)?.statusChanged, true);
-    assert.deepEqual(store.snapshot.alerts.map((a) => a.name), ['ServiceDown'], 'with both backends down the last known alerts stay');
+    assert.deepEqual(
+      store.snapshot.alerts.map((a) => a.name),
+      ['ServiceDown'],
+      'with both backends down the last known alerts stay',
+    );
     const failStart = src.calls;
     await advanceUntil(clock, () => src.calls >= failStart + 4, 'backed-off retries', 3000);
-    const gaps = src.callTimes.slice(-4).map((t, i, a) => (i ? t - a[i - 1] : 0)).slice(1);
+    const gaps = src.callTimes
+      .slice(-4)
+      .map((t, i, a) => (i ? t - a[i - 1] : 0))
+      .slice(1);
     assert.ok(gaps.at(-1)! >= 60, `gaps grow up to the 80 ms cap: ${gaps.join(', ')}`);
     assert.equal(log.lines.filter((l) => l.startsWith('[warn]') && l.includes('Alertmanager unreachable')).length, 1);
     assert.equal(log.lines.filter((l) => l.startsWith('[warn]') && l.includes('Prometheus unreachable')).length, 1);
-    assert.match(log.lines.find((l) => l.includes('Alertmanager unreachable'))!, /ECONNREFUSED/);
+    assert.match(
+      log.lines.find((l) => l.includes('Alertmanager unreachable'))!,
+      /ECONNREFUSED/,
+    );
 
     src.amAlerts = amFiring;
     src.promAlerts = [];
@@ -164,7 +192,10 @@ describe('AlertStore', () => {
     src.promAlerts = promFiring;
     await waitFor(() => store.snapshot.fallback, 'the fallback');
     assert.equal(store.snapshot.status, 'unreachable');
-    assert.deepEqual(store.snapshot.alerts.map((a) => [a.name, a.source]), [['ServiceDown', 'prometheus']]);
+    assert.deepEqual(
+      store.snapshot.alerts.map((a) => [a.name, a.source]),
+      [['ServiceDown', 'prometheus']],
+    );
     assert.equal(critical.length, 1);
   });
 
@@ -203,7 +234,10 @@ describe('AlertStore', () => {
     src.promAlerts = promFiring;
     src.amAlerts = amFiring;
     await waitFor(() => critical.length === 1, 'critical event');
-    assert.deepEqual(changes.at(-1)?.changed.map((c) => c.from), ['pending']);
+    assert.deepEqual(
+      changes.at(-1)?.changed.map((c) => c.from),
+      ['pending'],
+    );
   });
 
   it('works with the real client against real Alertmanager bodies', async () => {

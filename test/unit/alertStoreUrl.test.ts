@@ -16,9 +16,17 @@ describe('AlertStore: the Alertmanager URL follows the settings', () => {
     let reachable = true;
     const sources: AlertSources = {
       alertmanager: {
-        get baseUrl() { return url; },
-        alerts: async () => { if (!reachable) throw down(); return []; },
-        silences: async () => { if (!reachable) throw down(); return []; },
+        get baseUrl() {
+          return url;
+        },
+        alerts: async () => {
+          if (!reachable) throw down();
+          return [];
+        },
+        silences: async () => {
+          if (!reachable) throw down();
+          return [];
+        },
       },
     };
     const store = new AlertStore(sources, { logger: memoryLogger(), intervalMs: 60_000, failuresBeforeUnreachable: 2 });

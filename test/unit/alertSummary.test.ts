@@ -6,9 +6,23 @@ import { plain, withoutLinks } from '../../src/core/text';
 import { sample } from './support/sampleServer';
 
 const NOW = Date.parse('2026-11-28T12:11:52.283Z');
-const firing = mergeAlerts((sample('am-alerts-firing').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`)), [], NOW);
-const silenced = mergeAlerts((sample('am-alerts-silenced').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`)), [], NOW);
-const warning: RealmAlert = { ...firing[0], key: 'w', name: 'HighErrorRate', severity: 'warning', labels: { alertname: 'HighErrorRate', severity: 'warning', provider: 'openai' } };
+const firing = mergeAlerts(
+  (sample('am-alerts-firing').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`)),
+  [],
+  NOW,
+);
+const silenced = mergeAlerts(
+  (sample('am-alerts-silenced').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`)),
+  [],
+  NOW,
+);
+const warning: RealmAlert = {
+  ...firing[0],
+  key: 'w',
+  name: 'HighErrorRate',
+  severity: 'warning',
+  labels: { alertname: 'HighErrorRate', severity: 'warning', provider: 'openai' },
+};
 const base: AlertSummaryInput = { status: 'ok', alerts: [], fallback: false, everReachable: true, alertmanagerUrl: 'http://127.0.0.1:9093' };
 
 describe('status-bar presentation', () => {
@@ -16,11 +30,17 @@ describe('status-bar presentation', () => {
     const p = presentStatusBar({ ...base, status: 'starting', everReachable: false }, NOW);
     assert.equal(p.text, '$(bell-slash) stack down');
     assert.match(p.tooltip, /has not answered yet/);
-    assert.equal(presentStatusBar({ ...base, status: 'unreachable', everReachable: false, lastError: new Error('ECONNREFUSED') }, NOW).text, '$(bell-slash) stack down');
+    assert.equal(
+      presentStatusBar({ ...base, status: 'unreachable', everReachable: false, lastError: new Error('ECONNREFUSED') }, NOW).text,
+      '$(bell-slash) stack down',
+    );
   });
 
   it('shows a check mark when nothing fires, even with a silenced alert', () => {
-    const p = presentStatusBar({ ...base, alerts: silenced, silences: [{ id: 'eb93dada-c80d-4452-be92-b8e86c22948e', endsAt: Date.parse('2026-11-28T13:08:53.490Z') }] }, NOW);
+    const p = presentStatusBar(
+      { ...base, alerts: silenced, silences: [{ id: 'eb93dada-c80d-4452-be92-b8e86c22948e', endsAt: Date.parse('2026-11-28T13:08:53.490Z') }] },
+      NOW,
+    );
     assert.equal(p.text, '$(check)');
     assert.equal(p.background, undefined);
     assert.match(p.tooltip, /CRITICAL ServiceDown .* silenced until \d\d:\d\d/, 'until when it is silenced, not for how long it fired');
@@ -53,7 +73,11 @@ describe('status-bar presentation', () => {
   });
 
   it('caps the tooltip list and keeps hostile alert text on one plain line', () => {
-    const many = Array.from({ length: 14 }, (_, i) => ({ ...firing[0], key: String(i), annotations: { summary: `**bold** [x](command:evil)\nline2\u0007 ${'y'.repeat(300)}` } }));
+    const many = Array.from({ length: 14 }, (_, i) => ({
+      ...firing[0],
+      key: String(i),
+      annotations: { summary: `**bold** [x](command:evil)\nline2\u0007 ${'y'.repeat(300)}` },
+    }));
     const p = presentStatusBar({ ...base, alerts: many }, NOW);
     assert.match(p.tooltip, /…and 4 more$/);
     assert.equal(p.tooltip.split('\n').filter((l) => l.startsWith('CRITICAL')).length, 10);

@@ -3,7 +3,6 @@ import { AlertmanagerClient, isNotFound, Matcher } from '../../src/clients/alert
 import { rawSample, sample, SampleServer } from './support/sampleServer';
 import { backendError } from '../support/backendError';
 
-
 const SILENCE_ID = 'eb93dada-c80d-4452-be92-b8e86c22948e';
 const byName: Matcher = { name: 'alertname', value: 'ServiceDown', isRegex: false, isEqual: true };
 
@@ -30,7 +29,13 @@ describe('AlertmanagerClient (real Alertmanager 0.25 bodies)', () => {
 
   it('sends state flags and matchers as filter parameters', async () => {
     server.on('GET /api/v2/alerts', sample('am-alerts-empty'));
-    await client.alerts({ silenced: false, filter: [{ name: 'instance', value: '127.0.0.1:19100', isRegex: false, isEqual: true }, { name: 'job', value: 'arc.*', isRegex: true, isEqual: false }] });
+    await client.alerts({
+      silenced: false,
+      filter: [
+        { name: 'instance', value: '127.0.0.1:19100', isRegex: false, isEqual: true },
+        { name: 'job', value: 'arc.*', isRegex: true, isEqual: false },
+      ],
+    });
     const q = server.requests[0].url.searchParams;
     assert.equal(q.get('silenced'), 'false');
     assert.deepEqual(q.getAll('filter'), ['instance="127.0.0.1:19100"', 'job!~"arc.*"']);
@@ -52,7 +57,13 @@ describe('AlertmanagerClient (real Alertmanager 0.25 bodies)', () => {
 
   it('creates a silence from matchers and returns its id', async () => {
     server.on('POST /api/v2/silences', sample('am-silence-post-response'));
-    const id = await client.createSilence({ matchers: [byName], startsAt: Date.parse('2026-11-28T12:08:53.490Z'), endsAt: Date.parse('2026-11-28T13:08:53.490Z'), createdBy: 'probe', comment: 'probe silence' });
+    const id = await client.createSilence({
+      matchers: [byName],
+      startsAt: Date.parse('2026-11-28T12:08:53.490Z'),
+      endsAt: Date.parse('2026-11-28T13:08:53.490Z'),
+      createdBy: 'probe',
+      comment: 'probe silence',
+    });
     assert.equal(id, SILENCE_ID);
     assert.deepEqual(JSON.parse(server.requests[0].body), rawSample('am-silence-post-request'));
   });
@@ -95,7 +106,9 @@ describe('AlertmanagerClient (real Alertmanager 0.25 bodies)', () => {
     assert.equal(err.status, 400);
     assert.equal(err.serverMessage, 'Failed to create silence: start time must be before end time');
     server.on('POST /api/v2/silences', sample('am-errors', 'silence_bad_regex'));
-    const err2 = await backendError(client.createSilence({ matchers: [{ ...byName, isRegex: true, value: '([' }], endsAt: Date.now() + 1000, createdBy: 'x', comment: 'y' }));
+    const err2 = await backendError(
+      client.createSilence({ matchers: [{ ...byName, isRegex: true, value: '([' }], endsAt: Date.now() + 1000, createdBy: 'x', comment: 'y' }),
+    );
     assert.match(err2.serverMessage ?? '', /^silence invalid: invalid label matcher 0: invalid regular expression/);
   });
 

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { parseAmAlert } from '../../src/clients/alertmanagerTypes';
 import { parseAlert } from '../../src/clients/prometheusTypes';
 import {
-  alertTarget, describeAge, groupBySeverity, highestSeverity, matchersFromLabels, mergeAlerts, parseDuration, RealmAlert, sourceQuery,
+  alertTarget,
+  describeAge,
+  groupBySeverity,
+  highestSeverity,
+  matchersFromLabels,
+  mergeAlerts,
+  parseDuration,
+  RealmAlert,
+  sourceQuery,
 } from '../../src/core/alerts';
 import { diffAlerts, newlyFiringCritical } from '../../src/core/alertDiff';
 import { formatMatchers, parseMatchers } from '../../src/core/matchers';
@@ -11,8 +19,8 @@ import { sample } from './support/sampleServer';
 
 const amFiring = (sample('am-alerts-firing').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`));
 const amSilenced = (sample('am-alerts-silenced').body as unknown[]).map((a, i) => parseAmAlert(a, `[${i}]`));
-const promFiring = ((sample('prom-alerts-firing').body as { data: { alerts: unknown[] } }).data.alerts).map((a, i) => parseAlert(a, `[${i}]`));
-const promWarning = ((sample('prom-alerts-higherrorrate').body as { data: { alerts: unknown[] } }).data.alerts).map((a, i) => parseAlert(a, `[${i}]`));
+const promFiring = (sample('prom-alerts-firing').body as { data: { alerts: unknown[] } }).data.alerts.map((a, i) => parseAlert(a, `[${i}]`));
+const promWarning = (sample('prom-alerts-higherrorrate').body as { data: { alerts: unknown[] } }).data.alerts.map((a, i) => parseAlert(a, `[${i}]`));
 const NOW = Date.parse('2026-11-28T12:11:52.283Z'); // 3 minutes after the sample alert started
 
 describe('alert model', () => {
@@ -38,22 +46,59 @@ describe('alert model', () => {
   it('adds pending alerts from Prometheus but takes firing ones from Alertmanager', () => {
     const pending = { ...promWarning[0], state: 'pending' as const };
     const alerts = mergeAlerts(amFiring, [...promFiring, pending], NOW);
-    assert.deepEqual(alerts.map((a) => [a.name, a.state, a.source]), [['ServiceDown', 'firing', 'alertmanager'], ['HighErrorRate', 'pending', 'prometheus']]);
+    assert.deepEqual(
+      alerts.map((a) => [a.name, a.state, a.source]),
+      [
+        ['ServiceDown', 'firing', 'alertmanager'],
+        ['HighErrorRate', 'pending', 'prometheus'],
+      ],
+    );
   });
 
   it('falls back to Prometheus firing alerts when Alertmanager is unreachable', () => {
     const alerts = mergeAlerts(undefined, [...promFiring, ...promWarning], NOW);
-    assert.deepEqual(alerts.map((a) => [a.name, a.state, a.source]), [['ServiceDown', 'firing', 'prometheus'], ['HighErrorRate', 'firing', 'prometheus']]);
+    assert.deepEqual(
+      alerts.map((a) => [a.name, a.state, a.source]),
+      [
+        ['ServiceDown', 'firing', 'prometheus'],
+        ['HighErrorRate', 'firing', 'prometheus'],
+      ],
+    );
   });
 
   it('groups by severity with critical first, firing before suppressed before pending', () => {
     const mk = (name: string, severity: string, state: RealmAlert['state'], since: number): RealmAlert => ({
-      key: name, name, severity, state, since, labels: { alertname: name }, annotations: {}, silencedBy: [], inhibitedBy: [], generatorURL: '', source: 'alertmanager',
+      key: name,
+      name,
+      severity,
+      state,
+      since,
+      labels: { alertname: name },
+      annotations: {},
+      silencedBy: [],
+      inhibitedBy: [],
+      generatorURL: '',
+      source: 'alertmanager',
     });
-    const groups = groupBySeverity([mk('i', 'info', 'firing', 1), mk('wp', 'warning', 'pending', 1), mk('cs', 'critical', 'suppressed', 0), mk('w', 'warning', 'firing', 5), mk('c', 'critical', 'firing', 9), mk('x', 'none', 'firing', 1), mk('p', 'page', 'firing', 1)]);
-    assert.deepEqual(groups.map((g) => [g.severity, g.alerts.map((a) => a.name)]), [
-      ['critical', ['c', 'cs']], ['warning', ['w', 'wp']], ['info', ['i']], ['page', ['p']], ['none', ['x']],
+    const groups = groupBySeverity([
+      mk('i', 'info', 'firing', 1),
+      mk('wp', 'warning', 'pending', 1),
+      mk('cs', 'critical', 'suppressed', 0),
+      mk('w', 'warning', 'firing', 5),
+      mk('c', 'critical', 'firing', 9),
+      mk('x', 'none', 'firing', 1),
+      mk('p', 'page', 'firing', 1),
     ]);
+    assert.deepEqual(
+      groups.map((g) => [g.severity, g.alerts.map((a) => a.name)]),
+      [
+        ['critical', ['c', 'cs']],
+        ['warning', ['w', 'wp']],
+        ['info', ['i']],
+        ['page', ['p']],
+        ['none', ['x']],
+      ],
+    );
   });
 
   it('formats durations with the two largest units', () => {
@@ -80,13 +125,15 @@ describe('alert model', () => {
     const text = formatMatchers(matchers);
     assert.equal(text, 'alertname="ServiceDown", env="test", instance="127.0.0.1:19100", job="arcanum", service="arcanum", severity="critical"');
     assert.deepEqual(parseMatchers(text), { matchers });
-    assert.deepEqual(parseMatchers('{alertname="A", instance=~"127\\\\..*", job!="x", env!~"dev|test", bare=value}'), { matchers: [
-      { name: 'alertname', value: 'A', isRegex: false, isEqual: true },
-      { name: 'instance', value: '127\\..*', isRegex: true, isEqual: true },
-      { name: 'job', value: 'x', isRegex: false, isEqual: false },
-      { name: 'env', value: 'dev|test', isRegex: true, isEqual: false },
-      { name: 'bare', value: 'value', isRegex: false, isEqual: true },
-    ] });
+    assert.deepEqual(parseMatchers('{alertname="A", instance=~"127\\\\..*", job!="x", env!~"dev|test", bare=value}'), {
+      matchers: [
+        { name: 'alertname', value: 'A', isRegex: false, isEqual: true },
+        { name: 'instance', value: '127\\..*', isRegex: true, isEqual: true },
+        { name: 'job', value: 'x', isRegex: false, isEqual: false },
+        { name: 'env', value: 'dev|test', isRegex: true, isEqual: false },
+        { name: 'bare', value: 'value', isRegex: false, isEqual: true },
+      ],
+    });
     assert.match((parseMatchers('alertname') as { error: string }).error, /cannot read a matcher/);
     assert.match((parseMatchers('') as { error: string }).error, /at least one matcher/);
     assert.match((parseMatchers('job!="x"') as { error: string }).error, /non-empty value/);
@@ -106,15 +153,27 @@ describe('alert diff', () => {
 
   it('reports new and resolved alerts, and new critical ones', () => {
     const up = diffAlerts([], [firing]);
-    assert.deepEqual(up.added.map((a) => a.name), ['ServiceDown']);
-    assert.deepEqual(newlyFiringCritical(up).map((a) => a.name), ['ServiceDown']);
+    assert.deepEqual(
+      up.added.map((a) => a.name),
+      ['ServiceDown'],
+    );
+    assert.deepEqual(
+      newlyFiringCritical(up).map((a) => a.name),
+      ['ServiceDown'],
+    );
     const down = diffAlerts([firing], []);
-    assert.deepEqual(down.resolved.map((a) => a.name), ['ServiceDown']);
+    assert.deepEqual(
+      down.resolved.map((a) => a.name),
+      ['ServiceDown'],
+    );
   });
 
   it('reports silencing as a state change, and un-silencing as critical again', () => {
     const d = diffAlerts([firing], [silenced]);
-    assert.deepEqual(d.changed.map((c) => [c.from, c.alert.state]), [['firing', 'suppressed']]);
+    assert.deepEqual(
+      d.changed.map((c) => [c.from, c.alert.state]),
+      [['firing', 'suppressed']],
+    );
     assert.equal(newlyFiringCritical(d).length, 0);
     assert.equal(newlyFiringCritical(diffAlerts([silenced], [firing])).length, 1);
   });
@@ -125,7 +184,10 @@ describe('alert diff', () => {
     assert.equal(newlyFiringCritical(d).length, 0);
     const pending = { ...promFallback, state: 'pending' as const };
     const started = diffAlerts([pending], [firing]);
-    assert.deepEqual(started.changed.map((c) => c.from), ['pending']);
+    assert.deepEqual(
+      started.changed.map((c) => c.from),
+      ['pending'],
+    );
     assert.equal(newlyFiringCritical(started).length, 1, 'a pending alert that starts firing notifies');
   });
 });

@@ -18,9 +18,9 @@ function contains(outer: Record<string, string>, inner: Record<string, string>):
 function referenceKeepStillFiring(merged: RealmAlert[], previous: readonly RealmAlert[], prom: PromActiveAlert[] | undefined): RealmAlert[] {
   const same = (a: { labels: Record<string, string> }, b: { labels: Record<string, string> }) =>
     a.labels.alertname === b.labels.alertname && (contains(a.labels, b.labels) || contains(b.labels, a.labels));
-  const kept = previous.filter((old) => old.state === 'firing'
-    && !merged.some((m) => m.key === old.key || same(m, old))
-    && (prom ?? []).some((p) => p.state === 'firing' && same(p, old)));
+  const kept = previous.filter(
+    (old) => old.state === 'firing' && !merged.some((m) => m.key === old.key || same(m, old)) && (prom ?? []).some((p) => p.state === 'firing' && same(p, old)),
+  );
   return kept.length ? sortAlerts([...merged, ...kept]) : merged;
 }
 
@@ -31,11 +31,19 @@ function referenceDiff(before: RealmAlert[], after: RealmAlert[]): AlertDiff {
   const rest: RealmAlert[] = [];
   for (const a of after) {
     const old = unmatched.get(a.key);
-    if (old) { unmatched.delete(a.key); pairs.push([old, a]); } else rest.push(a);
+    if (old) {
+      unmatched.delete(a.key);
+      pairs.push([old, a]);
+    } else rest.push(a);
   }
   for (const a of rest) {
-    const old = [...unmatched.values()].find((b) => b.source !== a.source && b.name === a.name && (contains(a.labels, b.labels) || contains(b.labels, a.labels)));
-    if (old) { unmatched.delete(old.key); pairs.push([old, a]); } else diff.added.push(a);
+    const old = [...unmatched.values()].find(
+      (b) => b.source !== a.source && b.name === a.name && (contains(a.labels, b.labels) || contains(b.labels, a.labels)),
+    );
+    if (old) {
+      unmatched.delete(old.key);
+      pairs.push([old, a]);
+    } else diff.added.push(a);
   }
   diff.resolved.push(...unmatched.values());
   for (const [old, a] of pairs) {
@@ -47,10 +55,13 @@ function referenceDiff(before: RealmAlert[], after: RealmAlert[]): AlertDiff {
 
 /** A small deterministic PRNG, so a failure reproduces. */
 function random(seed: number): () => number {
-  return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
-interface Scenario { am: AmAlert[]; prom: PromActiveAlert[] }
+interface Scenario {
+  am: AmAlert[];
+  prom: PromActiveAlert[];
+}
 
 function scenario(rnd: () => number, size: number): Scenario {
   const am: AmAlert[] = [];
@@ -63,8 +74,17 @@ function scenario(rnd: () => number, size: number): Scenario {
     if (state < 0.7) {
       const amLabels = rnd() < 0.8 ? { ...labels, env: 'prod' } : { ...labels };
       am.push({
-        fingerprint: `fp-${JSON.stringify(amLabels)}`, labels: amLabels, annotations: { summary: `s${Math.floor(rnd() * 2)}` },
-        state: rnd() < 0.1 ? 'suppressed' : 'active', startsAt: i, endsAt: i + 1, silencedBy: [], inhibitedBy: [], generatorURL: '', receivers: [], updatedAt: i,
+        fingerprint: `fp-${JSON.stringify(amLabels)}`,
+        labels: amLabels,
+        annotations: { summary: `s${Math.floor(rnd() * 2)}` },
+        state: rnd() < 0.1 ? 'suppressed' : 'active',
+        startsAt: i,
+        endsAt: i + 1,
+        silencedBy: [],
+        inhibitedBy: [],
+        generatorURL: '',
+        receivers: [],
+        updatedAt: i,
       } as AmAlert);
     }
     if (state > 0.2) prom.push({ labels, annotations: {}, state: rnd() < 0.3 ? 'pending' : 'firing', activeAt: i, value: '1' } as PromActiveAlert);
@@ -74,7 +94,10 @@ function scenario(rnd: () => number, size: number): Scenario {
 
 const keys = (xs: RealmAlert[]) => xs.map((a) => a.key);
 const diffKeys = (d: AlertDiff) => ({
-  added: keys(d.added), resolved: keys(d.resolved), updated: keys(d.updated), changed: d.changed.map((c) => [c.alert.key, c.from]),
+  added: keys(d.added),
+  resolved: keys(d.resolved),
+  updated: keys(d.updated),
+  changed: d.changed.map((c) => [c.alert.key, c.from]),
 });
 
 describe('alerts at scale: keyed merge and diff', () => {
@@ -109,11 +132,27 @@ describe('alerts at scale: keyed merge and diff', () => {
   }
 
   it('pairs 5,000 Prometheus stand-ins with their Alertmanager alerts of one rule', () => {
-    const am = Array.from({ length: 5000 }, (_, i) => ({
-      fingerprint: `fp${i}`, labels: { alertname: 'InstanceDown', instance: `h${i}`, env: 'prod' }, annotations: {}, state: 'active',
-      startsAt: i, endsAt: i + 1, silencedBy: [], inhibitedBy: [], generatorURL: '', receivers: [], updatedAt: i,
-    }) as AmAlert);
-    const prom = am.map((a) => ({ labels: { alertname: 'InstanceDown', instance: a.labels.instance }, annotations: {}, state: 'firing', activeAt: 1, value: '1' }) as PromActiveAlert);
+    const am = Array.from(
+      { length: 5000 },
+      (_, i) =>
+        ({
+          fingerprint: `fp${i}`,
+          labels: { alertname: 'InstanceDown', instance: `h${i}`, env: 'prod' },
+          annotations: {},
+          state: 'active',
+          startsAt: i,
+          endsAt: i + 1,
+          silencedBy: [],
+          inhibitedBy: [],
+          generatorURL: '',
+          receivers: [],
+          updatedAt: i,
+        }) as AmAlert,
+    );
+    const prom = am.map(
+      (a) =>
+        ({ labels: { alertname: 'InstanceDown', instance: a.labels.instance }, annotations: {}, state: 'firing', activeAt: 1, value: '1' }) as PromActiveAlert,
+    );
     const before = mergeAlerts(am, prom, 0);
     const d = diffAlerts(before, mergeAlerts(undefined, prom, 0));
     assert.equal(d.added.length + d.resolved.length + d.changed.length, 0, 'switching to the fallback is not 5,000 new alerts');

@@ -7,7 +7,15 @@ import './support/vscodeShim';
 import assert from 'node:assert/strict';
 import type { NewSilence, Silence } from '../../src/clients/alertmanagerClient';
 import { BackendError } from '../../src/clients/http';
-import { AlertCommandDeps, AlertCommandUi, expireSilence, healAlert, openInAlertmanager, openSourceQuery, silenceAlert } from '../../src/commands/alertCommands';
+import {
+  AlertCommandDeps,
+  AlertCommandUi,
+  expireSilence,
+  healAlert,
+  openInAlertmanager,
+  openSourceQuery,
+  silenceAlert,
+} from '../../src/commands/alertCommands';
 import { CriticalAlertNotifier, healedRecently } from '../../src/notifications/criticalAlertNotifier';
 import { clockTime, RealmAlert } from '../../src/core/alerts';
 import { presentStatusBar } from '../../src/core/alertSummary';
@@ -20,24 +28,59 @@ import { waitFor } from './support/waitFor';
 
 const NOW = new Date(2026, 10, 28, 11, 0, 0).getTime();
 const alert = (name: string, over: Partial<RealmAlert> = {}): RealmAlert => ({
-  key: `fp-${name}`, name, state: 'firing', severity: 'critical', labels: { alertname: name, severity: 'critical', service: 'web', instance: 'web:80' },
-  annotations: { summary: `${name} summary` }, since: NOW - 180_000, silencedBy: [], inhibitedBy: [], generatorURL: 'http://p/graph?g0.expr=up%3D%3D0', source: 'alertmanager', ...over,
+  key: `fp-${name}`,
+  name,
+  state: 'firing',
+  severity: 'critical',
+  labels: { alertname: name, severity: 'critical', service: 'web', instance: 'web:80' },
+  annotations: { summary: `${name} summary` },
+  since: NOW - 180_000,
+  silencedBy: [],
+  inhibitedBy: [],
+  generatorURL: 'http://p/graph?g0.expr=up%3D%3D0',
+  source: 'alertmanager',
+  ...over,
 });
 const snapshot = (over: Partial<AlertSnapshot> = {}): AlertSnapshot => ({
-  status: 'ok', alerts: [], silences: [], fallback: false, everReachable: true, alertmanagerUrl: 'http://am:9093', ...over,
+  status: 'ok',
+  alerts: [],
+  silences: [],
+  fallback: false,
+  everReachable: true,
+  alertmanagerUrl: 'http://am:9093',
+  ...over,
 });
 const silence = (over: Partial<Silence> = {}): Silence => ({
-  id: 'sil-1', matchers: [{ name: 'action', value: 'restart', isRegex: false, isEqual: true }, { name: 'alertname', value: 'ArcanumNeedsRestart', isRegex: false, isEqual: true }, { name: 'service', value: 'web', isRegex: false, isEqual: true }],
-  startsAt: NOW - 48_000, endsAt: new Date(2026, 10, 28, 12, 30).getTime(), updatedAt: NOW, createdBy: 'alice', comment: 'deploying', state: 'active', ...over,
+  id: 'sil-1',
+  matchers: [
+    { name: 'action', value: 'restart', isRegex: false, isEqual: true },
+    { name: 'alertname', value: 'ArcanumNeedsRestart', isRegex: false, isEqual: true },
+    { name: 'service', value: 'web', isRegex: false, isEqual: true },
+  ],
+  startsAt: NOW - 48_000,
+  endsAt: new Date(2026, 10, 28, 12, 30).getTime(),
+  updatedAt: NOW,
+  createdBy: 'alice',
+  comment: 'deploying',
+  state: 'active',
+  ...over,
 });
 
 function fakeStore(s: AlertSnapshot) {
   const changes = new Emitter<{ snapshot: AlertSnapshot }>();
   const critical = new Emitter<RealmAlert[]>();
   const store = {
-    snapshot: s, onDidChange: changes.event as never, onDidFireCritical: critical.event, refresh: async () => undefined,
-    set(next: AlertSnapshot) { store.snapshot = next; changes.fire({ snapshot: next }); },
-    fire(alerts: RealmAlert[]) { critical.fire(alerts); },
+    snapshot: s,
+    onDidChange: changes.event as never,
+    onDidFireCritical: critical.event,
+    refresh: async () => undefined,
+    set(next: AlertSnapshot) {
+      store.snapshot = next;
+      changes.fire({ snapshot: next });
+    },
+    fire(alerts: RealmAlert[]) {
+      critical.fire(alerts);
+    },
   };
   return store;
 }
@@ -45,21 +88,54 @@ function fakeStore(s: AlertSnapshot) {
 function scriptedUi(errors: (string | undefined)[] = []) {
   const calls: { kind: string; args: unknown[] }[] = [];
   const ui: AlertCommandUi = {
-    showInputBox: (o) => { calls.push({ kind: 'input', args: [o] }); return Promise.resolve(undefined); },
-    showQuickPick: (items) => { calls.push({ kind: 'pick', args: [items] }); return Promise.resolve(undefined); },
-    showInformationMessage: (m) => { calls.push({ kind: 'info', args: [m] }); return Promise.resolve(undefined); },
-    showWarningMessage: (m) => { calls.push({ kind: 'warning', args: [m] }); return Promise.resolve(undefined); },
-    showErrorMessage: (m, ...i) => { calls.push({ kind: 'error', args: [m, ...i] }); return Promise.resolve(errors.shift()); },
-    openExternal: (url) => { calls.push({ kind: 'open', args: [url] }); return Promise.resolve(true); },
-    executeCommand: (c, ...a) => { calls.push({ kind: 'command', args: [c, ...a] }); return Promise.resolve(undefined); },
+    showInputBox: (o) => {
+      calls.push({ kind: 'input', args: [o] });
+      return Promise.resolve(undefined);
+    },
+    showQuickPick: (items) => {
+      calls.push({ kind: 'pick', args: [items] });
+      return Promise.resolve(undefined);
+    },
+    showInformationMessage: (m) => {
+      calls.push({ kind: 'info', args: [m] });
+      return Promise.resolve(undefined);
+    },
+    showWarningMessage: (m) => {
+      calls.push({ kind: 'warning', args: [m] });
+      return Promise.resolve(undefined);
+    },
+    showErrorMessage: (m, ...i) => {
+      calls.push({ kind: 'error', args: [m, ...i] });
+      return Promise.resolve(errors.shift());
+    },
+    openExternal: (url) => {
+      calls.push({ kind: 'open', args: [url] });
+      return Promise.resolve(true);
+    },
+    executeCommand: (c, ...a) => {
+      calls.push({ kind: 'command', args: [c, ...a] });
+      return Promise.resolve(undefined);
+    },
   };
   return { ui, calls };
 }
 
 function deps(store: ReturnType<typeof fakeStore>, ui: AlertCommandUi, created: NewSilence[] = []): AlertCommandDeps {
   return {
-    alertmanager: { createSilence: async (s) => { created.push(s); return `sil-${created.length}`; }, expireSilence: async () => undefined, alertsUiUrl: () => 'http://am/#/alerts', silenceUiUrl: () => 'http://am/#/silences' },
-    store, ui, userName: () => 'bob', logger: memoryLogger(), clock: { now: () => NOW },
+    alertmanager: {
+      createSilence: async (s) => {
+        created.push(s);
+        return `sil-${created.length}`;
+      },
+      expireSilence: async () => undefined,
+      alertsUiUrl: () => 'http://am/#/alerts',
+      silenceUiUrl: () => 'http://am/#/silences',
+    },
+    store,
+    ui,
+    userName: () => 'bob',
+    logger: memoryLogger(),
+    clock: { now: () => NOW },
   };
 }
 
@@ -68,27 +144,48 @@ describe('Alerts UX (issue 13)', () => {
     const seen = new Date(2026, 10, 28, 10, 42).getTime();
     const store = fakeStore(snapshot({ alerts: [alert('ServiceDown'), alert('HighDisk', { severity: 'warning' })] }));
     const messages: (string | undefined)[] = [];
-    const tree = new AlertsTreeProvider(store, () => undefined, { now: () => NOW }, (m) => messages.push(m));
+    const tree = new AlertsTreeProvider(
+      store,
+      () => undefined,
+      { now: () => NOW },
+      (m) => messages.push(m),
+    );
     tree.setVisible(true);
     const live = tree.getChildren() as SeverityGroupNode[];
-    assert.deepEqual(live.map((g) => g.description), ['1 firing', '1 firing'], 'live data: no "last seen"');
+    assert.deepEqual(
+      live.map((g) => g.description),
+      ['1 firing', '1 firing'],
+      'live data: no "last seen"',
+    );
     assert.equal((live[0].iconPath as ThemeIcon).id, 'error');
 
     store.set(snapshot({ status: 'unreachable', alerts: store.snapshot.alerts, alertsAsOf: seen, prometheusReachable: false }));
     const stale = tree.getChildren() as SeverityGroupNode[];
-    assert.deepEqual(stale.map((g) => g.description), ['1 firing · last seen 10:42', '1 firing · last seen 10:42']);
+    assert.deepEqual(
+      stale.map((g) => g.description),
+      ['1 firing · last seen 10:42', '1 firing · last seen 10:42'],
+    );
     assert.equal((stale[0].iconPath as ThemeIcon).color?.id, 'disabledForeground', 'greyed');
     const [node] = tree.getChildren(stale[0]) as AlertNode[];
     assert.match(String(node.description), /^web \(web:80\) · last seen 10:42 · ServiceDown summary$/);
     assert.equal((node.iconPath as ThemeIcon).color?.id, 'disabledForeground');
     assert.match(String(messages.at(-1)), /^Alertmanager and Prometheus do not answer: these alerts were last seen at 10:42/);
     assert.match(presentStatusBar({ ...store.snapshot }, NOW).tooltip, /last seen at 10:42, greyed/);
-    const refused = new BackendError('alertmanager', 'unreachable', 'http://am:9093/api/v2/alerts', 'alertmanager is unreachable at http://am:9093: ECONNREFUSED');
+    const refused = new BackendError(
+      'alertmanager',
+      'unreachable',
+      'http://am:9093/api/v2/alerts',
+      'alertmanager is unreachable at http://am:9093: ECONNREFUSED',
+    );
     const tooltip = presentStatusBar({ ...store.snapshot, lastError: refused }, NOW).tooltip;
     assert.match(tooltip, /Last error: Alertmanager is not reachable at http:\/\/am:9093 \(connection refused\)\.$/, 'plain words, no error code');
 
     store.set(snapshot({ status: 'unreachable', fallback: true, alerts: store.snapshot.alerts, alertsAsOf: NOW }));
-    assert.deepEqual((tree.getChildren() as SeverityGroupNode[]).map((g) => g.description), ['1 firing', '1 firing'], 'Prometheus standing in is current data');
+    assert.deepEqual(
+      (tree.getChildren() as SeverityGroupNode[]).map((g) => g.description),
+      ['1 firing', '1 firing'],
+      'Prometheus standing in is current data',
+    );
     assert.equal(messages.at(-1), undefined, 'the message goes away');
     tree.dispose();
   });
@@ -104,12 +201,16 @@ describe('Alerts UX (issue 13)', () => {
     await expireSilence(d);
     const said = calls.map((c) => `${c.kind}: ${String(c.args[0])}`);
     assert.equal(said.length, 5, said.join('\n'));
-    for (const line of said) assert.match(line, /^warning: Realm: Alertmanager at http:\/\/am:9093 is unreachable, so its alerts and silences are unknown right now/);
+    for (const line of said)
+      assert.match(line, /^warning: Realm: Alertmanager at http:\/\/am:9093 is unreachable, so its alerts and silences are unknown right now/);
 
     const never = fakeStore(snapshot({ status: 'unreachable', everReachable: false }));
     const second = scriptedUi();
     await silenceAlert(deps(never, second.ui));
-    assert.match(String(second.calls[0].args[0]), /^Realm: Alertmanager at .* is not running\. Start the stack \(Realm: Stack Up\) or set realm\.alertmanagerUrl\./);
+    assert.match(
+      String(second.calls[0].args[0]),
+      /^Realm: Alertmanager at .* is not running\. Start the stack \(Realm: Stack Up\) or set realm\.alertmanagerUrl\./,
+    );
 
     // Heal This works from Prometheus' stand-in list: it does not need Alertmanager
     const fallback = fakeStore(snapshot({ status: 'unreachable', fallback: true, alerts: [alert('ServiceDown', { source: 'prometheus' })] }));
@@ -124,7 +225,11 @@ describe('Alerts UX (issue 13)', () => {
     assert.equal(node.label, 'ArcanumNeedsRestart');
     assert.equal(node.description, 'until 12:30 · action=restart, service=web · 1 alert silenced · by alice');
     assert.match(String(node.tooltip), /^Silences action="restart", alertname="ArcanumNeedsRestart", service="web"\n/);
-    assert.equal(new SilenceNode(silence({ matchers: [{ name: 'job', value: 'api.*', isRegex: true, isEqual: true }] }), 0, NOW).label, 'job=~"api.*"', 'no alert name: the matchers');
+    assert.equal(
+      new SilenceNode(silence({ matchers: [{ name: 'job', value: 'api.*', isRegex: true, isEqual: true }] }), 0, NOW).label,
+      'job=~"api.*"',
+      'no alert name: the matchers',
+    );
 
     const silenced = alert('ArcanumNeedsRestart', { state: 'suppressed', silencedBy: ['sil-1'] });
     const inhibited = alert('ServiceDown', { state: 'suppressed', inhibitedBy: ['x'] });
@@ -145,7 +250,10 @@ describe('Alerts UX (issue 13)', () => {
     const { ui, calls } = scriptedUi();
     await silenceAlert(deps(store, ui));
     const items = calls.find((c) => c.kind === 'pick')!.args[0] as { label: string }[];
-    assert.deepEqual(items.map((i) => i.label), ['Loud']);
+    assert.deepEqual(
+      items.map((i) => i.label),
+      ['Loud'],
+    );
     const none = fakeStore(snapshot({ alerts: [alert('Quiet', { state: 'suppressed', silencedBy: ['sil-1'] })] }));
     const second = scriptedUi();
     await silenceAlert(deps(none, second.ui));
@@ -200,7 +308,11 @@ describe('Alerts UX (issue 13)', () => {
     assert.match(String(healedRecently(records, a, NOW)), /the healer already did restart on app\/web 20 s ago/);
     assert.equal(healedRecently([{ ...records[0], time: NOW - 3_600_000 }], a, NOW), undefined, 'an old action does not count');
     assert.equal(healedRecently([{ ...records[0], outcome: 'skipped' }], a, NOW), undefined);
-    const notifier = new CriticalAlertNotifier(store, deps(store, ui), { enabled: () => true, settleMs: 10, alreadyHandled: (x) => healedRecently(records, x, NOW) });
+    const notifier = new CriticalAlertNotifier(store, deps(store, ui), {
+      enabled: () => true,
+      settleMs: 10,
+      alreadyHandled: (x) => healedRecently(records, x, NOW),
+    });
     await notifier.notify([a]);
     assert.equal(calls.filter((c) => c.kind === 'error').length, 0);
     notifier.dispose();
@@ -212,13 +324,23 @@ describe('Alerts UX (issue 13)', () => {
     const logger = memoryLogger();
     const sources: AlertSources = {
       alertmanager: {
-        get baseUrl() { return amUrl; },
-        alerts: async () => { if (amUrl.endsWith(':9093')) throw new BackendError('alertmanager', 'unreachable', amUrl, `alertmanager is unreachable at ${amUrl}: ECONNREFUSED`); return []; },
+        get baseUrl() {
+          return amUrl;
+        },
+        alerts: async () => {
+          if (amUrl.endsWith(':9093')) throw new BackendError('alertmanager', 'unreachable', amUrl, `alertmanager is unreachable at ${amUrl}: ECONNREFUSED`);
+          return [];
+        },
         silences: async () => [],
       },
       prometheus: {
-        get baseUrl() { return promUrl; },
-        alerts: async () => { if (promUrl.endsWith(':9090')) throw new BackendError('prometheus', 'unreachable', promUrl, 'down'); return []; },
+        get baseUrl() {
+          return promUrl;
+        },
+        alerts: async () => {
+          if (promUrl.endsWith(':9090')) throw new BackendError('prometheus', 'unreachable', promUrl, 'down');
+          return [];
+        },
       },
     };
     // a long interval: only settingsChanged() can make the next poll happen within the test
@@ -232,7 +354,7 @@ describe('Alerts UX (issue 13)', () => {
       const started = Date.now();
       await store.settingsChanged();
       await waitFor(() => store.snapshot.status === 'ok', 'the new Alertmanager to be polled', 2000);
-      assert.ok(Date.now() - started < 1000, 'at once, not after the old backend\'s backoff');
+      assert.ok(Date.now() - started < 1000, "at once, not after the old backend's backoff");
       assert.equal(store.snapshot.alertmanagerUrl, 'http://10.0.0.5:9094');
       assert.equal(store.snapshot.prometheusReachable, true);
       const recent = logger.lines.join('\n');

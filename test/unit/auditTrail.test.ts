@@ -15,7 +15,15 @@ describe('AuditTrail', () => {
     trail.onDidChange((e) => seen.push(e));
     await trail.record({ trigger, service: 'app/arcanum', action: 'restart', outcome: 'done', durationMs: 210 });
     await trail.record({ trigger, service: 'app/arcanum', action: 'restart', outcome: 'failed', detail: 'engine said no', durationMs: 5 });
-    await trail.record({ trigger, service: 'app/arcanum', action: 'restart', outcome: 'skipped', reason: 'rate-limited', detail: 'budget spent', durationMs: 0 });
+    await trail.record({
+      trigger,
+      service: 'app/arcanum',
+      action: 'restart',
+      outcome: 'skipped',
+      reason: 'rate-limited',
+      detail: 'budget spent',
+      durationMs: 0,
+    });
     assert.equal(seen.length, 3);
     const [latest] = trail.recent(1);
     assert.equal(latest.outcome, 'skipped');
@@ -43,7 +51,13 @@ describe('AuditTrail', () => {
 
   it('exports JSON with ISO times', async () => {
     const trail = new AuditTrail(new InMemoryMemento(), new FakeClock());
-    await trail.record({ trigger: { kind: 'alert', alertname: 'ArcanumNeedsRestart', fingerprint: 'abc' }, service: 'app/arcanum', action: 'restart', outcome: 'done', durationMs: 3 });
+    await trail.record({
+      trigger: { kind: 'alert', alertname: 'ArcanumNeedsRestart', fingerprint: 'abc' },
+      service: 'app/arcanum',
+      action: 'restart',
+      outcome: 'done',
+      durationMs: 3,
+    });
     const parsed = JSON.parse(trail.toJSON()) as { entries: Array<{ isoTime: string; trigger: { alertname: string } }> };
     assert.equal(parsed.entries[0].isoTime, '2026-01-01T00:00:00.000Z');
     assert.equal(parsed.entries[0].trigger.alertname, 'ArcanumNeedsRestart');

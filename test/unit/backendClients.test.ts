@@ -7,10 +7,18 @@ const changed = (...sections: string[]): SettingsChange => ({ affectsConfigurati
 
 describe('BackendClients', () => {
   it('follows a backend setting once it changes, and keeps the same clients while nothing changed', () => {
-    const config: BackendConfig = { prometheusUrl: 'http://127.0.0.1:9090', alertmanagerUrl: 'http://127.0.0.1:9093', lokiUrl: 'http://127.0.0.1:3100', auth: {} };
+    const config: BackendConfig = {
+      prometheusUrl: 'http://127.0.0.1:9090',
+      alertmanagerUrl: 'http://127.0.0.1:9093',
+      lokiUrl: 'http://127.0.0.1:3100',
+      auth: {},
+    };
     const changes = new Emitter<SettingsChange>();
     let reads = 0;
-    const clients = new BackendClients(() => { reads++; return { ...config }; }, changes.event);
+    const clients = new BackendClients(() => {
+      reads++;
+      return { ...config };
+    }, changes.event);
     const first = clients.prometheus;
     assert.equal(first.baseUrl, 'http://127.0.0.1:9090');
     assert.equal(clients.prometheus, first, 'no rebuild without a change');

@@ -4,11 +4,30 @@ import { alignSeries } from '../../src/core/chartSeries';
 describe('alignSeries', () => {
   it('puts series on one time axis with gaps where a series has no sample', () => {
     const { times, series, dropped } = alignSeries([
-      { metric: { job: 'a' }, values: [[10, 1], [20, 2], [30, 3]] },
-      { metric: { job: 'b' }, values: [[20, 5], [40, NaN]] },
+      {
+        metric: { job: 'a' },
+        values: [
+          [10, 1],
+          [20, 2],
+          [30, 3],
+        ],
+      },
+      {
+        metric: { job: 'b' },
+        values: [
+          [20, 5],
+          [40, NaN],
+        ],
+      },
     ]);
     assert.deepEqual(times, [10, 20, 30, 40]);
-    assert.deepEqual(series.map((s) => s.values), [[1, 2, 3, null], [null, 5, null, null]]);
+    assert.deepEqual(
+      series.map((s) => s.values),
+      [
+        [1, 2, 3, null],
+        [null, 5, null, null],
+      ],
+    );
     assert.deepEqual(series[1].labels, { job: 'b' });
     assert.equal(dropped, 0);
   });

@@ -18,7 +18,11 @@ describe('cleanupRotatedLogs', () => {
     await fs.utimes(p, t, t);
     return p;
   }
-  const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
+  const exists = (p: string) =>
+    fs.lstat(p).then(
+      () => true,
+      () => false,
+    );
 
   beforeEach(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'realm-logs-'));

@@ -43,35 +43,69 @@ describe('Compose commands (issue 13)', function () {
 
   const deps: StackCommandDeps = {
     docker: {
-      engine: 'unix:///fake.sock', ping: async () => undefined,
+      engine: 'unix:///fake.sock',
+      ping: async () => undefined,
       listComposeContainers: async () => engine,
-      startContainer: async (id: string) => { engineCalls.push(`start ${id}`); },
-      stopContainer: async (id: string) => { engineCalls.push(`stop ${id}`); },
+      startContainer: async (id: string) => {
+        engineCalls.push(`start ${id}`);
+      },
+      stopContainer: async (id: string) => {
+        engineCalls.push(`stop ${id}`);
+      },
       raw: {},
     } as never,
     composeRunner: async () => runner,
-    output: { info: () => undefined, warn: () => undefined, error: () => undefined, show: () => { outputShown++; } } as never,
+    output: {
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      show: () => {
+        outputShown++;
+      },
+    } as never,
     diagnostics: {
-      set: (uri: { fsPath: string }, d: unknown[]) => diagnostics.set(uri.fsPath, d), get: (uri: { fsPath: string }) => diagnostics.get(uri.fsPath),
+      set: (uri: { fsPath: string }, d: unknown[]) => diagnostics.set(uri.fsPath, d),
+      get: (uri: { fsPath: string }) => diagnostics.get(uri.fsPath),
       delete: (uri: { fsPath: string }) => diagnostics.delete(uri.fsPath),
     } as never,
-    secrets: {} as never, extensionPath: dir, storagePath: dir,
+    secrets: {} as never,
+    extensionPath: dir,
+    storagePath: dir,
     settings: () => ({ composeFiles: [], composeProjectName: '', arcanumTarget: '', prometheusUrl: '', alertmanagerUrl: '', lokiUrl: '', grafanaUrl: '' }),
-    workspaceFolder: () => dir, isTrusted: () => true,
+    workspaceFolder: () => dir,
+    isTrusted: () => true,
   };
-  const argvs = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : []);
+  const argvs = () =>
+    fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as string[])
+      : [];
 
   before(() => {
     process.env.REALM_FAKE_COMPOSE_LOG = log;
-    const record = (kind: string) => async (message: string, ...items: string[]) => { shown.push({ kind, message, items }); return answer; };
+    const record =
+      (kind: string) =>
+      async (message: string, ...items: string[]) => {
+        shown.push({ kind, message, items });
+        return answer;
+      };
     Object.assign(window, {
-      showInformationMessage: record('info'), showWarningMessage: record('warning'), showErrorMessage: record('error'),
+      showInformationMessage: record('info'),
+      showWarningMessage: record('warning'),
+      showErrorMessage: record('error'),
       withProgress: async (o: { title: string }, task: (p: unknown, t: unknown) => Promise<unknown>) => {
         titles.push(o.title);
         return task({ report: () => undefined }, { onCancellationRequested: () => ({ dispose: () => undefined }) });
       },
     });
-    Object.assign(commands, { executeCommand: async (id: string) => { executed.push(id); } });
+    Object.assign(commands, {
+      executeCommand: async (id: string) => {
+        executed.push(id);
+      },
+    });
   });
   after(() => {
     for (const k of ['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'withProgress']) delete window[k];
@@ -81,7 +115,13 @@ describe('Compose commands (issue 13)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
-    shown = []; titles = []; executed = []; answer = undefined; engineCalls.length = 0; outputShown = 0; diagnostics.clear();
+    shown = [];
+    titles = [];
+    executed = [];
+    answer = undefined;
+    engineCalls.length = 0;
+    outputShown = 0;
+    diagnostics.clear();
     fs.rmSync(log, { force: true });
   });
 
@@ -91,12 +131,15 @@ describe('Compose commands (issue 13)', function () {
     assert.ok(outcome?.ok, JSON.stringify(outcome));
     assert.ok(titles.includes('Realm: App Up — shop'), titles.join(' | '));
     assert.ok(!titles.some((t) => /Stack Up|app project/.test(t)), titles.join(' | '));
-    assert.ok(argvs().some((a) => a.join(' ') === '--ansi never -p shop up -d --remove-orphans'), JSON.stringify(argvs()));
+    assert.ok(
+      argvs().some((a) => a.join(' ') === '--ansi never -p shop up -d --remove-orphans'),
+      JSON.stringify(argvs()),
+    );
     // the read that named the project gave its model too: `up` does not ask compose again
     assert.equal(argvs().filter((a) => a.includes('config')).length, 1, JSON.stringify(argvs()));
   });
 
-  it('Start on a defined-but-not-created service runs `compose -p <App Up\'s project> up -d SERVICE` and says it was created', async () => {
+  it("Start on a defined-but-not-created service runs `compose -p <App Up's project> up -d SERVICE` and says it was created", async () => {
     engine = [];
     const started = setServiceRunning(deps, true, { group: { project: 'shop', service: 'worker', containers: [] } });
     // compose creates it: the engine lists it from now on
@@ -105,7 +148,10 @@ describe('Compose commands (issue 13)', function () {
     const up = argvs().find((a) => a.includes('up'));
     assert.deepEqual(up, ['--ansi', 'never', '-p', 'shop', 'up', '-d', 'worker'], 'one argv element per word, the service last, no --remove-orphans');
     assert.ok(titles.includes('Realm: Start worker — shop'), titles.join(' | '));
-    assert.deepEqual(shown.map((s) => s.message), ['Realm: created and started shop/worker (started).']);
+    assert.deepEqual(
+      shown.map((s) => s.message),
+      ['Realm: created and started shop/worker (started).'],
+    );
     assert.deepEqual(engineCalls, [], 'compose created it, not the engine API');
   });
 
@@ -113,20 +159,29 @@ describe('Compose commands (issue 13)', function () {
     const stopped = container({ project: 'shop', id: 'web1', state: 'exited', exitCode: 143, startedAt: undefined });
     assert.equal(await setServiceRunning(deps, true, { group: { project: 'shop', service: 'web', containers: [stopped] } }), true);
     assert.deepEqual(engineCalls, ['start web1']);
-    assert.deepEqual(shown.map((s) => s.message), ['Realm: started shop/web.']);
+    assert.deepEqual(
+      shown.map((s) => s.message),
+      ['Realm: started shop/web.'],
+    );
     assert.ok(!shown.some((s) => /restarted/.test(s.message)));
     shown = [];
     engineCalls.length = 0;
     const running = container({ project: 'shop', id: 'web1', startedAt: NOW });
     assert.equal(await setServiceRunning(deps, false, { group: { project: 'shop', service: 'web', containers: [running] } }), true);
     assert.deepEqual(engineCalls, ['stop web1']);
-    assert.deepEqual(shown.map((s) => s.message), ['Realm: stopped shop/web. The healer leaves it alone until it is started again.']);
+    assert.deepEqual(
+      shown.map((s) => s.message),
+      ['Realm: stopped shop/web. The healer leaves it alone until it is started again.'],
+    );
   });
 
   it('Restart on a service with no container says Start creates it, and runs nothing', async () => {
     engine = [];
     assert.equal(await restartService(deps, { group: { project: 'shop', service: 'worker', containers: [] } }), false);
-    assert.deepEqual(shown.map((s) => s.message), ['Realm: shop/worker has no containers to restart (defined, not created): Start Service creates it.']);
+    assert.deepEqual(
+      shown.map((s) => s.message),
+      ['Realm: shop/worker has no containers to restart (defined, not created): Start Service creates it.'],
+    );
     assert.deepEqual(argvs(), [], 'no compose restart of nothing');
   });
 
@@ -148,7 +203,12 @@ describe('Compose commands (issue 13)', function () {
     // a later parse cleared the problems before the click: the click opens the log instead of an empty view
     executed = [];
     let click: (() => void) | undefined;
-    window.showErrorMessage = (message: string, ...items: string[]) => { shown.push({ kind: 'error', message, items }); return new Promise((r) => { click = () => r(items[0]); }); };
+    window.showErrorMessage = (message: string, ...items: string[]) => {
+      shown.push({ kind: 'error', message, items });
+      return new Promise((r) => {
+        click = () => r(items[0]);
+      });
+    };
     await stackDown(deps, 'app');
     assert.equal(diagnostics.size, 1);
     diagnostics.clear();

@@ -61,7 +61,10 @@ describe('composeFile.parseComposeFile', () => {
   const svc = (name: string) => model.services.find((s) => s.name === name)!;
 
   it('lists every service in file order with image or build', () => {
-    assert.deepEqual(model.services.map((s) => s.name), ['web', 'db', 'worker']);
+    assert.deepEqual(
+      model.services.map((s) => s.name),
+      ['web', 'db', 'worker'],
+    );
     assert.equal(svc('web').image, 'realm-test/busybox:web');
     assert.equal(svc('db').image, undefined);
     assert.equal(svc('db').hasBuild, true);
@@ -148,7 +151,10 @@ describe('composeProject', () => {
     const present = (names: string[]) => (f: string) => names.includes(path.basename(f));
     assert.deepEqual(detectComposeFiles('/ws', present(['docker-compose.yml', 'compose.yaml'])), [path.join('/ws', 'compose.yaml')]);
     assert.deepEqual(detectComposeFiles('/ws', present(['compose.yml'])), [path.join('/ws', 'compose.yml')]);
-    assert.deepEqual(detectComposeFiles('/ws', present(['docker-compose.yaml', 'docker-compose.override.yml'])), [path.join('/ws', 'docker-compose.yaml'), path.join('/ws', 'docker-compose.override.yml')]);
+    assert.deepEqual(detectComposeFiles('/ws', present(['docker-compose.yaml', 'docker-compose.override.yml'])), [
+      path.join('/ws', 'docker-compose.yaml'),
+      path.join('/ws', 'docker-compose.override.yml'),
+    ]);
     assert.deepEqual(detectComposeFiles('/ws', present([])), []);
   });
 
@@ -171,21 +177,42 @@ describe('composeProject', () => {
 describe('composeErrors.classifyComposeFailure', () => {
   const cmd = ['docker-compose', 'up', '-d'];
   it('recognises a port already in use (userland proxy and port allocator messages)', () => {
-    const e = classifyComposeFailure('ERROR: for web  Cannot start service web: driver failed programming external connectivity on endpoint p_web_1 (abc): Error starting userland proxy: listen tcp4 127.0.0.1:18555: bind: address already in use', cmd, 1);
+    const e = classifyComposeFailure(
+      'ERROR: for web  Cannot start service web: driver failed programming external connectivity on endpoint p_web_1 (abc): Error starting userland proxy: listen tcp4 127.0.0.1:18555: bind: address already in use',
+      cmd,
+      1,
+    );
     assert.deepEqual([e.kind, e.details.hostIp, e.details.port, e.details.service], ['port-in-use', '127.0.0.1', 18555, 'web']);
-    const e2 = classifyComposeFailure('Error response from daemon: driver failed programming external connectivity on endpoint shop-web-1 (x): Bind for 0.0.0.0:8080 failed: port is already allocated', cmd, 1);
+    const e2 = classifyComposeFailure(
+      'Error response from daemon: driver failed programming external connectivity on endpoint shop-web-1 (x): Bind for 0.0.0.0:8080 failed: port is already allocated',
+      cmd,
+      1,
+    );
     assert.deepEqual([e2.kind, e2.details.port, e2.details.service], ['port-in-use', 8080, 'shop-web-1']);
   });
 
   it('recognises an unreachable engine from v1 and v2 wording', () => {
-    assert.equal(classifyComposeFailure("docker.errors.DockerException: Error while fetching server API version: ('Connection aborted.')", cmd, 1).kind, 'engine-unreachable');
-    assert.equal(classifyComposeFailure('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', cmd, 1).kind, 'engine-unreachable');
+    assert.equal(
+      classifyComposeFailure("docker.errors.DockerException: Error while fetching server API version: ('Connection aborted.')", cmd, 1).kind,
+      'engine-unreachable',
+    );
+    assert.equal(
+      classifyComposeFailure('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', cmd, 1).kind,
+      'engine-unreachable',
+    );
   });
 
   it('recognises a malformed file and keeps the offending line and column', () => {
-    const e = classifyComposeFailure('yaml.parser.ParserError: while parsing a block mapping\n  in "./bad.yml", line 2, column 3\nexpected <block end>\n  in "./bad.yml", line 4, column 4', cmd, 1);
+    const e = classifyComposeFailure(
+      'yaml.parser.ParserError: while parsing a block mapping\n  in "./bad.yml", line 2, column 3\nexpected <block end>\n  in "./bad.yml", line 4, column 4',
+      cmd,
+      1,
+    );
     assert.deepEqual([e.kind, e.details.file, e.details.line, e.details.column], ['malformed-file', './bad.yml', 4, 4]);
-    assert.equal(classifyComposeFailure("The Compose file './x.yml' is invalid because:\nUnsupported config option for services.a: 'imagex'", cmd, 1).kind, 'malformed-file');
+    assert.equal(
+      classifyComposeFailure("The Compose file './x.yml' is invalid because:\nUnsupported config option for services.a: 'imagex'", cmd, 1).kind,
+      'malformed-file',
+    );
   });
 
   it('recognises a dependency that never got healthy, and a missing image', () => {
@@ -196,9 +223,16 @@ describe('composeErrors.classifyComposeFailure', () => {
   });
 
   it('recognises a pull that failed offline or behind a broken registry as an unavailable image (v2 and v1 wording)', () => {
-    const v2 = ' prometheus Pulling \n prometheus Error Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host\nError response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
-    const v1 = 'Creating network "x_default" with the default driver\nPulling prom (prom/prometheus:v2.53.2)...\nGet "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
-    for (const out of [v2, v1, 'Error response from daemon: Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused', 'Error response from daemon: Get "https://ghcr.io/v2/": net/http: TLS handshake timeout']) {
+    const v2 =
+      ' prometheus Pulling \n prometheus Error Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host\nError response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
+    const v1 =
+      'Creating network "x_default" with the default driver\nPulling prom (prom/prometheus:v2.53.2)...\nGet "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host';
+    for (const out of [
+      v2,
+      v1,
+      'Error response from daemon: Get "http://127.0.0.1:9/v2/": dial tcp 127.0.0.1:9: connect: connection refused',
+      'Error response from daemon: Get "https://ghcr.io/v2/": net/http: TLS handshake timeout',
+    ]) {
       assert.equal(classifyComposeFailure(out, cmd, 1).kind, 'image-unavailable', out);
     }
   });
@@ -210,16 +244,21 @@ describe('composeProjects.appProject (the real compose CLI)', () => {
   fs.mkdirSync(folder);
   after(() => fs.rmSync(root, { recursive: true, force: true }));
   let runner: ComposeCliRunner;
-  before(async () => { runner = new ComposeCliRunner(await detectComposeCli()); });
+  before(async () => {
+    runner = new ComposeCliRunner(await detectComposeCli());
+  });
 
   it('lets compose pick the workspace compose file and name the project after the folder', async () => {
     fs.writeFileSync(path.join(folder, 'docker-compose.yml'), 'services:\n  web:\n    image: x\n');
     const p = await appProject(folder, { composeFiles: [], composeProjectName: '' }, runner);
     assert.deepEqual(p.ref, { files: [], projectName: 'myshop', workingDir: folder }, 'no -f: compose chooses the files itself');
-    assert.deepEqual(p.model.services.map((s) => s.name), ['web']);
+    assert.deepEqual(
+      p.model.services.map((s) => s.name),
+      ['web'],
+    );
   });
 
-  it('uses realm.composeFiles and realm.composeProjectName when set, and the file\'s name:', async () => {
+  it("uses realm.composeFiles and realm.composeProjectName when set, and the file's name:", async () => {
     fs.writeFileSync(path.join(folder, 'ops.yaml'), 'name: Storefront\nservices:\n  web:\n    image: x\n');
     assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: '' }, runner)).ref.projectName, 'storefront');
     assert.equal((await appProject(folder, { composeFiles: ['ops.yaml'], composeProjectName: 'Mine' }, runner)).ref.projectName, 'mine');

@@ -32,7 +32,9 @@ describe('Compose profiles: one config run, the active set as compose has it', f
   this.timeout(60_000);
   let runner: ComposeCliRunner;
   let dir: string;
-  before(async () => { runner = new ComposeCliRunner(await detectComposeCli()); });
+  before(async () => {
+    runner = new ComposeCliRunner(await detectComposeCli());
+  });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-profiles-'));
     fs.writeFileSync(path.join(dir, 'compose.yaml'), COMPOSE);
@@ -60,7 +62,13 @@ describe('Compose profiles: one config run, the active set as compose has it', f
       try {
         const expected = await composeActive({ COMPOSE_PROFILES: c.shell });
         const { model } = await readComposeProject(runner, { files: [], projectName: 'profiles', workingDir: dir });
-        assert.deepEqual(model.services.filter((s) => s.active).map((s) => s.name).sort(), expected);
+        assert.deepEqual(
+          model.services
+            .filter((s) => s.active)
+            .map((s) => s.name)
+            .sort(),
+          expected,
+        );
         assert.deepEqual(model.services.map((s) => s.name).sort(), ['api', 'cache', 'debug', 'seed', 'tools', 'web'], 'every service is known, active or not');
       } finally {
         if (saved === undefined) delete process.env.COMPOSE_PROFILES;

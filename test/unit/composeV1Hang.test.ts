@@ -7,14 +7,21 @@ import { ComposeCliRunner, ComposeError } from '../../src/clients/composeCli';
 /** A docker-compose that prints what v1 prints before its parallel-limit deadlock, then nothing, forever. */
 function hangingCompose(dir: string, env: NodeJS.ProcessEnv = {}): ComposeCliRunner {
   const bin = fs.mkdtempSync(path.join(dir, 'bin-'));
-  fs.writeFileSync(path.join(bin, 'docker-compose'), `#!${process.execPath}
+  fs.writeFileSync(
+    path.join(bin, 'docker-compose'),
+    `#!${process.execPath}
 require('fs').writeFileSync(process.env.REALM_ENV_LOG, process.env.COMPOSE_PARALLEL_LIMIT ?? '');
 console.log('Creating demo_s1_1 ... ');
 setInterval(() => undefined, 1000);
-`, { mode: 0o755 });
-  return new ComposeCliRunner({ program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' }, {
-    baseEnv: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, REALM_ENV_LOG: path.join(dir, 'env.txt'), ...env },
-  });
+`,
+    { mode: 0o755 },
+  );
+  return new ComposeCliRunner(
+    { program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' },
+    {
+      baseEnv: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, REALM_ENV_LOG: path.join(dir, 'env.txt'), ...env },
+    },
+  );
 }
 
 describe('compose v1 up that stops making progress', function () {
@@ -25,8 +32,10 @@ describe('compose v1 up that stops making progress', function () {
   it('is stopped with an error that names the cause and the way out, and gets a parallel limit above the project size', async () => {
     const runner = hangingCompose(tmp);
     const started = Date.now();
-    const err = await runner.up({ files: ['compose.yaml'], projectName: 'demo' }, { size: { services: 200, containers: 200 }, idleTimeoutMs: 3000 })
-      .then(() => assert.fail('a hung up must not succeed'), (e: unknown) => e);
+    const err = await runner.up({ files: ['compose.yaml'], projectName: 'demo' }, { size: { services: 200, containers: 200 }, idleTimeoutMs: 3000 }).then(
+      () => assert.fail('a hung up must not succeed'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ComposeError, String(err));
     assert.equal(err.kind, 'timeout');
     assert.match(err.message, /printed nothing for 3 s and was stopped/);

@@ -10,8 +10,14 @@ import { container } from './support/treeNodes';
 
 describe('Container log documents (issue 13)', () => {
   const noop = () => ({ dispose: () => undefined });
-  before(() => Object.assign(window, { onDidChangeVisibleTextEditors: noop, visibleTextEditors: [] }) && Object.assign(workspace, { onDidChangeTextDocument: noop }));
-  after(() => { delete window.onDidChangeVisibleTextEditors; delete window.visibleTextEditors; delete workspace.onDidChangeTextDocument; });
+  before(
+    () => Object.assign(window, { onDidChangeVisibleTextEditors: noop, visibleTextEditors: [] }) && Object.assign(workspace, { onDidChangeTextDocument: noop }),
+  );
+  after(() => {
+    delete window.onDidChangeVisibleTextEditors;
+    delete window.visibleTextEditors;
+    delete workspace.onDidChangeTextDocument;
+  });
 
   it('renders oldest first and newest last, without ANSI escapes, one replica per tag in time order', () => {
     const a = container({ name: 'shop-web-1', id: 'a' });
@@ -21,18 +27,25 @@ describe('Container log documents (issue 13)', () => {
       { container: b, lines: ['2026-12-01T10:00:02.000000000Z \u001b]0;title\u0007started'] },
     ]);
     const body = text.split('\n').filter((l) => /^shop-web-\d \| /.test(l));
-    assert.deepEqual(body, [
-      'shop-web-1 | 2026-12-01T10:00:01.000000000Z GET / 200',
-      'shop-web-2 | 2026-12-01T10:00:02.000000000Z started',
-      'shop-web-1 | 2026-12-01T10:00:03.000000000Z <script>alert(1)</script>',
-    ], 'merged by time, newest last, escapes gone, markup kept as the text it is');
+    assert.deepEqual(
+      body,
+      [
+        'shop-web-1 | 2026-12-01T10:00:01.000000000Z GET / 200',
+        'shop-web-2 | 2026-12-01T10:00:02.000000000Z started',
+        'shop-web-1 | 2026-12-01T10:00:03.000000000Z <script>alert(1)</script>',
+      ],
+      'merged by time, newest last, escapes gone, markup kept as the text it is',
+    );
     assert.ok(!text.includes('\u001b'));
     assert.match(text, /^# shop\/web — newest at the bottom/);
   });
 
   it('serves a realm-logs: document, read fresh from the engine on each read', async () => {
     let reads = 0;
-    const docs = new ContainerLogDocuments(async () => { reads++; return [`line ${reads}`]; });
+    const docs = new ContainerLogDocuments(async () => {
+      reads++;
+      return [`line ${reads}`];
+    });
     const c = container({ name: 'shop-web-1' });
     const uri = docs.uriOf({ project: 'shop', service: 'web', containers: [c] });
     assert.equal(uri.scheme, LOGS_SCHEME);

@@ -4,8 +4,19 @@ import { ContainerInfo, groupByService, serviceStatus } from '../../src/core/con
 
 function container(over: Partial<ContainerInfo>): ContainerInfo {
   return {
-    id: over.name ?? 'c1', name: 'c1', project: 'app', service: 'web', number: 1, image: 'img', state: 'running', health: 'none',
-    restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {}, ...over,
+    id: over.name ?? 'c1',
+    name: 'c1',
+    project: 'app',
+    service: 'web',
+    number: 1,
+    image: 'img',
+    state: 'running',
+    health: 'none',
+    restartCount: 0,
+    createdAt: 0,
+    restartPolicy: 'no',
+    labels: {},
+    ...over,
   };
 }
 
@@ -17,13 +28,31 @@ describe('compose service grouping', () => {
       container({ name: 'app_db_1', service: 'db' }),
       container({ name: 'stack_prom_1', project: 'stack', service: 'prometheus' }),
     ]);
-    assert.deepEqual(groups.map((g) => `${g.project}/${g.service}`), ['app/db', 'app/web', 'stack/prometheus']);
-    assert.deepEqual(groups[1].containers.map((c) => c.name), ['app_web_1', 'app_web_2']);
+    assert.deepEqual(
+      groups.map((g) => `${g.project}/${g.service}`),
+      ['app/db', 'app/web', 'stack/prometheus'],
+    );
+    assert.deepEqual(
+      groups[1].containers.map((c) => c.name),
+      ['app_web_1', 'app_web_2'],
+    );
   });
 
   it('shows declared services that have no container as not created', () => {
-    const groups = groupByService([container({})], [{ project: 'app', service: 'web' }, { project: 'app', service: 'cache' }]);
-    assert.deepEqual(groups.map((g) => [g.service, g.status]), [['cache', 'not-created'], ['web', 'running']]);
+    const groups = groupByService(
+      [container({})],
+      [
+        { project: 'app', service: 'web' },
+        { project: 'app', service: 'cache' },
+      ],
+    );
+    assert.deepEqual(
+      groups.map((g) => [g.service, g.status]),
+      [
+        ['cache', 'not-created'],
+        ['web', 'running'],
+      ],
+    );
   });
 
   it('derives the service status from its replicas: worst wins, mixed up/down is partial', () => {

@@ -12,7 +12,18 @@ import { IncidentStore } from '../../src/state/incidentStore';
 import type { ServicesSnapshot } from '../../src/state/serviceStore';
 import { ManualClock, settle } from '../support/manualClock';
 
-const base = (over: Partial<Incident>): Incident => ({ id: '1', key: 'app/api', project: 'app', service: 'api', cause: 'crash', openedAt: 0, firing: [], alerts: [], timeline: [], ...over });
+const base = (over: Partial<Incident>): Incident => ({
+  id: '1',
+  key: 'app/api',
+  project: 'app',
+  service: 'api',
+  cause: 'crash',
+  openedAt: 0,
+  firing: [],
+  alerts: [],
+  timeline: [],
+  ...over,
+});
 
 describe('crash reason at a glance', () => {
   it('names the OOM kill with the memory limit, in binary units', () => {
@@ -30,7 +41,10 @@ describe('crash reason at a glance', () => {
   });
 
   it('an unhealthy incident quotes the failing check; an alert has no crash reason', () => {
-    assert.equal(crashReason(base({ cause: 'unhealthy', healthOutput: 'wget: can\'t connect to remote host\n' })), 'unhealthy: wget: can\'t connect to remote host');
+    assert.equal(
+      crashReason(base({ cause: 'unhealthy', healthOutput: "wget: can't connect to remote host\n" })),
+      "unhealthy: wget: can't connect to remote host",
+    );
     assert.equal(crashReason(base({ cause: 'unhealthy' })), 'unhealthy');
     assert.equal(crashReason(base({ cause: 'alert' })), undefined);
   });
@@ -39,10 +53,22 @@ describe('crash reason at a glance', () => {
     assert.equal(quotableLine('a\tb\r\nc\u0007d'), 'a b c d');
   });
 
-  it('reads the memory limit and the health check\'s last output from inspect', () => {
+  it("reads the memory limit and the health check's last output from inspect", () => {
     const info = toContainerInfo({
-      Id: 'c1', Name: '/app-api-1', Created: '2026-01-01T00:00:00Z', Config: { Image: 'x', Labels: {} },
-      State: { Status: 'running', Health: { Status: 'unhealthy', Log: [{ ExitCode: 0, Output: 'old' }, { ExitCode: 7, Output: 'curl: (7) Failed to connect' }] } },
+      Id: 'c1',
+      Name: '/app-api-1',
+      Created: '2026-01-01T00:00:00Z',
+      Config: { Image: 'x', Labels: {} },
+      State: {
+        Status: 'running',
+        Health: {
+          Status: 'unhealthy',
+          Log: [
+            { ExitCode: 0, Output: 'old' },
+            { ExitCode: 7, Output: 'curl: (7) Failed to connect' },
+          ],
+        },
+      },
       HostConfig: { Memory: 8 * 1024 * 1024 },
     });
     assert.equal(info.memoryLimitBytes, 8 * 1024 * 1024);
@@ -51,27 +77,68 @@ describe('crash reason at a glance', () => {
     assert.equal(unlimited.memoryLimitBytes, undefined);
   });
 
-  it('the store records the engine\'s OOM flag, the limit and the failing check from inspect', async () => {
+  it("the store records the engine's OOM flag, the limit and the failing check from inspect", async () => {
     const clock = new ManualClock();
     const events = new Emitter<EngineEvent>();
-    const c: ContainerInfo = { id: 'w1', name: 'app-api-1', project: 'app', service: 'api', number: 1, image: 'x', state: 'running', health: 'none', restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {} };
-    const snap: ServicesSnapshot = { engine: 'reachable', projects: [{ name: 'app', role: 'app' }], containers: [c], groups: groupByService([c]), updatedAt: 0 };
+    const c: ContainerInfo = {
+      id: 'w1',
+      name: 'app-api-1',
+      project: 'app',
+      service: 'api',
+      number: 1,
+      image: 'x',
+      state: 'running',
+      health: 'none',
+      restartCount: 0,
+      createdAt: 0,
+      restartPolicy: 'no',
+      labels: {},
+    };
+    const snap: ServicesSnapshot = {
+      engine: 'reachable',
+      projects: [{ name: 'app', role: 'app' }],
+      containers: [c],
+      groups: groupByService([c]),
+      updatedAt: 0,
+    };
     let inspected: ContainerInfo = { ...c, state: 'exited', exitCode: 137, oomKilled: true, memoryLimitBytes: 16 * 1024 * 1024 };
-    const store = new IncidentStore({
-      engineEvents: events.event, services: { onDidChange: new Emitter<ServicesSnapshot>().event, snapshot: snap, whenCurrent: async () => snap },
-      projects: () => ['app'], inspect: async () => inspected, lastLines: async () => ['allocating'],
-    }, { memento: new InMemoryMemento(), clock, timers: clock });
-    const fire = (action: string, over: Partial<EngineEvent> = {}) => events.fire({ action, containerId: 'w1', name: 'app-api-1', project: 'app', service: 'api', time: clock.now(), receivedAt: clock.now(), attributes: {}, ...over });
+    const store = new IncidentStore(
+      {
+        engineEvents: events.event,
+        services: { onDidChange: new Emitter<ServicesSnapshot>().event, snapshot: snap, whenCurrent: async () => snap },
+        projects: () => ['app'],
+        inspect: async () => inspected,
+        lastLines: async () => ['allocating'],
+      },
+      { memento: new InMemoryMemento(), clock, timers: clock },
+    );
+    const fire = (action: string, over: Partial<EngineEvent> = {}) =>
+      events.fire({
+        action,
+        containerId: 'w1',
+        name: 'app-api-1',
+        project: 'app',
+        service: 'api',
+        time: clock.now(),
+        receivedAt: clock.now(),
+        attributes: {},
+        ...over,
+      });
     fire('die', { exitCode: 137 });
     await settle();
     assert.equal(crashReason(store.all()[0]), 'OOM-killed at 16 MiB');
     store.dispose();
 
     inspected = { ...c, health: 'unhealthy', healthOutput: 'HTTP 503 from /health' };
-    const store2 = new IncidentStore({
-      engineEvents: events.event, services: { onDidChange: new Emitter<ServicesSnapshot>().event, snapshot: snap, whenCurrent: async () => snap },
-      projects: () => ['app'], inspect: async () => inspected,
-    }, { memento: new InMemoryMemento(), clock, timers: clock });
+    const store2 = new IncidentStore(
+      {
+        engineEvents: events.event,
+        services: { onDidChange: new Emitter<ServicesSnapshot>().event, snapshot: snap, whenCurrent: async () => snap },
+        projects: () => ['app'],
+        inspect: async () => inspected,
+      },
+      { memento: new InMemoryMemento(), clock, timers: clock },
+    );
     fire('health_status', { healthStatus: 'unhealthy' });
     await settle();
     assert.equal(crashReason(store2.all()[0]), 'unhealthy: HTTP 503 from /health');

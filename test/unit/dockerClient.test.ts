@@ -18,10 +18,16 @@ describe('DockerClient (no engine needed)', () => {
 
   it('turns engine inspect output into a ContainerInfo with compose identity, health and restarts', () => {
     const info = toContainerInfo({
-      Id: 'abc', Name: '/demo_web_2', Created: '2026-01-01T00:00:00Z',
-      Config: { Image: 'busybox', Labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.service': 'web', 'com.docker.compose.container-number': '2' } },
+      Id: 'abc',
+      Name: '/demo_web_2',
+      Created: '2026-01-01T00:00:00Z',
+      Config: {
+        Image: 'busybox',
+        Labels: { 'com.docker.compose.project': 'demo', 'com.docker.compose.service': 'web', 'com.docker.compose.container-number': '2' },
+      },
       State: { Status: 'exited', ExitCode: 137, StartedAt: '2026-01-01T00:00:01Z', FinishedAt: '2026-01-01T00:01:00Z', Health: { Status: 'unhealthy' } },
-      RestartCount: 4, HostConfig: { RestartPolicy: { Name: 'on-failure' } },
+      RestartCount: 4,
+      HostConfig: { RestartPolicy: { Name: 'on-failure' } },
     });
     assert.equal(info.name, 'demo_web_2');
     assert.equal(info.project, 'demo');
@@ -35,7 +41,14 @@ describe('DockerClient (no engine needed)', () => {
   });
 
   it('parses engine events, splits health_status, and drops exec_* health probes', () => {
-    const die = parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: 'x', Attributes: { name: 'a', exitCode: '137', 'com.docker.compose.project': 'p', 'com.docker.compose.service': 's' } }, timeNano: 1_700_000_000_123_000_000 }));
+    const die = parseEngineEvent(
+      JSON.stringify({
+        Type: 'container',
+        Action: 'die',
+        Actor: { ID: 'x', Attributes: { name: 'a', exitCode: '137', 'com.docker.compose.project': 'p', 'com.docker.compose.service': 's' } },
+        timeNano: 1_700_000_000_123_000_000,
+      }),
+    );
     assert.equal(die?.action, 'die');
     assert.equal(die?.exitCode, 137);
     assert.equal(die?.service, 's');
@@ -59,7 +72,10 @@ describe('DockerClient (no engine needed)', () => {
 
   it('an unsupported DOCKER_HOST does not throw at construction (activation goes on); each call says why', async () => {
     const client = new DockerClient({ dockerHost: 'ssh://me@build-box' });
-    await assert.rejects(client.ping(), (e: unknown) => e instanceof DockerError && e.isUnreachable && /Unsupported DOCKER_HOST "ssh:\/\/me@build-box"/.test(e.message));
+    await assert.rejects(
+      client.ping(),
+      (e: unknown) => e instanceof DockerError && e.isUnreachable && /Unsupported DOCKER_HOST "ssh:\/\/me@build-box"/.test(e.message),
+    );
     await assert.rejects(client.listComposeContainers(), /Unsupported DOCKER_HOST/);
   });
 
@@ -70,15 +86,29 @@ describe('DockerClient (no engine needed)', () => {
   });
   it('checks inspect results before use: a malformed answer names the field', () => {
     const good = {
-      Id: 'abc', Name: '/demo_web_1', Created: '2026-01-01T00:00:00Z', Config: { Image: 'busybox', Labels: null, Tty: true },
-      State: { Status: 'running', ExitCode: 0, StartedAt: '2026-01-01T00:00:01Z', Health: { Status: 'unhealthy', Log: [{ ExitCode: 1, Output: 'connection refused\n' }] } },
-      RestartCount: 0, HostConfig: { RestartPolicy: { Name: '' } }, Mounts: [], NetworkSettings: {},
+      Id: 'abc',
+      Name: '/demo_web_1',
+      Created: '2026-01-01T00:00:00Z',
+      Config: { Image: 'busybox', Labels: null, Tty: true },
+      State: {
+        Status: 'running',
+        ExitCode: 0,
+        StartedAt: '2026-01-01T00:00:01Z',
+        Health: { Status: 'unhealthy', Log: [{ ExitCode: 1, Output: 'connection refused\n' }] },
+      },
+      RestartCount: 0,
+      HostConfig: { RestartPolicy: { Name: '' } },
+      Mounts: [],
+      NetworkSettings: {},
     };
     const parsed = parseContainerInspect(good);
     assert.equal(parsed.Config.Tty, true);
     assert.deepEqual(parsed.State.Health?.Log, [{ ExitCode: 1, Output: 'connection refused\n' }]);
     assert.equal(toContainerInfo(parsed).restartPolicy, 'no');
-    assert.throws(() => parseContainerInspect({ ...good, State: { ...good.State, Status: 'sleeping' } }), /inspect\.State\.Status should be one of created, running/);
+    assert.throws(
+      () => parseContainerInspect({ ...good, State: { ...good.State, Status: 'sleeping' } }),
+      /inspect\.State\.Status should be one of created, running/,
+    );
     assert.throws(() => parseContainerInspect({ ...good, Config: { Image: 7 } }), /inspect\.Config\.Image should be a string, got number/);
     assert.throws(() => parseContainerInspect({ ...good, Config: { Image: 'x', Labels: { a: 1 } } }), /inspect\.Config\.Labels\.a should be a string/);
     assert.throws(() => parseContainerInspect('<html>proxy error</html>'), /inspect should be an object/);
@@ -90,12 +120,22 @@ describe('DockerClient (no engine needed)', () => {
     const sock = path.join(dir, 'silent.sock');
     const open = new Set<net.Socket>();
     let closedByClient = 0;
-    const server = net.createServer((s) => { open.add(s); s.resume(); // reads the request (and so sees the client close) but never answers
-      s.on('close', () => { open.delete(s); closedByClient++; }); s.on('error', () => undefined); });
+    const server = net.createServer((s) => {
+      open.add(s);
+      s.resume(); // reads the request (and so sees the client close) but never answers
+      s.on('close', () => {
+        open.delete(s);
+        closedByClient++;
+      });
+      s.on('error', () => undefined);
+    });
     await new Promise<void>((r) => server.listen(sock, r));
     try {
       const client = new DockerClient({ dockerHost: `unix://${sock}`, timeoutMs: 300 });
-      await assert.rejects(client.ping(), (e: unknown) => e instanceof DockerError && e.kind === 'timeout' && /did not answer ping within 0\.3 s/.test(e.message));
+      await assert.rejects(
+        client.ping(),
+        (e: unknown) => e instanceof DockerError && e.kind === 'timeout' && /did not answer ping within 0\.3 s/.test(e.message),
+      );
       await assert.rejects(client.inspectContainer('abc'), (e: unknown) => e instanceof DockerError && e.kind === 'timeout' && e.operation === 'inspect');
       await waitUntil('the aborted requests close their connections', () => open.size === 0, 10_000);
       assert.ok(closedByClient >= 2);

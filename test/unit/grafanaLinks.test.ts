@@ -3,7 +3,14 @@ import { grafanaExploreUrl } from '../../src/core/grafanaLinks';
 
 describe('grafanaExploreUrl', () => {
   it('opens Explore on the Loki data source with the query and a relative range', () => {
-    const url = new URL(grafanaExploreUrl({ grafanaUrl: 'http://127.0.0.1:3000/', datasource: { type: 'loki', uid: 'loki' }, query: '{compose_service="api"} |= "error"', range: { kind: 'relative', last: '1h' } }));
+    const url = new URL(
+      grafanaExploreUrl({
+        grafanaUrl: 'http://127.0.0.1:3000/',
+        datasource: { type: 'loki', uid: 'loki' },
+        query: '{compose_service="api"} |= "error"',
+        range: { kind: 'relative', last: '1h' },
+      }),
+    );
     assert.equal(url.origin + url.pathname, 'http://127.0.0.1:3000/explore');
     assert.equal(url.searchParams.get('orgId'), '1');
     const panes = JSON.parse(url.searchParams.get('panes')!);
@@ -15,7 +22,14 @@ describe('grafanaExploreUrl', () => {
   });
 
   it('keeps an absolute range in epoch milliseconds and works under a sub-path', () => {
-    const url = new URL(grafanaExploreUrl({ grafanaUrl: 'https://example.test/grafana', datasource: { type: 'prometheus', uid: 'prom' }, query: 'up', range: { kind: 'absolute', startMs: 1000.4, endMs: 2000.2 } }));
+    const url = new URL(
+      grafanaExploreUrl({
+        grafanaUrl: 'https://example.test/grafana',
+        datasource: { type: 'prometheus', uid: 'prom' },
+        query: 'up',
+        range: { kind: 'absolute', startMs: 1000.4, endMs: 2000.2 },
+      }),
+    );
     assert.equal(url.pathname, '/grafana/explore');
     assert.deepEqual(JSON.parse(url.searchParams.get('panes')!).realm.range, { from: '1000', to: '2001' });
   });

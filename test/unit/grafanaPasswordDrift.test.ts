@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BackendError } from '../../src/clients/http';
 import { GrafanaClient } from '../../src/clients/grafanaClient';
-import { GrafanaPasswordDriftDeps, KEEP_CHOICE, RESET_ADMIN_PASSWORD_CMD, RESET_CHOICE, resolveGrafanaPasswordDrift } from '../../src/commands/grafanaPasswordDrift';
+import {
+  GrafanaPasswordDriftDeps,
+  KEEP_CHOICE,
+  RESET_ADMIN_PASSWORD_CMD,
+  RESET_CHOICE,
+  resolveGrafanaPasswordDrift,
+} from '../../src/commands/grafanaPasswordDrift';
 import { memoryLogger } from '../support/memoryLogger';
 
 // Grafana keeps the admin password its data volume was created with (issue 11): a fake Grafana API
@@ -17,7 +23,8 @@ class FakeGrafana {
     this.seen.push(`${req.method} ${req.url}`);
     if (this.starting) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('starting');
     if (req.url !== '/api/user') return void res.writeHead(404).end();
-    if (auth !== `admin:${this.password}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Invalid username or password","statusCode":401}');
+    if (auth !== `admin:${this.password}`)
+      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Invalid username or password","statusCode":401}');
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":1,"login":"admin","isGrafanaAdmin":true}');
   });
   url = '';
@@ -32,7 +39,10 @@ class FakeGrafana {
 
 describe('Grafana password drift', () => {
   let grafana: FakeGrafana;
-  beforeEach(async () => { grafana = new FakeGrafana(); await grafana.start(); });
+  beforeEach(async () => {
+    grafana = new FakeGrafana();
+    await grafana.start();
+  });
   afterEach(() => grafana.stop());
 
   it('GrafanaClient.checkSignIn: accepted, rejected (401), starting (503), and an unreachable Grafana is an error without the password', async () => {
@@ -42,19 +52,31 @@ describe('Grafana password drift', () => {
     grafana.starting = true;
     assert.equal(await client.checkSignIn('admin', 'first-machine-secret'), 'starting');
     const down = new GrafanaClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 });
-    await assert.rejects(down.checkSignIn('admin', 'hunter2-secret'), (e: BackendError) => e.backend === 'grafana' && e.kind === 'unreachable' && !e.message.includes('hunter2'));
+    await assert.rejects(
+      down.checkSignIn('admin', 'hunter2-secret'),
+      (e: BackendError) => e.backend === 'grafana' && e.kind === 'unreachable' && !e.message.includes('hunter2'),
+    );
   });
 
   /** The drift flow with the fake Grafana, a fake container exec and a scripted UI. */
   function deps(stored: string, answers: { choice?: string; oldPassword?: string; execExit?: number }) {
     const client = new GrafanaClient({ baseUrl: grafana.url });
-    const calls = { stored: [] as string[], resets: [] as Array<{ cmd: readonly string[]; stdin: string }>, info: [] as string[], warn: [] as string[], prompts: [] as string[] };
+    const calls = {
+      stored: [] as string[],
+      resets: [] as Array<{ cmd: readonly string[]; stdin: string }>,
+      info: [] as string[],
+      warn: [] as string[],
+      prompts: [] as string[],
+    };
     const logger = memoryLogger();
     let secret = stored;
     const d: GrafanaPasswordDriftDeps = {
       checkSignIn: (u, p) => client.checkSignIn(u, p),
       storedPassword: async () => secret,
-      storePassword: async (p) => { secret = p; calls.stored.push(p); },
+      storePassword: async (p) => {
+        secret = p;
+        calls.stored.push(p);
+      },
       resetInContainer: async (password) => {
         calls.resets.push({ cmd: RESET_ADMIN_PASSWORD_CMD, stdin: password });
         if ((answers.execExit ?? 0) !== 0) return { exitCode: answers.execExit!, output: `Error: could not reset ${password}` };
@@ -62,7 +84,11 @@ describe('Grafana password drift', () => {
         return { exitCode: 0, output: 'Admin password changed successfully ✔' };
       },
       ui: {
-        choose: async (message, ...choices) => { calls.prompts.push(message); assert.deepEqual(choices, [RESET_CHOICE, KEEP_CHOICE]); return answers.choice; },
+        choose: async (message, ...choices) => {
+          calls.prompts.push(message);
+          assert.deepEqual(choices, [RESET_CHOICE, KEEP_CHOICE]);
+          return answers.choice;
+        },
         askPassword: async () => answers.oldPassword,
         info: (m) => calls.info.push(m),
         warn: (m) => calls.warn.push(m),
@@ -72,13 +98,13 @@ describe('Grafana password drift', () => {
     return { d, calls, logger, secret: () => secret };
   }
 
-  it('asks nothing when Grafana accepts Realm\'s password', async () => {
+  it("asks nothing when Grafana accepts Realm's password", async () => {
     const { d, calls } = deps('first-machine-secret', {});
     assert.equal(await resolveGrafanaPasswordDrift(d), 'in-sync');
     assert.equal(calls.prompts.length, 0);
   });
 
-  it('on 401 resets Grafana\'s admin password in the container (password on stdin) and checks it signs in', async () => {
+  it("on 401 resets Grafana's admin password in the container (password on stdin) and checks it signs in", async () => {
     const { d, calls, logger } = deps('new-profile-secret', { choice: RESET_CHOICE });
     assert.equal(await resolveGrafanaPasswordDrift(d), 'reset');
     assert.match(calls.prompts[0], /data volume was first created/);

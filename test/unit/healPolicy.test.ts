@@ -4,12 +4,33 @@ import { backoffDelay, decide, DecisionInput, HealPolicySettings, HealTrigger, S
 import { parseHealRules, resolveAlert } from '../../src/core/healRules';
 
 const now = Date.UTC(2026, 0, 1, 12);
-const settings: HealPolicySettings = { enabled: true, dryRun: false, trusted: true, optOut: [], graceMs: 30_000, backoffMs: 10_000, engineRestartGraceMs: 15_000, minReplicas: {} };
+const settings: HealPolicySettings = {
+  enabled: true,
+  dryRun: false,
+  trusted: true,
+  optOut: [],
+  graceMs: 30_000,
+  backoffMs: 10_000,
+  engineRestartGraceMs: 15_000,
+  minReplicas: {},
+};
 
 function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
   return {
-    id: 'c1', name: 'app-arcanum-1', project: 'app', service: 'arcanum', number: 1, image: 'img', state: 'exited', health: 'none',
-    exitCode: 137, restartCount: 0, createdAt: now - 60_000, restartPolicy: 'no', labels: {}, ...over,
+    id: 'c1',
+    name: 'app-arcanum-1',
+    project: 'app',
+    service: 'arcanum',
+    number: 1,
+    image: 'img',
+    state: 'exited',
+    health: 'none',
+    exitCode: 137,
+    restartCount: 0,
+    createdAt: now - 60_000,
+    restartPolicy: 'no',
+    labels: {},
+    ...over,
   };
 }
 function target(over: Partial<ServiceSnapshot> = {}, containers = [container()]): ServiceSnapshot {
@@ -43,8 +64,20 @@ describe('healPolicy.decide', () => {
     assert.equal(reason({ target: target({}, [container({ labels: { [ComposeLabels.healOptOut]: 'false' } })]) }), 'opted-out');
     assert.equal(reason({ target: target({ inFlight: true }) }), 'busy');
     // the grace period delays judging health and alerts; a death in it is backed off (issue 12)
-    assert.equal(reason({ trigger: { ...die, event: 'unhealthy' }, target: target({ lastActionAt: now - 5_000, recentActions: 1 }, [container({ state: 'running', health: 'unhealthy' })]) }), 'in-grace');
-    assert.equal(reason({ trigger: { kind: 'alert', alertname: 'ArcanumNeedsRestart', fingerprint: 'f' }, target: target({ lastActionAt: now - 5_000, recentActions: 1 }) }), 'in-grace');
+    assert.equal(
+      reason({
+        trigger: { ...die, event: 'unhealthy' },
+        target: target({ lastActionAt: now - 5_000, recentActions: 1 }, [container({ state: 'running', health: 'unhealthy' })]),
+      }),
+      'in-grace',
+    );
+    assert.equal(
+      reason({
+        trigger: { kind: 'alert', alertname: 'ArcanumNeedsRestart', fingerprint: 'f' },
+        target: target({ lastActionAt: now - 5_000, recentActions: 1 }),
+      }),
+      'in-grace',
+    );
     assert.equal(reason({ target: target({ lastActionAt: now - 5_000, recentActions: 1 }) }), 'backoff');
     assert.equal(reason({ target: target({ stoppedByUserAt: now - 60_000 }) }), 'user-stopped');
     assert.equal(reason({ target: target({ lastActionAt: now - 35_000, recentActions: 3, budgetRemaining: 1 }) }), 'backoff');
@@ -56,7 +89,10 @@ describe('healPolicy.decide', () => {
   });
 
   it('backs a death in the grace period off like Kubernetes: 10 s, 20 s, 40 s… from the death, capped at 5 min', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(settings, n) / 1000), [10, 20, 40, 80, 160, 300, 300]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(settings, n) / 1000),
+      [10, 20, 40, 80, 160, 300, 300],
+    );
     // crash 2, four seconds after restart 1: restarted 10 s after its death
     const second = decide(input({ trigger: { ...die, time: now }, target: target({ lastActionAt: now - 4_000, recentActions: 1 }) }));
     assert.equal(second.verdict === 'skip' && second.reason, 'backoff');
@@ -66,7 +102,10 @@ describe('healPolicy.decide', () => {
     assert.equal(third.verdict === 'skip' && third.retryAt, now + 20_000);
     assert.equal(third.verdict === 'skip' && third.detail, 'back-off after 2 restarts');
     // when that time comes (the same death, judged again) it acts
-    assert.equal(decide(input({ trigger: { ...die, time: now - 20_000 }, now, target: target({ lastActionAt: now - 24_000, recentActions: 2 }) })).verdict, 'act');
+    assert.equal(
+      decide(input({ trigger: { ...die, time: now - 20_000 }, now, target: target({ lastActionAt: now - 24_000, recentActions: 2 }) })).verdict,
+      'act',
+    );
     // a death after the grace period, once the back-off since the last action has passed: at once
     assert.equal(reason({ target: target({ lastActionAt: now - 31_000, recentActions: 1 }) }), 'act');
   });
@@ -109,7 +148,11 @@ describe('healPolicy.decide', () => {
     const d = decide(input({ target: back }));
     assert.equal(d.verdict === 'skip' && d.reason, 'already-recovering', 'the engine already restarted it');
     const cleanExit = target({}, [container({ restartPolicy: 'on-failure', exitCode: 0 })]);
-    assert.equal(reason({ trigger: { ...die, exitCode: 0 }, target: cleanExit }), 'no-action', 'a clean exit is a finished job: neither the engine nor the healer re-runs it');
+    assert.equal(
+      reason({ trigger: { ...die, exitCode: 0 }, target: cleanExit }),
+      'no-action',
+      'a clean exit is a finished job: neither the engine nor the healer re-runs it',
+    );
     const failedJob = target({}, [container({ restartPolicy: 'no', exitCode: 1 })]);
     assert.equal(reason({ trigger: { ...die, exitCode: 1 }, target: failedJob }), 'act', 'a failed one is restarted');
   });
@@ -130,11 +173,19 @@ describe('healPolicy.decide', () => {
 });
 
 describe('healPolicy.resolveAlert', () => {
-  const watched = [{ project: 'app', service: 'arcanum' }, { project: 'app', service: 'worker' }];
+  const watched = [
+    { project: 'app', service: 'arcanum' },
+    { project: 'app', service: 'worker' },
+  ];
   const alert = (labels: Record<string, string>) => ({ fingerprint: 'fp', labels });
 
   it('maps the default rules', () => {
-    assert.deepEqual(resolveAlert(alert({ alertname: 'ArcanumNeedsRestart', service: 'arcanum' }), [], watched), { ok: true, action: 'restart', alertname: 'ArcanumNeedsRestart', target: watched[0] });
+    assert.deepEqual(resolveAlert(alert({ alertname: 'ArcanumNeedsRestart', service: 'arcanum' }), [], watched), {
+      ok: true,
+      action: 'restart',
+      alertname: 'ArcanumNeedsRestart',
+      target: watched[0],
+    });
     const r = resolveAlert(alert({ alertname: 'HighDiskUsage' }), [], watched);
     assert.equal(r.ok && r.action, 'cleanup');
     const s = resolveAlert(alert({ alertname: 'SystemResourceExhaustion' }), [], watched);
@@ -142,7 +193,11 @@ describe('healPolicy.resolveAlert', () => {
   });
 
   it('uses the user rules first, then the action label', () => {
-    const rules = parseHealRules([{ alertname: 'SystemResourceExhaustion', action: 'scale_down', service: 'worker' }, { alertname: 'X', action: 'explode' }, 'junk']);
+    const rules = parseHealRules([
+      { alertname: 'SystemResourceExhaustion', action: 'scale_down', service: 'worker' },
+      { alertname: 'X', action: 'explode' },
+      'junk',
+    ]);
     assert.equal(rules.length, 1);
     const r = resolveAlert(alert({ alertname: 'SystemResourceExhaustion' }), rules, watched);
     assert.deepEqual(r.ok && r.target, watched[1]);

@@ -20,8 +20,19 @@ const PROJECT = 'shop';
 
 function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
   return {
-    id: 'c-web-1', name: 'shop-web-1', project: PROJECT, service: 'web', number: 1, image: 'web:1',
-    state: 'running', health: 'none', restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {}, ...over,
+    id: 'c-web-1',
+    name: 'shop-web-1',
+    project: PROJECT,
+    service: 'web',
+    number: 1,
+    image: 'web:1',
+    state: 'running',
+    health: 'none',
+    restartCount: 0,
+    createdAt: 0,
+    restartPolicy: 'no',
+    labels: {},
+    ...over,
   } as ContainerInfo;
 }
 
@@ -40,7 +51,6 @@ class FakeDocker {
   }
 }
 
-
 describe('Healer (engine, fake Docker)', () => {
   let docker: FakeDocker;
   let clock: ManualClock;
@@ -57,14 +67,33 @@ describe('Healer (engine, fake Docker)', () => {
     const healer = new Healer({
       docker: docker as unknown as DockerClient,
       actions: new HealActions(docker as unknown as DockerClient),
-      rateLimiter: limiter, audit, clock, timers: clock, logger: memoryLogger(), settings: () => settings, projects: () => [PROJECT],
-      alerts: extra.alerts, lease: extra.lease, engineEvents: events.event, state,
+      rateLimiter: limiter,
+      audit,
+      clock,
+      timers: clock,
+      logger: memoryLogger(),
+      settings: () => settings,
+      projects: () => [PROJECT],
+      alerts: extra.alerts,
+      lease: extra.lease,
+      engineEvents: events.event,
+      state,
     });
     healers.push(healer);
     return healer;
   }
 
-  const die = (id = 'c-web-1'): EngineEvent => ({ action: 'die', containerId: id, name: 'shop-web-1', project: PROJECT, service: 'web', exitCode: 1, time: clock.now(), receivedAt: clock.now(), attributes: {} });
+  const die = (id = 'c-web-1'): EngineEvent => ({
+    action: 'die',
+    containerId: id,
+    name: 'shop-web-1',
+    project: PROJECT,
+    service: 'web',
+    exitCode: 1,
+    time: clock.now(),
+    receivedAt: clock.now(),
+    attributes: {},
+  });
 
   beforeEach(() => {
     docker = new FakeDocker();
@@ -96,7 +125,10 @@ describe('Healer (engine, fake Docker)', () => {
     docker.containers = [container({ state: 'exited', exitCode: 1, restartPolicy: 'no' })];
     for (let i = 0; i < 5; i++) healer.handleEngineEvent(die());
     await settle();
-    assert.deepEqual(audit.entries().map((e) => e.reason), ['already-recovering', 'dry-run']);
+    assert.deepEqual(
+      audit.entries().map((e) => e.reason),
+      ['already-recovering', 'dry-run'],
+    );
   });
 
   it('still records each crash of a service it gave up on (it stays down until someone starts it)', async () => {
@@ -112,7 +144,10 @@ describe('Healer (engine, fake Docker)', () => {
       healer.handleEngineEvent(die());
       await settle();
     }
-    assert.deepEqual(audit.entries().map((e) => e.outcome === 'skipped' ? e.reason : e.outcome), ['done', 'rate-limited', 'rate-limited', 'rate-limited']);
+    assert.deepEqual(
+      audit.entries().map((e) => (e.outcome === 'skipped' ? e.reason : e.outcome)),
+      ['done', 'rate-limited', 'rate-limited', 'rate-limited'],
+    );
   });
 
   it('heals alerts already firing when this window gains the lease', async () => {
@@ -171,7 +206,8 @@ describe('Healer (engine, fake Docker)', () => {
 
     const skips = new SkipRecorder(audit, clock);
     const trigger = { kind: 'event' as const, event: 'die' as const, containerId: 'c-web-1', containerName: 'shop-web-1', time: clock.now() };
-    const skip = (service: string) => skips.record({ trigger, service, action: 'restart', outcome: 'skipped', reason: 'already-recovering', detail: 'x', durationMs: 0 }, false);
+    const skip = (service: string) =>
+      skips.record({ trigger, service, action: 'restart', outcome: 'skipped', reason: 'already-recovering', detail: 'x', durationMs: 0 }, false);
     assert.ok(await skip('shop/web'));
     assert.equal(await skip('shop/web'), undefined, 'a repeat is silent');
     await clock.advance(11 * 60_000);

@@ -24,8 +24,19 @@ const PROJECT = 'shop';
 
 function container(n: number, over: Partial<ContainerInfo> = {}): ContainerInfo {
   return {
-    id: `c-web-${n}`, name: `shop-web-${n}`, project: PROJECT, service: 'web', number: n, image: 'web:1',
-    state: 'running', health: 'none', restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {}, ...over,
+    id: `c-web-${n}`,
+    name: `shop-web-${n}`,
+    project: PROJECT,
+    service: 'web',
+    number: n,
+    image: 'web:1',
+    state: 'running',
+    health: 'none',
+    restartCount: 0,
+    createdAt: 0,
+    restartPolicy: 'no',
+    labels: {},
+    ...over,
   } as ContainerInfo;
 }
 
@@ -74,9 +85,19 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     alertsChanged = new Emitter<void>();
     const source: AlertSource = { onDidChange: alertsChanged.event, firing: () => alerts };
     const healer = new Healer({
-      docker: engine as unknown as DockerClient, actions: new HealActions(engine as unknown as DockerClient),
-      rateLimiter: limiter, audit, clock, timers: clock, logger: memoryLogger(), settings: () => settings, projects: () => [PROJECT],
-      alerts: source, engineEvents: events.event, state, concurrency: over.concurrency,
+      docker: engine as unknown as DockerClient,
+      actions: new HealActions(engine as unknown as DockerClient),
+      rateLimiter: limiter,
+      audit,
+      clock,
+      timers: clock,
+      logger: memoryLogger(),
+      settings: () => settings,
+      projects: () => [PROJECT],
+      alerts: source,
+      engineEvents: events.event,
+      state,
+      concurrency: over.concurrency,
     });
     healer.onDidGiveUp((e) => gaveUp.push(e));
     healers.push(healer);
@@ -85,7 +106,15 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
   }
 
   const event = (action: string, id = 'c-web-1', over: Partial<EngineEvent> = {}): EngineEvent => ({
-    action, containerId: id, name: id.replace('c-', 'shop-'), project: PROJECT, service: 'web', time: clock.now(), receivedAt: clock.now(), attributes: {}, ...over,
+    action,
+    containerId: id,
+    name: id.replace('c-', 'shop-'),
+    project: PROJECT,
+    service: 'web',
+    time: clock.now(),
+    receivedAt: clock.now(),
+    attributes: {},
+    ...over,
   });
   /** A crash: the container exits by itself (no kill event), as a killed PID 1 does. */
   const crash = (id = 'c-web-1') => {
@@ -115,7 +144,10 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     await settle();
     assert.deepEqual(engine.restarted, ['c-web-1'], 'the first crash is restarted at once');
 
-    for (const [n, wait] of [[1, 10_000], [2, 20_000]] as const) {
+    for (const [n, wait] of [
+      [1, 10_000],
+      [2, 20_000],
+    ] as const) {
       await clock.advance(4_000);
       const diedAt = clock.now();
       crash();
@@ -126,7 +158,11 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
       assert.equal(scheduled.at, diedAt + wait);
       assert.equal(serviceHealText(webState(healer)!, clock.now()), `restart in ${wait / 1000} s (back-off after ${n} restart${n === 1 ? '' : 's'})`);
       await clock.advance(wait / 2);
-      assert.equal(describeScheduled(scheduled, clock.now()), `restart in ${wait / 2000} s (back-off after ${n} restart${n === 1 ? '' : 's'})`, 'it counts down');
+      assert.equal(
+        describeScheduled(scheduled, clock.now()),
+        `restart in ${wait / 2000} s (back-off after ${n} restart${n === 1 ? '' : 's'})`,
+        'it counts down',
+      );
       assert.equal(engine.restarted.length, n, 'not before its time');
       await clock.advance(wait / 2);
       assert.equal(engine.restarted.length, n + 1, `restarted ${wait / 1000} s after the death`);
@@ -204,7 +240,7 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.ok(healer.isIdle());
   });
 
-  it('the healer\'s own restart of a running container (kill, die, start) is neither a stop nor a crash', async () => {
+  it("the healer's own restart of a running container (kill, die, start) is neither a stop nor a crash", async () => {
     const healer = await makeHealer();
     engine.hold = new Promise((release) => setImmediate(release));
     engine.set('c-web-1', { health: 'unhealthy' });
@@ -219,7 +255,7 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.equal(webState(healer)?.stoppedByUserAt, undefined);
   });
 
-  it('a docker kill right after the healer restarted a crashed container is the user\'s stop', async () => {
+  it("a docker kill right after the healer restarted a crashed container is the user's stop", async () => {
     const healer = await makeHealer();
     crash();
     await settle();
@@ -234,7 +270,7 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.deepEqual(engine.restarted, ['c-web-1']);
   });
 
-  it('a scheduled restart can be cancelled; the cancellation is that decision\'s outcome', async () => {
+  it("a scheduled restart can be cancelled; the cancellation is that decision's outcome", async () => {
     const healer = await makeHealer();
     crash();
     await settle();
@@ -339,15 +375,24 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.deepEqual(outcomes(), ['done', 'rate-limited']);
     alerts = [{ fingerprint: 'x1', startsAt: 's', labels: { alertname: 'ArcanumNeedsRestart', service: 'billing' } }];
     const plan = await healer.plan();
-    assert.deepEqual(plan.map((s) => describePlanStep(s, clock.now())), ['skip ArcanumNeedsRestart — names no service of this workspace', 'restart web — crashed']);
+    assert.deepEqual(
+      plan.map((s) => describePlanStep(s, clock.now())),
+      ['skip ArcanumNeedsRestart — names no service of this workspace', 'restart web — crashed'],
+    );
     const pass = await healer.execute(plan);
-    assert.deepEqual(pass.map((e) => e.outcome), ['skipped', 'done']);
+    assert.deepEqual(
+      pass.map((e) => e.outcome),
+      ['skipped', 'done'],
+    );
     assert.equal(pass[1].manual, true);
     assert.equal(limiter.status('shop/web').used, 2, 'the manual restart counts against the budget');
     await healer.healNow();
     const skips = audit.entries().filter((e) => e.reason === 'not-watched');
     assert.equal(skips.length, 1, 'the second identical skip is folded into the first');
     assert.equal(skips[0].repeats, 1);
-    assert.match(describeEntry(skips[0]), /^ArcanumNeedsRestart: restart — skipped \(names no service of this workspace: "billing" is not a service of the watched projects, ×2, latest \d\d:\d\d\)$/);
+    assert.match(
+      describeEntry(skips[0]),
+      /^ArcanumNeedsRestart: restart — skipped \(names no service of this workspace: "billing" is not a service of the watched projects, ×2, latest \d\d:\d\d\)$/,
+    );
   });
 });

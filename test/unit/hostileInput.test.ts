@@ -73,10 +73,13 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
 
   // ---- compose files ---------------------------------------------------------------------------
 
-  it('compose: malformed YAML names the file, line and column (compose\'s error, placed by our parser)', async () => {
+  it("compose: malformed YAML names the file, line and column (compose's error, placed by our parser)", async () => {
     const file = write('malformed/compose.yaml', 'services:\n  web:\n    image: nginx\n   ports: [80\n');
     const runner = new ComposeCliRunner(await detectComposeCli());
-    const err = await readComposeProject(runner, { files: [file], projectName: '', workingDir: path.dirname(file) }).then(() => undefined, (e: unknown) => e);
+    const err = await readComposeProject(runner, { files: [file], projectName: '', workingDir: path.dirname(file) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ComposeError, `a ComposeError, got ${String(err)}`);
     assert.equal(err.kind, 'malformed-file');
     assert.equal(err.details.file, file);
@@ -99,7 +102,11 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     const names = shellNames(tmp);
     const file = write('shell/compose.yaml', `services:\n${names.map((n) => `  ${JSON.stringify(n)}:\n    image: busybox\n`).join('')}`);
     const [model] = await loadComposeModels([file]);
-    assert.deepEqual(model.services.map((s) => s.name), names, 'names are kept byte for byte');
+    assert.deepEqual(
+      model.services.map((s) => s.name),
+      names,
+      'names are kept byte for byte',
+    );
 
     const { runner, argvLog } = fakeComposeCli(tmp);
     const project: ComposeProjectRef = { files: [file], projectName: 'hostile' };
@@ -128,14 +135,22 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     write('ws/project/compose.yaml', 'services:\n  web:\n    image: busybox\n');
     write('ws/secret.yml', 'services:\n  evil:\n    image: busybox\n');
     for (const entry of ['../../etc/x.yml', '../secret.yml', '/etc/passwd', `${ws}/../secret.yml`]) {
-      assert.throws(() => appProjectRef(ws, { composeFiles: [entry], composeProjectName: '' }), (e: Error) => {
-        assert.match(e.message, /^realm\.composeFiles: ".*" is outside the workspace folder .*; Realm only uses compose files inside the workspace/);
-        assert.ok(e.message.includes(JSON.stringify(entry)), e.message);
-        return true;
-      }, entry);
+      assert.throws(
+        () => appProjectRef(ws, { composeFiles: [entry], composeProjectName: '' }),
+        (e: Error) => {
+          assert.match(e.message, /^realm\.composeFiles: ".*" is outside the workspace folder .*; Realm only uses compose files inside the workspace/);
+          assert.ok(e.message.includes(JSON.stringify(entry)), e.message);
+          return true;
+        },
+        entry,
+      );
     }
     fs.symlinkSync(path.join(tmp, 'ws', 'secret.yml'), path.join(ws, 'link.yml'));
-    assert.throws(() => appProjectRef(ws, { composeFiles: ['link.yml'], composeProjectName: '' }), /"link\.yml" is outside the workspace folder/, 'a symlink out of the folder');
+    assert.throws(
+      () => appProjectRef(ws, { composeFiles: ['link.yml'], composeProjectName: '' }),
+      /"link\.yml" is outside the workspace folder/,
+      'a symlink out of the folder',
+    );
     const ok = appProjectRef(ws, { composeFiles: ['./compose.yaml'], composeProjectName: '' });
     assert.deepEqual(ok.files, [path.join(ws, 'compose.yaml')], 'a file inside is still used');
   });
@@ -143,15 +158,25 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   // ---- alerts --------------------------------------------------------------------------------
 
   const hostileAlert = (over: Partial<RealmAlert> = {}): RealmAlert => ({
-    key: 'fp1', name: `Evil${HTML}\nSecondLine`, state: 'firing', severity: 'critical',
+    key: 'fp1',
+    name: `Evil${HTML}\nSecondLine`,
+    state: 'firing',
+    severity: 'critical',
     labels: { alertname: `Evil${HTML}`, service: `web${HTML}\r\n`, instance: KB100 },
     annotations: { summary: `**bold** [link](command:realm.stackDown) ${HTML}\n${KB100}`, description: 'd' },
-    since: Date.now() - 60_000, silencedBy: [], inhibitedBy: [], generatorURL: 'javascript:alert(1)', source: 'alertmanager', ...over,
+    since: Date.now() - 60_000,
+    silencedBy: [],
+    inhibitedBy: [],
+    generatorURL: 'javascript:alert(1)',
+    source: 'alertmanager',
+    ...over,
   });
 
   it('alerts: labels and annotations from Alertmanager are kept verbatim (nothing interprets or drops them)', async () => {
     const body = (sample('am-alerts-firing').body as Array<Record<string, unknown>>).map((a) => ({
-      ...a, labels: { alertname: `<script>x</script>`, service: 'a\nb', big: KB100, severity: 'CRITICAL' }, annotations: { summary: HTML },
+      ...a,
+      labels: { alertname: `<script>x</script>`, service: 'a\nb', big: KB100, severity: 'CRITICAL' },
+      annotations: { summary: HTML },
     }));
     const am = await startServer(new SampleServer().on('GET /api/v2/alerts', { status: 200, contentType: 'application/json', body }));
     const [raw] = await new AlertmanagerClient({ baseUrl: am.url }).alerts();
@@ -175,7 +200,8 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     assert.notEqual(md.supportHtml, true, 'no HTML in the hover');
     assert.notEqual(md.isTrusted, true, 'no command links in the hover');
     const markdownParts = md.parts.filter((p) => p.kind === 'markdown').map((p) => p.value);
-    for (const m of markdownParts) assert.ok(!m.includes('<') && !m.includes('Evil') && !m.includes('command:'), `untrusted text never goes in as markdown: ${m.slice(0, 80)}`);
+    for (const m of markdownParts)
+      assert.ok(!m.includes('<') && !m.includes('Evil') && !m.includes('command:'), `untrusted text never goes in as markdown: ${m.slice(0, 80)}`);
     const shown = md.parts.map((x) => x.value).join('');
     assert.ok(shown.length < 3000, `the hover is capped (${shown.length} chars)`);
     assert.match(shown, /… \(100535 more characters\)$/);
@@ -196,7 +222,16 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('alerts: the status-bar tooltip is plain text with control characters removed and lengths capped', () => {
-    const p = presentStatusBar({ status: 'ok', alerts: [hostileAlert(), hostileAlert({ key: 'fp2', name: '\u001b]0;title\u0007\u202eevil' })], fallback: false, everReachable: true, alertmanagerUrl: 'http://127.0.0.1:9093' }, Date.now());
+    const p = presentStatusBar(
+      {
+        status: 'ok',
+        alerts: [hostileAlert(), hostileAlert({ key: 'fp2', name: '\u001b]0;title\u0007\u202eevil' })],
+        fallback: false,
+        everReachable: true,
+        alertmanagerUrl: 'http://127.0.0.1:9093',
+      },
+      Date.now(),
+    );
     assert.equal(p.text, '$(bell) 2');
     assert.equal(typeof p.tooltip, 'string');
     const lines = p.tooltip.split('\n').slice(2);
@@ -207,9 +242,11 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('alerts: a firing alert naming no watched service is skipped as not-watched, recorded once, and nothing is restarted', async () => {
-    const engine = await startServer(new SampleServer()
-      .on('GET /containers/json', { status: 200, contentType: 'application/json', body: [] })
-      .on('GET /_ping', { status: 200, contentType: 'text/plain', body: 'OK' }));
+    const engine = await startServer(
+      new SampleServer()
+        .on('GET /containers/json', { status: 200, contentType: 'application/json', body: [] })
+        .on('GET /_ping', { status: 200, contentType: 'text/plain', body: 'OK' }),
+    );
     const docker = new DockerClient({ dockerHost: engine.url.replace('http', 'tcp') });
     const state = new InMemoryMemento();
     const clock = new FakeClock();
@@ -221,8 +258,15 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
       { fingerprint: 'f2', labels: { alertname: 'ArcanumNeedsRestart', service: 'a;rm -rf /', compose_project: '$(id)' }, startsAt: '2026-01-01T00:00:00Z' },
     ];
     const healer = new Healer({
-      docker, actions: new HealActions(docker), audit, clock, logger, rateLimiter: new RateLimiter(state, clock),
-      settings: () => DEFAULT_HEALER_SETTINGS, projects: () => ['app'], engineEvents: () => ({ dispose: () => undefined }),
+      docker,
+      actions: new HealActions(docker),
+      audit,
+      clock,
+      logger,
+      rateLimiter: new RateLimiter(state, clock),
+      settings: () => DEFAULT_HEALER_SETTINGS,
+      projects: () => ['app'],
+      engineEvents: () => ({ dispose: () => undefined }),
       alerts: { onDidChange: changed.event, firing: () => alerts },
     });
     try {
@@ -242,7 +286,11 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
       assert.ok(JSON.stringify(state.get('realm.healer.auditTrail')).length < 5000, 'the 100 KB label did not land in workspace state');
       const manual = await healer.healAlert(alerts[1]);
       assert.equal(manual?.reason, 'not-watched');
-      assert.deepEqual(engine.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url.pathname}`), [], 'no engine action was issued');
+      assert.deepEqual(
+        engine.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url.pathname}`),
+        [],
+        'no engine action was issued',
+      );
     } finally {
       healer.dispose();
     }
@@ -250,7 +298,7 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
 
   // ---- PromQL / LogQL ------------------------------------------------------------------------
 
-  it('PromQL: an invalid query shows Prometheus\' own parse error', async () => {
+  it("PromQL: an invalid query shows Prometheus' own parse error", async () => {
     const prom = await startServer(new SampleServer().on('GET /api/v1/query', sample('prom-errors', 'bad_promql')));
     await assert.rejects(new PrometheusClient({ baseUrl: prom.url }).query('sum(rate(foo[5m]) by'), (e: BackendError) => {
       assert.equal(e.errorType, 'bad_data');
@@ -265,18 +313,25 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     await assert.rejects(new PrometheusClient({ baseUrl: prom.url }).query(''), /no expression found in input/);
   });
 
-  it('PromQL: a 100 KB query goes as a POST form, whole, and the server\'s error reaches the Metrics panel', async () => {
+  it("PromQL: a 100 KB query goes as a POST form, whole, and the server's error reaches the Metrics panel", async () => {
     const prom = await startServer(new SampleServer().on('POST /api/v1/query_range', sample('prom-errors', 'bad_promql_brace')));
     const huge = `up{job="${KB100}"`;
     const message = { type: 'runMetricsQuery', requestId: 7, panelId: 'main', query: huge, range: { kind: 'relative', last: '1h' } };
     assert.equal(isWebviewMessage(message), true, 'a 100 KB query is a valid message (the panel must get an answer)');
     const logger = memoryLogger();
-    const panels = new MetricsPanels({ extensionUri: fakeUri('/ext'), logger, prometheus: () => new PrometheusClient({ baseUrl: prom.url }), grafana: () => ({ url: '', prometheusUid: 'p' }) });
+    const panels = new MetricsPanels({
+      extensionUri: fakeUri('/ext'),
+      logger,
+      prometheus: () => new PrometheusClient({ baseUrl: prom.url }),
+      grafana: () => ({ url: '', prometheusUid: 'p' }),
+    });
     const fake = fakePanel();
     panels.revive(fake.panel);
     await fake.receive({ type: 'ready' });
     await fake.receive(message);
-    assert.deepEqual(fake.posted, [{ type: 'metricsError', requestId: 7, panelId: 'main', message: 'invalid parameter "query": 1:5: parse error: unexpected end of input inside braces' }]);
+    assert.deepEqual(fake.posted, [
+      { type: 'metricsError', requestId: 7, panelId: 'main', message: 'invalid parameter "query": 1:5: parse error: unexpected end of input inside braces' },
+    ]);
     const req = prom.requests.at(-1)!;
     assert.equal(req.method, 'POST');
     assert.equal(req.url.search, '', 'nothing in the URL');
@@ -284,11 +339,15 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     panels.dispose();
   });
 
-  it('PromQL: a range that would exceed 11,000 points gets a step under the limit; a forced step gets the server\'s clear error', async () => {
-    const prom = await startServer(new SampleServer().on('GET /api/v1/query_range', (req) =>
-      pointCount(Number(req.url.searchParams.get('start')), Number(req.url.searchParams.get('end')), Number(req.url.searchParams.get('step'))) > MAX_POINTS_PER_SERIES
-        ? sample('prom-errors', 'range_too_many_points')
-        : { status: 200, contentType: 'application/json', body: { status: 'success', data: { resultType: 'matrix', result: [] } } }));
+  it("PromQL: a range that would exceed 11,000 points gets a step under the limit; a forced step gets the server's clear error", async () => {
+    const prom = await startServer(
+      new SampleServer().on('GET /api/v1/query_range', (req) =>
+        pointCount(Number(req.url.searchParams.get('start')), Number(req.url.searchParams.get('end')), Number(req.url.searchParams.get('step'))) >
+        MAX_POINTS_PER_SERIES
+          ? sample('prom-errors', 'range_too_many_points')
+          : { status: 200, contentType: 'application/json', body: { status: 'success', data: { resultType: 'matrix', result: [] } } },
+      ),
+    );
     const client = new PrometheusClient({ baseUrl: prom.url });
     const end = 1_795_867_654;
     const year = await client.queryRange('up', { start: end - 365 * 86_400, end });
@@ -299,13 +358,17 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     });
   });
 
-  it('LogQL: invalid, empty and 100 KB queries each get Loki\'s own error text (the long one as a POST form)', async () => {
+  it("LogQL: invalid, empty and 100 KB queries each get Loki's own error text (the long one as a POST form)", async () => {
     const loki = new FakeLoki();
     await loki.start();
     servers.push(loki);
     const client = new LokiClient({ baseUrl: loki.url });
     const range = { startNs: '1', endNs: String(Date.now() * 1e6) };
-    const errorOf = (query: string) => client.queryRange({ query, ...range }).then(() => assert.fail('should fail'), (e: BackendError) => e);
+    const errorOf = (query: string) =>
+      client.queryRange({ query, ...range }).then(
+        () => assert.fail('should fail'),
+        (e: BackendError) => e,
+      );
     const invalid = await errorOf('{compose_service="web"');
     assert.equal(invalid.status, 400);
     assert.match(invalid.message, /^loki answered 400: parse error/);
@@ -330,7 +393,10 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     urls.prometheusUrl = 'http://prometheus.corp.example:9090';
     assert.deepEqual(await check(), ['Prometheus (http://prometheus.corp.example:9090)']);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /^Realm: this workspace talks to Prometheus \(http:\/\/prometheus\.corp\.example:9090\), which is not on this machine\. .*fix the realm\.\*Url settings/);
+    assert.match(
+      warnings[0],
+      /^Realm: this workspace talks to Prometheus \(http:\/\/prometheus\.corp\.example:9090\), which is not on this machine\. .*fix the realm\.\*Url settings/,
+    );
     await check();
     await checkRemoteBackends({ settings: () => urls, state: reload(state), warn: (m) => warnings.push(m) });
     assert.equal(warnings.length, 1, 'not again for the same URL, also after a reload');
@@ -343,13 +409,20 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   it('settings: invalid backend URLs give a clear error naming the setting, never a crash', async () => {
     const bad = { prometheusUrl: 'localhost:9090', alertmanagerUrl: 'http//127.0.0.1:9093', lokiUrl: 'not a url', auth: {} };
     const clients = new BackendClients(() => bad); // constructing must not throw: activation goes on
-    assert.deepEqual(remoteBackends(bad), ['Prometheus (invalid URL "localhost:9090")', 'Alertmanager (invalid URL "http//127.0.0.1:9093")', 'Loki (invalid URL "not a url")']);
+    assert.deepEqual(remoteBackends(bad), [
+      'Prometheus (invalid URL "localhost:9090")',
+      'Alertmanager (invalid URL "http//127.0.0.1:9093")',
+      'Loki (invalid URL "not a url")',
+    ]);
     await assert.rejects(clients.prometheus.query('up'), (e: BackendError) => {
       assert.ok(e instanceof BackendError);
       assert.equal(e.message, 'prometheus URL "localhost:9090" is not a valid http(s) URL: fix realm.prometheusUrl (for example http://127.0.0.1:9090)');
       return true;
     });
-    await assert.rejects(clients.alertmanager.alerts(), /alertmanager URL "http\/\/127\.0\.0\.1:9093" is not a valid http\(s\) URL: fix realm\.alertmanagerUrl/);
+    await assert.rejects(
+      clients.alertmanager.alerts(),
+      /alertmanager URL "http\/\/127\.0\.0\.1:9093" is not a valid http\(s\) URL: fix realm\.alertmanagerUrl/,
+    );
     await assert.rejects(clients.loki.labels(), /loki URL "not a url" is not a valid http\(s\) URL: fix realm\.lokiUrl/);
     await assert.rejects(new PrometheusClient({ baseUrl: 'file:///etc' }).query('up'), /not a valid http\(s\) URL/);
   });
@@ -362,7 +435,11 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
     assert.equal(read({ pollIntervalSeconds: Number.NaN }).pollIntervalSeconds, 2);
     assert.equal(read({ pollIntervalSeconds: '5; rm -rf /' }).pollIntervalSeconds, 2);
     assert.equal(read({ 'logs.tailBufferLines': -1 }).tailBufferLines, 100);
-    const healer = readHealerSettings(((k: string, d: unknown) => ({ gracePeriodSeconds: -30, backoffSeconds: 'soon', maxActionsPerHour: 0, stopTimeoutSeconds: -1 } as Record<string, unknown>)[k] ?? d) as never, true);
+    const healer = readHealerSettings(
+      ((k: string, d: unknown) =>
+        (({ gracePeriodSeconds: -30, backoffSeconds: 'soon', maxActionsPerHour: 0, stopTimeoutSeconds: -1 }) as Record<string, unknown>)[k] ?? d) as never,
+      true,
+    );
     assert.equal(healer.graceMs, 30_000, 'negative grace → default');
     assert.equal(healer.backoffMs, 10_000);
     assert.equal(healer.maxActionsPerHour, 3);
@@ -372,7 +449,19 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   it('settings: a hostile composeFiles/rules value of the wrong type is ignored, not executed', () => {
     const read = (values: Record<string, unknown>) => readSettings(((k: string, d: unknown) => (k in values ? values[k] : d)) as never);
     assert.deepEqual(read({ composeFiles: ['a.yml', 3, null, '  ', { f: 1 }] }).composeFiles, ['a.yml']);
-    const healer = readHealerSettings(((k: string, d: unknown) => ({ rules: [{ alertname: 'X', action: 'rm -rf /' }, { alertname: 'Y', action: 'restart', matchers: { a: 1 } }, { alertname: 'Z', action: 'cleanup' }] } as Record<string, unknown>)[k] ?? d) as never, true);
+    const healer = readHealerSettings(
+      ((k: string, d: unknown) =>
+        (
+          ({
+            rules: [
+              { alertname: 'X', action: 'rm -rf /' },
+              { alertname: 'Y', action: 'restart', matchers: { a: 1 } },
+              { alertname: 'Z', action: 'cleanup' },
+            ],
+          }) as Record<string, unknown>
+        )[k] ?? d) as never,
+      true,
+    );
     assert.deepEqual(healer.rules, [{ alertname: 'Z', action: 'cleanup' }], 'only well-formed rules with a known action survive');
   });
 
@@ -380,7 +469,13 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
 
   it('webview: messages that do not match the protocol are rejected', () => {
     const bad: unknown[] = [
-      undefined, 'ready', 42, [], { type: '__proto__' }, { type: 'constructor' }, { type: 'runMetricsQuery' },
+      undefined,
+      'ready',
+      42,
+      [],
+      { type: '__proto__' },
+      { type: 'constructor' },
+      { type: 'runMetricsQuery' },
       { type: 'runMetricsQuery', requestId: 1.5, panelId: 'main', query: 'up', range: { kind: 'relative', last: '1h' } },
       { type: 'runMetricsQuery', requestId: 1, panelId: 'main', query: 'x'.repeat(600_000), range: { kind: 'relative', last: '1h' } },
       { type: 'runLogsQuery', requestId: 1, query: 'x', range: { kind: 'absolute', startMs: Number.NaN, endMs: 5 }, limit: 10, direction: 'backward' },
@@ -393,10 +488,24 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
   });
 
   it('webview: the panel drops and logs a malformed message and keeps serving the next good one', async () => {
-    const prom = await startServer(new SampleServer().on('GET /api/v1/query_range', { status: 200, contentType: 'application/json', body: { status: 'success', data: { resultType: 'matrix', result: [] } } }));
+    const prom = await startServer(
+      new SampleServer().on('GET /api/v1/query_range', {
+        status: 200,
+        contentType: 'application/json',
+        body: { status: 'success', data: { resultType: 'matrix', result: [] } },
+      }),
+    );
     const logger = memoryLogger();
     let fetched = 0;
-    const panels = new MetricsPanels({ extensionUri: fakeUri('/ext'), logger, prometheus: () => { fetched++; return new PrometheusClient({ baseUrl: prom.url }); }, grafana: () => ({ url: '', prometheusUid: 'p' }) });
+    const panels = new MetricsPanels({
+      extensionUri: fakeUri('/ext'),
+      logger,
+      prometheus: () => {
+        fetched++;
+        return new PrometheusClient({ baseUrl: prom.url });
+      },
+      grafana: () => ({ url: '', prometheusUid: 'p' }),
+    });
     const fake = fakePanel();
     panels.revive(fake.panel);
     await fake.receive({ type: 'ready' });
@@ -423,11 +532,25 @@ describe('Hostile and bad input: clear errors, no crash, no shell, no lost state
 function fakeComposeCli(tmp: string): { runner: ComposeCliRunner; argvLog: () => string[][] } {
   const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
   const log = path.join(bin, 'argv.jsonl');
-  fs.writeFileSync(path.join(bin, 'docker-compose'), `#!${process.execPath}\nrequire('fs').appendFileSync(process.env.REALM_ARGV_LOG, JSON.stringify(process.argv.slice(2)) + '\\n');\n`, { mode: 0o755 });
-  const runner = new ComposeCliRunner({ program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' }, {
-    baseEnv: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, REALM_ARGV_LOG: log },
-  });
-  const argvLog = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]) : []);
+  fs.writeFileSync(
+    path.join(bin, 'docker-compose'),
+    `#!${process.execPath}\nrequire('fs').appendFileSync(process.env.REALM_ARGV_LOG, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
+    { mode: 0o755 },
+  );
+  const runner = new ComposeCliRunner(
+    { program: 'docker-compose', baseArgs: [], flavour: 'v1', version: '1.29.2' },
+    {
+      baseEnv: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, REALM_ARGV_LOG: log },
+    },
+  );
+  const argvLog = () =>
+    fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as string[])
+      : [];
   return { runner, argvLog };
 }
 
@@ -448,9 +571,18 @@ function fakePanel(): { panel: vscode.WebviewPanel; posted: unknown[]; receive: 
   const posted: unknown[] = [];
   let listener: (m: unknown) => unknown = () => undefined;
   const webview = {
-    cspSource: 'vscode-resource:', options: {}, html: '', asWebviewUri: (u: vscode.Uri) => u,
-    onDidReceiveMessage: (l: (m: unknown) => unknown) => { listener = l; return { dispose: () => undefined }; },
-    postMessage: async (m: unknown) => { posted.push(m); return true; },
+    cspSource: 'vscode-resource:',
+    options: {},
+    html: '',
+    asWebviewUri: (u: vscode.Uri) => u,
+    onDidReceiveMessage: (l: (m: unknown) => unknown) => {
+      listener = l;
+      return { dispose: () => undefined };
+    },
+    postMessage: async (m: unknown) => {
+      posted.push(m);
+      return true;
+    },
   };
   const panel = { title: 'Realm Metrics', webview, onDidDispose: () => ({ dispose: () => undefined }), dispose: () => undefined, reveal: () => undefined };
   return { panel: panel as unknown as vscode.WebviewPanel, posted, receive: async (m) => listener(m) };
@@ -463,4 +595,3 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000)
     await new Promise((r) => setTimeout(r, 20));
   }
 }
-

@@ -37,7 +37,10 @@ describe('webview HTML builder', () => {
       asWebviewUri: (u: vscode.Uri) => fakeUri('https', u.path),
     };
     applyPanelHtml(webview as unknown as vscode.Webview, fakeUri('file', '/ext/realm'), 'logs', 'Realm Logs');
-    assert.deepEqual(webview.options.localResourceRoots?.map((u) => u.path), ['/ext/realm/dist/webview']);
+    assert.deepEqual(
+      webview.options.localResourceRoots?.map((u) => u.path),
+      ['/ext/realm/dist/webview'],
+    );
     assert.equal(webview.options.enableScripts, true);
     const srcs = [...webview.html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
     assert.deepEqual(srcs, ['https://ext/ext/realm/dist/webview/logs.css', 'https://ext/ext/realm/dist/webview/logs.js']);

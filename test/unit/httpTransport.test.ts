@@ -7,11 +7,22 @@ import { BackendError, HttpTransport } from '../../src/clients/http';
 function server(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
   const srv = http.createServer(handler);
   const sockets = new Set<import('node:net').Socket>();
-  srv.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }),
-  })));
+  srv.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolve) =>
+    srv.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            srv.close(() => r());
+          }),
+      }),
+    ),
+  );
 }
 
 describe('HttpTransport', () => {
@@ -34,17 +45,28 @@ describe('HttpTransport', () => {
       assert.equal(seen.url, '/api/v1/query?a=1&m=x&m=y');
       assert.equal(seen.body, 'query=up');
       assert.equal(seen.type, 'application/x-www-form-urlencoded');
-      await assert.rejects(t.json({ path: '/' }, () => { throw new Error('missing data'); }), (e: unknown) => e instanceof BackendError && e.kind === 'invalid-response' && /missing data/.test(e.message));
+      await assert.rejects(
+        t.json({ path: '/' }, () => {
+          throw new Error('missing data');
+        }),
+        (e: unknown) => e instanceof BackendError && e.kind === 'invalid-response' && /missing data/.test(e.message),
+      );
     } finally {
       await s.close();
     }
   });
 
   it('carries status and the server message of a non-2xx answer', async () => {
-    const s = await server((_req, res) => { res.statusCode = 400; res.end('{"status":"error","error":"parse error"}'); });
+    const s = await server((_req, res) => {
+      res.statusCode = 400;
+      res.end('{"status":"error","error":"parse error"}');
+    });
     try {
       const t = new HttpTransport({ backend: 'prometheus', baseUrl: s.url, parseError: (_st, body) => ({ message: JSON.parse(body).error }) });
-      await assert.rejects(t.send({ path: '/x' }), (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 400 && e.serverMessage === 'parse error' && e.url.endsWith('/x'));
+      await assert.rejects(
+        t.send({ path: '/x' }),
+        (e: unknown) => e instanceof BackendError && e.kind === 'http' && e.status === 400 && e.serverMessage === 'parse error' && e.url.endsWith('/x'),
+      );
     } finally {
       await s.close();
     }
@@ -89,7 +111,10 @@ describe('HttpTransport', () => {
     const url = s.url;
     await s.close();
     const t = new HttpTransport({ backend: 'alertmanager', baseUrl: url });
-    await assert.rejects(t.send({ path: '/' }), (e: unknown) => e instanceof BackendError && e.kind === 'unreachable' && /alertmanager is unreachable/.test(e.message));
+    await assert.rejects(
+      t.send({ path: '/' }),
+      (e: unknown) => e instanceof BackendError && e.kind === 'unreachable' && /alertmanager is unreachable/.test(e.message),
+    );
     const hang = await server(() => undefined);
     try {
       const ctl = new AbortController();

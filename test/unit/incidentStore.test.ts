@@ -14,7 +14,21 @@ import { ManualClock, settle } from '../support/manualClock';
 const SETTLE = 30_000;
 
 function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
-  return { id: 'w1', name: 'app-worker-1', project: 'app', service: 'worker', number: 1, image: 'busybox', state: 'running', health: 'none', restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {}, ...over };
+  return {
+    id: 'w1',
+    name: 'app-worker-1',
+    project: 'app',
+    service: 'worker',
+    number: 1,
+    image: 'busybox',
+    state: 'running',
+    health: 'none',
+    restartCount: 0,
+    createdAt: 0,
+    restartPolicy: 'no',
+    labels: {},
+    ...over,
+  };
 }
 
 class Harness {
@@ -30,14 +44,23 @@ class Harness {
 
   build(): IncidentStore {
     const read = () => this.snapshot;
-    return new IncidentStore({
-      engineEvents: this.events.event,
-      services: { onDidChange: this.snapshots.event, get snapshot() { return read(); }, whenCurrent: async () => this.snapshot },
-      alerts: this.alerts.event,
-      decisions: this.audit.onDidChange,
-      projects: () => ['app'],
-      lastLines: async () => this.lines,
-    }, { memento: this.memento, clock: this.clock, timers: this.clock, settleMs: SETTLE });
+    return new IncidentStore(
+      {
+        engineEvents: this.events.event,
+        services: {
+          onDidChange: this.snapshots.event,
+          get snapshot() {
+            return read();
+          },
+          whenCurrent: async () => this.snapshot,
+        },
+        alerts: this.alerts.event,
+        decisions: this.audit.onDidChange,
+        projects: () => ['app'],
+        lastLines: async () => this.lines,
+      },
+      { memento: this.memento, clock: this.clock, timers: this.clock, settleMs: SETTLE },
+    );
   }
 
   snap(containers: ContainerInfo[]): ServicesSnapshot {
@@ -45,7 +68,17 @@ class Harness {
   }
 
   event(action: string, over: Partial<EngineEvent> = {}): void {
-    this.events.fire({ action, containerId: 'w1', name: 'app-worker-1', project: 'app', service: 'worker', time: this.clock.now(), receivedAt: this.clock.now(), attributes: {}, ...over });
+    this.events.fire({
+      action,
+      containerId: 'w1',
+      name: 'app-worker-1',
+      project: 'app',
+      service: 'worker',
+      time: this.clock.now(),
+      receivedAt: this.clock.now(),
+      attributes: {},
+      ...over,
+    });
   }
 
   setState(c: ContainerInfo): void {
@@ -56,15 +89,35 @@ class Harness {
 
 function alert(state: RealmAlert['state'] = 'firing'): RealmAlert {
   return {
-    key: 'fp1', name: 'WorkerErrors', state, severity: 'warning', labels: { alertname: 'WorkerErrors', service: 'worker' }, annotations: { summary: 'errors' },
-    since: 0, silencedBy: [], inhibitedBy: [], generatorURL: 'http://prom/graph?g0.expr=rate(errors%5B1m%5D)%20%3E%200', source: 'alertmanager',
+    key: 'fp1',
+    name: 'WorkerErrors',
+    state,
+    severity: 'warning',
+    labels: { alertname: 'WorkerErrors', service: 'worker' },
+    annotations: { summary: 'errors' },
+    since: 0,
+    silencedBy: [],
+    inhibitedBy: [],
+    generatorURL: 'http://prom/graph?g0.expr=rate(errors%5B1m%5D)%20%3E%200',
+    source: 'alertmanager',
   };
 }
-const change = (over: Partial<AlertStoreChange>): AlertStoreChange => ({ added: [], resolved: [], changed: [], updated: [], statusChanged: false, silencesChanged: false, snapshot: {} as never, ...over });
+const change = (over: Partial<AlertStoreChange>): AlertStoreChange => ({
+  added: [],
+  resolved: [],
+  changed: [],
+  updated: [],
+  statusChanged: false,
+  silencesChanged: false,
+  snapshot: {} as never,
+  ...over,
+});
 
 describe('IncidentStore', () => {
   let h: Harness;
-  beforeEach(() => { h = new Harness(); });
+  beforeEach(() => {
+    h = new Harness();
+  });
   afterEach(() => h.store.dispose());
 
   it('opens on a crash with exit code, OOM flag and last lines; the healer restart and a settled recovery close it', async () => {
@@ -81,7 +134,13 @@ describe('IncidentStore', () => {
     assert.equal(i.oomKilled, true);
     assert.equal(i.ranForMs, 3000);
     assert.deepEqual(i.logLines, h.lines);
-    await h.audit.record({ trigger: { kind: 'event', event: 'die', containerId: 'w1', containerName: 'app-worker-1', time: h.clock.now(), exitCode: 137 }, service: 'app/worker', action: 'restart', outcome: 'done', durationMs: 200 });
+    await h.audit.record({
+      trigger: { kind: 'event', event: 'die', containerId: 'w1', containerName: 'app-worker-1', time: h.clock.now(), exitCode: 137 },
+      service: 'app/worker',
+      action: 'restart',
+      outcome: 'done',
+      durationMs: 200,
+    });
     h.event('start');
     await h.clock.advance(120_000);
     assert.match(describeIncident(i, h.clock.now()), /^worker — crashed \(exit 137, OOM\) 2m ago, restarted, down$/);
@@ -93,7 +152,10 @@ describe('IncidentStore', () => {
     assert.equal(i.closedAt, h.clock.now());
     assert.equal(timeToRecovery(i), 120_000 + SETTLE);
     assert.equal(i.fixedBy, "the healer's restart");
-    assert.deepEqual(i.timeline.map((t) => t.kind), ['die', 'healer', 'start', 'recovering', 'closed']);
+    assert.deepEqual(
+      i.timeline.map((t) => t.kind),
+      ['die', 'healer', 'start', 'recovering', 'closed'],
+    );
   });
 
   it('an alert after a crash joins the incident; it closes only once the alert resolved', async () => {

@@ -50,7 +50,10 @@ describe('Logs panel live tail lifecycle', function () {
       opened.push(t);
       undisposed.add(t);
       const dispose = t.dispose.bind(t);
-      t.dispose = () => { undisposed.delete(t); dispose(); };
+      t.dispose = () => {
+        undisposed.delete(t);
+        dispose();
+      };
       return t;
     };
     panels = new LogsPanels({ extensionUri: fakeUri('/ext'), logger: memoryLogger(), loki: () => client, grafana: () => ({ url: '', lokiUid: 'l' }) });
@@ -107,7 +110,7 @@ describe('Logs panel live tail lifecycle', function () {
     assert.equal(loki.tailCount, 0);
   });
 
-  it('a second startTail during the first one\'s check leaves exactly one tail, the second', async () => {
+  it("a second startTail during the first one's check leaves exactly one tail, the second", async () => {
     const first = await startHeld('{compose_service="first"}');
     const second = await startHeld('{compose_service="second"}');
     second.release();
@@ -140,7 +143,6 @@ describe('Logs panel live tail lifecycle', function () {
     assert.equal(live().length, 0, 'a tail checked across the reload is not opened');
   });
 });
-
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -8,16 +8,28 @@ import { tailLines } from '../support/tailLines';
 function until(subscribe: (fire: () => void) => { dispose(): void }, predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (predicate()) return resolve();
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`timed out waiting for ${what}`)); }, ms);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, ms);
     const sub = subscribe(() => {
-      if (predicate()) { clearTimeout(timer); sub.dispose(); resolve(); }
+      if (predicate()) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
     });
   });
 }
 const tailEvent = (tail: LokiTail) => (fire: () => void) => {
   const a = tail.onStatus(fire);
   const b = tail.onEntries(fire);
-  return { dispose: () => { a.dispose(); b.dispose(); } };
+  return {
+    dispose: () => {
+      a.dispose();
+      b.dispose();
+    },
+  };
 };
 
 const nowNs = (offsetMs = 0) => msToNs(Date.now() + offsetMs);
@@ -40,25 +52,54 @@ describe('LokiClient against the fake Loki', () => {
   it('pushes lines and reads them back with query_range as streams, newest first, within the limit', async () => {
     const t0 = Date.now() - 60_000;
     await client.push([
-      { labels: { compose_service: 'api', level: 'info' }, entries: [[msToNs(t0), 'GET / 200'], [msToNs(t0 + 1000), 'GET /x 500']] },
+      {
+        labels: { compose_service: 'api', level: 'info' },
+        entries: [
+          [msToNs(t0), 'GET / 200'],
+          [msToNs(t0 + 1000), 'GET /x 500'],
+        ],
+      },
       { labels: { compose_service: 'web' }, entries: [[msToNs(t0 + 2000), 'hello']] },
     ]);
     const result = await client.queryRange({ query: '{compose_service="api"}', startNs: msToNs(t0 - 1000), endNs: nowNs(), limit: 10, direction: 'backward' });
     assert.equal(result.resultType, 'streams');
     if (result.resultType !== 'streams') return;
-    assert.deepEqual(result.streams.map((s) => s.labels.compose_service), ['api']);
-    assert.deepEqual(result.streams[0].entries.map((e) => e[1]), ['GET /x 500', 'GET / 200']);
+    assert.deepEqual(
+      result.streams.map((s) => s.labels.compose_service),
+      ['api'],
+    );
+    assert.deepEqual(
+      result.streams[0].entries.map((e) => e[1]),
+      ['GET /x 500', 'GET / 200'],
+    );
     assert.equal(typeof result.streams[0].entries[0][0], 'string', 'timestamps stay nanosecond strings');
-    const limited = await client.queryRange({ query: '{compose_service=~"api|web"} |= "GET"', startNs: msToNs(t0 - 1000), endNs: nowNs(), limit: 1, direction: 'forward' });
+    const limited = await client.queryRange({
+      query: '{compose_service=~"api|web"} |= "GET"',
+      startNs: msToNs(t0 - 1000),
+      endNs: nowNs(),
+      limit: 1,
+      direction: 'forward',
+    });
     assert.ok(limited.resultType === 'streams');
-    assert.deepEqual(limited.streams.flatMap((s) => s.entries.map((e) => e[1])), ['GET / 200']);
+    assert.deepEqual(
+      limited.streams.flatMap((s) => s.entries.map((e) => e[1])),
+      ['GET / 200'],
+    );
   });
 
   it('returns a matrix for count_over_time and rate, grouped by label', async () => {
     const base = Date.now() - 30_000;
-    loki.ingest({ compose_service: 'api' }, [0, 1, 2, 3].map((i) => [msToNs(base + i * 100), `line ${i}`]));
+    loki.ingest(
+      { compose_service: 'api' },
+      [0, 1, 2, 3].map((i) => [msToNs(base + i * 100), `line ${i}`]),
+    );
     loki.ingest({ compose_service: 'web' }, [[msToNs(base), 'x']]);
-    const res = await client.queryRange({ query: 'sum by (compose_service) (count_over_time({compose_service=~".+"} [1m]))', startNs: msToNs(base + 5_000), endNs: msToNs(base + 5_000), stepSeconds: 15 });
+    const res = await client.queryRange({
+      query: 'sum by (compose_service) (count_over_time({compose_service=~".+"} [1m]))',
+      startNs: msToNs(base + 5_000),
+      endNs: msToNs(base + 5_000),
+      stepSeconds: 15,
+    });
     assert.equal(res.resultType, 'matrix');
     if (res.resultType !== 'matrix') return;
     const byService = Object.fromEntries(res.series.map((s) => [s.metric.compose_service, s.values[0][1]]));
@@ -116,11 +157,18 @@ describe('LokiClient against the fake Loki', () => {
     tails.push(tail);
     const got = tailLines(tail);
     await until(tailEvent(tail), () => tail.status.state === 'connected' && loki.tailCount === 1, 'tail connected');
-    loki.ingest({ compose_service: 'api' }, Array.from({ length: 12 }, (_, i): [string, string] => [nowNs(i), `keep ${i}`]));
+    loki.ingest(
+      { compose_service: 'api' },
+      Array.from({ length: 12 }, (_, i): [string, string] => [nowNs(i), `keep ${i}`]),
+    );
     loki.ingest({ compose_service: 'api' }, [[nowNs(20), 'drop me']]);
     loki.ingest({ compose_service: 'web' }, [[nowNs(21), 'keep other service']]);
     await until(tailEvent(tail), () => got.at(-1) === 'keep 11', 'the 12th line');
-    assert.deepEqual(got, Array.from({ length: 12 }, (_, i) => `keep ${i}`), 'every matching line once, in order; none of the others');
+    assert.deepEqual(
+      got,
+      Array.from({ length: 12 }, (_, i) => `keep ${i}`),
+      'every matching line once, in order; none of the others',
+    );
     loki.reportDropped({ compose_service: 'api' }, [nowNs(30), nowNs(31), nowNs(32)]);
     await until(tailEvent(tail), () => tail.status.dropped === 3, 'three dropped entries');
   });

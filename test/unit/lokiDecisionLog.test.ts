@@ -20,10 +20,23 @@ const die = { kind: 'event' as const, event: 'die' as const, containerId: 'c1', 
 const decisions: NewAuditEntry[] = [
   { trigger: alert, service: 'app/arcanum', action: 'restart', outcome: 'done', detail: 'restarted 1 container', durationMs: 210 },
   { trigger: die, service: 'app/worker', action: 'restart', outcome: 'failed', detail: 'engine said no', durationMs: 12 },
-  { trigger: { ...alert, alertname: 'Mystery' }, action: 'restart', outcome: 'skipped', reason: 'not-watched', detail: '"ghost" is not a service of the watched projects', durationMs: 0 },
+  {
+    trigger: { ...alert, alertname: 'Mystery' },
+    action: 'restart',
+    outcome: 'skipped',
+    reason: 'not-watched',
+    detail: '"ghost" is not a service of the watched projects',
+    durationMs: 0,
+  },
 ];
 
-interface Setup { clock: FakeClock; audit: AuditTrail; log: LokiDecisionLog; logger: ReturnType<typeof memoryLogger>; state: InMemoryMemento }
+interface Setup {
+  clock: FakeClock;
+  audit: AuditTrail;
+  log: LokiDecisionLog;
+  logger: ReturnType<typeof memoryLogger>;
+  state: InMemoryMemento;
+}
 const disposables: Array<{ dispose(): void } | { stop(): Promise<void> }> = [];
 
 function setup(url: string, extra: Partial<LokiDecisionLogOptions> = {}, state = new InMemoryMemento(), audit?: AuditTrail): Setup {
@@ -31,7 +44,17 @@ function setup(url: string, extra: Partial<LokiDecisionLogOptions> = {}, state =
   const logger = memoryLogger();
   audit ??= new AuditTrail(new InMemoryMemento(), clock);
   const client = new LokiClient({ baseUrl: url, timeoutMs: 5_000 });
-  const log = new LokiDecisionLog({ decisions: audit.onDidChange, loki: () => client, clock, logger, retryMinMs: 20, retryMaxMs: 100, state, backlog: () => audit!.entries(), ...extra });
+  const log = new LokiDecisionLog({
+    decisions: audit.onDidChange,
+    loki: () => client,
+    clock,
+    logger,
+    retryMinMs: 20,
+    retryMaxMs: 100,
+    state,
+    backlog: () => audit!.entries(),
+    ...extra,
+  });
   disposables.push(log);
   return { clock, audit, log, logger, state };
 }
@@ -40,7 +63,13 @@ function setup(url: string, extra: Partial<LokiDecisionLogOptions> = {}, state =
 async function healerLines(loki: FakeLoki): Promise<Array<{ labels: Record<string, string>; line: string; ts: string }>> {
   const client = new LokiClient({ baseUrl: loki.url });
   const from = BigInt(Date.UTC(2026, 11, 1)) * 1_000_000n;
-  const r = await client.queryRange({ query: '{job="realm-healer"}', startNs: from.toString(), endNs: (from + 86_400_000_000_000n).toString(), limit: 5000, direction: 'forward' });
+  const r = await client.queryRange({
+    query: '{job="realm-healer"}',
+    startNs: from.toString(),
+    endNs: (from + 86_400_000_000_000n).toString(),
+    limit: 5000,
+    direction: 'forward',
+  });
   assert.equal(r.resultType, 'streams');
   return r.resultType === 'streams' ? r.streams.flatMap((s) => s.entries.map(([ts, line]) => ({ labels: s.labels, line, ts }))) : [];
 }
@@ -78,8 +107,10 @@ describe('LokiDecisionLog: the healer writes each decision to Loki', () => {
     assert.equal(new Set(lines.map((l) => l.ts)).size, 3, 'same-millisecond decisions get distinct timestamps');
   });
 
-  it('the dashboard\'s self-healing panels are LogQL that counts and lists exactly these lines', async () => {
-    const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as { panels: Array<{ title: string; datasource: { type: string }; targets: Array<{ expr: string }> }> };
+  it("the dashboard's self-healing panels are LogQL that counts and lists exactly these lines", async () => {
+    const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as {
+      panels: Array<{ title: string; datasource: { type: string }; targets: Array<{ expr: string }> }>;
+    };
     const panel = (title: string) => dashboard.panels.find((p) => p.title === title)!;
     const count = panel('Self-healing actions');
     const list = panel('Self-healing decisions');
@@ -106,17 +137,24 @@ describe('LokiDecisionLog: the healer writes each decision to Loki', () => {
     assert.equal(listed.resultType === 'streams' && listed.streams.reduce((n, s) => n + s.entries.length, 0), 4);
   });
 
-  it('shows the healer\'s decisions beside the service\'s own lines in the Logs panel\'s query for that service', async () => {
+  it("shows the healer's decisions beside the service's own lines in the Logs panel's query for that service", async () => {
     const loki = await startLoki();
     const { audit } = setup(loki.url);
     const at = Date.UTC(2026, 11, 1, 12);
     // a line Promtail shipped for the same service (its labels as promtail.yaml sets them)
-    loki.ingest({ container: 'app-arcanum-1', compose_project: 'app', compose_service: 'arcanum', stream: 'stderr', level: 'error' }, [[String(BigInt(at - 1000) * 1_000_000n), 'panic: out of memory']]);
+    loki.ingest({ container: 'app-arcanum-1', compose_project: 'app', compose_service: 'arcanum', stream: 'stderr', level: 'error' }, [
+      [String(BigInt(at - 1000) * 1_000_000n), 'panic: out of memory'],
+    ]);
     await audit.record(decisions[0]);
     await waitUntil('the decision in Loki', async () => (await healerLines(loki)).length === 1, 10_000);
     const client = new LokiClient({ baseUrl: loki.url });
     // what the Logs panel opens for a service node (src/webviews/logsPanel.ts)
-    const r = await client.queryRange({ query: '{compose_service="arcanum"}', startNs: String(BigInt(at - 60_000) * 1_000_000n), endNs: String(BigInt(at + 60_000) * 1_000_000n), direction: 'forward' });
+    const r = await client.queryRange({
+      query: '{compose_service="arcanum"}',
+      startNs: String(BigInt(at - 60_000) * 1_000_000n),
+      endNs: String(BigInt(at + 60_000) * 1_000_000n),
+      direction: 'forward',
+    });
     const lines = r.resultType === 'streams' ? r.streams.flatMap((x) => x.entries.map(([, line]) => line)) : [];
     assert.equal(lines.length, 2);
     assert.equal(lines[0], 'panic: out of memory');
@@ -142,9 +180,18 @@ describe('LokiDecisionLog: the healer writes each decision to Loki', () => {
 
   it('never delays a decision: recording returns at once while a push hangs, and a broken Loki setting throws nothing', async () => {
     const hanging: http.ServerResponse[] = [];
-    const server = http.createServer((_req, res) => { hanging.push(res); });
+    const server = http.createServer((_req, res) => {
+      hanging.push(res);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    disposables.push({ stop: () => new Promise<void>((resolve) => { for (const r of hanging) r.destroy(); server.closeAllConnections(); server.close(() => resolve()); }) });
+    disposables.push({
+      stop: () =>
+        new Promise<void>((resolve) => {
+          for (const r of hanging) r.destroy();
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
     const { audit, log } = setup(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { timeoutMs: 30_000 });
     await audit.record(decisions[0]);
     await waitUntil('a push in flight', () => hanging.length === 1, 10_000);
@@ -157,17 +204,29 @@ describe('LokiDecisionLog: the healer writes each decision to Loki', () => {
     assert.ok(elapsed < 5_000, `200 decisions took ${elapsed.toFixed(0)} ms to record while Loki hangs`);
     assert.equal(log.pending, 201);
 
-    const broken = setup('http://127.0.0.1:1', { loki: () => { throw new Error('realm.lokiUrl is not a valid URL'); } });
+    const broken = setup('http://127.0.0.1:1', {
+      loki: () => {
+        throw new Error('realm.lokiUrl is not a valid URL');
+      },
+    });
     await broken.audit.record(decisions[0]);
-    await waitUntil('the failure logged, the decision kept', () => broken.logger.lines.some((l) => l.includes('not a valid URL')) && broken.log.pending === 1, 10_000);
+    await waitUntil(
+      'the failure logged, the decision kept',
+      () => broken.logger.lines.some((l) => l.includes('not a valid URL')) && broken.log.pending === 1,
+      10_000,
+    );
   });
 
   it('never ships credentials: URL user-info, Authorization, password= pairs and known secrets are masked', async () => {
     const loki = await startLoki();
     const { audit } = setup(loki.url, { knownSecrets: () => ['S3cretGrafanaPw'] });
-    await audit.record({ ...decisions[1], detail: 'GET http://admin:hunter22@grafana:3000/api failed; authorization: Bearer abcdefghijkl; password=swordfish1 token=tok123456; S3cretGrafanaPw' });
+    await audit.record({
+      ...decisions[1],
+      detail: 'GET http://admin:hunter22@grafana:3000/api failed; authorization: Bearer abcdefghijkl; password=swordfish1 token=tok123456; S3cretGrafanaPw',
+    });
     const [line] = await waitUntil('the line', async () => ((await healerLines(loki)).length ? healerLines(loki) : undefined), 10_000);
-    for (const secret of ['hunter22', 'abcdefghijkl', 'swordfish1', 'tok123456', 'S3cretGrafanaPw']) assert.ok(!line.line.includes(secret), `${secret} leaked: ${line.line}`);
+    for (const secret of ['hunter22', 'abcdefghijkl', 'swordfish1', 'tok123456', 'S3cretGrafanaPw'])
+      assert.ok(!line.line.includes(secret), `${secret} leaked: ${line.line}`);
     assert.match(JSON.parse(line.line).detail, /http:\/\/\[redacted\]@grafana:3000\/api failed/);
   });
 
@@ -197,9 +256,19 @@ describe('LokiDecisionLog: the healer writes each decision to Loki', () => {
     assert.equal(log.pending, 3);
     assert.equal(logger.lines.filter((l) => l.includes('dropping the oldest')).length, 1);
     await loki.start();
-    await waitUntil('the 3 newest', async () => (await healerLines(loki)).map((l) => JSON.parse(l.line).detail).sort().join() === 'n2,n3,n4', 10_000);
+    await waitUntil(
+      'the 3 newest',
+      async () =>
+        (await healerLines(loki))
+          .map((l) => JSON.parse(l.line).detail)
+          .sort()
+          .join() === 'n2,n3,n4',
+      10_000,
+    );
 
-    const refusing = http.createServer((_req, res) => { res.writeHead(400, { 'content-type': 'text/plain' }).end('entry for stream has timestamp too old\n'); });
+    const refusing = http.createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('entry for stream has timestamp too old\n');
+    });
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
     disposables.push({ stop: () => new Promise<void>((resolve) => refusing.close(() => resolve())) });
     const r = setup(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}`);

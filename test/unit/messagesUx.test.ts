@@ -32,11 +32,24 @@ function fakeUi() {
   const calls: { kind: string; args: unknown[] }[] = [];
   const answers: (string | undefined)[] = [];
   const ui: GrafanaUi = {
-    openExternal: async (url) => { calls.push({ kind: 'open', args: [url] }); return true; },
-    info: async (m, ...i) => { calls.push({ kind: 'info', args: [m, ...i] }); return answers.shift(); },
-    warn: async (m, ...i) => { calls.push({ kind: 'warn', args: [m, ...i] }); return answers.shift(); },
-    copy: async (t) => { calls.push({ kind: 'copy', args: [t] }); },
-    executeCommand: async (c) => { calls.push({ kind: 'command', args: [c] }); },
+    openExternal: async (url) => {
+      calls.push({ kind: 'open', args: [url] });
+      return true;
+    },
+    info: async (m, ...i) => {
+      calls.push({ kind: 'info', args: [m, ...i] });
+      return answers.shift();
+    },
+    warn: async (m, ...i) => {
+      calls.push({ kind: 'warn', args: [m, ...i] });
+      return answers.shift();
+    },
+    copy: async (t) => {
+      calls.push({ kind: 'copy', args: [t] });
+    },
+    executeCommand: async (c) => {
+      calls.push({ kind: 'command', args: [c] });
+    },
   };
   return { ui, calls, answers };
 }
@@ -50,7 +63,8 @@ describe('Messages and manifest UX (issue 13)', () => {
       for (const m of text.matchAll(call)) {
         if (!m[2].startsWith('Realm: ')) bad.push(`${path.relative(ROOT, file)}: ${m[1]}${m[2]}…`);
       }
-      for (const m of text.matchAll(/show(?:Information|Warning|Error)Message\([^;]*\$\{(?:err|error|e)\}/g)) bad.push(`${path.relative(ROOT, file)}: raw error in ${m[0].slice(0, 80)}`);
+      for (const m of text.matchAll(/show(?:Information|Warning|Error)Message\([^;]*\$\{(?:err|error|e)\}/g))
+        bad.push(`${path.relative(ROOT, file)}: raw error in ${m[0].slice(0, 80)}`);
     }
     assert.deepEqual(bad, []);
   });
@@ -62,7 +76,14 @@ describe('Messages and manifest UX (issue 13)', () => {
     const opened = await openGrafana({ grafanaUrl: () => 'http://127.0.0.1:1', secrets, ui }, 'http://127.0.0.1:1/d/realm');
     assert.equal(opened, false);
     assert.equal(calls.filter((c) => c.kind === 'open').length, 0, 'no browser tab');
-    assert.deepEqual(calls[0], { kind: 'warn', args: ['Realm: Grafana at http://127.0.0.1:1 is not running, so there is nothing to open. Start the stack (Stack Up) or set realm.grafanaUrl to a running Grafana.', 'Stack Up', 'Use Existing Grafana…'] });
+    assert.deepEqual(calls[0], {
+      kind: 'warn',
+      args: [
+        'Realm: Grafana at http://127.0.0.1:1 is not running, so there is nothing to open. Start the stack (Stack Up) or set realm.grafanaUrl to a running Grafana.',
+        'Stack Up',
+        'Use Existing Grafana…',
+      ],
+    });
     assert.deepEqual(calls[1], { kind: 'command', args: ['realm.stackUp'] });
   });
 
@@ -79,13 +100,23 @@ describe('Messages and manifest UX (issue 13)', () => {
       const secrets = { get: async () => 'generated-secret', store: async () => undefined };
       assert.equal(await openGrafana({ grafanaUrl: () => url, secrets, ui }, `${url}/d/realm`), true);
       for (const end = Date.now() + 5000; !calls.some((c) => c.kind === 'copy') && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
-      assert.deepEqual(calls.map((c) => c.kind), ['open', 'info', 'copy', 'info']);
+      assert.deepEqual(
+        calls.map((c) => c.kind),
+        ['open', 'info', 'copy', 'info'],
+      );
       assert.deepEqual(calls[2].args, ['generated-secret']);
       assert.equal(calls[3].args[0], 'Realm: the Grafana admin password is on the clipboard.');
 
       const remote = fakeUi();
-      await openGrafana({ grafanaUrl: () => 'https://grafana.example.com', secrets, ui: remote.ui, isUp: async () => true }, 'https://grafana.example.com/d/realm');
-      assert.deepEqual(remote.calls.map((c) => c.kind), ['open'], 'no stack password offered for someone else\'s Grafana');
+      await openGrafana(
+        { grafanaUrl: () => 'https://grafana.example.com', secrets, ui: remote.ui, isUp: async () => true },
+        'https://grafana.example.com/d/realm',
+      );
+      assert.deepEqual(
+        remote.calls.map((c) => c.kind),
+        ['open'],
+        "no stack password offered for someone else's Grafana",
+      );
     } finally {
       server.close();
     }
@@ -109,7 +140,10 @@ describe('Messages and manifest UX (issue 13)', () => {
     assert.match(welcome.contents, /\n\[Use Existing Prometheus\/Alertmanager…\]\(command:realm\.useExistingBackends\)/);
     assert.ok(welcome.contents.indexOf('Use Existing') < welcome.contents.indexOf('Set Backend Credentials'), 'the URL settings before credentials');
     const [walk] = manifest.contributes.walkthroughs;
-    assert.deepEqual(walk.steps.map((s) => s.id), ['openProject', 'appUp', 'backends', 'seeAlert', 'watchHeal', 'searchLogs']);
+    assert.deepEqual(
+      walk.steps.map((s) => s.id),
+      ['openProject', 'appUp', 'backends', 'seeAlert', 'watchHeal', 'searchLogs'],
+    );
     for (const s of walk.steps) {
       assert.ok(s.media.markdown && existsSync(path.join(ROOT, s.media.markdown)), `${s.id}: ${s.media.markdown} exists`);
       assert.match(s.media.markdown!, /^media\/walkthrough\/.+\.md$/);

@@ -25,9 +25,18 @@ import { MarkdownString } from './support/vscodeShim';
 // since the stack started is a configuration problem, shown with the fix, and never healed.
 const FIX = 'publish the port on 0.0.0.0, or set `realm.arcanumTarget`';
 const target = (job: string, instance: string, health: PromTarget['health'], service?: string): PromTarget => ({
-  labels: { job, instance, ...(service ? { service } : {}) }, discoveredLabels: {}, scrapePool: job, scrapeUrl: `http://${instance}/metrics`, health, lastError: health === 'down' ? 'connect: connection refused' : '', lastScrape: 1,
+  labels: { job, instance, ...(service ? { service } : {}) },
+  discoveredLabels: {},
+  scrapePool: job,
+  scrapeUrl: `http://${instance}/metrics`,
+  health,
+  lastError: health === 'down' ? 'connect: connection refused' : '',
+  lastScrape: 1,
 });
-const vector = (series: Array<[Record<string, string>, number]>): PromInstantResult => ({ resultType: 'vector', result: series.map(([metric, v]) => ({ metric, value: [0, v] })) });
+const vector = (series: Array<[Record<string, string>, number]>): PromInstantResult => ({
+  resultType: 'vector',
+  result: series.map(([metric, v]) => ({ metric, value: [0, v] })),
+});
 
 /** A Prometheus whose targets and `up` history the test sets; records the queries it was sent. */
 class FakePrometheus implements TargetsSource {
@@ -52,16 +61,33 @@ class FakePrometheus implements TargetsSource {
 describe('a scrape target never up since the stack started', () => {
   it('is found from `up` since Prometheus started, only for targets down now', () => {
     const targets = [target('arcanum', 'a:1', 'down'), target('arcanum', 'b:1', 'down'), target('web', 'c:1', 'up'), target('db', 'd:1', 'down')];
-    const never = findNeverUp(targets, new Map([['arcanum|a:1', 0], ['arcanum|b:1', 1], ['web|c:1', 0]]));
-    assert.deepEqual(never.map((t) => t.instance), ['a:1'], 'b was up once (a crash: heal it), c is up, d has no history yet');
-    assert.equal(everUpQuery([target('a.b', 'x', 'down'), target('a.b', 'y', 'down')], 3600.7), 'max by (job, instance) (max_over_time(up{job=~"a\\\\.b"}[3600s]))');
+    const never = findNeverUp(
+      targets,
+      new Map([
+        ['arcanum|a:1', 0],
+        ['arcanum|b:1', 1],
+        ['web|c:1', 0],
+      ]),
+    );
+    assert.deepEqual(
+      never.map((t) => t.instance),
+      ['a:1'],
+      'b was up once (a crash: heal it), c is up, d has no history yet',
+    );
+    assert.equal(
+      everUpQuery([target('a.b', 'x', 'down'), target('a.b', 'y', 'down')], 3600.7),
+      'max by (job, instance) (max_over_time(up{job=~"a\\\\.b"}[3600s]))',
+    );
   });
 
   it('says what to do for arcanum: publish on 0.0.0.0 or set realm.arcanumTarget', () => {
     const advice = neverUpAdvice({ job: 'arcanum', instance: 'host.docker.internal:8000' });
     assert.ok(advice.includes(FIX), advice);
     assert.match(advice, /configuration problem, not a crash/);
-    const health = scrapeHealthByService([target('arcanum', 'host.docker.internal:8000', 'down', 'arcanum')], [{ job: 'arcanum', instance: 'host.docker.internal:8000' }]);
+    const health = scrapeHealthByService(
+      [target('arcanum', 'host.docker.internal:8000', 'down', 'arcanum')],
+      [{ job: 'arcanum', instance: 'host.docker.internal:8000' }],
+    );
     assert.equal(health.get('arcanum')?.neverUp, advice);
   });
 
@@ -120,11 +146,32 @@ describe('a scrape target never up since the stack started', () => {
       assert.match(String(node.description), /target never up: configuration problem/);
       assert.ok(String(node.tooltip).includes(FIX));
       const labels = { alertname: 'ArcanumNeedsRestart', job: 'arcanum', instance: 'host.docker.internal:8000', severity: 'critical', action: 'restart' };
-      const alert = { key: 'k', name: 'ArcanumNeedsRestart', state: 'firing', severity: 'critical', labels, annotations: { summary: 'arcanum is down and needs a restart' }, since: Date.now(), silencedBy: [], inhibitedBy: [], generatorURL: '', source: 'alertmanager' } as const;
-      const alertNode = new AlertNode({ ...alert, silencedBy: [], inhibitedBy: [], labels: { ...labels }, annotations: { ...alert.annotations } }, Date.now(), [], undefined, store.problemFor(labels));
+      const alert = {
+        key: 'k',
+        name: 'ArcanumNeedsRestart',
+        state: 'firing',
+        severity: 'critical',
+        labels,
+        annotations: { summary: 'arcanum is down and needs a restart' },
+        since: Date.now(),
+        silencedBy: [],
+        inhibitedBy: [],
+        generatorURL: '',
+        source: 'alertmanager',
+      } as const;
+      const alertNode = new AlertNode(
+        { ...alert, silencedBy: [], inhibitedBy: [], labels: { ...labels }, annotations: { ...alert.annotations } },
+        Date.now(),
+        [],
+        undefined,
+        store.problemFor(labels),
+      );
       assert.match(String(alertNode.description), /configuration problem: target never up, not healed/);
       const tooltip = alertNode.tooltip as unknown as MarkdownString;
-      assert.ok(tooltip.parts.some((p) => p.kind === 'text' && p.value.includes(FIX)), 'the fix is in the tooltip, as escaped text');
+      assert.ok(
+        tooltip.parts.some((p) => p.kind === 'text' && p.value.includes(FIX)),
+        'the fix is in the tooltip, as escaped text',
+      );
     } finally {
       sub.dispose();
       store.dispose();
@@ -134,14 +181,33 @@ describe('a scrape target never up since the stack started', () => {
 
 describe('the healer does not heal an alert about a never-up target', () => {
   const PROJECT = 'app';
-  const healthy = { id: 'c-arcanum-1', name: 'app-arcanum-1', project: PROJECT, service: 'arcanum', number: 1, image: 'arcanum:1', state: 'running', health: 'healthy', restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {} } as unknown as ContainerInfo;
-  const alert: HealableAlert = { fingerprint: 'a1b2c3d4e5', labels: { alertname: 'ArcanumNeedsRestart', action: 'restart', service: 'arcanum', job: 'arcanum', instance: 'host.docker.internal:8000' }, startsAt: '2026-01-01T00:00:00Z' };
+  const healthy = {
+    id: 'c-arcanum-1',
+    name: 'app-arcanum-1',
+    project: PROJECT,
+    service: 'arcanum',
+    number: 1,
+    image: 'arcanum:1',
+    state: 'running',
+    health: 'healthy',
+    restartCount: 0,
+    createdAt: 0,
+    restartPolicy: 'no',
+    labels: {},
+  } as unknown as ContainerInfo;
+  const alert: HealableAlert = {
+    fingerprint: 'a1b2c3d4e5',
+    labels: { alertname: 'ArcanumNeedsRestart', action: 'restart', service: 'arcanum', job: 'arcanum', instance: 'host.docker.internal:8000' },
+    startsAt: '2026-01-01T00:00:00Z',
+  };
 
   async function run(prom: FakePrometheus): Promise<{ restarted: string[]; audit: AuditTrail }> {
     const restarted: string[] = [];
     const docker = {
       listComposeContainers: async () => [{ ...healthy }],
-      restartContainer: async (id: string) => { restarted.push(id); },
+      restartContainer: async (id: string) => {
+        restarted.push(id);
+      },
     } as unknown as DockerClient;
     const clock = new FakeClock();
     const audit = new AuditTrail(new InMemoryMemento(), clock);
@@ -149,8 +215,15 @@ describe('the healer does not heal an alert about a never-up target', () => {
     const changed = new Emitter<void>();
     const alerts: AlertSource = { onDidChange: changed.event, firing: () => [alert] };
     const healer = new Healer({
-      docker, actions: new HealActions(docker), audit, clock, logger: memoryLogger(), projects: () => [PROJECT], alerts,
-      settings: () => ({ ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0 }), engineEvents: new Emitter<EngineEvent>().event,
+      docker,
+      actions: new HealActions(docker),
+      audit,
+      clock,
+      logger: memoryLogger(),
+      projects: () => [PROJECT],
+      alerts,
+      settings: () => ({ ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0 }),
+      engineEvents: new Emitter<EngineEvent>().event,
       rateLimiter: new RateLimiter(new InMemoryMemento(), clock, { maxActionsPerHour: 3 }),
       configurationProblem: (a) => store.configurationProblem(a.labels),
     });

@@ -8,7 +8,11 @@ import { settle } from '../support/manualClock';
 function gatedWork() {
   const gates: Array<() => void> = [];
   let started = 0;
-  const work = () => new Promise<number>((resolve) => { const n = ++started; gates.push(() => resolve(n)); });
+  const work = () =>
+    new Promise<number>((resolve) => {
+      const n = ++started;
+      gates.push(() => resolve(n));
+    });
   return { work, gates, started: () => started };
 }
 
@@ -56,7 +60,11 @@ describe('one of each: one run at a time, the POST threshold, label containment'
 
   it('OneAtATime: a failed run rejects its callers, and the next request runs again', async () => {
     let calls = 0;
-    const runs = new OneAtATime(async () => { calls++; if (calls === 1) throw new Error('engine down'); return calls; });
+    const runs = new OneAtATime(async () => {
+      calls++;
+      if (calls === 1) throw new Error('engine down');
+      return calls;
+    });
     await assert.rejects(runs.run(), /engine down/);
     assert.equal(await runs.run(), 2);
   });

@@ -48,16 +48,27 @@ describe('Panels UX (issue 13): extension side', function () {
     await loki.start();
     client = new LokiClient({ baseUrl: loki.url, timeoutMs: 5_000 });
   });
-  afterEach(async () => { await loki.stop(); });
-
-  it('the Loki fake refuses a limit over 5,000 as Loki does', async () => {
-    await assert.rejects(client.queryRange({ query: '{job="docker"}', startNs: '0', endNs: (T0 * 2n).toString(), limit: 5001 }), /max entries limit per query exceeded, limit > max_entries_limit \(5001 > 5000\)/);
+  afterEach(async () => {
+    await loki.stop();
   });
 
-  it('pages past Loki\'s 5,000-line limit: every line once, none lost at a page boundary', async () => {
+  it('the Loki fake refuses a limit over 5,000 as Loki does', async () => {
+    await assert.rejects(
+      client.queryRange({ query: '{job="docker"}', startNs: '0', endNs: (T0 * 2n).toString(), limit: 5001 }),
+      /max entries limit per query exceeded, limit > max_entries_limit \(5001 > 5000\)/,
+    );
+  });
+
+  it("pages past Loki's 5,000-line limit: every line once, none lost at a page boundary", async () => {
     ingestBusy(loki);
     for (const direction of ['backward', 'forward'] as const) {
-      const res = await queryPaged(client, { query: '{job="docker"}', startNs: (T0 - 1n).toString(), endNs: (T0 + 3_600_000_000_000n).toString(), limit: 100_000, direction });
+      const res = await queryPaged(client, {
+        query: '{job="docker"}',
+        startNs: (T0 - 1n).toString(),
+        endNs: (T0 + 3_600_000_000_000n).toString(),
+        limit: 100_000,
+        direction,
+      });
       assert.equal(res.resultType, 'streams');
       const lines = res.resultType === 'streams' ? res.streams.flatMap((s) => s.entries.map(([, l]) => l)) : [];
       assert.equal(lines.length, 12_000, `${direction}: all 12,000 lines`);
@@ -65,20 +76,42 @@ describe('Panels UX (issue 13): extension side', function () {
     }
     const limits = loki.requests.filter((r) => r.path === '/loki/api/v1/query_range').length;
     assert.ok(limits >= 6, `read in pages (${limits} requests)`);
-    const some = await queryPaged(client, { query: '{job="docker"}', startNs: (T0 - 1n).toString(), endNs: (T0 + 3_600_000_000_000n).toString(), limit: 7_500, direction: 'backward' });
+    const some = await queryPaged(client, {
+      query: '{job="docker"}',
+      startNs: (T0 - 1n).toString(),
+      endNs: (T0 + 3_600_000_000_000n).toString(),
+      limit: 7_500,
+      direction: 'backward',
+    });
     const newest = some.resultType === 'streams' ? some.streams.flatMap((s) => s.entries) : [];
     assert.equal(newest.length, 7_500, 'stops at the limit');
-    assert.ok(newest.every(([ts]) => BigInt(ts) >= T0 + 213_000_000n), 'the newest lines');
+    assert.ok(
+      newest.every(([ts]) => BigInt(ts) >= T0 + 213_000_000n),
+      'the newest lines',
+    );
   });
 
-  it('Logs panel: names the workspace\'s services, reads 12,000 lines in one search, pages on from the oldest, and tells an empty Loki', async () => {
-    const panels = new LogsPanels({ extensionUri: fakeUri('/ext'), logger: memoryLogger(), loki: () => client, grafana: () => ({ url: '', lokiUid: 'l' }), services: () => ['web', 'worker', 'web', 'prometheus'] });
+  it("Logs panel: names the workspace's services, reads 12,000 lines in one search, pages on from the oldest, and tells an empty Loki", async () => {
+    const panels = new LogsPanels({
+      extensionUri: fakeUri('/ext'),
+      logger: memoryLogger(),
+      loki: () => client,
+      grafana: () => ({ url: '', lokiUid: 'l' }),
+      services: () => ['web', 'worker', 'web', 'prometheus'],
+    });
     const fake = fakePanel();
     panels.revive(fake.panel);
-    const result = (id: number) => waitFor(() => fake.posted.find((m): m is Extract<ExtensionMessage, { type: 'logsResult' }> => m.type === 'logsResult' && m.requestId === id), `result ${id}`);
+    const result = (id: number) =>
+      waitFor(
+        () => fake.posted.find((m): m is Extract<ExtensionMessage, { type: 'logsResult' }> => m.type === 'logsResult' && m.requestId === id),
+        `result ${id}`,
+      );
     try {
       await fake.receive({ type: 'ready' });
-      assert.deepEqual(fake.posted.find((m) => m.type === 'services'), { type: 'services', names: ['web', 'worker', 'prometheus'] });
+      assert.deepEqual(
+        fake.posted.find((m) => m.type === 'services'),
+        { type: 'services', names: ['web', 'worker', 'prometheus'] },
+      );
 
       await fake.receive({ type: 'runLogsQuery', requestId: 1, query: '{job="docker"}', range: RANGE, limit: 1000, direction: 'backward' });
       const empty = await result(1);
@@ -99,7 +132,10 @@ describe('Panels UX (issue 13): extension side', function () {
       const older = await result(4);
       assert.equal(older.cursorNs, oldest, 'the page says where it continues');
       const olderLines = older.streams.flatMap((s) => s.entries.map((e) => e.line));
-      assert.ok(older.streams.flatMap((s) => s.entries).every((e) => BigInt(e.tsNs) <= BigInt(oldest)), 'only lines at or before the oldest shown');
+      assert.ok(
+        older.streams.flatMap((s) => s.entries).every((e) => BigInt(e.tsNs) <= BigInt(oldest)),
+        'only lines at or before the oldest shown',
+      );
       const all = new Set([...firstLines.map((e) => e.line), ...olderLines]);
       assert.equal(all.size, 12_000, 'together: every line (the webview drops the repeats at the boundary timestamp)');
     } finally {
@@ -116,16 +152,28 @@ describe('Panels UX (issue 13): extension side', function () {
       await fake.receive({ type: 'ready' });
       await fake.receive({ type: 'runLogsQuery', requestId: 1, query: '{job="x"}', range: RANGE, limit: 10, direction: 'backward' });
       const error = await waitFor(() => fake.posted.find((m): m is Extract<ExtensionMessage, { type: 'logsError' }> => m.type === 'logsError'), 'the error');
-      assert.equal(error.message, `Loki is not reachable at ${loki.url} (connection refused). Start the stack (Realm: Stack Up) or point realm.lokiUrl at a running Loki.`);
+      assert.equal(
+        error.message,
+        `Loki is not reachable at ${loki.url} (connection refused). Start the stack (Realm: Stack Up) or point realm.lokiUrl at a running Loki.`,
+      );
     } finally {
       panels.dispose();
     }
 
     const metrics = new MetricsPanels({
-      extensionUri: fakeUri('/ext'), logger: memoryLogger(), grafana: () => ({ url: '', prometheusUid: 'p' }),
+      extensionUri: fakeUri('/ext'),
+      logger: memoryLogger(),
+      grafana: () => ({ url: '', prometheusUid: 'p' }),
       prometheus: () => ({
         baseUrl: 'http://127.0.0.1:9090',
-        queryRange: async () => { throw new BackendError('prometheus', 'unreachable', 'http://127.0.0.1:9090/api/v1/query_range', 'prometheus is unreachable at http://127.0.0.1:9090: ECONNREFUSED'); },
+        queryRange: async () => {
+          throw new BackendError(
+            'prometheus',
+            'unreachable',
+            'http://127.0.0.1:9090/api/v1/query_range',
+            'prometheus is unreachable at http://127.0.0.1:9090: ECONNREFUSED',
+          );
+        },
         labelValues: async () => [],
       }),
     });
@@ -134,8 +182,14 @@ describe('Panels UX (issue 13): extension side', function () {
     try {
       await mfake.receive({ type: 'ready' });
       await mfake.receive({ type: 'runMetricsQuery', requestId: 1, panelId: 'preset-up', query: 'up', range: { kind: 'relative', last: '1h' } });
-      const err = await waitFor(() => mfake.posted.find((m): m is Extract<ExtensionMessage, { type: 'metricsError' }> => m.type === 'metricsError'), 'the metrics error');
-      assert.deepEqual({ message: err.message, unreachable: err.unreachable }, { message: 'Prometheus is not reachable at http://127.0.0.1:9090 (connection refused).', unreachable: true });
+      const err = await waitFor(
+        () => mfake.posted.find((m): m is Extract<ExtensionMessage, { type: 'metricsError' }> => m.type === 'metricsError'),
+        'the metrics error',
+      );
+      assert.deepEqual(
+        { message: err.message, unreachable: err.unreachable },
+        { message: 'Prometheus is not reachable at http://127.0.0.1:9090 (connection refused).', unreachable: true },
+      );
     } finally {
       metrics.dispose();
     }
@@ -151,7 +205,13 @@ describe('Panels UX (issue 13): extension side', function () {
     assert.equal(setMatcher('{job="doc', 'job', 'x'), undefined, 'a selector still being typed is not guessed at');
     assert.equal(matcherValue('{compose_service="worker", job=`raw\\n`}', 'compose_service'), 'worker');
     assert.equal(matcherValue('{compose_service=~"w.*"}', 'compose_service'), undefined, 'only equality shows as the picked value');
-    assert.deepEqual(findSelector('{a="x}y", b!~"z"} |= "}"')?.matchers.map((m) => [m.name, m.op, m.value]), [['a', '=', 'x}y'], ['b', '!~', 'z']]);
+    assert.deepEqual(
+      findSelector('{a="x}y", b!~"z"} |= "}"')?.matchers.map((m) => [m.name, m.op, m.value]),
+      [
+        ['a', '=', 'x}y'],
+        ['b', '!~', 'z'],
+      ],
+    );
   });
 
   it('accepts only the fixed panel commands and digit cursors', () => {

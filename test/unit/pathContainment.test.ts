@@ -24,7 +24,12 @@ describe('isLoopbackHost (the one loopback test)', () => {
     for (const h of ['10.0.0.5', '127.example.com', 'localhost.example.com', '0.0.0.0']) assert.equal(isLoopbackHost(h), false, h);
   });
   it('a URL that does not warn as remote also gets its port mapped for the stack', () => {
-    const urls = { prometheus: 'http://127.0.0.2:19090', alertmanager: 'http://127.0.0.1:19093', loki: 'http://localhost:13100', grafana: 'http://[::1]:13000' };
+    const urls = {
+      prometheus: 'http://127.0.0.2:19090',
+      alertmanager: 'http://127.0.0.1:19093',
+      loki: 'http://localhost:13100',
+      grafana: 'http://[::1]:13000',
+    };
     assert.deepEqual(remoteBackends({ prometheusUrl: urls.prometheus, alertmanagerUrl: urls.alertmanager, lokiUrl: urls.loki }), []);
     const env = stackEnvironment({ grafanaPassword: 'x', targetsDir: '/t', dockerHost: undefined, urls });
     assert.equal(env.REALM_PROMETHEUS_PORT, '19090');

@@ -20,9 +20,33 @@ const HOSTILE = [
 function incident(): Incident {
   const t0 = Date.UTC(2026, 0, 1, 10, 0);
   return {
-    id: '1', key: 'app/worker', project: 'app', service: 'worker', cause: 'crash', openedAt: t0, closedAt: t0 + 95_000, exitCode: 137, oomKilled: true, ranForMs: 3000,
-    firing: [], healedBy: 'restart', restarted: true, fixedBy: "the healer's restart", logSource: "the engine's log of the dead container", logLines: ['ok line', ...HOSTILE],
-    alerts: [{ key: 'fp', name: 'Worker<b>Errors</b>', query: 'rate(errors_total{service="worker"}[1m]) > 0', labels: { service: 'worker', note: '[x](http://evil.example) | <i>y</i>' }, annotations: { summary: '`code` & <u>u</u>' }, firingAt: t0 + 10_000, resolvedAt: t0 + 60_000 }],
+    id: '1',
+    key: 'app/worker',
+    project: 'app',
+    service: 'worker',
+    cause: 'crash',
+    openedAt: t0,
+    closedAt: t0 + 95_000,
+    exitCode: 137,
+    oomKilled: true,
+    ranForMs: 3000,
+    firing: [],
+    healedBy: 'restart',
+    restarted: true,
+    fixedBy: "the healer's restart",
+    logSource: "the engine's log of the dead container",
+    logLines: ['ok line', ...HOSTILE],
+    alerts: [
+      {
+        key: 'fp',
+        name: 'Worker<b>Errors</b>',
+        query: 'rate(errors_total{service="worker"}[1m]) > 0',
+        labels: { service: 'worker', note: '[x](http://evil.example) | <i>y</i>' },
+        annotations: { summary: '`code` & <u>u</u>' },
+        firingAt: t0 + 10_000,
+        resolvedAt: t0 + 60_000,
+      },
+    ],
     timeline: [
       { time: t0, kind: 'die', text: 'app-worker-1 died (exit 137, OOM-killed) <b>|</b> [l](http://evil.example)', exitCode: 137 },
       { time: t0 + 1000, kind: 'healer', text: 'healer: worker: restart — done', outcome: 'done' },
@@ -34,7 +58,8 @@ function incident(): Incident {
 describe('post-mortem Markdown', () => {
   it('holds the summary, timeline table, log excerpt, alerts with queries, healer actions and empty Cause/Follow-ups', () => {
     const md = buildPostMortem(incident(), Date.UTC(2026, 0, 1, 11));
-    for (const heading of ['## Summary', '## Timeline', '## Log excerpt', '## Alerts', "## The healer's actions", '## Cause', '## Follow-ups']) assert.ok(md.includes(`\n${heading}\n`), heading);
+    for (const heading of ['## Summary', '## Timeline', '## Log excerpt', '## Alerts', "## The healer's actions", '## Cause', '## Follow-ups'])
+      assert.ok(md.includes(`\n${heading}\n`), heading);
     assert.match(md, /\| Start \| 2026-01-01T10:00:00\.000Z \|/);
     assert.match(md, /\| End \| 2026-01-01T10:01:35\.000Z \|/);
     assert.match(md, /\| Time to recovery \| 1m 35s \|/);
@@ -55,7 +80,11 @@ describe('post-mortem Markdown', () => {
     // every log line renders inside the one code block, as written
     const code = /<pre><code class="language-text">([\s\S]*?)<\/code><\/pre>/.exec(html);
     assert.ok(code, 'one text code block');
-    const decoded = code[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    const decoded = code[1]
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
     assert.deepEqual(decoded.trimEnd().split('\n'), ['ok line', ...HOSTILE]);
     assert.ok(html.includes('Worker&lt;b&gt;Errors&lt;/b&gt;'), 'the alert name shows as text');
   });
@@ -63,7 +92,12 @@ describe('post-mortem Markdown', () => {
   it('escapes inline text so it renders as itself', () => {
     for (const s of HOSTILE.concat(['a\\|b', 'x\ny', '&amp; <!-- c -->'])) {
       const html = render(escapeInline(s)).trim();
-      const text = html.replace(/^<p>|<\/p>$/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      const text = html
+        .replace(/^<p>|<\/p>$/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
       assert.equal(text, s.replace(/\n/g, ' '), s);
     }
   });

@@ -18,7 +18,9 @@ describe('PrometheusClient (real Prometheus 2.42 bodies)', () => {
     const r = await client.query('sum by (provider, status) (arcanum_requests_total)');
     assert.equal(r.resultType, 'vector');
     assert.deepEqual(r.resultType === 'vector' && r.result.map((s) => [s.metric.provider, s.metric.status, s.value[1]]), [
-      ['anthropic', '200', 11], ['openai', '200', 55], ['openai', '503', 0],
+      ['anthropic', '200', 11],
+      ['openai', '200', 55],
+      ['openai', '503', 0],
     ]);
     assert.equal(server.requests[0].url.searchParams.get('query'), 'sum by (provider, status) (arcanum_requests_total)');
   });
@@ -33,7 +35,10 @@ describe('PrometheusClient (real Prometheus 2.42 bodies)', () => {
   it('sends a range query with a step chosen under the point limit and returns the step', async () => {
     server.on('GET /api/v1/query_range', sample('prom-query-range-matrix'));
     const r = await client.queryRange('sum by (provider) (rate(x[1m]))', { start: 1795867703 - 86400, end: 1795867703 });
-    assert.deepEqual(r.result.map((s) => s.metric.provider), ['anthropic', 'openai']);
+    assert.deepEqual(
+      r.result.map((s) => s.metric.provider),
+      ['anthropic', 'openai'],
+    );
     assert.equal(r.result[1].values[1][1], 3.5260000000000002);
     assert.equal(String(r.step), server.requests[0].url.searchParams.get('step'));
     assert.ok(86400 / r.step + 1 <= 11000);
@@ -123,7 +128,11 @@ describe('PrometheusClient (real Prometheus 2.42 bodies)', () => {
   });
 
   it('rejects a 200 whose body is not the documented shape', async () => {
-    server.on('GET /api/v1/alerts', { status: 200, contentType: 'application/json', body: { status: 'success', data: { alerts: [{ state: 'firing', labels: { a: 1 } }] } } });
+    server.on('GET /api/v1/alerts', {
+      status: 200,
+      contentType: 'application/json',
+      body: { status: 'success', data: { alerts: [{ state: 'firing', labels: { a: 1 } }] } },
+    });
     const err = await backendError(client.alerts());
     assert.equal(err.kind, 'invalid-response');
     assert.match(err.message, /data\.alerts\[0\]\.labels\.a should be a string/);

@@ -23,7 +23,10 @@ describe('webview protocol validator', () => {
     ['a string requestId', { type: 'runMetricsQuery', requestId: '1', panelId: 'main', query: 'up', range: { kind: 'relative', last: '1h' } }],
     ['an unknown panel', { type: 'runMetricsQuery', requestId: 1, panelId: 'evil', query: 'up', range: { kind: 'relative', last: '1h' } }],
     ['an unknown quick range', { type: 'runLogsQuery', requestId: 1, query: 'x', range: { kind: 'relative', last: '1y' }, limit: 10, direction: 'backward' }],
-    ['a reversed absolute range', { type: 'runLogsQuery', requestId: 1, query: 'x', range: { kind: 'absolute', startMs: 5, endMs: 1 }, limit: 10, direction: 'backward' }],
+    [
+      'a reversed absolute range',
+      { type: 'runLogsQuery', requestId: 1, query: 'x', range: { kind: 'absolute', startMs: 5, endMs: 1 }, limit: 10, direction: 'backward' },
+    ],
     ['a huge limit', { type: 'runLogsQuery', requestId: 1, query: 'x', range: { kind: 'relative', last: '1h' }, limit: 10_000_000, direction: 'backward' }],
     ['a non-numeric timestamp', { type: 'showContext', requestId: 1, labels: {}, tsNs: '12e5', count: 5 }],
     ['non-string labels', { type: 'showContext', requestId: 1, labels: { a: 1 }, tsNs: '1', count: 5 }],

@@ -3,7 +3,13 @@ import type { PromTarget } from '../../src/clients/prometheusTypes';
 import { scrapeHealthByService } from '../../src/core/scrapeTargets';
 
 const target = (labels: Record<string, string>, health: PromTarget['health'], lastError = ''): PromTarget => ({
-  labels, discoveredLabels: {}, scrapePool: labels.job ?? '', scrapeUrl: '', health, lastError, lastScrape: 0,
+  labels,
+  discoveredLabels: {},
+  scrapePool: labels.job ?? '',
+  scrapeUrl: '',
+  health,
+  lastError,
+  lastScrape: 0,
 });
 
 describe('scrape health by compose service', () => {

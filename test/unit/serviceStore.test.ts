@@ -7,8 +7,18 @@ import { ServiceStore } from '../../src/state/serviceStore';
 import { waitUntil } from '../support/waitFor';
 
 const container = (state: ContainerInfo['state']): ContainerInfo => ({
-  id: 'c1', name: 'app_web_1', project: 'app', service: 'web', number: 1, image: 'img', state, health: 'none',
-  restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: {},
+  id: 'c1',
+  name: 'app_web_1',
+  project: 'app',
+  service: 'web',
+  number: 1,
+  image: 'img',
+  state,
+  health: 'none',
+  restartCount: 0,
+  createdAt: 0,
+  restartPolicy: 'no',
+  labels: {},
 });
 
 /** An engine whose event stream refuses to open while plain requests work. */

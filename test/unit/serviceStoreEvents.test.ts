@@ -7,8 +7,19 @@ import { ServiceStore, storeContainerSource } from '../../src/state/serviceStore
 import { waitUntil } from '../support/waitFor';
 
 const container = (id: string, service: string, number: number, over: Partial<ContainerInfo> = {}): ContainerInfo => ({
-  id, name: `app-${service}-${number}`, project: 'app', service, number, image: 'img', state: 'running', health: 'none',
-  restartCount: 0, createdAt: 0, restartPolicy: 'no', labels: { [ComposeLabels.project]: 'app', [ComposeLabels.service]: service }, ...over,
+  id,
+  name: `app-${service}-${number}`,
+  project: 'app',
+  service,
+  number,
+  image: 'img',
+  state: 'running',
+  health: 'none',
+  restartCount: 0,
+  createdAt: 0,
+  restartPolicy: 'no',
+  labels: { [ComposeLabels.project]: 'app', [ComposeLabels.service]: service },
+  ...over,
 });
 
 /** An engine whose containers, event stream and failures the test controls; it counts every request. */
@@ -42,7 +53,17 @@ class CountingEngine {
   }
   event(action: string, id: string, over: Partial<EngineEvent> = {}): void {
     const c = this.containers.get(id);
-    this.emit!({ action, containerId: id, name: c?.name ?? id, project: 'app', service: c?.service, time: Date.now(), receivedAt: Date.now(), attributes: {}, ...over });
+    this.emit!({
+      action,
+      containerId: id,
+      name: c?.name ?? id,
+      project: 'app',
+      service: c?.service,
+      time: Date.now(),
+      receivedAt: Date.now(),
+      attributes: {},
+      ...over,
+    });
   }
   endStream(): void {
     this.closeStream?.(undefined);
@@ -55,7 +76,13 @@ class CountingEngine {
 function start(engine: CountingEngine, coalesceMs = 20) {
   const store = new ServiceStore(engine as unknown as DockerClient, [{ name: 'app', role: 'app' }], memoryLogger(), { coalesceMs, minBackoffMs: 10 });
   const sub = store.onDidChange(() => undefined);
-  return { store, dispose: () => { sub.dispose(); store.dispose(); } };
+  return {
+    store,
+    dispose: () => {
+      sub.dispose();
+      store.dispose();
+    },
+  };
 }
 
 describe('ServiceStore: one request per engine event', () => {
@@ -99,7 +126,7 @@ describe('ServiceStore: one request per engine event', () => {
     }
   });
 
-  it("answers whenCurrent() from a listener as of the event, without waiting out the coalescing window", async () => {
+  it('answers whenCurrent() from a listener as of the event, without waiting out the coalescing window', async () => {
     const engine = new CountingEngine();
     engine.containers.set('a', container('a', 'web', 1));
     const { store, dispose } = start(engine, 60_000);
@@ -134,7 +161,9 @@ describe('ServiceStore: one request per engine event', () => {
       engine.event('die', 'c0');
       let next = 1;
       // the deaths keep coming for as long as 40 passes of 100 ms would take
-      const storm = setInterval(() => { if (next < 40) engine.event('die', `c${next++}`); }, 60);
+      const storm = setInterval(() => {
+        if (next < 40) engine.event('die', `c${next++}`);
+      }, 60);
       try {
         const answer = await store.whenCurrent();
         assert.equal(answer.containers.find((c) => c.id === 'c0')?.state, 'exited');
@@ -179,8 +208,20 @@ describe('ServiceStore: one request per engine event', () => {
     const { store, dispose } = start(engine);
     try {
       await waitUntil('the first list', () => store.snapshot.containers.length === 3, 5000);
-      assert.deepEqual(store.containersOf('app', 'web').map((c) => [c.id, c.oomKilled ?? false]), [['w1', true], ['w2', false]]);
-      assert.deepEqual(store.containersOf('app').map((c) => c.id).sort(), ['d1', 'w1', 'w2']);
+      assert.deepEqual(
+        store.containersOf('app', 'web').map((c) => [c.id, c.oomKilled ?? false]),
+        [
+          ['w1', true],
+          ['w2', false],
+        ],
+      );
+      assert.deepEqual(
+        store
+          .containersOf('app')
+          .map((c) => c.id)
+          .sort(),
+        ['d1', 'w1', 'w2'],
+      );
       assert.deepEqual(store.containersOf('other'), []);
       const source = storeContainerSource(store);
       engine.containers.get('d1')!.state = 'exited';
@@ -215,8 +256,15 @@ describe('ServiceStore: one request per engine event', () => {
       await waitUntil('every death judged', () => judged.length === 40, 5000);
       sub.dispose();
       assert.deepEqual(judged[0], { state: 'exited', exitCode: 3, inspectsBefore: 0 }, 'the first death is read as the event told it, with no inspect first');
-      assert.ok(judged.every((j) => j.state === 'exited' && j.exitCode === 3), 'each death as its event told it');
-      await waitUntil('the inspects to refine the records', () => engine.inspects.length === 40 && store.snapshot.containers.every((c) => c.state === 'exited'), 20_000);
+      assert.ok(
+        judged.every((j) => j.state === 'exited' && j.exitCode === 3),
+        'each death as its event told it',
+      );
+      await waitUntil(
+        'the inspects to refine the records',
+        () => engine.inspects.length === 40 && store.snapshot.containers.every((c) => c.state === 'exited'),
+        20_000,
+      );
     } finally {
       dispose();
     }
@@ -242,8 +290,12 @@ describe('ServiceStore: one request per engine event', () => {
       await waitUntil('the inspect of the death to be on its way', () => engine.inspects.length === 2, 5000);
       engine.event('start', 'a');
       assert.equal((await source.containersOf(['app'])).find((c) => c.id === 'a')?.state, 'running', 'the start applies at once');
-      await waitUntil('the first inspect to come back', () => !!store.snapshot.cause && engine.inspects.length >= 2 && store.snapshot.containers.length === 2, 5000);
-      assert.notEqual(store.appliedContainers(['app'])?.find((c) => c.id === 'a')?.state, 'exited', "the older answer does not undo the newer event");
+      await waitUntil(
+        'the first inspect to come back',
+        () => !!store.snapshot.cause && engine.inspects.length >= 2 && store.snapshot.containers.length === 2,
+        5000,
+      );
+      assert.notEqual(store.appliedContainers(['app'])?.find((c) => c.id === 'a')?.state, 'exited', 'the older answer does not undo the newer event');
       engine.containers.get('a')!.state = 'running';
       await waitUntil('a second inspect to confirm it', () => engine.inspects.filter((id) => id === 'a').length === 2, 5000);
     } finally {

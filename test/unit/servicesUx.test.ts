@@ -22,21 +22,55 @@ import { container, group, NOW, serviceStates } from './support/treeNodes';
  * Codicons and theme colours this view may use: each checked to exist in VS Code 1.100's workbench
  * (code-server 4.100.3's bundle lists every codicon name and registered colour id).
  */
-const CODICONS = new Set(['pass-filled', 'circle-filled', 'loading', 'sync', 'warning', 'debug-pause', 'debug-stop', 'pass', 'error', 'circle-slash', 'circle-outline']);
-const THEME_COLORS = new Set(['testing.iconPassed', 'charts.yellow', 'list.warningForeground', 'list.errorForeground', 'descriptionForeground', 'disabledForeground']);
+const CODICONS = new Set([
+  'pass-filled',
+  'circle-filled',
+  'loading',
+  'sync',
+  'warning',
+  'debug-pause',
+  'debug-stop',
+  'pass',
+  'error',
+  'circle-slash',
+  'circle-outline',
+]);
+const THEME_COLORS = new Set([
+  'testing.iconPassed',
+  'charts.yellow',
+  'list.warningForeground',
+  'list.errorForeground',
+  'descriptionForeground',
+  'disabledForeground',
+]);
 
 const look = (n: ServiceNode) => {
   const icon = n.iconPath as unknown as ThemeIcon;
-  return { icon: icon.id, color: (icon.color as ThemeColor | undefined)?.id, text: String(n.description).split(' · ')[0], meaning: String(n.tooltip).split('\n')[1] };
+  return {
+    icon: icon.id,
+    color: (icon.color as ThemeColor | undefined)?.id,
+    text: String(n.description).split(' · ')[0],
+    meaning: String(n.tooltip).split('\n')[1],
+  };
 };
 
 function fakeStore(snapshot: ServicesSnapshot) {
   const changed = new EventEmitter<ServicesSnapshot>();
   const store = { snapshot, onDidChange: changed.event } as unknown as ServiceStore;
-  return { store, publish: (s: ServicesSnapshot) => { (store as { snapshot: ServicesSnapshot }).snapshot = s; changed.fire(s); } };
+  return {
+    store,
+    publish: (s: ServicesSnapshot) => {
+      (store as { snapshot: ServicesSnapshot }).snapshot = s;
+      changed.fire(s);
+    },
+  };
 }
 const snapshotOf = (groups: ServicesSnapshot['groups']): ServicesSnapshot => ({
-  engine: 'reachable', projects: [{ name: 'app', role: 'app' }], containers: groups.flatMap((g) => g.containers), groups, updatedAt: NOW,
+  engine: 'reachable',
+  projects: [{ name: 'app', role: 'app' }],
+  containers: groups.flatMap((g) => g.containers),
+  groups,
+  updatedAt: NOW,
 });
 
 describe('Services view UX (issue 13)', () => {
@@ -54,7 +88,19 @@ describe('Services view UX (issue 13)', () => {
     assert.equal(String(s.notCreated.node.description), 'defined, not created');
     assert.match(looks.notCreated.meaning, /Start creates and starts it/);
     // each state a user must tell apart differs in its icon shape, not only its colour, and in its words
-    const distinct = ['running', 'healthy', 'unhealthy', 'starting', 'restarting', 'paused', 'stoppedByUser', 'exitedCleanly', 'crashed', 'gaveUp', 'notCreated'];
+    const distinct = [
+      'running',
+      'healthy',
+      'unhealthy',
+      'starting',
+      'restarting',
+      'paused',
+      'stoppedByUser',
+      'exitedCleanly',
+      'crashed',
+      'gaveUp',
+      'notCreated',
+    ];
     assert.equal(new Set(distinct.map((k) => looks[k].icon)).size, distinct.length, JSON.stringify(distinct.map((k) => [k, looks[k].icon])));
     assert.equal(new Set(distinct.map((k) => String(s[k].node.description))).size, distinct.length);
     assert.equal(new Set(distinct.map((k) => looks[k].meaning)).size, distinct.length);
@@ -66,8 +112,15 @@ describe('Services view UX (issue 13)', () => {
     const crashedGroup = s.crashed.node.group;
     const withReason = new ServiceNode(crashedGroup, NOW, undefined, { crashReason: 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`' });
     assert.equal(look(withReason).text, 'crashed: exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`');
-    assert.equal(look(new ServiceNode(crashedGroup, NOW, undefined, { gaveUp: true, crashReason: 'OOM-killed at 512 MiB' })).text, 'crashed: OOM-killed at 512 MiB');
-    assert.equal(look(new ServiceNode(s.exitedCleanly.node.group, NOW, undefined, { crashReason: 'stale' })).text, 'exited cleanly (exit 0)', 'a clean exit is not a crash');
+    assert.equal(
+      look(new ServiceNode(crashedGroup, NOW, undefined, { gaveUp: true, crashReason: 'OOM-killed at 512 MiB' })).text,
+      'crashed: OOM-killed at 512 MiB',
+    );
+    assert.equal(
+      look(new ServiceNode(s.exitedCleanly.node.group, NOW, undefined, { crashReason: 'stale' })).text,
+      'exited cleanly (exit 0)',
+      'a clean exit is not a crash',
+    );
     // tokens for menus and for readers of the value: state and look, order-free
     assert.equal(s.stoppedByUser.node.contextValue, 'realm.service;exited;stoppedByUser;app;start;down;restart;logs;');
     assert.equal(s.notCreated.node.contextValue, 'realm.service;notCreated;app;start;down;');
@@ -133,10 +186,29 @@ describe('Services view UX (issue 13)', () => {
   it('ticks the Alerts view\'s "firing for" while visible', async () => {
     const clock = new ManualClock(NOW);
     const changed = new EventEmitter<{ snapshot: unknown }>();
-    const alert = { key: 'k', name: 'ServiceDown', state: 'firing', severity: 'critical', labels: { service: 'web' }, annotations: {}, since: NOW - 30_000, silencedBy: [], inhibitedBy: [], generatorURL: '', source: 'alertmanager' };
+    const alert = {
+      key: 'k',
+      name: 'ServiceDown',
+      state: 'firing',
+      severity: 'critical',
+      labels: { service: 'web' },
+      annotations: {},
+      since: NOW - 30_000,
+      silencedBy: [],
+      inhibitedBy: [],
+      generatorURL: '',
+      source: 'alertmanager',
+    };
     const snapshot = { status: 'ok', alerts: [alert], silences: [], fallback: false, everReachable: true, alertmanagerUrl: 'http://am' };
     const store = { snapshot, onDidChange: changed.event } as never;
-    const tree = new AlertsTreeProvider(store, () => undefined, clock, () => undefined, undefined, clock);
+    const tree = new AlertsTreeProvider(
+      store,
+      () => undefined,
+      clock,
+      () => undefined,
+      undefined,
+      clock,
+    );
     let redraws = 0;
     tree.onDidChangeTreeData(() => redraws++);
     tree.setVisible(true);
@@ -154,15 +226,27 @@ describe('Services view UX (issue 13)', () => {
   it('ticks the Healer view\'s "5s ago" while visible, and not while hidden', async () => {
     const clock = new ManualClock(NOW);
     const none = () => ({ dispose: () => undefined });
-    const entry = { id: 'e1', time: NOW - 5_000, trigger: { kind: 'manual', why: 'Heal Now' }, service: 'app/web', action: 'restart', outcome: 'done', durationMs: 10 };
+    const entry = {
+      id: 'e1',
+      time: NOW - 5_000,
+      trigger: { kind: 'manual', why: 'Heal Now' },
+      service: 'app/web',
+      action: 'restart',
+      outcome: 'done',
+      durationMs: 10,
+    };
     const tree = new HealerTreeProvider({
-      healer: { serviceStates: () => [], onDidChange: none } as never, audit: { entries: () => [entry], onDidChange: none, onDidRepeat: none } as never,
-      settings: () => DEFAULT_HEALER_SETTINGS, clock, timers: clock,
+      healer: { serviceStates: () => [], onDidChange: none } as never,
+      audit: { entries: () => [entry], onDidChange: none, onDidRepeat: none } as never,
+      settings: () => DEFAULT_HEALER_SETTINGS,
+      clock,
+      timers: clock,
     });
     let redraws = 0;
     tree.onDidChangeTreeData(() => redraws++);
     tree.setVisible(true);
-    const decision = () => String((tree.getChildren(tree.getChildren().find((n) => (n as { kind?: string }).kind === 'decisions')) as { description?: unknown }[])[0].description);
+    const decision = () =>
+      String((tree.getChildren(tree.getChildren().find((n) => (n as { kind?: string }).kind === 'decisions')) as { description?: unknown }[])[0].description);
     assert.match(decision(), /· 5s ago$/);
     redraws = 0;
     await clock.advance(3_000);

@@ -10,8 +10,12 @@ import { waitUntil } from '../support/waitFor';
 describe('Settings (the one reader and writer of realm.*)', () => {
   it('reads both groups with one reader: typed, clamped or defaulted as documented', () => {
     const { host } = fakeConfiguration({
-      'realm.pollIntervalSeconds': 0, 'realm.prometheusUrl': '  http://127.0.0.1:19090 ', 'realm.composeFiles': 'not a list',
-      'realm.healer.gracePeriodSeconds': '45', 'realm.healer.backoffSeconds': -1, 'realm.healer.optOut': ['a', 7, ''],
+      'realm.pollIntervalSeconds': 0,
+      'realm.prometheusUrl': '  http://127.0.0.1:19090 ',
+      'realm.composeFiles': 'not a list',
+      'realm.healer.gracePeriodSeconds': '45',
+      'realm.healer.backoffSeconds': -1,
+      'realm.healer.optOut': ['a', 7, ''],
     });
     const settings = new Settings(host, () => '/work/app');
     const realm = settings.realm();
@@ -46,7 +50,7 @@ describe('Settings (the one reader and writer of realm.*)', () => {
     const seen: string[] = [];
     settings.onDidChange(() => seen.push(backends.prometheus.baseUrl));
     set('editor.fontSize', 20);
-    assert.deepEqual(seen, [], 'another extension\'s setting is not relayed');
+    assert.deepEqual(seen, [], "another extension's setting is not relayed");
     set('realm.prometheusUrl', 'http://127.0.0.1:29090');
     assert.deepEqual(seen, ['http://127.0.0.1:29090'], 'the listener already sees the rebuilt client');
     settings.dispose();
@@ -59,7 +63,12 @@ describe('Settings (the one reader and writer of realm.*)', () => {
     const settings = new Settings(host);
     const state = new InMemoryMemento();
     const warnings: string[] = [];
-    const watch = watchRemoteBackends({ settings: () => settings.realm(), state, warn: (m) => warnings.push(m), onDidChangeConfiguration: settings.onDidChange });
+    const watch = watchRemoteBackends({
+      settings: () => settings.realm(),
+      state,
+      warn: (m) => warnings.push(m),
+      onDidChangeConfiguration: settings.onDidChange,
+    });
     await settle();
     assert.deepEqual(warnings, [], 'the defaults are all on this machine');
     set('realm.lokiUrl', 'https://logs.corp.example');

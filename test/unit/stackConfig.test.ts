@@ -12,7 +12,13 @@ const read = (rel: string) => fs.readFileSync(path.join(STACK, rel), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const yaml = (rel: string): any => parseYaml(read(rel));
 
-interface Panel { id: number; type: string; title: string; datasource?: { uid?: string; type?: string }; targets?: Array<{ expr?: string; datasource?: { uid?: string } }> }
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { uid?: string; type?: string };
+  targets?: Array<{ expr?: string; datasource?: { uid?: string } }>;
+}
 
 describe('stack/compose.yaml', () => {
   const text = read('compose.yaml');
@@ -42,10 +48,15 @@ describe('stack/compose.yaml', () => {
 
   it('keeps state in named volumes that are declared', () => {
     const declared = Object.keys(raw.volumes);
-    const used = Object.values(raw.services).flatMap((s) => ((s.volumes as string[] | undefined) ?? []).map((v) => v.split(':')[0]).filter((src) => /^[a-z][\w-]*$/.test(src)));
+    const used = Object.values(raw.services).flatMap((s) =>
+      ((s.volumes as string[] | undefined) ?? []).map((v) => v.split(':')[0]).filter((src) => /^[a-z][\w-]*$/.test(src)),
+    );
     assert.deepEqual([...new Set(used)].sort(), declared.sort());
     for (const svc of ['prometheus', 'alertmanager', 'loki', 'grafana']) {
-      assert.ok(((raw.services[svc].volumes as string[]) ?? []).some((v) => declared.includes(v.split(':')[0])), `${svc} keeps no data in a named volume`);
+      assert.ok(
+        ((raw.services[svc].volumes as string[]) ?? []).some((v) => declared.includes(v.split(':')[0])),
+        `${svc} keeps no data in a named volume`,
+      );
     }
   });
 
@@ -65,7 +76,8 @@ describe('stack/prometheus', () => {
   const config = yaml('prometheus/prometheus.yml');
   const rules = yaml('prometheus/alert_rules.yml');
   const tests = yaml('prometheus/alert_rules.test.yml');
-  const alerts: Array<{ alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }> = rules.groups.flatMap((g: { rules: unknown[] }) => g.rules);
+  const alerts: Array<{ alert: string; expr: string; for?: string; labels: Record<string, string>; annotations: Record<string, string> }> =
+    rules.groups.flatMap((g: { rules: unknown[] }) => g.rules);
 
   it('scrapes every 15 s: itself, Alertmanager, Loki, Promtail, Grafana, cAdvisor, node-exporter and arcanum', () => {
     assert.equal(config.global.scrape_interval, '15s');
@@ -82,9 +94,16 @@ describe('stack/prometheus', () => {
     assert.equal(shipped[0].labels.service, 'arcanum');
   });
 
-  it('has exactly the issue\'s alert rules, each with severity, summary and description', () => {
+  it("has exactly the issue's alert rules, each with severity, summary and description", () => {
     assert.deepEqual(alerts.map((a) => a.alert).sort(), [
-      'ArcanumNeedsRestart', 'ContainerHighMemory', 'HighDiskUsage', 'HighErrorRate', 'HostHighCpuLoad', 'ServiceDown', 'ServiceFlapping', 'SystemResourceExhaustion',
+      'ArcanumNeedsRestart',
+      'ContainerHighMemory',
+      'HighDiskUsage',
+      'HighErrorRate',
+      'HostHighCpuLoad',
+      'ServiceDown',
+      'ServiceFlapping',
+      'SystemResourceExhaustion',
     ]);
     for (const a of alerts) {
       assert.ok(['critical', 'warning'].includes(a.labels.severity), `${a.alert} severity`);
@@ -96,16 +115,28 @@ describe('stack/prometheus', () => {
   it('labels the remediable alerts with the action the healer takes', () => {
     const action = Object.fromEntries(alerts.map((a) => [a.alert, a.labels.action]));
     assert.deepEqual(action, {
-      ServiceDown: undefined, ArcanumNeedsRestart: 'restart', SystemResourceExhaustion: 'scale_down', HighDiskUsage: 'cleanup_logs',
-      HighErrorRate: undefined, ContainerHighMemory: undefined, ServiceFlapping: undefined, HostHighCpuLoad: undefined,
+      ServiceDown: undefined,
+      ArcanumNeedsRestart: 'restart',
+      SystemResourceExhaustion: 'scale_down',
+      HighDiskUsage: 'cleanup_logs',
+      HighErrorRate: undefined,
+      ContainerHighMemory: undefined,
+      ServiceFlapping: undefined,
+      HostHighCpuLoad: undefined,
     });
   });
 
   it('unit-tests every rule both firing and not yet firing', () => {
     const cases: Array<{ alertname: string; exp_alerts: unknown[] }> = tests.tests.flatMap((t: { alert_rule_test?: unknown[] }) => t.alert_rule_test ?? []);
     for (const a of alerts) {
-      assert.ok(cases.some((c) => c.alertname === a.alert && c.exp_alerts.length > 0), `${a.alert} is never shown firing`);
-      assert.ok(cases.some((c) => c.alertname === a.alert && c.exp_alerts.length === 0), `${a.alert} is never shown quiet before its for:`);
+      assert.ok(
+        cases.some((c) => c.alertname === a.alert && c.exp_alerts.length > 0),
+        `${a.alert} is never shown firing`,
+      );
+      assert.ok(
+        cases.some((c) => c.alertname === a.alert && c.exp_alerts.length === 0),
+        `${a.alert} is never shown quiet before its for:`,
+      );
     }
   });
 });
@@ -148,8 +179,14 @@ describe('stack/grafana', () => {
   const dashboard = JSON.parse(read('grafana/dashboards/realm-observability.json')) as { uid: string; title: string; panels: Panel[] };
   const uids = new Set(datasources.map((d) => d.uid));
 
-  it('provisions the Prometheus and Loki data sources at the stack\'s services', () => {
-    assert.deepEqual(datasources.filter((d) => d.type !== 'alertmanager').map((d) => [d.type, d.url]), [['prometheus', 'http://prometheus:9090'], ['loki', 'http://loki:3100']]);
+  it("provisions the Prometheus and Loki data sources at the stack's services", () => {
+    assert.deepEqual(
+      datasources.filter((d) => d.type !== 'alertmanager').map((d) => [d.type, d.url]),
+      [
+        ['prometheus', 'http://prometheus:9090'],
+        ['loki', 'http://loki:3100'],
+      ],
+    );
     const provider = yaml('grafana/provisioning/dashboards/dashboards.yaml').providers[0];
     assert.equal(provider.options.path, '/var/lib/grafana/dashboards');
   });
@@ -157,7 +194,8 @@ describe('stack/grafana', () => {
   it('has the "Realm Observability" dashboard with the panels the issue lists', () => {
     assert.equal(dashboard.title, 'Realm Observability');
     const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-    for (const want of ['service status', 'request rate', 'error rate', 'memory per container', 'active alerts', 'logs', 'self-healing']) assert.ok(titles.includes(want), `no "${want}" panel in ${titles}`);
+    for (const want of ['service status', 'request rate', 'error rate', 'memory per container', 'active alerts', 'logs', 'self-healing'])
+      assert.ok(titles.includes(want), `no "${want}" panel in ${titles}`);
     assert.equal(new Set(dashboard.panels.map((p) => p.id)).size, dashboard.panels.length, 'panel ids are unique');
   });
 
@@ -169,17 +207,24 @@ describe('stack/grafana', () => {
   });
 
   it('has PromQL that Prometheus parses in every Prometheus panel', async function () {
-    const exprs = dashboard.panels.filter((p) => p.datasource?.type === 'prometheus').flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr ?? '' })));
+    const exprs = dashboard.panels
+      .filter((p) => p.datasource?.type === 'prometheus')
+      .flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr ?? '' })));
     // 5: "Self-healing actions" moved to Loki (healer decisions); its LogQL is checked in lokiDecisionLog.test.ts
     assert.ok(exprs.length >= 5);
     // Grafana's own variables are not PromQL: give them the values Grafana would
-    const rules = exprs.map((e, i) => ({ record: `realm:dashboard:expr_${i}`, expr: e.expr.replace(/\$__(rate_)?interval/g, '5m').replace(/\$__range/g, '1h') }));
+    const rules = exprs.map((e, i) => ({
+      record: `realm:dashboard:expr_${i}`,
+      expr: e.expr.replace(/\$__(rate_)?interval/g, '5m').replace(/\$__range/g, '1h'),
+    }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-dash-'));
     const file = path.join(dir, 'dashboard.rules.yml');
     fs.writeFileSync(file, stringifyYaml({ groups: [{ name: 'dashboard', rules }] }));
     try {
       const result = await new Promise<{ code: number; out: string }>((resolve) => {
-        execFile('promtool', ['check', 'rules', file], { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
+        execFile('promtool', ['check', 'rules', file], { timeout: 30_000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+        );
       });
       assert.equal(result.code, 0, `promtool rejected a dashboard query:\n${result.out}`);
       assert.match(result.out, new RegExp(`SUCCESS: ${rules.length} rules found`));

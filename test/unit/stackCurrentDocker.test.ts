@@ -10,20 +10,36 @@ const STACK = path.resolve(__dirname, '../../../stack');
 const read = (rel: string) => fs.readFileSync(path.join(STACK, rel), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const compose = parseYaml(read('compose.yaml')) as { services: Record<string, any> };
-const flag = (service: string, name: string): string | undefined => (compose.services[service].command as string[]).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const flag = (service: string, name: string): string | undefined =>
+  (compose.services[service].command as string[]).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
 /** cAdvisor's own default `--disable_metrics` (cmd/cadvisor.go `ignoreMetrics`); the flag replaces it. */
-const CADVISOR_DEFAULT_DISABLED = ['memory_numa', 'tcp', 'udp', 'advtcp', 'sched', 'process', 'hugetlb', 'referenced_memory', 'cpu_topology', 'resctrl', 'cpuset'];
+const CADVISOR_DEFAULT_DISABLED = [
+  'memory_numa',
+  'tcp',
+  'udp',
+  'advtcp',
+  'sched',
+  'process',
+  'hugetlb',
+  'referenced_memory',
+  'cpu_topology',
+  'resctrl',
+  'cpuset',
+];
 
 describe('stack/compose.yaml on Docker Engine 29 and Docker Desktop', () => {
-  it('runs a cAdvisor from ghcr.io that speaks Engine 29\'s API and reads the containerd image store', () => {
+  it("runs a cAdvisor from ghcr.io that speaks Engine 29's API and reads the containerd image store", () => {
     const image = String(compose.services.cadvisor.image);
     const m = /^ghcr\.io\/google\/cadvisor:v?(\d+)\.(\d+)\.(\d+)$/.exec(image);
     assert.ok(m, `${image}: cAdvisor images from v0.53 on are published on ghcr.io/google/cadvisor`);
     // v0.57 negotiates the API version (Engine 29 refuses 1.41); v0.54 finds the rw layer through containerd
     assert.ok(Number(m[1]) > 0 || Number(m[2]) >= 57, `${image} is older than v0.57`);
     const volumes = compose.services.cadvisor.volumes as string[];
-    assert.ok(volumes.some((v) => v.endsWith(':/run/containerd/containerd.sock:ro')), 'containerd\'s socket is mounted read-only');
+    assert.ok(
+      volumes.some((v) => v.endsWith(':/run/containerd/containerd.sock:ro')),
+      "containerd's socket is mounted read-only",
+    );
     assert.ok(flag('cadvisor', 'docker_only'), 'only containers, no host cgroups');
   });
 
@@ -38,12 +54,18 @@ describe('stack/compose.yaml on Docker Engine 29 and Docker Desktop', () => {
     const ne = compose.services['node-exporter'];
     const volumes = ne.volumes as string[];
     assert.deepEqual(volumes, ['/:/host:ro']);
-    assert.ok(!/rslave|rshared|slave/.test(read('compose.yaml').split('node-exporter:')[1].split('healthcheck')[0].replace(/#.*$/gm, '')), 'no propagation option on the mount');
+    assert.ok(
+      !/rslave|rshared|slave/.test(read('compose.yaml').split('node-exporter:')[1].split('healthcheck')[0].replace(/#.*$/gm, '')),
+      'no propagation option on the mount',
+    );
     assert.equal(flag('node-exporter', 'path.rootfs'), '/host');
     // the filesystem collector stays on and `/` is not excluded: HighDiskUsage needs node_filesystem_* for /
     assert.ok(!(ne.command as string[]).some((a) => a.startsWith('--no-collector.filesystem')));
     const exclude = new RegExp(flag('node-exporter', 'collector.filesystem.mount-points-exclude')!.replace(/\$\$/g, '$'));
-    assert.ok(!exclude.test('/') && !exclude.test('/home') && exclude.test('/proc') && exclude.test('/var/lib/docker/overlay2'), 'the exclusion keeps real disks');
+    assert.ok(
+      !exclude.test('/') && !exclude.test('/home') && exclude.test('/proc') && exclude.test('/var/lib/docker/overlay2'),
+      'the exclusion keeps real disks',
+    );
   });
 
   it('runs node-exporter without an init: with pid host it is not PID 1, so SIGTERM stops it', () => {
@@ -51,15 +73,16 @@ describe('stack/compose.yaml on Docker Engine 29 and Docker Desktop', () => {
     assert.notEqual(compose.services['node-exporter'].init, true);
   });
 
-  it('mounts only Realm\'s provisioning folders, so Grafana\'s own plugins/ and alerting/ stay visible', () => {
+  it("mounts only Realm's provisioning folders, so Grafana's own plugins/ and alerting/ stay visible", () => {
     const volumes = compose.services.grafana.volumes as string[];
     const targets = volumes.map((v) => v.split(':')[1]);
     assert.ok(!targets.includes('/etc/grafana/provisioning'), 'the whole provisioning folder is hidden by a mount');
     assert.ok(targets.includes('/etc/grafana/provisioning/datasources') && targets.includes('/etc/grafana/provisioning/dashboards'));
-    for (const v of volumes.filter((x) => x.startsWith('./grafana/provisioning/'))) assert.ok(fs.existsSync(path.join(STACK, v.split(':')[0])), `${v} mounts a missing folder`);
+    for (const v of volumes.filter((x) => x.startsWith('./grafana/provisioning/')))
+      assert.ok(fs.existsSync(path.join(STACK, v.split(':')[0])), `${v} mounts a missing folder`);
   });
 
-  it('checks Promtail\'s health with bash /dev/tcp and says truthfully why', () => {
+  it("checks Promtail's health with bash /dev/tcp and says truthfully why", () => {
     const p = compose.services.promtail;
     assert.equal(p.healthcheck.test[1], 'bash');
     const text = read('compose.yaml');
@@ -68,7 +91,7 @@ describe('stack/compose.yaml on Docker Engine 29 and Docker Desktop', () => {
   });
 });
 
-describe('stack/promtail: lines verbatim, level from the line\'s own format', () => {
+describe("stack/promtail: lines verbatim, level from the line's own format", () => {
   const promtail = parseYaml(read('promtail/promtail.yaml')) as { scrape_configs: Array<{ pipeline_stages: Stage[] }> };
   const stages = promtail.scrape_configs[0].pipeline_stages;
   const labels = { container: 'app-web-1', compose_service: 'web', compose_project: 'app', stream: 'stdout' };
@@ -137,17 +160,28 @@ describe('stack/prometheus and the dashboard use the working set', () => {
     assert.doesNotMatch(JSON.stringify(dashboard), /container_memory_usage_bytes|container_start_time_seconds/);
   });
 
-  it('promtool\'s rule tests cover the working set both ways (fires on it, quiet on page cache alone)', () => {
+  it("promtool's rule tests cover the working set both ways (fires on it, quiet on page cache alone)", () => {
     const tests = parseYaml(read('prometheus/alert_rules.test.yml')) as { tests: Array<{ name: string; input_series: Array<{ series: string }> }> };
     const mem = tests.tests.filter((t) => t.input_series.some((s) => s.series.startsWith('container_memory_working_set_bytes')));
     assert.ok(mem.length >= 2);
-    assert.ok(mem.some((t) => /quiet/.test(t.name) && t.input_series.some((s) => s.series.startsWith('container_memory_usage_bytes'))), 'a test shows page cache alone does not fire');
+    assert.ok(
+      mem.some((t) => /quiet/.test(t.name) && t.input_series.some((s) => s.series.startsWith('container_memory_usage_bytes'))),
+      'a test shows page cache alone does not fire',
+    );
   });
 });
 
 describe('stack/README.md explains each choice', () => {
   const readme = read('README.md');
-  for (const evidence of ['google/cadvisor#3749', 'google/cadvisor#3643', 'prometheus/node_exporter#2742', '2026-03-02', 'Alloy', 'working set', 'containerd']) {
+  for (const evidence of [
+    'google/cadvisor#3749',
+    'google/cadvisor#3643',
+    'prometheus/node_exporter#2742',
+    '2026-03-02',
+    'Alloy',
+    'working set',
+    'containerd',
+  ]) {
     it(`mentions ${evidence}`, () => assert.ok(readme.includes(evidence)));
   }
 });

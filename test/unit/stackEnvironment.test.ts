@@ -4,7 +4,12 @@ import { arcanumTargetsJson, grafanaDashboardUrl, stackEnvironment } from '../..
 import { GRAFANA_PASSWORD_SECRET, grafanaAdminPassword } from '../../src/commands/grafanaPassword';
 
 describe('stackEnvironment', () => {
-  const urls = { prometheus: 'http://127.0.0.1:19090', alertmanager: 'http://localhost:9093/', loki: 'https://loki.example.com', grafana: 'http://127.0.0.1:3000' };
+  const urls = {
+    prometheus: 'http://127.0.0.1:19090',
+    alertmanager: 'http://localhost:9093/',
+    loki: 'https://loki.example.com',
+    grafana: 'http://127.0.0.1:3000',
+  };
 
   it('gives compose the password, the targets folder, the engine socket and loopback ports from settings', () => {
     const env = stackEnvironment({ grafanaPassword: 's3cret', targetsDir: '/store/targets', dockerHost: 'unix:///tmp/realm-it/docker.sock', urls });
@@ -23,7 +28,9 @@ describe('stackEnvironment', () => {
   });
 
   it('writes the arcanum file_sd document and refuses what is not host:port', () => {
-    assert.deepEqual(JSON.parse(arcanumTargetsJson(['host.docker.internal:8000', ' 10.0.0.7:9100 '])), [{ targets: ['host.docker.internal:8000', '10.0.0.7:9100'], labels: { service: 'arcanum' } }]);
+    assert.deepEqual(JSON.parse(arcanumTargetsJson(['host.docker.internal:8000', ' 10.0.0.7:9100 '])), [
+      { targets: ['host.docker.internal:8000', '10.0.0.7:9100'], labels: { service: 'arcanum' } },
+    ]);
     assert.throws(() => arcanumTargetsJson(['http://x:1']), /not host:port/);
     assert.throws(() => arcanumTargetsJson(['']), /empty/);
   });

@@ -32,16 +32,28 @@ describe('the packaged .vsix', function () {
   it('contains only dist/, media/, stack/ and the manifest files — no sources, tests or maps', () => {
     assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'extension.js')), 'built first (npm run build)');
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'realm-vsix-')), 'realm.vsix');
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], { cwd: ROOT, stdio: 'pipe' });
-    const files = zipEntries(out).filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length));
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
+    const files = zipEntries(out)
+      .filter((f) => f.startsWith('extension/'))
+      .map((f) => f.slice('extension/'.length));
     // vsce stores the readme/changelog under lower-case names
     const allowedTopLevel = new Set(['package.json', 'readme.md', 'changelog.md', 'LICENSE', 'LICENSE.txt']);
     const stray = files.filter((f) => !/^(dist|media|stack)\//.test(f) && !allowedTopLevel.has(f));
     assert.deepEqual(stray, [], 'nothing outside dist/, media/, stack/ and the manifest');
     assert.ok(files.includes('dist/extension.js'));
     assert.ok(files.includes('stack/compose.yaml'), 'the shipped stack');
-    assert.ok(files.some((f) => f.startsWith('media/icons/')), 'the activity-bar icon');
-    assert.deepEqual(files.filter((f) => /\.(ts|map)$/.test(f) || f.startsWith('src/') || f.startsWith('test/')), []);
+    assert.ok(
+      files.some((f) => f.startsWith('media/icons/')),
+      'the activity-bar icon',
+    );
+    assert.deepEqual(
+      files.filter((f) => /\.(ts|map)$/.test(f) || f.startsWith('src/') || f.startsWith('test/')),
+      [],
+    );
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 });

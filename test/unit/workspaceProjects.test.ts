@@ -12,17 +12,24 @@ import { waitUntil } from '../support/waitFor';
 describe('WorkspaceProjects (real docker compose config)', () => {
   let dir: string;
   let runner: ComposeCliRunner;
-  before(async () => { runner = new ComposeCliRunner(await detectComposeCli()); });
+  before(async () => {
+    runner = new ComposeCliRunner(await detectComposeCli());
+  });
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'realm-ws-'));
     fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: busybox\n  worker:\n    image: busybox\n');
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const make = (over: Partial<WorkspaceProjectsDeps> = {}) => new WorkspaceProjects({
-    folder: () => dir, settings: () => ({ composeFiles: [], composeProjectName: '' }), composeRunner: async () => runner,
-    onComposeProblem: () => undefined, logger: memoryLogger(), ...over,
-  });
+  const make = (over: Partial<WorkspaceProjectsDeps> = {}) =>
+    new WorkspaceProjects({
+      folder: () => dir,
+      settings: () => ({ composeFiles: [], composeProjectName: '' }),
+      composeRunner: async () => runner,
+      onComposeProblem: () => undefined,
+      logger: memoryLogger(),
+      ...over,
+    });
   const app = (p: WorkspaceProjects) => p.current.find((x) => x.role === 'app');
 
   it('resolves the app project with compose naming and declared services; a change during a resolve is not lost', async () => {
@@ -70,7 +77,7 @@ describe('WorkspaceProjects (real docker compose config)', () => {
       reads.length = 0;
       fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web: [oops\n');
       await projects.resolve();
-      assert.deepEqual([...reads].sort(), ['.env', 'compose.yaml'], 'a pass that ends in compose\'s error: each file read once');
+      assert.deepEqual([...reads].sort(), ['.env', 'compose.yaml'], "a pass that ends in compose's error: each file read once");
     } finally {
       fsp.readFile = original;
     }
@@ -79,7 +86,10 @@ describe('WorkspaceProjects (real docker compose config)', () => {
   it("an editor save and the file watcher's later event for the same content are one resolution", async () => {
     let configRuns = 0;
     const counting = Object.create(runner) as ComposeCliRunner;
-    counting.config = (...args: Parameters<ComposeCliRunner['config']>) => { configRuns++; return runner.config(...args); };
+    counting.config = (...args: Parameters<ComposeCliRunner['config']>) => {
+      configRuns++;
+      return runner.config(...args);
+    };
     const projects = make({ composeRunner: async () => counting, debounceMs: 60_000 });
     const settle = (projects as unknown as { resolveIfChanged(): Promise<void> }).resolveIfChanged.bind(projects);
     try {
@@ -105,33 +115,40 @@ describe('WorkspaceProjects (real docker compose config)', () => {
   });
 
   it('reads an override, extends, include, a << merge key and .env profiles exactly as compose does', async () => {
-    fs.writeFileSync(path.join(dir, 'compose.yaml'), [
-      'include: [extra/included.yaml]',
-      'x-common: &common',
-      '  image: busybox',
-      '  depends_on:',
-      '    db: {condition: service_started}',
-      'services:',
-      '  web:',
-      '    <<: *common',
-      '  db: {image: busybox}',
-      '  api:',
-      '    extends: {file: base.yaml, service: base}',
-      '  debug:',
-      '    image: busybox',
-      '    profiles: [debug]',
-      '  tools:',
-      '    image: busybox',
-      '    profiles: [tools]',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'compose.yaml'),
+      [
+        'include: [extra/included.yaml]',
+        'x-common: &common',
+        '  image: busybox',
+        '  depends_on:',
+        '    db: {condition: service_started}',
+        'services:',
+        '  web:',
+        '    <<: *common',
+        '  db: {image: busybox}',
+        '  api:',
+        '    extends: {file: base.yaml, service: base}',
+        '  debug:',
+        '    image: busybox',
+        '    profiles: [debug]',
+        '  tools:',
+        '    image: busybox',
+        '    profiles: [tools]',
+        '',
+      ].join('\n'),
+    );
     fs.writeFileSync(path.join(dir, 'compose.override.yaml'), 'services:\n  web:\n    labels: {realm.heal: "false"}\n');
     fs.writeFileSync(path.join(dir, 'base.yaml'), 'services:\n  base:\n    image: busybox\n');
     fs.mkdirSync(path.join(dir, 'extra'));
     fs.writeFileSync(path.join(dir, 'extra', 'included.yaml'), 'services:\n  cache:\n    image: busybox\n');
     fs.writeFileSync(path.join(dir, '.env'), 'COMPOSE_PROFILES=debug\nCOMPOSE_PROJECT_NAME=fidelity\n');
     const problems: unknown[] = [];
-    const projects = make({ onComposeProblem: (e) => { if (e) problems.push(e); } });
+    const projects = make({
+      onComposeProblem: (e) => {
+        if (e) problems.push(e);
+      },
+    });
     await projects.resolve();
     assert.deepEqual(problems, [], 'an override that is only valid with its base is no error');
     assert.equal(app(projects)?.name, 'fidelity', 'COMPOSE_PROJECT_NAME from .env');
@@ -141,7 +158,7 @@ describe('WorkspaceProjects (real docker compose config)', () => {
     }
   });
 
-  it('puts compose\'s error on the line it concerns and keeps the last good model while the file is broken', async () => {
+  it("puts compose's error on the line it concerns and keeps the last good model while the file is broken", async () => {
     const problems: Array<ComposeError | undefined> = [];
     const projects = make({ onComposeProblem: (e) => problems.push(e) });
     await projects.resolve();
@@ -158,15 +175,19 @@ describe('WorkspaceProjects (real docker compose config)', () => {
   it('a file compose cannot read at all is one Problem that says why', async () => {
     fs.writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: "busybox\n');
     const problems: ComposeError[] = [];
-    const projects = make({ onComposeProblem: (e) => { if (e) problems.push(e); } });
+    const projects = make({
+      onComposeProblem: (e) => {
+        if (e) problems.push(e);
+      },
+    });
     await projects.resolve();
     assert.equal(problems.length, 1);
     assert.equal(problems[0].details.file, path.join(dir, 'compose.yaml'));
     assert.match(problems[0].message, /yaml/i);
-    assert.ok(app(projects), 'the folder\'s project is still watched');
+    assert.ok(app(projects), "the folder's project is still watched");
   });
 
-  it('shows the previous model (from workspace state) at once after a reload, then compose\'s answer', async () => {
+  it("shows the previous model (from workspace state) at once after a reload, then compose's answer", async () => {
     const memory = new InMemoryMemento();
     const first = make({ memory });
     await first.resolve();
@@ -179,10 +200,12 @@ describe('WorkspaceProjects (real docker compose config)', () => {
     assert.equal(app(reloaded)?.provisional, undefined);
   });
 
-  it('without a compose CLI: one message, and the project name the engine\'s containers of the folder carry', async () => {
+  it("without a compose CLI: one message, and the project name the engine's containers of the folder carry", async () => {
     const messages: string[] = [];
     const projects = make({
-      composeRunner: async () => { throw new ComposeError('no-compose-cli', 'No compose CLI found'); },
+      composeRunner: async () => {
+        throw new ComposeError('no-compose-cli', 'No compose CLI found');
+      },
       onNoComposeCli: (m) => messages.push(m),
       engineProjectOf: async (folder) => (folder === dir ? 'runningproject' : undefined),
     });
@@ -196,7 +219,13 @@ describe('WorkspaceProjects (real docker compose config)', () => {
 
   it('debounces a burst of saves into one resolution', async () => {
     let runs = 0;
-    const projects = make({ composeRunner: async () => { runs++; return runner; }, debounceMs: 30 });
+    const projects = make({
+      composeRunner: async () => {
+        runs++;
+        return runner;
+      },
+      debounceMs: 30,
+    });
     for (let i = 0; i < 5; i++) projects.scheduleResolve();
     await waitUntil('the debounced resolution', () => projects.resolved, 20_000);
     assert.equal(runs, 1);

@@ -16,21 +16,48 @@ const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const HOSTILE = '<img src=x onerror="window.__pwned=1"> **bold** [link](javascript:alert(1))';
 
 const view: IncidentView = {
-  id: 'inc-1', title: 'worker — crashed (exit 1)', status: 'recovered in 1m 5s (the healer\'s restart)', reason: 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`',
-  openedAt: T0, closedAt: T0 + 65_000, windowStartMs: T0 - 300_000, windowEndMs: T0 + 185_000,
+  id: 'inc-1',
+  title: 'worker — crashed (exit 1)',
+  status: "recovered in 1m 5s (the healer's restart)",
+  reason: 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`',
+  openedAt: T0,
+  closedAt: T0 + 65_000,
+  windowStartMs: T0 - 300_000,
+  windowEndMs: T0 + 185_000,
   entries: [
     { time: T0, kind: 'die', text: 'app-worker-1 died (exit 1)', links: [{ kind: 'logs', atMs: T0 }] },
-    { time: T0 + 2_000, kind: 'alert-firing', text: 'alert WorkerDown firing', detail: `service=worker\nsummary: ${HOSTILE}`, links: [{ kind: 'metrics', alert: 0 }, { kind: 'alertmanager', alert: 0 }, { kind: 'logs', atMs: T0 + 2_000 }] },
+    {
+      time: T0 + 2_000,
+      kind: 'alert-firing',
+      text: 'alert WorkerDown firing',
+      detail: `service=worker\nsummary: ${HOSTILE}`,
+      links: [
+        { kind: 'metrics', alert: 0 },
+        { kind: 'alertmanager', alert: 0 },
+        { kind: 'logs', atMs: T0 + 2_000 },
+      ],
+    },
     { time: T0 + 3_000, kind: 'healer', text: 'healer: worker: restart — done (crashed, exit 1)', links: [{ kind: 'logs', atMs: T0 + 3_000 }] },
     { time: T0 + 4_000, kind: 'start', text: 'app-worker-1 started', links: [{ kind: 'logs', atMs: T0 + 4_000 }] },
     { time: T0 + 65_000, kind: 'closed', text: 'recovered', links: [{ kind: 'logs', atMs: T0 + 65_000 }] },
   ],
-  alerts: [{ name: 'WorkerDown', state: 'resolved', firingAt: T0 + 2_000, resolvedAt: T0 + 60_000, query: 'up{job="worker"} == 0', labels: { service: 'worker' }, annotations: { summary: HOSTILE } }],
+  alerts: [
+    {
+      name: 'WorkerDown',
+      state: 'resolved',
+      firingAt: T0 + 2_000,
+      resolvedAt: T0 + 60_000,
+      query: 'up{job="worker"} == 0',
+      labels: { service: 'worker' },
+      annotations: { summary: HOSTILE },
+    },
+  ],
   charts: [{ title: 'Alert WorkerDown: its query', query: 'up{job="worker"} == 0', unit: 'count' }],
 };
 
 const logs: IncidentLogsView = {
-  source: 'loki', sourceText: 'Loki: 3 lines of worker, 2 min before to 2 min after the start.',
+  source: 'loki',
+  sourceText: 'Loki: 3 lines of worker, 2 min before to 2 min after the start.',
   entries: [
     { time: T0 - 2_000, line: 'connecting to db:5432', level: 'info' },
     { time: T0 - 1_000, line: 'Error: ECONNREFUSED db:5432', level: 'error' },
@@ -45,7 +72,13 @@ async function answerAll(wp: WebviewPage): Promise<void> {
   const [logsAsk, chartAsk] = [await wp.waitForPosted('loadLogs'), await wp.waitForPosted('loadChart')];
   await wp.send({ type: 'incidentLogs', requestId: logsAsk.requestId, logs });
   const times = Array.from({ length: 20 }, (_, i) => Math.floor((T0 - 300_000) / 1000) + i * 15);
-  await wp.send({ type: 'incidentChart', requestId: chartAsk.requestId, chart: 0, times, series: [{ labels: { job: 'worker' }, values: times.map((_, i) => (i > 10 && i < 14 ? 1 : 0)) }] });
+  await wp.send({
+    type: 'incidentChart',
+    requestId: chartAsk.requestId,
+    chart: 0,
+    times,
+    series: [{ labels: { job: 'worker' }, values: times.map((_, i) => (i > 10 && i < 14 ? 1 : 0)) }],
+  });
 }
 
 describe('Incident webview (issue 15, headless Chromium)', function () {
@@ -65,7 +98,7 @@ describe('Incident webview (issue 15, headless Chromium)', function () {
     assert.equal(await wp.page.locator('.reason').textContent(), 'exit 1 after 3s; last line: `Error: ECONNREFUSED db:5432`');
     assert.equal(await wp.page.locator('.log-source').textContent(), logs.sourceText, 'says which source the lines came from');
     const colours = await wp.page.locator('.entry.kind-log .text').evaluateAll((els) => els.map((e) => getComputedStyle(e).color));
-    assert.equal(colours[1], 'rgb(248, 81, 73)', 'error lines in the Logs panel\'s red');
+    assert.equal(colours[1], 'rgb(248, 81, 73)', "error lines in the Logs panel's red");
     assert.equal(colours[2], 'rgb(204, 167, 0)', 'warnings in its yellow');
     assert.notEqual(colours[0], colours[1]);
     assert.equal(await wp.page.getByRole('region', { name: 'Alert WorkerDown: its query' }).locator('canvas').count(), 1);
@@ -110,14 +143,25 @@ describe('Incident webview (issue 15, headless Chromium)', function () {
     assert.equal((await wp.waitForPosted('loadIncident')).id, 'inc-1', 'a restored panel asks for the incident it showed');
   });
 
-  it('without Loki: the engine\'s lines of the dead container, and it says so', async () => {
+  it("without Loki: the engine's lines of the dead container, and it says so", async () => {
     wp = await pages.open('incident');
     await wp.send({ type: 'showIncident', id: 'inc-1' });
     const load = await wp.waitForPosted('loadIncident');
     await wp.send({ type: 'incident', requestId: load.requestId, view: { ...view, charts: [] } });
     const ask = await wp.waitForPosted('loadLogs');
     const sourceText = 'Without Loki (Loki is not reachable at http://127.0.0.1:3100): the last 2 lines of the dead container, from the Docker engine.';
-    await wp.send({ type: 'incidentLogs', requestId: ask.requestId, logs: { source: 'engine', sourceText, entries: [{ time: T0 - 1, line: 'starting', level: 'unknown' }, { time: T0 - 1, line: 'panic: boom', level: 'error' }] } });
+    await wp.send({
+      type: 'incidentLogs',
+      requestId: ask.requestId,
+      logs: {
+        source: 'engine',
+        sourceText,
+        entries: [
+          { time: T0 - 1, line: 'starting', level: 'unknown' },
+          { time: T0 - 1, line: 'panic: boom', level: 'error' },
+        ],
+      },
+    });
     await wp.page.locator('.entry.kind-log').first().waitFor();
     assert.equal(await wp.page.locator('.log-source').textContent(), sourceText);
     assert.deepEqual(await wp.page.locator('.entry .text').allTextContents(), ['starting', 'panic: boom', ...view.entries.map((e) => e.text)]);

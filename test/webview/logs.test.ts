@@ -11,7 +11,16 @@ const BASE_MS = Date.UTC(2026, 0, 15, 12, 0, 0);
 /** Runs the query the user typed and answers it with `streams`, as the extension would. */
 async function answerQuery(wp: WebviewPage, streams: LogStream[], query = '{compose_service="api"}'): Promise<void> {
   const run = await runLogsQuery(wp, query);
-  await wp.send({ type: 'logsResult', requestId: run.requestId, query, streams, limit: run.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS + 60_000 });
+  await wp.send({
+    type: 'logsResult',
+    requestId: run.requestId,
+    query,
+    streams,
+    limit: run.limit,
+    truncated: false,
+    startMs: BASE_MS - 60_000,
+    endMs: BASE_MS + 60_000,
+  });
 }
 
 describe('Logs webview (headless Chromium, built bundle)', function () {
@@ -20,12 +29,20 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
 
   it('says ready, runs the query on Enter and shows lines with local times and level colours', async () => {
     wp = await pages.open('logs');
-    await answerQuery(wp, [{ labels: { compose_service: 'api' }, entries: [entry(BASE_MS, 'level=error db down', 'error'), entry(BASE_MS - 1000, 'level=warn slow', 'warn'), entry(BASE_MS - 2000, 'started', 'info')] }]);
+    await answerQuery(wp, [
+      {
+        labels: { compose_service: 'api' },
+        entries: [entry(BASE_MS, 'level=error db down', 'error'), entry(BASE_MS - 1000, 'level=warn slow', 'warn'), entry(BASE_MS - 2000, 'started', 'info')],
+      },
+    ]);
     const rows = wp.page.locator('.log-list .row:not([hidden])');
     await rows.first().waitFor();
     assert.deepEqual(await rows.locator('.text').allTextContents(), ['level=error db down', 'level=warn slow', 'started']);
     const local = new Date(BASE_MS);
-    assert.match((await rows.first().locator('.time').textContent()) ?? '', new RegExp(`^\\d{4}-\\d\\d-\\d\\d ${String(local.getHours()).padStart(2, '0')}:00:00\\.000$`));
+    assert.match(
+      (await rows.first().locator('.time').textContent()) ?? '',
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\d ${String(local.getHours()).padStart(2, '0')}:00:00\\.000$`),
+    );
     const colours = await rows.locator('.text').evaluateAll((els) => els.map((e) => getComputedStyle(e).color));
     assert.equal(colours[0], 'rgb(248, 81, 73)', 'error lines are red');
     assert.equal(colours[1], 'rgb(204, 167, 0)', 'warnings are yellow');
@@ -35,7 +52,10 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
 
   it('draws a volume histogram stacked by level', async () => {
     wp = await pages.open('logs');
-    const entries = [...Array.from({ length: 30 }, (_, i) => entry(BASE_MS - 50_000 + i * 100, `e${i}`, 'error')), ...Array.from({ length: 10 }, (_, i) => entry(BASE_MS + 40_000 + i, `i${i}`, 'info'))];
+    const entries = [
+      ...Array.from({ length: 30 }, (_, i) => entry(BASE_MS - 50_000 + i * 100, `e${i}`, 'error')),
+      ...Array.from({ length: 10 }, (_, i) => entry(BASE_MS + 40_000 + i, `i${i}`, 'info')),
+    ];
     await answerQuery(wp, [{ labels: { compose_service: 'api' }, entries }]);
     await wp.page.locator('.histogram .seg').first().waitFor();
     assert.equal(await wp.page.locator('.histogram .bar').count(), 60);
@@ -130,14 +150,21 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
     const state = wp.page.getByRole('status');
     await wp.send({ type: 'tailState', state: 'connected', dropped: 0, capacity: 5 });
     await state.filter({ hasText: 'connected' }).waitFor();
-    await wp.send({ type: 'tailLines', streams: [{ labels: { compose_service: 'api' }, entries: Array.from({ length: 8 }, (_, i) => entry(BASE_MS + i, `tail ${i}`)) }] });
+    await wp.send({
+      type: 'tailLines',
+      streams: [{ labels: { compose_service: 'api' }, entries: Array.from({ length: 8 }, (_, i) => entry(BASE_MS + i, `tail ${i}`)) }],
+    });
     await wp.page.locator('.row .text', { hasText: 'tail 7' }).waitFor();
     // the order control says "Newest first" (the default): the newest line is at the top, as in a query's result
     assert.deepEqual(await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(), ['tail 7', 'tail 6', 'tail 5', 'tail 4', 'tail 3']);
     await wp.page.getByLabel('Direction').selectOption('forward');
     await wp.send({ type: 'tailLines', streams: [{ labels: { compose_service: 'api' }, entries: [entry(BASE_MS + 8, 'tail 8')] }] });
     await wp.page.locator('.row .text', { hasText: 'tail 8' }).waitFor();
-    assert.deepEqual(await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(), ['tail 4', 'tail 5', 'tail 6', 'tail 7', 'tail 8'], '"Oldest first": the newest at the bottom');
+    assert.deepEqual(
+      await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(),
+      ['tail 4', 'tail 5', 'tail 6', 'tail 7', 'tail 8'],
+      '"Oldest first": the newest at the bottom',
+    );
     await wp.send({ type: 'tailState', state: 'reconnecting', dropped: 42, capacity: 5, message: 'connection to Loki lost; retrying in 1.0 s' });
     await state.filter({ hasText: 'reconnecting · 42 dropped' }).waitFor();
     assert.equal(await state.evaluate((e) => getComputedStyle(e).color), 'rgb(204, 167, 0)');
@@ -150,7 +177,9 @@ describe('Logs webview (headless Chromium, built bundle)', function () {
     const levels: LogLevel[] = ['info', 'info', 'info', 'warn', 'error', 'debug'];
     const streams: LogStream[] = [0, 1, 2, 3].map((s) => ({
       labels: { compose_service: `svc${s}` },
-      entries: Array.from({ length: 25_000 }, (_, i) => entry(BASE_MS - (i * 4 + s) * 10, `svc${s} request ${i} path=/api/v1/items/${i} took=${i % 97}ms${i % 1000 === 0 ? ' needle' : ''}`, levels[i % 6])),
+      entries: Array.from({ length: 25_000 }, (_, i) =>
+        entry(BASE_MS - (i * 4 + s) * 10, `svc${s} request ${i} path=/api/v1/items/${i} took=${i % 97}ms${i % 1000 === 0 ? ' needle' : ''}`, levels[i % 6]),
+      ),
     }));
     await answerQuery(wp, streams);
     await wp.page.locator('.status', { hasText: '100,000 lines' }).waitFor({ timeout: 60_000 });

@@ -31,7 +31,16 @@ describe('Logs webview with hostile log content', function () {
     await wp.page.getByLabel('LogQL query').fill('{compose_service=~".+"}');
     await wp.page.getByLabel('LogQL query').press('Enter');
     const run = await wp.waitForPosted('runLogsQuery');
-    await wp.send({ type: 'logsResult', requestId: run.requestId, query: run.query, streams: [{ labels, entries }], limit: 1000, truncated: false, startMs: T - 1000, endMs: T + 1000 });
+    await wp.send({
+      type: 'logsResult',
+      requestId: run.requestId,
+      query: run.query,
+      streams: [{ labels, entries }],
+      limit: 1000,
+      truncated: false,
+      startMs: T - 1000,
+      endMs: T + 1000,
+    });
     await wp.page.locator('.status', { hasText: `${HOSTILE.length} lines` }).waitFor();
 
     const texts = await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents();
@@ -41,7 +50,10 @@ describe('Logs webview with hostile log content', function () {
     assert.ok(texts.includes('ERROR red  after'), 'ANSI escapes are removed, not interpreted');
     assert.ok(texts.some((t) => t.startsWith('lone surrogates')));
     assert.ok(texts.includes('multi ⏎ line ⏎ entry'), 'a multi-line entry stays one row');
-    assert.ok(texts.some((t) => t.length === 2001 && t.startsWith('AAAA')), 'a 1 MB line is clipped in its row');
+    assert.ok(
+      texts.some((t) => t.length === 2001 && t.startsWith('AAAA')),
+      'a 1 MB line is clipped in its row',
+    );
 
     // Open every line's details (keyboard), including the 1 MB one and its hostile labels.
     const list = wp.page.getByRole('listbox', { name: 'Log lines' });
@@ -59,14 +71,19 @@ describe('Logs webview with hostile log content', function () {
       pwned: window.__pwned,
       injected: document.querySelectorAll('#app img, #app script, #app svg, #app a, #app iframe').length,
       pageOverflow: document.documentElement.scrollWidth - innerWidth,
-      rowHeights: [...document.querySelectorAll('.log-list .row:not([hidden])')].map((r: { getBoundingClientRect(): { height: number } }) => r.getBoundingClientRect().height),
+      rowHeights: [...document.querySelectorAll('.log-list .row:not([hidden])')].map(
+        (r: { getBoundingClientRect(): { height: number } }) => r.getBoundingClientRect().height,
+      ),
       listVisible: document.querySelector('.log-list').getBoundingClientRect().height,
       title: document.title,
     }));
     assert.equal(verdict.pwned, undefined, 'no hostile script ran');
     assert.equal(verdict.injected, 0, 'no element was created from log text');
     assert.ok(verdict.pageOverflow <= 0, `no horizontal overflow of the page (${verdict.pageOverflow}px)`);
-    assert.ok(verdict.rowHeights.every((hgt: number) => hgt === 20), `every row keeps its height: ${verdict.rowHeights}`);
+    assert.ok(
+      verdict.rowHeights.every((hgt: number) => hgt === 20),
+      `every row keeps its height: ${verdict.rowHeights}`,
+    );
     assert.ok(verdict.listVisible >= 120, 'the list keeps its space');
     assert.equal(verdict.title, 'logs', 'an OSC title sequence did not change the title');
     assert.deepEqual(wp.dialogs, [], 'no dialog fired');

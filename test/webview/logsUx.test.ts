@@ -20,29 +20,76 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   const pages = webviewSuite(this);
   let wp: WebviewPage;
 
-  it('shows each line\'s distinguishing labels, coloured per service, and filters by stream', async () => {
+  it("shows each line's distinguishing labels, coloured per service, and filters by stream", async () => {
     wp = await pages.open('logs');
     const q = await run(wp, '{compose_project="shop"}');
-    const streams: LogStream[] = ['web', 'worker', 'db'].map((s, k) => ({ labels: labels(s), entries: [entry(BASE_MS - k * 1000, `${s} says hi`), entry(BASE_MS - 10_000 - k, `${s} again`)] }));
-    await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams, limit: q.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS });
+    const streams: LogStream[] = ['web', 'worker', 'db'].map((s, k) => ({
+      labels: labels(s),
+      entries: [entry(BASE_MS - k * 1000, `${s} says hi`), entry(BASE_MS - 10_000 - k, `${s} again`)],
+    }));
+    await wp.send({
+      type: 'logsResult',
+      requestId: q.requestId,
+      query: q.query,
+      streams,
+      limit: q.limit,
+      truncated: false,
+      startMs: BASE_MS - 60_000,
+      endMs: BASE_MS,
+    });
     const rows = wp.page.locator('.log-list .row:not([hidden])');
     await rows.first().waitFor();
-    const shown = await rows.evaluateAll((els) => els.map((e) => ({ chip: e.querySelector('.chip').textContent, text: e.querySelector('.text').textContent, colour: getComputedStyle(e.querySelector('.chip')).color, visible: getComputedStyle(e.querySelector('.chip')).display !== 'none' })));
-    assert.deepEqual(shown.slice(0, 3).map((r) => [r.chip, r.text]), [['web shop-web-1', 'web says hi'], ['worker shop-worker-1', 'worker says hi'], ['db shop-db-1', 'db says hi']],
-      'the labels that differ between streams (not compose_project or job, which all share), service first');
+    const shown = await rows.evaluateAll((els) =>
+      els.map((e) => ({
+        chip: e.querySelector('.chip').textContent,
+        text: e.querySelector('.text').textContent,
+        colour: getComputedStyle(e.querySelector('.chip')).color,
+        visible: getComputedStyle(e.querySelector('.chip')).display !== 'none',
+      })),
+    );
+    assert.deepEqual(
+      shown.slice(0, 3).map((r) => [r.chip, r.text]),
+      [
+        ['web shop-web-1', 'web says hi'],
+        ['worker shop-worker-1', 'worker says hi'],
+        ['db shop-db-1', 'db says hi'],
+      ],
+      'the labels that differ between streams (not compose_project or job, which all share), service first',
+    );
     assert.ok(shown.every((r) => r.visible));
     const colourOf = (s: string) => shown.find((r) => r.chip.startsWith(`${s} `))!.colour;
     assert.equal(new Set([colourOf('web'), colourOf('worker'), colourOf('db')]).size, 3, 'one colour per service');
-    assert.equal(shown.filter((r) => r.chip.startsWith('web ')).map((r) => r.colour).every((c) => c === colourOf('web')), true, 'a service keeps its colour');
+    assert.equal(
+      shown
+        .filter((r) => r.chip.startsWith('web '))
+        .map((r) => r.colour)
+        .every((c) => c === colourOf('web')),
+      true,
+      'a service keeps its colour',
+    );
 
     const filter = wp.page.getByLabel('Show lines of');
-    assert.deepEqual(await filter.locator('option').allTextContents(), ['All streams (6)', 'db shop-db-1 (2)', 'web shop-web-1 (2)', 'worker shop-worker-1 (2)']);
+    assert.deepEqual(await filter.locator('option').allTextContents(), [
+      'All streams (6)',
+      'db shop-db-1 (2)',
+      'web shop-web-1 (2)',
+      'worker shop-worker-1 (2)',
+    ]);
     await filter.selectOption('worker shop-worker-1');
     assert.deepEqual(await rows.locator('.text').allTextContents(), ['worker says hi', 'worker again']);
     await wp.page.locator('.filter-count', { hasText: '2 of 6 lines' }).waitFor();
 
     const single = await run(wp, '{compose_service="web"}');
-    await wp.send({ type: 'logsResult', requestId: single.requestId, query: single.query, streams: [streams[0]], limit: single.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS });
+    await wp.send({
+      type: 'logsResult',
+      requestId: single.requestId,
+      query: single.query,
+      streams: [streams[0]],
+      limit: single.limit,
+      truncated: false,
+      startMs: BASE_MS - 60_000,
+      endMs: BASE_MS,
+    });
     await wp.page.locator('.status', { hasText: '2 lines' }).waitFor();
     assert.equal(await rows.first().locator('.chip').isVisible(), false, 'one stream: no column that repeats the query');
     assert.equal(await filter.isVisible(), false);
@@ -73,7 +120,7 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
     assert.equal(await query.inputValue(), '{compose_service="d', 'an unfinished selector is left alone');
   });
 
-  it('offers the workspace\'s services as the example and hints at Promtail when Loki is empty', async () => {
+  it("offers the workspace's services as the example and hints at Promtail when Loki is empty", async () => {
     wp = await pages.open('logs');
     await wp.send({ type: 'services', names: ['checkout', 'payments', 'prometheus'] });
     const query = wp.page.getByLabel('LogQL query');
@@ -82,7 +129,17 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
     await wp.page.getByRole('button', { name: 'Show logs' }).click();
     await wp.page.getByRole('alert').filter({ hasText: 'for example {compose_service="checkout"}' }).waitFor();
     const q = await run(wp, '{compose_service="checkout"}');
-    await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams: [], limit: q.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS, lokiEmpty: true });
+    await wp.send({
+      type: 'logsResult',
+      requestId: q.requestId,
+      query: q.query,
+      streams: [],
+      limit: q.limit,
+      truncated: false,
+      startMs: BASE_MS - 60_000,
+      endMs: BASE_MS,
+      lokiEmpty: true,
+    });
     await wp.page.locator('.status', { hasText: 'Promtail is probably not shipping them' }).waitFor();
     assert.match((await wp.page.locator('.status').textContent()) ?? '', /Run Realm: Stack Up and check the stack's promtail service/);
   });
@@ -90,11 +147,24 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
   it('labels the volume histogram with a time axis', async () => {
     wp = await pages.open('logs');
     const q = await run(wp, '{compose_service="web"}');
-    await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams: [{ labels: labels('web'), entries: [entry(BASE_MS - 30 * 60_000, 'a'), entry(BASE_MS, 'b')] }], limit: q.limit, truncated: false, startMs: BASE_MS - 60 * 60_000, endMs: BASE_MS });
+    await wp.send({
+      type: 'logsResult',
+      requestId: q.requestId,
+      query: q.query,
+      streams: [{ labels: labels('web'), entries: [entry(BASE_MS - 30 * 60_000, 'a'), entry(BASE_MS, 'b')] }],
+      limit: q.limit,
+      truncated: false,
+      startMs: BASE_MS - 60 * 60_000,
+      endMs: BASE_MS,
+    });
     const ticks = wp.page.locator('.histogram-axis .tick');
     await ticks.first().waitFor();
     assert.deepEqual(await ticks.allTextContents(), ['11:00', '11:15', '11:30', '11:45', '12:00']);
-    const [first, last, bars] = [(await ticks.first().boundingBox())!, (await ticks.last().boundingBox())!, (await wp.page.locator('.histogram').boundingBox())!];
+    const [first, last, bars] = [
+      (await ticks.first().boundingBox())!,
+      (await ticks.last().boundingBox())!,
+      (await wp.page.locator('.histogram').boundingBox())!,
+    ];
     assert.ok(first.x >= bars.x - 1 && last.x + last.width <= bars.x + bars.width + 1, 'the axis spans the bars, labels inside');
   });
 
@@ -105,28 +175,67 @@ describe('Logs panel UX (issue 13, headless Chromium)', function () {
     assert.equal(q.limit, 3);
     // the page ends in a burst of two lines at the same nanosecond: the next page starts at it again
     const first = [entry(BASE_MS, 'l5'), entry(BASE_MS - 1000, 'l4'), entry(BASE_MS - 2000, 'l3a')];
-    await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams: [{ labels: labels('web'), entries: first }], limit: 3, truncated: true, startMs: BASE_MS - 3_600_000, endMs: BASE_MS });
+    await wp.send({
+      type: 'logsResult',
+      requestId: q.requestId,
+      query: q.query,
+      streams: [{ labels: labels('web'), entries: first }],
+      limit: 3,
+      truncated: true,
+      startMs: BASE_MS - 3_600_000,
+      endMs: BASE_MS,
+    });
     const more = wp.page.getByRole('button', { name: 'Older lines' });
     await more.waitFor();
     await more.click();
     const page = await wp.waitForPosted('runLogsQuery', (m) => m.cursorNs !== undefined);
-    assert.deepEqual({ query: page.query, range: page.range, direction: page.direction, cursorNs: page.cursorNs }, { query: q.query, range: q.range, direction: 'backward', cursorNs: ns(BASE_MS - 2000) });
-    await wp.send({ type: 'logsResult', requestId: page.requestId, query: q.query, streams: [{ labels: labels('web'), entries: [entry(BASE_MS - 2000, 'l3a'), entry(BASE_MS - 2000, 'l3b'), entry(BASE_MS - 3000, 'l2')] }], limit: 3, truncated: false, startMs: BASE_MS - 3_600_000, endMs: BASE_MS, cursorNs: page.cursorNs });
+    assert.deepEqual(
+      { query: page.query, range: page.range, direction: page.direction, cursorNs: page.cursorNs },
+      { query: q.query, range: q.range, direction: 'backward', cursorNs: ns(BASE_MS - 2000) },
+    );
+    await wp.send({
+      type: 'logsResult',
+      requestId: page.requestId,
+      query: q.query,
+      streams: [{ labels: labels('web'), entries: [entry(BASE_MS - 2000, 'l3a'), entry(BASE_MS - 2000, 'l3b'), entry(BASE_MS - 3000, 'l2')] }],
+      limit: 3,
+      truncated: false,
+      startMs: BASE_MS - 3_600_000,
+      endMs: BASE_MS,
+      cursorNs: page.cursorNs,
+    });
     await wp.page.locator('.status', { hasText: '5 lines' }).waitFor();
-    assert.deepEqual(await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(), ['l5', 'l4', 'l3a', 'l3b', 'l2'], 'the repeat at the boundary is dropped, the line sharing its timestamp kept');
+    assert.deepEqual(
+      await wp.page.locator('.log-list .row:not([hidden]) .text').allTextContents(),
+      ['l5', 'l4', 'l3a', 'l3b', 'l2'],
+      'the repeat at the boundary is dropped, the line sharing its timestamp kept',
+    );
     assert.equal(await more.isVisible(), false, 'a short page: nothing older');
   });
 
   it('shows a focus ring on the log list and the pickers', async () => {
     wp = await pages.open('logs');
     const q = await run(wp, '{compose_service="web"}');
-    await wp.send({ type: 'logsResult', requestId: q.requestId, query: q.query, streams: [{ labels: labels('web'), entries: [entry(BASE_MS, 'x')] }], limit: q.limit, truncated: false, startMs: BASE_MS - 60_000, endMs: BASE_MS });
+    await wp.send({
+      type: 'logsResult',
+      requestId: q.requestId,
+      query: q.query,
+      streams: [{ labels: labels('web'), entries: [entry(BASE_MS, 'x')] }],
+      limit: q.limit,
+      truncated: false,
+      startMs: BASE_MS - 60_000,
+      endMs: BASE_MS,
+    });
     await wp.page.locator('.log-list .row').first().waitFor();
     const missing: string[] = [];
     let listReached = false;
     for (let i = 0; i < 20; i++) {
       await wp.page.keyboard.press('Tab');
-      const f = await wp.page.evaluate(() => { const el = document.activeElement; const s = getComputedStyle(el); return { what: `${el.tagName.toLowerCase()}.${el.className}`, style: s.outlineStyle, width: parseFloat(s.outlineWidth) }; });
+      const f = await wp.page.evaluate(() => {
+        const el = document.activeElement;
+        const s = getComputedStyle(el);
+        return { what: `${el.tagName.toLowerCase()}.${el.className}`, style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+      });
       if (f.what.startsWith('body')) continue;
       listReached ||= f.what.includes('log-list');
       if (f.style === 'none' || f.width < 2) missing.push(`${f.what} (${f.style} ${f.width}px)`);

@@ -18,7 +18,8 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
   it('runs the preset panels and draws a chart with a legend, hover values and byte units', async () => {
     wp = await pages.open('metrics');
     const presets = new Set<string>();
-    for (const id of ['preset-up', 'preset-rate', 'preset-5xx', 'preset-memory', 'preset-alerts'] as const) presets.add((await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === id)).query);
+    for (const id of ['preset-up', 'preset-rate', 'preset-5xx', 'preset-memory', 'preset-alerts'] as const)
+      presets.add((await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === id)).query);
     assert.ok(presets.has('up') && presets.has('ALERTS{alertstate="firing"}') && [...presets].some((q) => q.includes('arcanum_requests_total{status=~"5.."}')));
     const requestId = await runMain(wp, 'container_memory_usage_bytes');
     const series: ChartSeries[] = [
@@ -28,7 +29,11 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
     await wp.send({ type: 'metricsResult', requestId, panelId: 'main', query: 'container_memory_usage_bytes', times, series, stepSeconds: 15, warnings: [] });
     const card = wp.page.getByRole('region', { name: 'Query result' });
     await card.locator('canvas').waitFor();
-    assert.deepEqual(await card.locator('.u-legend .u-series .u-label').allTextContents(), ['Time', 'container_memory_usage_bytes{name="api"}', 'container_memory_usage_bytes{name="db"}']);
+    assert.deepEqual(await card.locator('.u-legend .u-series .u-label').allTextContents(), [
+      'Time',
+      'container_memory_usage_bytes{name="api"}',
+      'container_memory_usage_bytes{name="db"}',
+    ]);
     const box = (await card.locator('.u-over').boundingBox())!;
     await wp.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await card.locator('.u-legend .u-value', { hasText: '1.5 KiB' }).waitFor();
@@ -47,7 +52,16 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
     await wp.page.locator('.query-error', { hasText: 'unclosed left parenthesis' }).waitFor();
     assert.equal(await wp.page.locator('.query-error').textContent(), message);
     const empty = await runMain(wp, 'up{job="nothing"}');
-    await wp.send({ type: 'metricsResult', requestId: empty, panelId: 'main', query: 'up{job="nothing"}', times: [], series: [], stepSeconds: 15, warnings: [] });
+    await wp.send({
+      type: 'metricsResult',
+      requestId: empty,
+      panelId: 'main',
+      query: 'up{job="nothing"}',
+      times: [],
+      series: [],
+      stepSeconds: 15,
+      warnings: [],
+    });
     const card = wp.page.getByRole('region', { name: 'Query result' });
     await card.getByText('No data: the query matched no series in this time range.').waitFor();
     assert.equal(await wp.page.locator('.query-error').textContent(), '');
@@ -85,7 +99,16 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
     wp = await pages.open('metrics');
     const up = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'preset-up');
     const hostile = '<img src=x onerror="window.__pwned=1">';
-    await wp.send({ type: 'metricsResult', requestId: up.requestId, panelId: 'preset-up', query: 'up', times, series: [{ labels: { __name__: 'up', job: hostile }, values: times.map(() => 1) }], stepSeconds: 15, warnings: [] });
+    await wp.send({
+      type: 'metricsResult',
+      requestId: up.requestId,
+      panelId: 'preset-up',
+      query: 'up',
+      times,
+      series: [{ labels: { __name__: 'up', job: hostile }, values: times.map(() => 1) }],
+      stepSeconds: 15,
+      warnings: [],
+    });
     const card = wp.page.getByRole('region', { name: 'Service up/down (1 = up)' });
     await card.locator('canvas').waitFor();
     assert.equal(await card.locator('.u-legend .u-label').nth(1).textContent(), `up{job=${JSON.stringify(hostile)}}`);
@@ -103,7 +126,10 @@ describe('Metrics webview (headless Chromium, built bundle)', function () {
       const t = Array.from({ length: n }, (_, i) => 1_760_000_000 + i * 10);
       const series = Array.from({ length: 10 }, (_, s) => ({ labels: { provider: `p${s}` }, values: t.map((_, i) => Math.sin(i / 300 + s) * 10 + 20 + s) }));
       const t0 = performance.now();
-      window.postMessage({ type: 'metricsResult', requestId: id, panelId: 'main', query: 'rate(arcanum_requests_total[1m])', times: t, series, stepSeconds: 10, warnings: [] }, '*');
+      window.postMessage(
+        { type: 'metricsResult', requestId: id, panelId: 'main', query: 'rate(arcanum_requests_total[1m])', times: t, series, stepSeconds: 10, warnings: [] },
+        '*',
+      );
       await new Promise<void>((resolve) => {
         const check = () => (document.querySelector('[aria-label="Query result"] canvas') ? resolve() : requestAnimationFrame(check));
         // eslint-disable-next-line @typescript-eslint/no-explicit-any

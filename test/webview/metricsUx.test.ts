@@ -16,7 +16,15 @@ const T0 = Math.floor(Date.UTC(2026, 0, 15, 12) / 1000);
 const hour = Array.from({ length: 241 }, (_, i) => T0 + i * 15);
 const PRESET_IDS = ['preset-up', 'preset-rate', 'preset-5xx', 'preset-memory', 'preset-alerts'] as const;
 
-interface TextCall { canvas: string; card: string | null; text: string; x: number; y: number; w: number; align: string }
+interface TextCall {
+  canvas: string;
+  card: string | null;
+  text: string;
+  x: number;
+  y: number;
+  w: number;
+  align: string;
+}
 
 /** Records every canvas fillText (uPlot draws its axis labels on the canvas), with its measured width. */
 function recordCanvasText(): void {
@@ -25,10 +33,28 @@ function recordCanvasText(): void {
   const proto = CanvasRenderingContext2D.prototype;
   const fillText = proto.fillText;
   let next = 0;
-  proto.fillText = function (this: { canvas: { __id?: string; closest(s: string): { getAttribute(n: string): string | null } | null }; measureText(t: string): { width: number }; textAlign: string }, text: string, x: number, y: number, ...rest: unknown[]) {
+  proto.fillText = function (
+    this: {
+      canvas: { __id?: string; closest(s: string): { getAttribute(n: string): string | null } | null };
+      measureText(t: string): { width: number };
+      textAlign: string;
+    },
+    text: string,
+    x: number,
+    y: number,
+    ...rest: unknown[]
+  ) {
     const c = this.canvas;
     c.__id ??= `c${next++}`;
-    w.__text.push({ canvas: c.__id, card: c.closest('section')?.getAttribute('aria-label') ?? null, text: String(text), x, y, w: this.measureText(String(text)).width, align: this.textAlign });
+    w.__text.push({
+      canvas: c.__id,
+      card: c.closest('section')?.getAttribute('aria-label') ?? null,
+      text: String(text),
+      x,
+      y,
+      w: this.measureText(String(text)).width,
+      align: this.textAlign,
+    });
     return fillText.call(this, text, x, y, ...rest);
   };
 }
@@ -60,7 +86,16 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
 
     // Prometheus back: the banner goes away with the first result
     const again = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'main'); // still the last request
-    await wp.send({ type: 'metricsResult', requestId: again.requestId, panelId: 'main', query: 'up', times: hour, series: [{ labels: { job: 'x' }, values: hour.map(() => 1) }], stepSeconds: 15, warnings: [] });
+    await wp.send({
+      type: 'metricsResult',
+      requestId: again.requestId,
+      panelId: 'main',
+      query: 'up',
+      times: hour,
+      series: [{ labels: { job: 'x' }, values: hour.map(() => 1) }],
+      stepSeconds: 15,
+      warnings: [],
+    });
     await banner.waitFor({ state: 'hidden' });
   });
 
@@ -69,7 +104,12 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
     await wp.page.getByLabel('PromQL query').fill('rate(up[5m]');
     await wp.page.getByLabel('PromQL query').press('Enter');
     const run = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'main');
-    await wp.send({ type: 'metricsError', requestId: run.requestId, panelId: 'main', message: 'invalid parameter "query": 1:12: parse error: unclosed left parenthesis' });
+    await wp.send({
+      type: 'metricsError',
+      requestId: run.requestId,
+      panelId: 'main',
+      message: 'invalid parameter "query": 1:12: parse error: unclosed left parenthesis',
+    });
     await wp.page.locator('.query-error', { hasText: 'unclosed left parenthesis' }).waitFor();
     assert.equal(await wp.page.getByText('unclosed left parenthesis').count(), 1);
   });
@@ -86,11 +126,15 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
     const heading = wp.page.getByRole('heading', { name: 'Query result' });
     const [l, h] = [(await list.boundingBox())!, (await heading.boundingBox())!];
     assert.ok(l.y + l.height <= h.y, `the list (bottom ${l.y + l.height}) ends above the heading (top ${h.y})`);
-    const style = await list.evaluate((el) => { const s = getComputedStyle(el); const li = getComputedStyle(el.querySelector('li')); return { bg: s.backgroundColor, border: s.borderTopStyle, bullet: li.listStyleType, cursor: li.cursor }; });
+    const style = await list.evaluate((el) => {
+      const s = getComputedStyle(el);
+      const li = getComputedStyle(el.querySelector('li'));
+      return { bg: s.backgroundColor, border: s.borderTopStyle, bullet: li.listStyleType, cursor: li.cursor };
+    });
     assert.notEqual(style.bg, 'rgba(0, 0, 0, 0)', 'an opaque suggest-widget background');
     assert.equal(style.border, 'solid');
     assert.equal(style.bullet, 'none');
-    assert.equal(await list.locator('li').first().locator('.match').textContent(), 'arc', 'the typed prefix is highlighted, as in the editor\'s suggest widget');
+    assert.equal(await list.locator('li').first().locator('.match').textContent(), 'arc', "the typed prefix is highlighted, as in the editor's suggest widget");
     await input.press('ArrowDown');
     const selected = await list.locator('li[aria-selected="true"]').evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.notEqual(selected, style.bg, 'the active suggestion stands out');
@@ -101,21 +145,32 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
   it('never overlaps the x-axis labels of a narrow dashboard chart, and does not clip its legend', async () => {
     wp = await pages.open('metrics', undefined, { viewport: { width: 900, height: 900 }, initScript: recordCanvasText });
     const rate = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'preset-rate');
-    const providers = ['openai-production-eu-west-1', 'anthropic-production-us-east-1', 'azure-openai-staging', 'local-llama-cpp-on-a-very-long-hostname-0001', 'mistral', 'gemini'];
+    const providers = [
+      'openai-production-eu-west-1',
+      'anthropic-production-us-east-1',
+      'azure-openai-staging',
+      'local-llama-cpp-on-a-very-long-hostname-0001',
+      'mistral',
+      'gemini',
+    ];
     const series: ChartSeries[] = providers.map((p, i) => ({ labels: { provider: p }, values: hour.map((_, k) => 1 + i + Math.sin(k / 20)) }));
-    await wp.page.evaluate(() => { (window as { __text: unknown[] }).__text.length = 0; });
+    await wp.page.evaluate(() => {
+      (window as { __text: unknown[] }).__text.length = 0;
+    });
     await wp.send({ type: 'metricsResult', requestId: rate.requestId, panelId: 'preset-rate', query: 'x', times: hour, series, stepSeconds: 15, warnings: [] });
     const card = wp.page.getByRole('region', { name: 'Request rate by provider' });
     await card.locator('canvas').waitFor();
     await wp.page.waitForFunction(() => (window as { __text: { card: string }[] }).__text.some((t) => t.card === 'Request rate by provider'));
-    const calls = (await wp.page.evaluate(() => (window as { __text: TextCall[] }).__text)).filter((t) => t.card === 'Request rate by provider' && t.align === 'center');
+    const calls = (await wp.page.evaluate(() => (window as { __text: TextCall[] }).__text)).filter(
+      (t) => t.card === 'Request rate by provider' && t.align === 'center',
+    );
     const rows = new Map<number, TextCall[]>();
     for (const c of calls) rows.set(Math.round(c.y), [...(rows.get(Math.round(c.y)) ?? []), c]);
     assert.ok(rows.size > 0, 'x-axis labels were drawn');
     for (const [y, labels] of rows) {
       const sorted = [...labels].sort((a, b) => a.x - b.x);
       for (let i = 1; i < sorted.length; i++) {
-        const gap = (sorted[i].x - sorted[i].w / 2) - (sorted[i - 1].x + sorted[i - 1].w / 2);
+        const gap = sorted[i].x - sorted[i].w / 2 - (sorted[i - 1].x + sorted[i - 1].w / 2);
         assert.ok(gap >= 4, `x-axis labels "${sorted[i - 1].text}" and "${sorted[i].text}" (row y=${y}) overlap or touch: gap ${gap.toFixed(1)} px`);
       }
     }
@@ -125,7 +180,10 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
     assert.equal(await legendRows.count(), providers.length + 1);
     for (const label of await card.locator('.u-legend .u-label').all()) {
       const box = (await label.boundingBox())!;
-      assert.ok(box.x >= cardBox.x - 0.5 && box.x + box.width <= cardBox.x + cardBox.width + 0.5, `legend label "${await label.textContent()}" fits the card horizontally`);
+      assert.ok(
+        box.x >= cardBox.x - 0.5 && box.x + box.width <= cardBox.x + cardBox.width + 0.5,
+        `legend label "${await label.textContent()}" fits the card horizontally`,
+      );
       const clipped = await label.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
       assert.equal(clipped, false, `legend label "${await label.textContent()}" is not cut`);
     }
@@ -135,15 +193,27 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
     assert.ok(overflow.y <= 1, `six series fit without scrolling: none is cut off (${overflow.y} px hidden)`);
     for (const row of (await legendRows.all()).slice(1)) {
       const [label, value] = [(await row.locator('.u-label').boundingBox())!, (await row.locator('.u-value').boundingBox())!];
-      assert.ok(Math.abs(label.y - value.y) < 4, 'each value sits on its label\'s first line');
+      assert.ok(Math.abs(label.y - value.y) < 4, "each value sits on its label's first line");
     }
   });
 
   it('shows a focus ring on everything Tab reaches, legends included', async () => {
     wp = await pages.open('metrics');
     const up = await wp.waitForPosted('runMetricsQuery', (m) => m.panelId === 'preset-up');
-    const many: ChartSeries[] = Array.from({ length: 12 }, (_, i) => ({ labels: { job: `job-${i}`, instance: `10.0.0.${i}:9100` }, values: hour.map(() => 1) }));
-    await wp.send({ type: 'metricsResult', requestId: up.requestId, panelId: 'preset-up', query: 'up', times: hour, series: many, stepSeconds: 15, warnings: [] });
+    const many: ChartSeries[] = Array.from({ length: 12 }, (_, i) => ({
+      labels: { job: `job-${i}`, instance: `10.0.0.${i}:9100` },
+      values: hour.map(() => 1),
+    }));
+    await wp.send({
+      type: 'metricsResult',
+      requestId: up.requestId,
+      panelId: 'preset-up',
+      query: 'up',
+      times: hour,
+      series: many,
+      stepSeconds: 15,
+      warnings: [],
+    });
     await wp.page.getByRole('region', { name: 'Service up/down (1 = up)' }).locator('canvas').waitFor();
     const missing: string[] = [];
     const seen = new Set<string>();
@@ -153,7 +223,13 @@ describe('Metrics panel UX (issue 13, headless Chromium)', function () {
       const f = await wp.page.evaluate(() => {
         const el = document.activeElement;
         const s = getComputedStyle(el);
-        return { what: `${el.tagName.toLowerCase()}.${el.className}`, style: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow, legend: !!el.closest('.legend-box') };
+        return {
+          what: `${el.tagName.toLowerCase()}.${el.className}`,
+          style: s.outlineStyle,
+          width: parseFloat(s.outlineWidth),
+          shadow: s.boxShadow,
+          legend: !!el.closest('.legend-box'),
+        };
       });
       if (seen.has(f.what + i)) continue;
       seen.add(f.what + i);

@@ -22,7 +22,16 @@ export type WebviewMessage = MetricsToExtension | LogsToExtension | IncidentToEx
 declare const window: any, document: any;
 
 const ROOT = path.resolve(__dirname, '../../..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** Serves the panel page and the bundles from dist/webview only, like localResourceRoots. */
 async function serve(): Promise<{ server: http.Server; origin: string }> {
@@ -33,7 +42,15 @@ async function serve(): Promise<{ server: http.Server; origin: string }> {
     if (panel) {
       const bundle = panel[1];
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderPanelHtml({ cspSource: origin, nonce: createNonce(), title: bundle, scriptUri: `${origin}/dist/webview/${bundle}.js`, styleUri: `${origin}/dist/webview/${bundle}.css` }));
+      res.end(
+        renderPanelHtml({
+          cspSource: origin,
+          nonce: createNonce(),
+          title: bundle,
+          scriptUri: `${origin}/dist/webview/${bundle}.js`,
+          styleUri: `${origin}/dist/webview/${bundle}.css`,
+        }),
+      );
       return;
     }
     const file = /^\/dist\/webview\/([a-z]+\.(?:js|css))$/.exec(url.pathname);
@@ -53,26 +70,41 @@ async function serve(): Promise<{ server: http.Server; origin: string }> {
 export class WebviewPage {
   readonly dialogs: string[] = [];
   readonly pageErrors: string[] = [];
-  private constructor(readonly browser: Browser, readonly page: Page, private readonly server: http.Server) {}
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+    private readonly server: http.Server,
+  ) {}
 
   /** Opens `bundle` with an optional saved state (as VS Code restores after a reload). */
-  static async open(bundle: WebviewBundle, savedState?: unknown, options: { viewport?: { width: number; height: number }; initScript?: (() => void) | string } = {}): Promise<WebviewPage> {
+  static async open(
+    bundle: WebviewBundle,
+    savedState?: unknown,
+    options: { viewport?: { width: number; height: number }; initScript?: (() => void) | string } = {},
+  ): Promise<WebviewPage> {
     const { server, origin } = await serve();
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
     const wp = new WebviewPage(browser, page, server);
-    page.on('dialog', (d) => { wp.dialogs.push(d.message()); void d.dismiss(); });
+    page.on('dialog', (d) => {
+      wp.dialogs.push(d.message());
+      void d.dismiss();
+    });
     page.on('pageerror', (e) => wp.pageErrors.push(e.message));
     await page.addInitScript((state) => {
       const w = window as unknown as Record<string, unknown>;
       w.__posted = [];
       w.__state = state;
       w.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => (w.__cspViolations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+        (w.__cspViolations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
       w.acquireVsCodeApi = () => ({
         postMessage: (m: unknown) => (w.__posted as unknown[]).push(JSON.parse(JSON.stringify(m))),
         getState: () => w.__state,
-        setState: (s: unknown) => { w.__state = s; },
+        setState: (s: unknown) => {
+          w.__state = s;
+        },
       });
     }, savedState ?? null);
     if (options.initScript) await page.addInitScript(options.initScript);
@@ -91,13 +123,21 @@ export class WebviewPage {
   }
 
   /** Waits until the webview has posted a message of `type` (and matching `where`), returns the last one. */
-  async waitForPosted<T extends WebviewMessage['type']>(type: T, where: (m: Extract<WebviewMessage, { type: T }>) => boolean = () => true): Promise<Extract<WebviewMessage, { type: T }>> {
+  async waitForPosted<T extends WebviewMessage['type']>(
+    type: T,
+    where: (m: Extract<WebviewMessage, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<WebviewMessage, { type: T }>> {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const found = (await this.posted()).filter((m): m is Extract<WebviewMessage, { type: T }> => m.type === type).filter(where);
       if (found.length) return found[found.length - 1];
-      if (Date.now() > deadline) throw new Error(`webview did not post ${type} within 15 s; posted: ${JSON.stringify((await this.posted()).map((m) => m.type))}`);
-      await this.page.waitForFunction((n) => (window as { __posted: unknown[] }).__posted.length > n, (await this.posted()).length, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+      if (Date.now() > deadline)
+        throw new Error(`webview did not post ${type} within 15 s; posted: ${JSON.stringify((await this.posted()).map((m) => m.type))}`);
+      await this.page
+        .waitForFunction((n) => (window as { __posted: unknown[] }).__posted.length > n, (await this.posted()).length, {
+          timeout: Math.max(1, deadline - Date.now()),
+        })
+        .catch(() => undefined);
     }
   }
 

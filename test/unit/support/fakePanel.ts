@@ -19,13 +19,28 @@ export function fakePanel(): { panel: vscode.WebviewPanel; posted: ExtensionMess
     for (const l of disposeListeners.splice(0)) l();
   };
   const webview = {
-    cspSource: 'vscode-resource:', options: {}, html: '', asWebviewUri: (u: vscode.Uri) => u,
-    onDidReceiveMessage: (l: (m: unknown) => unknown) => { listener = l; return { dispose: () => undefined }; },
-    postMessage: async (m: ExtensionMessage) => { posted.push(m); return true; },
+    cspSource: 'vscode-resource:',
+    options: {},
+    html: '',
+    asWebviewUri: (u: vscode.Uri) => u,
+    onDidReceiveMessage: (l: (m: unknown) => unknown) => {
+      listener = l;
+      return { dispose: () => undefined };
+    },
+    postMessage: async (m: ExtensionMessage) => {
+      posted.push(m);
+      return true;
+    },
   };
   const panel = {
-    title: 'Realm Logs', webview, reveal: () => undefined, dispose: close,
-    onDidDispose: (l: () => void) => { disposeListeners.push(l); return { dispose: () => undefined }; },
+    title: 'Realm Logs',
+    webview,
+    reveal: () => undefined,
+    dispose: close,
+    onDidDispose: (l: () => void) => {
+      disposeListeners.push(l);
+      return { dispose: () => undefined };
+    },
   };
   return { panel: panel as unknown as vscode.WebviewPanel, posted, receive: async (m) => listener(m), close };
 }

@@ -9,7 +9,11 @@
 import { labelsMatch, parseLogQL } from '../../fakes/logqlFake';
 
 export type Stage = Record<string, unknown>;
-export interface PipelineResult { line: string; labels: Record<string, string>; extracted: Record<string, unknown> }
+export interface PipelineResult {
+  line: string;
+  labels: Record<string, string>;
+  extracted: Record<string, unknown>;
+}
 
 /** RE2 → JavaScript for the constructs the config uses; anything else RE2-only is refused. */
 export function re2(expression: string): RegExp {
@@ -53,7 +57,7 @@ function apply(stage: Stage, e: PipelineResult): void {
   const cfg = raw ?? {};
   switch (type) {
     case 'regex': {
-      const m = re2(String(cfg.expression)).exec(cfg.source ? asString(e.extracted[String(cfg.source)]) ?? '' : e.line);
+      const m = re2(String(cfg.expression)).exec(cfg.source ? (asString(e.extracted[String(cfg.source)]) ?? '') : e.line);
       if (m?.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) e.extracted[k] = v;
       return;
     }
@@ -65,7 +69,8 @@ function apply(stage: Stage, e: PipelineResult): void {
         return; // malformed JSON: Promtail logs at debug and keeps the entry
       }
       if (!data || typeof data !== 'object' || Array.isArray(data)) return;
-      for (const [k, expr] of Object.entries(cfg.expressions as Record<string, string | null>)) e.extracted[k] = jmes(expr ?? k, data as Record<string, unknown>);
+      for (const [k, expr] of Object.entries(cfg.expressions as Record<string, string | null>))
+        e.extracted[k] = jmes(expr ?? k, data as Record<string, unknown>);
       return;
     }
     case 'replace': {

@@ -25,7 +25,12 @@ export function sample(file: string, key?: string): Sample {
   return s;
 }
 
-export interface SeenRequest { method: string; url: URL; body: string; headers: http.IncomingHttpHeaders }
+export interface SeenRequest {
+  method: string;
+  url: URL;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** Answers a request with a sample, 'hang' (never answers) or 'destroy' (drops the connection). */
 export type Route = (req: SeenRequest) => Sample | 'hang' | 'destroy' | Promise<Sample | 'hang' | 'destroy'>;
@@ -62,12 +67,23 @@ export class SampleServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const seen: SeenRequest = { method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://x'), body: Buffer.concat(chunks).toString('utf8'), headers: req.headers };
+    const seen: SeenRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://x'),
+      body: Buffer.concat(chunks).toString('utf8'),
+      headers: req.headers,
+    };
     this.requests.push(seen);
     const route = this.routes.get(`${seen.method} ${seen.url.pathname}`);
     const answer = route ? await route(seen) : { status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
-    if (answer === 'hang') { this.hanging.add(res); return; }
-    if (answer === 'destroy') { req.socket.destroy(); return; }
+    if (answer === 'hang') {
+      this.hanging.add(res);
+      return;
+    }
+    if (answer === 'destroy') {
+      req.socket.destroy();
+      return;
+    }
     const body = typeof answer.body === 'string' && !isJsonString(answer) ? answer.body : JSON.stringify(answer.body);
     const headers: Record<string, string> = {};
     if (answer.contentType) headers['content-type'] = answer.contentType;
@@ -80,5 +96,10 @@ export class SampleServer {
 function isJsonString(s: Sample): boolean {
   if (typeof s.body !== 'string' || s.body === '') return false;
   if (!s.contentType?.includes('json')) return false;
-  try { JSON.parse(s.body); return false; } catch { return true; }
+  try {
+    JSON.parse(s.body);
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -11,14 +11,21 @@ export interface UiCall {
  * answers from `answers` (by API name, first to last; undefined once used up, as when the user
  * presses Escape), every call is recorded. `restore()` empties the namespaces again.
  */
-export function scriptUi(answers: Partial<Record<'showQuickPick' | 'showInputBox' | 'showSaveDialog' | 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage', unknown[]>> = {}) {
+export function scriptUi(
+  answers: Partial<
+    Record<'showQuickPick' | 'showInputBox' | 'showSaveDialog' | 'showErrorMessage' | 'showWarningMessage' | 'showInformationMessage', unknown[]>
+  > = {},
+) {
   const calls: UiCall[] = [];
   const next = (api: keyof typeof answers) => (answers[api]?.length ? answers[api]!.shift() : undefined);
-  const prompt = (api: keyof typeof answers) => (...args: unknown[]) => {
-    calls.push({ api, args });
-    return Promise.resolve(next(api));
-  };
-  for (const api of ['showQuickPick', 'showInputBox', 'showSaveDialog', 'showErrorMessage', 'showWarningMessage', 'showInformationMessage'] as const) window[api] = prompt(api);
+  const prompt =
+    (api: keyof typeof answers) =>
+    (...args: unknown[]) => {
+      calls.push({ api, args });
+      return Promise.resolve(next(api));
+    };
+  for (const api of ['showQuickPick', 'showInputBox', 'showSaveDialog', 'showErrorMessage', 'showWarningMessage', 'showInformationMessage'] as const)
+    window[api] = prompt(api);
   // a quick pick answered by label picks the item with that label
   window.showQuickPick = (items: Array<{ label: string }>, ...rest: unknown[]) => {
     calls.push({ api: 'showQuickPick', args: [items, ...rest] });
@@ -36,7 +43,11 @@ export function scriptUi(answers: Partial<Record<'showQuickPick' | 'showInputBox
     return Promise.resolve(registered.get(id)?.(...args));
   };
   const written = new Map<string, Uint8Array>();
-  workspace.fs = { writeFile: async (uri: { fsPath: string }, bytes: Uint8Array) => { written.set(uri.fsPath, bytes); } };
+  workspace.fs = {
+    writeFile: async (uri: { fsPath: string }, bytes: Uint8Array) => {
+      written.set(uri.fsPath, bytes);
+    },
+  };
   return {
     calls,
     registered,

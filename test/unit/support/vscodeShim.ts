@@ -12,7 +12,10 @@ export class MarkdownString {
   isTrusted?: boolean;
   supportHtml?: boolean;
   supportThemeIcons?: boolean;
-  constructor(public value = '', supportThemeIcons = false) {
+  constructor(
+    public value = '',
+    supportThemeIcons = false,
+  ) {
     this.supportThemeIcons = supportThemeIcons;
     if (value) this.parts.push({ kind: 'markdown', value });
   }
@@ -28,7 +31,11 @@ export class MarkdownString {
   }
 }
 
-export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+export enum TreeItemCollapsibleState {
+  None = 0,
+  Collapsed = 1,
+  Expanded = 2,
+}
 
 export class TreeItem {
   id?: string;
@@ -38,7 +45,10 @@ export class TreeItem {
   contextValue?: string;
   accessibilityInformation?: { label: string };
   command?: unknown;
-  constructor(public label: string, public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
+  constructor(
+    public label: string,
+    public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None,
+  ) {}
 }
 
 export class ThemeColor {
@@ -46,7 +56,10 @@ export class ThemeColor {
 }
 
 export class ThemeIcon {
-  constructor(readonly id: string, readonly color?: ThemeColor) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
 }
 
 export class Disposable {
@@ -70,7 +83,12 @@ export class EventEmitter<T> {
   }
 }
 
-export interface ShimUri { readonly scheme: string; readonly fsPath: string; readonly path: string; toString(): string }
+export interface ShimUri {
+  readonly scheme: string;
+  readonly fsPath: string;
+  readonly path: string;
+  toString(): string;
+}
 function uri(scheme: string, p: string): ShimUri {
   return { scheme, path: p, fsPath: p, toString: () => `${scheme}://${p}` };
 }
@@ -83,7 +101,10 @@ export const Uri = {
 };
 
 export class Position {
-  constructor(readonly line: number, readonly character: number) {}
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
   isAfter(o: Position): boolean {
     return this.line > o.line || (this.line === o.line && this.character > o.character);
   }
@@ -93,18 +114,38 @@ export class Position {
 }
 
 export class Range {
-  constructor(readonly start: Position, readonly end: Position) {}
+  constructor(
+    readonly start: Position,
+    readonly end: Position,
+  ) {}
 }
 
-export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+export enum DiagnosticSeverity {
+  Error = 0,
+  Warning = 1,
+  Information = 2,
+  Hint = 3,
+}
 
 export class Diagnostic {
   source?: string;
-  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+  constructor(
+    readonly range: Range,
+    readonly message: string,
+    readonly severity: DiagnosticSeverity,
+  ) {}
 }
 
-export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
-export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
 
 /** Thrown by VS Code APIs when the user cancels; the command boundary treats it as no error. */
 export class CancellationError extends Error {

@@ -14,7 +14,10 @@ function tokenize(when: string): Token[] {
   while (i < when.length) {
     const rest = when.slice(i);
     const space = /^\s+/.exec(rest);
-    if (space) { i += space[0].length; continue; }
+    if (space) {
+      i += space[0].length;
+      continue;
+    }
     const op = /^(&&|\|\||==|!=|=~|!|\(|\))/.exec(rest);
     if (op) {
       tokens.push({ kind: 'op', value: op[1] });
@@ -43,16 +46,27 @@ export function evaluateWhen(when: string, context: Context): boolean {
   const isOp = (v: string) => peek()?.kind === 'op' && peek()!.value === v;
   const or = (): boolean => {
     let v = and();
-    while (isOp('||')) { pos++; const r = and(); v = v || r; }
+    while (isOp('||')) {
+      pos++;
+      const r = and();
+      v = v || r;
+    }
     return v;
   };
   const and = (): boolean => {
     let v = unary();
-    while (isOp('&&')) { pos++; const r = unary(); v = v && r; }
+    while (isOp('&&')) {
+      pos++;
+      const r = unary();
+      v = v && r;
+    }
     return v;
   };
   const unary = (): boolean => {
-    if (isOp('!')) { pos++; return !unary(); }
+    if (isOp('!')) {
+      pos++;
+      return !unary();
+    }
     if (isOp('(')) {
       pos++;
       const v = or();
