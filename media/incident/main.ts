@@ -58,9 +58,13 @@ function showView(view: IncidentView): void {
       },
     );
   });
+}
+
+/** The log window around the start; asked for with the incident (one round trip, not two, to first paint). */
+function requestLogs(id: string): void {
   channel.request<Extract<IncidentReply, { type: 'incidentLogs' }>>(
     'logs',
-    (requestId) => ({ type: 'loadLogs', requestId, id: view.id }),
+    (requestId) => ({ type: 'loadLogs', requestId, id }),
     (m) => {
       session.logs = m.logs;
       logSource.textContent = m.logs.sourceText;
@@ -71,6 +75,7 @@ function showView(view: IncidentView): void {
 
 function load(id: string): void {
   session.show(id);
+  requestLogs(id);
   channel.request<Extract<IncidentReply, { type: 'incident' }>>(
     'incident',
     (requestId) => ({ type: 'loadIncident', requestId, id }),
