@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
 import { formatDuration } from '../../src/core/duration';
 import { ContainerInfo, groupByService, serviceStatus } from '../../src/core/containers';
+import { containerInfo } from '../support/containerInfo';
 
 function container(over: Partial<ContainerInfo>): ContainerInfo {
-  return {
-    id: over.name ?? 'c1',
-    name: 'c1',
-    project: 'app',
-    service: 'web',
-    number: 1,
-    image: 'img',
-    state: 'running',
-    health: 'none',
-    restartCount: 0,
-    createdAt: 0,
-    restartPolicy: 'no',
-    labels: {},
-    ...over,
-  };
+  return containerInfo({ id: over.name ?? 'c1', name: 'c1', ...over });
 }
 
 describe('compose service grouping', () => {

@@ -11,6 +11,7 @@ import { InMemoryMemento } from '../support/inMemoryMemento';
 import { IncidentStore } from '../../src/state/incidentStore';
 import type { ServicesSnapshot } from '../../src/state/serviceStore';
 import { ManualClock, settle } from '../support/manualClock';
+import { containerInfo } from '../support/containerInfo';
 
 const base = (over: Partial<Incident>): Incident => ({
   id: '1',
@@ -80,20 +81,7 @@ describe('crash reason at a glance', () => {
   it("the store records the engine's OOM flag, the limit and the failing check from inspect", async () => {
     const clock = new ManualClock();
     const events = new Emitter<EngineEvent>();
-    const c: ContainerInfo = {
-      id: 'w1',
-      name: 'app-api-1',
-      project: 'app',
-      service: 'api',
-      number: 1,
-      image: 'x',
-      state: 'running',
-      health: 'none',
-      restartCount: 0,
-      createdAt: 0,
-      restartPolicy: 'no',
-      labels: {},
-    };
+    const c: ContainerInfo = containerInfo({ id: 'w1', name: 'app-api-1', service: 'api', image: 'x' });
     const snap: ServicesSnapshot = {
       engine: 'reachable',
       projects: [{ name: 'app', role: 'app' }],

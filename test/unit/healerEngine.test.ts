@@ -15,25 +15,12 @@ import { InMemoryMemento } from '../support/inMemoryMemento';
 import { EngineIntent } from '../../src/healer/engineIntent';
 import { SkipRecorder } from '../../src/healer/skipRecorder';
 import { ManualClock, settle } from '../support/manualClock';
+import { containerInfo } from '../support/containerInfo';
 
 const PROJECT = 'shop';
 
 function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
-  return {
-    id: 'c-web-1',
-    name: 'shop-web-1',
-    project: PROJECT,
-    service: 'web',
-    number: 1,
-    image: 'web:1',
-    state: 'running',
-    health: 'none',
-    restartCount: 0,
-    createdAt: 0,
-    restartPolicy: 'no',
-    labels: {},
-    ...over,
-  } as ContainerInfo;
+  return containerInfo({ id: 'c-web-1', name: 'shop-web-1', project: PROJECT, image: 'web:1', ...over });
 }
 
 /** The few DockerClient calls the healer and its actions make, over a container list the test edits. */

@@ -19,25 +19,12 @@ import { Emitter } from '../../src/platform/event';
 import { memoryLogger } from '../support/memoryLogger';
 import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ManualClock, settle } from '../support/manualClock';
+import { containerInfo } from '../support/containerInfo';
 
 const PROJECT = 'shop';
 
 function container(n: number, over: Partial<ContainerInfo> = {}): ContainerInfo {
-  return {
-    id: `c-web-${n}`,
-    name: `shop-web-${n}`,
-    project: PROJECT,
-    service: 'web',
-    number: n,
-    image: 'web:1',
-    state: 'running',
-    health: 'none',
-    restartCount: 0,
-    createdAt: 0,
-    restartPolicy: 'no',
-    labels: {},
-    ...over,
-  } as ContainerInfo;
+  return containerInfo({ id: `c-web-${n}`, name: `shop-web-${n}`, project: PROJECT, number: n, image: 'web:1', ...over });
 }
 
 /** The engine as the healer sees it: a container list the test edits, restarts that bring a container back. */

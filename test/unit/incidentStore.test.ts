@@ -10,25 +10,12 @@ import type { AlertStoreChange } from '../../src/state/alertStore';
 import { IncidentStore } from '../../src/state/incidentStore';
 import type { ServicesSnapshot } from '../../src/state/serviceStore';
 import { ManualClock, settle } from '../support/manualClock';
+import { containerInfo } from '../support/containerInfo';
 
 const SETTLE = 30_000;
 
 function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
-  return {
-    id: 'w1',
-    name: 'app-worker-1',
-    project: 'app',
-    service: 'worker',
-    number: 1,
-    image: 'busybox',
-    state: 'running',
-    health: 'none',
-    restartCount: 0,
-    createdAt: 0,
-    restartPolicy: 'no',
-    labels: {},
-    ...over,
-  };
+  return containerInfo({ id: 'w1', name: 'app-worker-1', service: 'worker', image: 'busybox', ...over });
 }
 
 class Harness {

@@ -5,22 +5,17 @@ import { ComposeLabels, ContainerInfo } from '../../src/core/containers';
 import { memoryLogger } from '../support/memoryLogger';
 import { ServiceStore, storeContainerSource } from '../../src/state/serviceStore';
 import { waitUntil } from '../support/waitFor';
+import { containerInfo } from '../support/containerInfo';
 
-const container = (id: string, service: string, number: number, over: Partial<ContainerInfo> = {}): ContainerInfo => ({
-  id,
-  name: `app-${service}-${number}`,
-  project: 'app',
-  service,
-  number,
-  image: 'img',
-  state: 'running',
-  health: 'none',
-  restartCount: 0,
-  createdAt: 0,
-  restartPolicy: 'no',
-  labels: { [ComposeLabels.project]: 'app', [ComposeLabels.service]: service },
-  ...over,
-});
+const container = (id: string, service: string, number: number, over: Partial<ContainerInfo> = {}): ContainerInfo =>
+  containerInfo({
+    id,
+    name: `app-${service}-${number}`,
+    service,
+    number,
+    labels: { [ComposeLabels.project]: 'app', [ComposeLabels.service]: service },
+    ...over,
+  });
 
 /** An engine whose containers, event stream and failures the test controls; it counts every request. */
 class CountingEngine {

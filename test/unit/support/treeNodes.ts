@@ -12,26 +12,19 @@ import { DecisionNode, HealerGroupNode, HealerModeNode, ServiceBudgetNode, Unact
 import { IncidentNode, TimelineNode } from '../../../src/views/incidentsTree';
 import { ContainerNode, ProjectNode, ServiceNode } from '../../../src/views/serviceNodes';
 import type { ServiceHealing } from '../../../src/views/serviceNodes';
+import { containerInfo } from '../../support/containerInfo';
 
 export const NOW = Date.UTC(2026, 10, 28, 11, 0, 0);
 
 export function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
-  return {
+  return containerInfo({
     id: `id-${over.service ?? 'web'}-${over.number ?? 1}-${over.state ?? 'running'}`,
     name: `app-${over.service ?? 'web'}-${over.number ?? 1}`,
-    project: 'app',
-    service: 'web',
-    number: 1,
     image: 'busybox',
-    state: 'running',
-    health: 'none',
-    restartCount: 0,
     createdAt: NOW - 600_000,
     startedAt: NOW - 49_000,
-    restartPolicy: 'no',
-    labels: {},
     ...over,
-  };
+  });
 }
 
 export function group(containers: ContainerInfo[], service = 'web'): ServiceGroup {
