@@ -7,20 +7,13 @@ import * as vscode from 'vscode';
 import type { AmAlert, NewSilence, Silence } from '../../src/clients/alertmanagerClient';
 import { BackendError } from '../../src/clients/http';
 import type { PromActiveAlert } from '../../src/clients/prometheusTypes';
-import {
-  AlertCommandDeps,
-  AlertCommandUi,
-  expireSilence,
-  healAlert,
-  openInAlertmanager,
-  openSourceQuery,
-  silenceAlert,
-} from '../../src/commands/alertCommands';
+import { AlertCommandDeps, expireSilence, healAlert, openInAlertmanager, openSourceQuery, silenceAlert } from '../../src/commands/alertCommands';
 import { memoryLogger } from '../support/memoryLogger';
 import { AlertStore } from '../../src/state/alertStore';
 import { AlertDetailNode, AlertNode, AlertsTreeProvider, SeverityGroupNode, SilenceNode, SilencesNode } from '../../src/views/alertsTree';
 import { AlertStatusBar } from '../../src/views/statusBar';
 import { screenshot, waitFor } from './helpers';
+import { recordingAlertUi } from '../support/recordingAlertUi';
 
 const started = Date.now() - 3 * 60_000;
 const amAlert = (name: string, severity: string, state: AmAlert['state'], silencedBy: string[] = []): AmAlert => ({
@@ -62,43 +55,6 @@ function fakeSources() {
     },
     prometheus: { baseUrl: 'http://prom.invalid', alerts: async () => state.prom },
   };
-}
-
-/** A UI that answers from a script and records every call. */
-function scriptedUi(answers: Partial<Record<'input' | 'warning' | 'error', (string | undefined)[]>>) {
-  const calls: { kind: string; args: unknown[] }[] = [];
-  const next = (k: 'input' | 'warning' | 'error') => Promise.resolve(answers[k]?.shift());
-  const ui: AlertCommandUi = {
-    showInputBox: (o) => {
-      calls.push({ kind: 'input', args: [o] });
-      return next('input');
-    },
-    showQuickPick: (items) => {
-      calls.push({ kind: 'pick', args: [items] });
-      return Promise.resolve(items[0]);
-    },
-    showInformationMessage: (m) => {
-      calls.push({ kind: 'info', args: [m] });
-      return Promise.resolve(undefined);
-    },
-    showWarningMessage: (m) => {
-      calls.push({ kind: 'warning', args: [m] });
-      return next('warning');
-    },
-    showErrorMessage: (m, ...i) => {
-      calls.push({ kind: 'error', args: [m, ...i] });
-      return next('error');
-    },
-    openExternal: (url) => {
-      calls.push({ kind: 'open', args: [url] });
-      return Promise.resolve(true);
-    },
-    executeCommand: (c, ...a) => {
-      calls.push({ kind: 'command', args: [c, ...a] });
-      return Promise.resolve(undefined);
-    },
-  };
-  return { ui, calls };
 }
 
 describe('Alerts view, status bar and commands (real extension host)', () => {
@@ -203,7 +159,8 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
     await waitFor(() => store.snapshot.alerts.length === 1, 'the alert');
     const created: NewSilence[] = [];
     const fail: { expire?: Error } = {};
-    const { ui, calls } = scriptedUi({
+    const { ui, calls } = recordingAlertUi({
+      pickFirst: true,
       input: ['2h30m', 'alertname="ServiceDown", instance=~"127\\\\.0\\\\.0\\\\.1:.*"', 'deploying'],
       warning: ['Expire', 'Expire'],
     });
@@ -261,7 +218,7 @@ describe('Alerts view, status bar and commands (real extension host)', () => {
   });
 
   it('Heal This says what the healer decided, as plain text', async () => {
-    const { ui, calls } = scriptedUi({});
+    const { ui, calls } = recordingAlertUi({ pickFirst: true });
     const decided = {
       id: '1',
       time: Date.now(),

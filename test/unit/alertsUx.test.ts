@@ -25,6 +25,7 @@ import { AlertSnapshot, AlertSources, AlertStore } from '../../src/state/alertSt
 import { AlertDetailNode, AlertNode, AlertsTreeProvider, SeverityGroupNode, SilenceNode } from '../../src/views/alertsTree';
 import type { ThemeIcon } from './support/vscodeShim';
 import { waitFor } from './support/waitFor';
+import { recordingAlertUi } from '../support/recordingAlertUi';
 
 const NOW = new Date(2026, 10, 28, 11, 0, 0).getTime();
 const alert = (name: string, over: Partial<RealmAlert> = {}): RealmAlert => ({
@@ -83,41 +84,6 @@ function fakeStore(s: AlertSnapshot) {
     },
   };
   return store;
-}
-
-function scriptedUi(errors: (string | undefined)[] = []) {
-  const calls: { kind: string; args: unknown[] }[] = [];
-  const ui: AlertCommandUi = {
-    showInputBox: (o) => {
-      calls.push({ kind: 'input', args: [o] });
-      return Promise.resolve(undefined);
-    },
-    showQuickPick: (items) => {
-      calls.push({ kind: 'pick', args: [items] });
-      return Promise.resolve(undefined);
-    },
-    showInformationMessage: (m) => {
-      calls.push({ kind: 'info', args: [m] });
-      return Promise.resolve(undefined);
-    },
-    showWarningMessage: (m) => {
-      calls.push({ kind: 'warning', args: [m] });
-      return Promise.resolve(undefined);
-    },
-    showErrorMessage: (m, ...i) => {
-      calls.push({ kind: 'error', args: [m, ...i] });
-      return Promise.resolve(errors.shift());
-    },
-    openExternal: (url) => {
-      calls.push({ kind: 'open', args: [url] });
-      return Promise.resolve(true);
-    },
-    executeCommand: (c, ...a) => {
-      calls.push({ kind: 'command', args: [c, ...a] });
-      return Promise.resolve(undefined);
-    },
-  };
-  return { ui, calls };
 }
 
 function deps(store: ReturnType<typeof fakeStore>, ui: AlertCommandUi, created: NewSilence[] = []): AlertCommandDeps {
@@ -192,7 +158,7 @@ describe('Alerts UX (issue 13)', () => {
 
   it('palette commands say Alertmanager is unreachable instead of "no alerts"', async () => {
     const down = fakeStore(snapshot({ status: 'unreachable', alerts: [], alertmanagerUrl: 'http://am:9093' }));
-    const { ui, calls } = scriptedUi();
+    const { ui, calls } = recordingAlertUi();
     const d = deps(down, ui);
     await silenceAlert(d);
     await healAlert(d);
@@ -205,7 +171,7 @@ describe('Alerts UX (issue 13)', () => {
       assert.match(line, /^warning: Realm: Alertmanager at http:\/\/am:9093 is unreachable, so its alerts and silences are unknown right now/);
 
     const never = fakeStore(snapshot({ status: 'unreachable', everReachable: false }));
-    const second = scriptedUi();
+    const second = recordingAlertUi();
     await silenceAlert(deps(never, second.ui));
     assert.match(
       String(second.calls[0].args[0]),
@@ -214,7 +180,7 @@ describe('Alerts UX (issue 13)', () => {
 
     // Heal This works from Prometheus' stand-in list: it does not need Alertmanager
     const fallback = fakeStore(snapshot({ status: 'unreachable', fallback: true, alerts: [alert('ServiceDown', { source: 'prometheus' })] }));
-    const third = scriptedUi();
+    const third = recordingAlertUi();
     await healAlert(deps(fallback, third.ui));
     assert.equal(third.calls[0].kind, 'pick');
   });
@@ -247,7 +213,7 @@ describe('Alerts UX (issue 13)', () => {
 
   it('Silence… from the palette does not offer alerts that are silenced already', async () => {
     const store = fakeStore(snapshot({ alerts: [alert('Quiet', { state: 'suppressed', silencedBy: ['sil-1'] }), alert('Loud')], silences: [silence()] }));
-    const { ui, calls } = scriptedUi();
+    const { ui, calls } = recordingAlertUi();
     await silenceAlert(deps(store, ui));
     const items = calls.find((c) => c.kind === 'pick')!.args[0] as { label: string }[];
     assert.deepEqual(
@@ -255,7 +221,7 @@ describe('Alerts UX (issue 13)', () => {
       ['Loud'],
     );
     const none = fakeStore(snapshot({ alerts: [alert('Quiet', { state: 'suppressed', silencedBy: ['sil-1'] })] }));
-    const second = scriptedUi();
+    const second = recordingAlertUi();
     await silenceAlert(deps(none, second.ui));
     assert.equal(String(second.calls[0].args[0]), 'Realm: no alert to silence right now (the others are silenced already).');
   });
@@ -265,7 +231,7 @@ describe('Alerts UX (issue 13)', () => {
     const b = alert('ServiceDown');
     const store = fakeStore(snapshot({ alerts: [a, b] }));
     const created: NewSilence[] = [];
-    const { ui, calls } = scriptedUi(['Silence 1h', undefined]);
+    const { ui, calls } = recordingAlertUi({ error: ['Silence 1h', undefined] });
     let enabled = true;
     const notifier = new CriticalAlertNotifier(store, deps(store, ui, created), { enabled: () => enabled, settleMs: 30 });
     const errors = () => calls.filter((c) => c.kind === 'error');
@@ -303,7 +269,7 @@ describe('Alerts UX (issue 13)', () => {
   it('raises no toast for an alert whose service the healer already restarted', async () => {
     const a = alert('ArcanumNeedsRestart');
     const store = fakeStore(snapshot({ alerts: [a] }));
-    const { ui, calls } = scriptedUi();
+    const { ui, calls } = recordingAlertUi();
     const records = [{ time: NOW - 20_000, service: 'app/web', outcome: 'done', action: 'restart' }];
     assert.match(String(healedRecently(records, a, NOW)), /the healer already did restart on app\/web 20 s ago/);
     assert.equal(healedRecently([{ ...records[0], time: NOW - 3_600_000 }], a, NOW), undefined, 'an old action does not count');
