@@ -101,9 +101,7 @@ export class ServiceStore extends Disposable {
    * store is not running (nobody listens) or the engine was never reached.
    */
   containersOf(project: string, service?: string): ContainerInfo[] {
-    return this.current.containers
-      .filter((c) => c.project === project && (service === undefined || c.service === service))
-      .sort((a, b) => a.number - b.number || a.name.localeCompare(b.name));
+    return replicasOf(this.current.containers, project, service);
   }
 
   /**
@@ -133,11 +131,8 @@ export class ServiceStore extends Disposable {
    */
   appliedContainers(projects: readonly string[]): ContainerInfo[] | undefined {
     if (!this.active || this.current.engine !== 'reachable' || !this.records.applied) return undefined;
-    const wanted = new Set(projects);
-    return this.records
-      .all()
-      .filter((c) => wanted.has(c.project))
-      .sort((a, b) => a.project.localeCompare(b.project) || a.service.localeCompare(b.service) || a.number - b.number);
+    const records = this.records.all();
+    return [...new Set(projects)].flatMap((p) => replicasOf(records, p));
   }
 
   /** Changes the watched projects (compose files or settings changed) and refreshes. */
@@ -239,6 +234,13 @@ export class ServiceStore extends Disposable {
     this.current = next;
     if (changed) this.changeEmitter.fire(next);
   }
+}
+
+/** The containers of one project (or one service of it), replicas by number: how every read of the store orders them. */
+function replicasOf(containers: readonly ContainerInfo[], project: string, service?: string): ContainerInfo[] {
+  return containers
+    .filter((c) => c.project === project && (service === undefined || c.service === service))
+    .sort((a, b) => a.number - b.number || a.name.localeCompare(b.name));
 }
 
 /**
