@@ -10,7 +10,7 @@ import { webviewSuite, WebviewPage } from './fixture';
 
 // Browser globals used inside page.evaluate callbacks (this file compiles without the DOM lib).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, getComputedStyle: any;
+declare const window: any, document: any, getComputedStyle: any;
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const HOSTILE = '<img src=x onerror="window.__pwned=1"> **bold** [link](javascript:alert(1))';
@@ -166,5 +166,55 @@ describe('Incident webview (issue 15, headless Chromium)', function () {
     assert.equal(await wp.page.locator('.log-source').textContent(), sourceText);
     assert.deepEqual(await wp.page.locator('.entry .text').allTextContents(), ['starting', 'panic: boom', ...view.entries.map((e) => e.text)]);
     assert.equal(await wp.page.locator('.charts').isHidden(), true, 'no chart without a firing alert or an OOM');
+  });
+
+  it('a long log window: the first screenful first, then every line in order, each with its own link; a newer answer stops the older appending', async () => {
+    wp = await pages.open('incident');
+    await wp.send({ type: 'showIncident', id: 'inc-1' });
+    const load = await wp.waitForPosted('loadIncident');
+    const ask = await wp.waitForPosted('loadLogs');
+    const many = Array.from({ length: 1_000 }, (_, i) => ({ time: T0 - 100_000 + i * 10, line: `line ${i}`, level: 'info' as const }));
+    await wp.send({ type: 'incidentLogs', requestId: ask.requestId, logs: { source: 'loki', sourceText: 'Loki: 1000 lines', entries: many } });
+    await wp.send({ type: 'incident', requestId: load.requestId, view: { ...view, charts: [] } });
+    await wp.page.waitForFunction((n) => document.querySelectorAll('.timeline .entry.kind-log').length === n, many.length + logs.entries.length - 3);
+    const texts = await wp.page.locator('.entry.kind-log .text').allTextContents();
+    assert.deepEqual(
+      texts,
+      many.map((l) => l.line),
+      'every line, oldest first',
+    );
+    assert.equal(
+      await wp.page.locator('.entry.kind-log:not(.later)').count(),
+      60,
+      'the first screenful is laid out at once, the rest may skip layout off screen',
+    );
+    await wp.page.locator('.entry.kind-log').last().getByRole('button', { name: 'Logs at this time' }).click();
+    assert.deepEqual((await wp.waitForPosted('follow')).link, { kind: 'logs', atMs: many[999].time }, "the last row's link is its own");
+  });
+
+  it('a newer answer stops an older render still appending its rows', async () => {
+    wp = await pages.open('incident');
+    await wp.send({ type: 'showIncident', id: 'inc-1' });
+    const many = Array.from({ length: 3_000 }, (_, i) => ({ time: T0 - 100_000 + i * 10, line: `line ${i}`, level: 'info' as const }));
+    const [load, ask] = [await wp.waitForPosted('loadIncident'), await wp.waitForPosted('loadLogs')];
+    await wp.send({ type: 'incidentLogs', requestId: ask.requestId, logs: { source: 'loki', sourceText: 'Loki: 3000 lines', entries: many } });
+    await wp.send({ type: 'incident', requestId: load.requestId, view: { ...view, charts: [] } });
+    // the incident changed: the extension says so and answers again while the 3,000 rows are going in
+    await wp.send({ type: 'showIncident', id: 'inc-1' });
+    const again = await wp.waitForPosted('loadIncident', (m) => m.requestId !== load.requestId);
+    const logsAgain = await wp.waitForPosted('loadLogs', (m) => m.requestId !== ask.requestId);
+    await wp.send({ type: 'incidentLogs', requestId: logsAgain.requestId, logs });
+    await wp.send({ type: 'incident', requestId: again.requestId, view: { ...view, charts: [] } });
+    await wp.page.waitForFunction(() => document.querySelectorAll('.timeline .entry.kind-log').length === 3);
+    // as many frames as the old render would need to append its next rows: none arrive
+    await wp.page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          let frames = 0;
+          const next = () => (++frames >= 10 ? setTimeout(resolve, 0) : window.requestAnimationFrame(next));
+          window.requestAnimationFrame(next);
+        }),
+    );
+    assert.equal(await wp.page.locator('.timeline .entry').count(), view.entries.length + logs.entries.length);
   });
 });

@@ -74,18 +74,24 @@ export class WebviewPage {
     readonly browser: Browser,
     readonly page: Page,
     private readonly server: http.Server,
+    private readonly ownsBrowser: boolean,
   ) {}
+
+  /** A headless Chromium for `open({ browser })`: a bench opening many pages launches it once. */
+  static launchBrowser(): Promise<Browser> {
+    return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  }
 
   /** Opens `bundle` with an optional saved state (as VS Code restores after a reload). */
   static async open(
     bundle: WebviewBundle,
     savedState?: unknown,
-    options: { viewport?: { width: number; height: number }; initScript?: (() => void) | string } = {},
+    options: { viewport?: { width: number; height: number }; initScript?: (() => void) | string; browser?: Browser } = {},
   ): Promise<WebviewPage> {
     const { server, origin } = await serve();
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = options.browser ?? (await WebviewPage.launchBrowser());
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
-    const wp = new WebviewPage(browser, page, server);
+    const wp = new WebviewPage(browser, page, server, !options.browser);
     page.on('dialog', (d) => {
       wp.dialogs.push(d.message());
       void d.dismiss();
@@ -151,11 +157,12 @@ export class WebviewPage {
 
   private closed = false;
 
-  /** Closes the browser and the server (once: a test may close early, the suite's fixture closes again). */
+  /** Closes the page (and the browser, if it launched it) and the server (once: a test may close early, the suite's fixture closes again). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.browser.close();
+    if (this.ownsBrowser) await this.browser.close();
+    else await this.page.context().close();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
