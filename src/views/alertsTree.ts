@@ -5,6 +5,7 @@ import { alertsViewState, staleSince } from '../core/alertSummary';
 import { systemTimers, type Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';
 import { RelativeTimeTicker } from '../platform/relativeTimeTicker';
+import { WhileVisible } from '../platform/whileVisible';
 import type { AlertSnapshot } from '../state/alertStore';
 import type { Event } from '../platform/event';
 import type { AlertStatusSource } from './statusBar';
@@ -28,7 +29,7 @@ export interface ConfigurationProblems {
 export class AlertsTreeProvider extends Disposable implements vscode.TreeDataProvider<AlertTreeNode> {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<AlertTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private subscription: { dispose(): void } | undefined;
+  private readonly visibility: WhileVisible;
   private snapshot: AlertSnapshot;
   /** Keeps "firing for 3m" current while the view is visible and nothing else changes. */
   private readonly ticker: RelativeTimeTicker;
@@ -55,9 +56,14 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
       render: (t) => this.describeAll(t),
       onChange: (t) => this.draw(t),
     });
+    this.visibility = new WhileVisible({
+      subscribe: () => [this.store.onDidChange((c) => this.update(c.snapshot)), this.problems?.onDidChange(() => this.draw(this.clock.now()))],
+      ticker: this.ticker,
+      shown: () => this.update(this.store.snapshot),
+    });
     this.register(
       toDisposable(() => {
-        this.setVisible(false);
+        this.visibility.dispose();
         this.ticker.dispose();
       }),
     );
@@ -65,22 +71,7 @@ export class AlertsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   /** Called with the view's visibility: listen (and refresh durations) only while visible. */
   setVisible(visible: boolean): void {
-    if (visible && !this.subscription) {
-      const alerts = this.store.onDidChange((c) => this.update(c.snapshot));
-      const problems = this.problems?.onDidChange(() => this.draw(this.clock.now()));
-      this.subscription = {
-        dispose: () => {
-          alerts.dispose();
-          problems?.dispose();
-        },
-      };
-      this.ticker.setVisible(true);
-      this.update(this.store.snapshot);
-    } else if (!visible && this.subscription) {
-      this.subscription.dispose();
-      this.subscription = undefined;
-      this.ticker.setVisible(false);
-    }
+    this.visibility.setVisible(visible);
   }
 
   get current(): AlertSnapshot {

@@ -7,6 +7,7 @@ import { systemClock, systemTimers, type Clock, type Timers } from '../platform/
 import { Disposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
 import { RelativeTimeTicker } from '../platform/relativeTimeTicker';
+import { WhileVisible } from '../platform/whileVisible';
 import type { ServicesSnapshot, ServiceStore } from '../state/serviceStore';
 import { containerParts, ContainerNode, ProjectNode, serviceParts, ServiceNode, type ServiceHealing, type ServicesTreeNode } from './serviceNodes';
 
@@ -33,7 +34,7 @@ export interface HealerStateSource {
 export class ServicesTreeProvider extends Disposable implements vscode.TreeDataProvider<ServicesTreeNode> {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<ServicesTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private subscription: vscode.Disposable | undefined;
+  private readonly visibility: WhileVisible;
   private healing = new Map<string, ServiceHealing>();
   private scheduledAt: number[] = [];
   private snapshot: ServicesSnapshot;
@@ -63,9 +64,18 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
       render: (now) => this.describeAll(now),
       onChange: (now) => this.draw(now),
     });
+    this.visibility = new WhileVisible({
+      subscribe: () => [
+        this.store.onDidChange((s) => this.update(s)),
+        this.scrape?.onDidChange(() => this.update(this.snapshot)),
+        this.healer?.onDidChange(() => this.update(this.snapshot)),
+      ],
+      ticker: this.ticker,
+      shown: () => this.update(this.store.snapshot),
+    });
     this.register({
       dispose: () => {
-        this.setVisible(false);
+        this.visibility.dispose();
         this.ticker.dispose();
       },
     });
@@ -73,20 +83,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
 
   /** Called with the view's visibility: subscribe (and so start the store) and tick only while visible. */
   setVisible(visible: boolean): void {
-    if (visible && !this.subscription) {
-      const subs = [
-        this.store.onDidChange((s) => this.update(s)),
-        this.scrape?.onDidChange(() => this.update(this.snapshot)),
-        this.healer?.onDidChange(() => this.update(this.snapshot)),
-      ];
-      this.subscription = { dispose: () => subs.forEach((s) => s?.dispose()) };
-      this.ticker.setVisible(true);
-      this.update(this.store.snapshot);
-    } else if (!visible && this.subscription) {
-      this.subscription.dispose();
-      this.subscription = undefined;
-      this.ticker.setVisible(false);
-    }
+    this.visibility.setVisible(visible);
   }
 
   /** True while the relative-time ticker has a timer (none while hidden). */
