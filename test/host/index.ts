@@ -6,13 +6,14 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  const only = process.env.REALM_HOST_SUITE; // e.g. "activation" for bench/activation
+  // file-name prefixes, comma-separated: "activation" for bench/activation, "stack,ux" for two suites in order
+  const only = process.env.REALM_HOST_SUITE?.split(',').filter(Boolean);
   // untrusted*.test.js run only in the window opened without Workspace Trust (runHostTests --untrusted)
   const untrusted = process.env.REALM_TEST_UNTRUSTED === '1';
   // reload*.test.js run only in the two-phase window-reload run (runHostTests --reload), and alone
   const reload = Boolean(process.env.REALM_TEST_RELOAD_STATE);
   for (const f of fs.readdirSync(__dirname).sort()) {
-    if (!f.endsWith('.test.js') || (only && !f.startsWith(only))) continue;
+    if (!f.endsWith('.test.js') || (only && !only.some((prefix) => f.startsWith(prefix)))) continue;
     if (f.startsWith('untrusted') !== untrusted) continue;
     if (f.startsWith('reload') !== reload) continue;
     mocha.addFile(path.join(__dirname, f));

@@ -96,7 +96,15 @@ describe('UX: a silence and the Logs panel with real data (real extension host)'
       // room for the row's description: widen the side bar (the part with focus)
       await vscode.commands.executeCommand('workbench.action.focusSideBar');
       for (let i = 0; i < 6; i++) await vscode.commands.executeCommand('workbench.action.increaseViewSize');
-      console.log(`screenshot: ${await screenshotWhenVisible('alerts-silence', 'MaintenanceWindow')}`);
+      const shot = await screenshotWhenVisible('alerts-silence', 'MaintenanceWindow').catch(async (first: unknown) => {
+        // seen once in a full host run, never alone: the revealed row was not drawn within 30 s. Say
+        // so (the runner kept a screenshot of the workbench then), show the view again and retry once.
+        console.log(`alerts-silence: ${String(first)}; revealing the silence again`);
+        await vscode.commands.executeCommand('realm.alerts.focus');
+        await revealWithRetry(api.alertsView, node as never, { select: true, focus: true, expand: true });
+        return screenshotWhenVisible('alerts-silence', 'MaintenanceWindow');
+      });
+      console.log(`screenshot: ${shot}`);
       await vscode.commands.executeCommand('workbench.action.focusSideBar');
       for (let i = 0; i < 6; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewSize');
     } finally {

@@ -152,7 +152,17 @@ function startShotServer() {
       try {
         if (!page) throw new Error('no page yet');
         const waitText = u.searchParams.get('waitForText');
-        if (waitText) await waitForVisibleText(waitText, Number(u.searchParams.get('timeoutMs')) || 20000);
+        if (waitText) {
+          try {
+            await waitForVisibleText(waitText, Number(u.searchParams.get('timeoutMs')) || 20000);
+          } catch (e) {
+            // what the workbench showed instead, beside the screenshots, for whoever reads the failure
+            fs.mkdirSync(shotDir, { recursive: true });
+            const failedShot = file.replace(/\.png$/, '-NOT-VISIBLE.png');
+            await page.screenshot({ path: failedShot }).catch(() => undefined);
+            throw new Error(`${e instanceof Error ? e.message : e}; the workbench as it was: ${path.relative(ROOT, failedShot)}`);
+          }
+        }
         fs.mkdirSync(shotDir, { recursive: true });
         await page.screenshot({ path: file });
         console.log(`${stamp()} screenshot saved: ${path.relative(ROOT, file)}`);
