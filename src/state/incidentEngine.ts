@@ -82,6 +82,9 @@ export class EngineIncidents {
           open.healthySince = undefined;
         }
         at('start', `${e.name} started`);
+        // the service store may have applied this start already (it hears events first): judge the
+        // snapshot now, or the incident would wait for a change that has come and gone
+        if (open) this.book.recheck();
         return;
       case 'health_status':
         if (e.healthStatus === 'unhealthy') {

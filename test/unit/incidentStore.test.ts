@@ -175,6 +175,19 @@ describe('IncidentStore', () => {
     assert.equal(i.timeline.filter((t) => t.kind === 'alert-firing').length, 1);
   });
 
+  it('closes when the services snapshot shows the restart before the start event reaches it (the store applies events first)', async () => {
+    h.event('die', { exitCode: 1 });
+    h.alerts.fire(change({ added: [alert()] }));
+    const [i] = h.store.all();
+    // the service store heard the start first and already shows the service running
+    h.setState(container());
+    h.event('start');
+    assert.notEqual(i.healthySince, undefined, 'recovering from the start on');
+    h.alerts.fire(change({ resolved: [alert()] }));
+    await h.clock.advance(SETTLE);
+    assert.equal(i.closedAt, h.clock.now(), 'closed a settle time after the restart');
+  });
+
   it('a new crash while recovering restarts the settle time and stays one incident', async () => {
     h.event('die', { exitCode: 1 });
     h.event('start');
