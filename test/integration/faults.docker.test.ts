@@ -6,15 +6,12 @@ import assert from 'node:assert/strict';
 import Docker from 'dockerode';
 import { DockerClient, EngineEvent } from '../../src/clients/dockerClient';
 import { ComposeLabels } from '../../src/core/containers';
-import { RATE_LIMIT_STORAGE_KEY, RateLimiter } from '../../src/core/rateLimiter';
-import { HealActions } from '../../src/healer/actions';
-import { AuditTrail } from '../../src/healer/auditTrail';
+import { RATE_LIMIT_STORAGE_KEY } from '../../src/core/rateLimiter';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
-import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../support/memoryLogger';
 import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ServicesSnapshot, ServiceStore } from '../../src/state/serviceStore';
+import { startHealer } from './healerFixtures';
 import { alive, copyImage, PrivateDockerd, recordUnhandledRejections, waitFor } from './faultsSupport';
 
 const ROOT = '/tmp/rf-dk';
@@ -67,30 +64,12 @@ describe('Faults: the Docker engine is killed mid-stream and started again', fun
     const snapshots: ServicesSnapshot[] = [];
     store.onDidChange((s) => snapshots.push(s));
     const memento = new InMemoryMemento();
-    const settings: HealerSettings = {
-      ...DEFAULT_HEALER_SETTINGS,
-      dryRun: false,
-      graceMs: 0,
-      backoffMs: 0,
-      engineRestartGraceMs: 3_000,
-      stopTimeoutSeconds: 1,
-    };
-    const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
-    const audit = new AuditTrail(memento, systemClock, logger);
-    healer = new Healer({
-      docker,
-      actions: new HealActions(docker),
-      audit,
-      clock: systemClock,
-      logger,
-      settings: () => settings,
-      rateLimiter: limiter,
-      projects: () => [PROJECT],
-      engineEvents: store.onEngineEvent,
-    });
     const events: EngineEvent[] = [];
     store.onEngineEvent((e) => events.push(e));
-    await healer.start();
+    // the healer keeps no workspace state here: only the budget and the audit use the memento
+    const rig = await startHealer(docker, [PROJECT], { dryRun: false }, memento, undefined, { logger, engineEvents: store.onEngineEvent, state: undefined });
+    healer = rig.healer;
+    const { audit, limiter } = rig;
 
     const running = (s: ServicesSnapshot) => s.engine === 'reachable' && s.containers.some((c) => c.id === id && c.state === 'running');
     await waitFor('the store to list the running container', () => running(store!.snapshot));

@@ -7,15 +7,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { DockerClient } from '../../src/clients/dockerClient';
-import { RateLimiter } from '../../src/core/rateLimiter';
-import { HealActions } from '../../src/healer/actions';
-import { AuditEntry, AuditTrail } from '../../src/healer/auditTrail';
+import { AuditEntry } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
-import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
-import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../support/memoryLogger';
 import type { MementoLike } from '../../src/platform/memento';
-import { crash, removeProjects, runReplica, state } from './healerFixtures';
+import { crash, removeProjects, runReplica, startHealer, state } from './healerFixtures';
 import { waitFor } from './faultsSupport';
 
 /** Workspace state in a JSON file; `close()` is the extension host going away (later writes are lost). */
@@ -43,33 +39,13 @@ describe('Faults: a window reload in the middle of a healing sequence', function
   const docker = new DockerClient();
   const project = `rf-faults-reload-${process.pid}`;
   const file = `/tmp/rf-reload-${process.pid}.json`;
-  const settings: HealerSettings = {
-    ...DEFAULT_HEALER_SETTINGS,
-    dryRun: false,
-    graceMs: 0,
-    backoffMs: 0,
-    engineRestartGraceMs: 3_000,
-    stopTimeoutSeconds: 1,
-    maxActionsPerHour: 3,
-  };
   const healers: Healer[] = [];
+  /** One window's healer over the file-backed workspace state (no healer state of its own, only the budget and the audit). */
   const window = async (memento: FileMemento) => {
     const logger = memoryLogger(process.env.REALM_FAULTS_DEBUG === '1');
-    const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
-    const audit = new AuditTrail(memento, systemClock, logger);
-    const healer = new Healer({
-      docker,
-      actions: new HealActions(docker),
-      audit,
-      clock: systemClock,
-      logger,
-      settings: () => settings,
-      rateLimiter: limiter,
-      projects: () => [project],
-    });
-    healers.push(healer);
-    await healer.start();
-    return { healer, audit, limiter };
+    const rig = await startHealer(docker, [project], { dryRun: false, maxActionsPerHour: 3 }, memento, undefined, { logger, state: undefined });
+    healers.push(rig.healer);
+    return rig;
   };
 
   after(async () => {

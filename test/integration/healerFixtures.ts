@@ -9,6 +9,7 @@ import { RateLimiter } from '../../src/core/rateLimiter';
 import { systemClock } from '../../src/platform/clock';
 import { memoryLogger } from '../support/memoryLogger';
 import { InMemoryMemento } from '../support/inMemoryMemento';
+import type { MementoLike } from '../../src/platform/memento';
 import type { AlertSource } from '../../src/healer/alertSource';
 import { engineApi } from '../support/engineApi';
 import { waitUntil } from '../support/waitFor';
@@ -104,23 +105,23 @@ export interface HealerRig {
   healer: Healer;
   audit: AuditTrail;
   limiter: RateLimiter;
-  memento: InMemoryMemento;
+  memento: MementoLike;
   started: ActionStarted[];
   gaveUp: GaveUp[];
   settings: HealerSettings;
 }
 
-/** A healer on the real engine watching `projects`, fast timings unless overridden. */
+/** A healer on the real engine watching `projects`, fast timings unless overridden; `extra.logger` (if given) serves the audit trail too. */
 export async function startHealer(
   docker: DockerClient,
   projects: string[],
   over: Partial<HealerSettings> = {},
-  memento = new InMemoryMemento(),
+  memento: MementoLike = new InMemoryMemento(),
   alerts?: AlertSource,
   extra: Partial<HealerDeps> = {},
 ): Promise<HealerRig> {
   const settings: HealerSettings = { ...DEFAULT_HEALER_SETTINGS, graceMs: 0, backoffMs: 0, engineRestartGraceMs: 3_000, stopTimeoutSeconds: 1, ...over };
-  const logger = memoryLogger(process.env.REALM_HEALER_DEBUG === '1');
+  const logger = extra.logger ?? memoryLogger(process.env.REALM_HEALER_DEBUG === '1');
   const limiter = new RateLimiter(memento, systemClock, { maxActionsPerHour: settings.maxActionsPerHour });
   const audit = new AuditTrail(memento, systemClock, logger);
   const healer = new Healer({
