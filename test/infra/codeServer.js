@@ -155,27 +155,31 @@ function workbenchUrl(authority, { folder, extensionDevelopmentPath, extensionTe
   return url + `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
+/** Debian's Chromium, headless and offline: no sandbox (root in CI), no GPU, no calls home. The webview tier launches it the same way. */
+const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
+];
+
+/** That Chromium for the workbench, with its config and cache under `tmp`. */
 async function launchBrowser(tmp) {
   const { chromium } = require('playwright-core');
   const env = { ...process.env, XDG_CONFIG_HOME: mkdirp(path.join(tmp, 'browser-config')), XDG_CACHE_HOME: mkdirp(path.join(tmp, 'browser-cache')) };
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    executablePath: CHROMIUM_BIN,
     headless: true,
     env,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-      '--disable-breakpad',
-      '--disable-crash-reporter',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 
-module.exports = { ensureCodeServer, startCodeServer, workbenchUrl, launchBrowser, freePort, CACHE, CS_VERSION };
+module.exports = { ensureCodeServer, startCodeServer, workbenchUrl, launchBrowser, freePort, CACHE, CS_VERSION, CHROMIUM_BIN, CHROMIUM_ARGS };

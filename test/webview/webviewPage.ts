@@ -22,16 +22,9 @@ export type WebviewMessage = MetricsToExtension | LogsToExtension | IncidentToEx
 declare const window: any, document: any;
 
 const ROOT = path.resolve(__dirname, '../../..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// the harness's one Chromium set-up (test/infra/codeServer.js, plain JS run as is), as the host tier launches it
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CHROMIUM_BIN, CHROMIUM_ARGS } = require(path.join(ROOT, 'test/infra/codeServer.js')) as { CHROMIUM_BIN: string; CHROMIUM_ARGS: string[] };
 
 /** Serves the panel page and the bundles from dist/webview only, like localResourceRoots. */
 async function serve(): Promise<{ server: http.Server; origin: string }> {
@@ -79,7 +72,7 @@ export class WebviewPage {
 
   /** A headless Chromium for `open({ browser })`: a bench opening many pages launches it once. */
   static launchBrowser(): Promise<Browser> {
-    return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    return chromium.launch({ executablePath: CHROMIUM_BIN, args: CHROMIUM_ARGS });
   }
 
   /** Opens `bundle` with an optional saved state (as VS Code restores after a reload). */
