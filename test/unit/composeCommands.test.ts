@@ -15,6 +15,7 @@ import type { ContainerInfo } from '../../src/core/containers';
 import type { StackCommandDeps } from '../../src/commands/stackCommandSupport';
 import { restartService, setServiceRunning, stackDown, stackUp } from '../../src/commands/stackCommands';
 import { container, NOW } from './support/treeNodes';
+import { readArgvLog } from '../support/argvLog';
 
 const FAKE_CLI = `
 const fs = require('fs');
@@ -75,14 +76,7 @@ describe('Compose commands (issue 13)', function () {
     workspaceFolder: () => dir,
     isTrusted: () => true,
   };
-  const argvs = () =>
-    fs.existsSync(log)
-      ? fs
-          .readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as string[])
-      : [];
+  const argvs = () => readArgvLog(log);
 
   before(() => {
     process.env.REALM_FAKE_COMPOSE_LOG = log;

