@@ -22,6 +22,10 @@ log() { echo "[harness] $*" >&2; }
 # This sandbox's PID 1 reaps orphans slowly: a dead process can linger as a zombie, and `kill -0`
 # still succeeds on it. Read /proc instead.
 alive() { [ -n "${1:-}" ] && [ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+# A PID file can outlive its process (a /tmp kept from an earlier boot) and name a PID another program
+# now holds; CI once failed on that. Trust a PID file only when the process is one of ours: every
+# daemon started here has a path under $ROOT on its command line.
+ours() { alive "${1:-}" && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$ROOT/"; }
 
 cmd_install() {
   local need=()
@@ -68,12 +72,26 @@ install_compose_v2() {
   log "$(docker compose version)"
 }
 
+# dockerd refuses to start while its own --pidfile names a live process, whoever that process is.
+# Stop it when it is our dockerd (its .bgpid file lost); otherwise the file is stale.
+clear_stale_dockerd_pidfile() {
+  local f="$ROOT/dockerd.pid" pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f" 2>/dev/null || true)
+  if ours "$pid"; then
+    log "an earlier dockerd ($pid) still owns $ROOT: stopping it"
+    echo "$pid" >"$ROOT/dockerd.bgpid"; stop_pid dockerd "$ROOT/dockerd.bgpid"
+  fi
+  rm -f "$f"
+}
+
 start_dockerd() {
-  if [ -f "$ROOT/dockerd.bgpid" ] && alive "$(cat "$ROOT/dockerd.bgpid")" && DOCKER_HOST="unix://$SOCK" $DOCKER version >/dev/null 2>&1; then
+  if [ -f "$ROOT/dockerd.bgpid" ] && ours "$(cat "$ROOT/dockerd.bgpid")" && DOCKER_HOST="unix://$SOCK" $DOCKER version >/dev/null 2>&1; then
     log "dockerd already up"; return 0
   fi
+  clear_stale_dockerd_pidfile
   # A stale data root (from a run that was killed) makes dockerd wait 10 s per old container: wipe it.
-  [ -d "$ROOT/data" ] && { log "stale $ROOT found, wiping it"; cmd_down; rm -rf "$ROOT/data" "$ROOT/exec"; }
+  { [ -d "$ROOT/data" ] || [ -d "$ROOT/exec" ]; } && { log "stale $ROOT found, wiping it"; cmd_down; rm -rf "$ROOT/data" "$ROOT/exec"; }
   mkdir -p "$ROOT/data" "$ROOT/exec"; rm -f "$SOCK"
   # 3>&- … 9>&-: a daemon must not inherit a caller's descriptors (a `flock` lock would stay held by it)
   dockerd -H "unix://$SOCK" --data-root "$ROOT/data" --exec-root "$ROOT/exec" --pidfile "$ROOT/dockerd.pid" \
@@ -117,7 +135,7 @@ EOD
 start_backend() { # name port args...
   local name=$1 port=$2; shift 2
   local pidf="$ROOT/$name.pid"
-  if [ -f "$pidf" ] && alive "$(cat "$pidf")"; then log "$name already up"; return 0; fi
+  if [ -f "$pidf" ] && ours "$(cat "$pidf")"; then log "$name already up"; return 0; fi
   "$@" >"$ROOT/$name.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! >"$pidf"
   for _ in $(seq 1 300); do
@@ -132,8 +150,8 @@ start_prometheus_stack() {
   promtool check config "$FIXTURES/prometheus.yml" >/dev/null
   amtool check-config "$FIXTURES/alertmanager.yml" >/dev/null
   # wipe a backend's data only when it is not running (another `up` may share a running harness)
-  alive "$(cat "$ROOT/alertmanager.pid" 2>/dev/null)" || rm -rf "$ROOT/am-data"
-  alive "$(cat "$ROOT/prometheus.pid" 2>/dev/null)" || rm -rf "$ROOT/prom-data"
+  ours "$(cat "$ROOT/alertmanager.pid" 2>/dev/null)" || rm -rf "$ROOT/am-data"
+  ours "$(cat "$ROOT/prometheus.pid" 2>/dev/null)" || rm -rf "$ROOT/prom-data"
   # an empty cluster address keeps Alertmanager off 0.0.0.0:9094 and avoids its gossip settle delay
   start_backend alertmanager "$AM_PORT" prometheus-alertmanager --config.file="$FIXTURES/alertmanager.yml" \
     --storage.path="$ROOT/am-data" --web.listen-address="127.0.0.1:$AM_PORT" \
@@ -168,7 +186,7 @@ stop_pid() { # name pidfile
   local f=$2 pid
   [ -f "$f" ] || return 0
   pid=$(cat "$f")
-  if alive "$pid"; then
+  if ours "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.1; done
     alive "$pid" && { log "$1 ($pid) did not stop: SIGKILL"; kill -KILL "$pid" 2>/dev/null || true; }
@@ -179,7 +197,7 @@ stop_pid() { # name pidfile
 cmd_down() {
   stop_pid prometheus "$ROOT/prometheus.pid"
   stop_pid alertmanager "$ROOT/alertmanager.pid"
-  if [ -f "$ROOT/dockerd.bgpid" ] && alive "$(cat "$ROOT/dockerd.bgpid")"; then
+  if [ -f "$ROOT/dockerd.bgpid" ] && ours "$(cat "$ROOT/dockerd.bgpid")"; then
     export DOCKER_HOST="unix://$SOCK"
     $DOCKER ps -aq | xargs -r $DOCKER rm -f >/dev/null 2>&1 || true
     $DOCKER network prune -f >/dev/null 2>&1 || true
@@ -196,7 +214,7 @@ cmd_down() {
 cmd_status() { # exit 0 when dockerd, Prometheus and Alertmanager are all running
   local f
   for f in dockerd.bgpid prometheus.pid alertmanager.pid; do
-    [ -f "$ROOT/$f" ] && alive "$(cat "$ROOT/$f")" || return 1
+    [ -f "$ROOT/$f" ] && ours "$(cat "$ROOT/$f")" || return 1
   done
 }
 
