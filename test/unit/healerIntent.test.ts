@@ -194,8 +194,10 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     events.fire(event('stop'));
     await clock.advance(3_000);
     assert.deepEqual(outcomes(), ['user-stopped']);
-    assert.match(describeEntry(audit.entries()[0]), /^web: restart — left alone \(stopped by the user at 10:00\)$/);
-    assert.match(serviceHealText(webState(healer)!, clock.now())!, /^left alone: stopped by the user at 10:00$/);
+    // the stop was at the clock's start, shown in local time (the machine's time zone, not UTC)
+    const stoppedAt = new Date(clock.now() - 3_000).toTimeString().slice(0, 5);
+    assert.equal(describeEntry(audit.entries()[0]), `web: restart — left alone (stopped by the user at ${stoppedAt})`);
+    assert.equal(serviceHealText(webState(healer)!, clock.now()), `left alone: stopped by the user at ${stoppedAt}`);
 
     // its target goes down and the alert fires, again and again: nothing is restarted, nothing more recorded
     alerts = [{ fingerprint: 'f1', startsAt: 's1', labels: { alertname: 'ArcanumNeedsRestart', service: 'web', compose_project: PROJECT } }];
