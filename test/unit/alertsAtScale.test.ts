@@ -54,6 +54,24 @@ function referenceDiff(before: RealmAlert[], after: RealmAlert[]): AlertDiff {
 }
 
 /** A small deterministic PRNG, so a failure reproduces. */
+/** An Alertmanager alert as /api/v2/alerts gives it, active unless `over` says otherwise; times are the index. */
+function amAlert(i: number, fingerprint: string, labels: Record<string, string>, over: Partial<AmAlert> = {}): AmAlert {
+  return {
+    fingerprint,
+    labels,
+    annotations: {},
+    state: 'active',
+    startsAt: i,
+    endsAt: i + 1,
+    silencedBy: [],
+    inhibitedBy: [],
+    generatorURL: '',
+    receivers: [],
+    updatedAt: i,
+    ...over,
+  } as AmAlert;
+}
+
 function random(seed: number): () => number {
   return () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
@@ -73,19 +91,12 @@ function scenario(rnd: () => number, size: number): Scenario {
     const state = rnd();
     if (state < 0.7) {
       const amLabels = rnd() < 0.8 ? { ...labels, env: 'prod' } : { ...labels };
-      am.push({
-        fingerprint: `fp-${JSON.stringify(amLabels)}`,
-        labels: amLabels,
-        annotations: { summary: `s${Math.floor(rnd() * 2)}` },
-        state: rnd() < 0.1 ? 'suppressed' : 'active',
-        startsAt: i,
-        endsAt: i + 1,
-        silencedBy: [],
-        inhibitedBy: [],
-        generatorURL: '',
-        receivers: [],
-        updatedAt: i,
-      } as AmAlert);
+      am.push(
+        amAlert(i, `fp-${JSON.stringify(amLabels)}`, amLabels, {
+          annotations: { summary: `s${Math.floor(rnd() * 2)}` },
+          state: rnd() < 0.1 ? 'suppressed' : 'active',
+        }),
+      );
     }
     if (state > 0.2) prom.push({ labels, annotations: {}, state: rnd() < 0.3 ? 'pending' : 'firing', activeAt: i, value: '1' } as PromActiveAlert);
   }
@@ -132,23 +143,7 @@ describe('alerts at scale: keyed merge and diff', () => {
   }
 
   it('pairs 5,000 Prometheus stand-ins with their Alertmanager alerts of one rule', () => {
-    const am = Array.from(
-      { length: 5000 },
-      (_, i) =>
-        ({
-          fingerprint: `fp${i}`,
-          labels: { alertname: 'InstanceDown', instance: `h${i}`, env: 'prod' },
-          annotations: {},
-          state: 'active',
-          startsAt: i,
-          endsAt: i + 1,
-          silencedBy: [],
-          inhibitedBy: [],
-          generatorURL: '',
-          receivers: [],
-          updatedAt: i,
-        }) as AmAlert,
-    );
+    const am = Array.from({ length: 5000 }, (_, i) => amAlert(i, `fp${i}`, { alertname: 'InstanceDown', instance: `h${i}`, env: 'prod' }));
     const prom = am.map(
       (a) =>
         ({ labels: { alertname: 'InstanceDown', instance: a.labels.instance }, annotations: {}, state: 'firing', activeAt: 1, value: '1' }) as PromActiveAlert,

@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { ComposeLabels, ContainerInfo } from '../../src/core/containers';
 import { backoffDelay, decide, DecisionInput, HealPolicySettings, HealTrigger, ServiceSnapshot } from '../../src/core/healPolicy';
 import { parseHealRules, resolveAlert } from '../../src/core/healRules';
+import { DEFAULT_HEALER_SETTINGS } from '../../src/core/healerSettings';
 
 const now = Date.UTC(2026, 0, 1, 12);
-const settings: HealPolicySettings = {
-  enabled: true,
-  dryRun: false,
-  trusted: true,
-  optOut: [],
-  graceMs: 30_000,
-  backoffMs: 10_000,
-  engineRestartGraceMs: 15_000,
-  minReplicas: {},
-};
+// the shipped defaults (30 s grace, 10 s back-off, 15 s after an engine restart); tests vary one at a time
+const settings: HealPolicySettings = { ...DEFAULT_HEALER_SETTINGS };
 
 function container(over: Partial<ContainerInfo> = {}): ContainerInfo {
   return {

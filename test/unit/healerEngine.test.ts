@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
-import type { DockerClient, EngineEvent } from '../../src/clients/dockerClient';
+import type { EngineEvent } from '../../src/clients/dockerClient';
 import type { ContainerInfo } from '../../src/core/containers';
 import { RateLimiter } from '../../src/core/rateLimiter';
-import { HealActions } from '../../src/healer/actions';
 import type { AlertSource, HealableAlert } from '../../src/healer/alertSource';
 import { AuditTrail } from '../../src/healer/auditTrail';
 import { Healer } from '../../src/healer/healer';
 import { DEFAULT_HEALER_SETTINGS, HealerSettings } from '../../src/core/healerSettings';
 import type { HealerLeaseLike } from '../../src/healer/lease';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../support/memoryLogger';
 import { MementoLike } from '../../src/platform/memento';
 import { InMemoryMemento } from '../support/inMemoryMemento';
 import { EngineIntent } from '../../src/healer/engineIntent';
 import { SkipRecorder } from '../../src/healer/skipRecorder';
 import { ManualClock, settle } from '../support/manualClock';
+import { unitHealer } from '../support/unitHealer';
 import { containerInfo } from '../support/containerInfo';
 
 const PROJECT = 'shop';
@@ -41,7 +40,6 @@ class FakeDocker {
 describe('Healer (engine, fake Docker)', () => {
   let docker: FakeDocker;
   let clock: ManualClock;
-  let events: Emitter<EngineEvent>;
   let limiter: RateLimiter;
   let state: InMemoryMemento;
   let audit: AuditTrail;
@@ -49,22 +47,17 @@ describe('Healer (engine, fake Docker)', () => {
   const healers: Healer[] = [];
 
   function makeHealer(extra: { alerts?: AlertSource; lease?: HealerLeaseLike; limiterMemento?: MementoLike } = {}): Healer {
-    events = new Emitter<EngineEvent>();
     limiter = new RateLimiter(extra.limiterMemento ?? new InMemoryMemento(), clock, { maxActionsPerHour: settings.maxActionsPerHour });
-    const healer = new Healer({
-      docker: docker as unknown as DockerClient,
-      actions: new HealActions(docker as unknown as DockerClient),
+    const { healer } = unitHealer({
+      engine: docker,
+      clock,
       rateLimiter: limiter,
       audit,
-      clock,
-      timers: clock,
-      logger: memoryLogger(),
       settings: () => settings,
-      projects: () => [PROJECT],
+      state,
+      project: PROJECT,
       alerts: extra.alerts,
       lease: extra.lease,
-      engineEvents: events.event,
-      state,
     });
     healers.push(healer);
     return healer;

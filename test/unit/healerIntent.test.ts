@@ -4,10 +4,9 @@
  * replicas that die together as one action, failed checks retried. Time is driven, never waited for.
  */
 import assert from 'node:assert/strict';
-import type { DockerClient, EngineEvent } from '../../src/clients/dockerClient';
+import type { EngineEvent } from '../../src/clients/dockerClient';
 import type { ContainerInfo } from '../../src/core/containers';
 import { RateLimiter } from '../../src/core/rateLimiter';
-import { HealActions } from '../../src/healer/actions';
 import type { AlertSource, HealableAlert } from '../../src/healer/alertSource';
 import { AuditTrail, describeEntry } from '../../src/healer/auditTrail';
 import { GaveUp, Healer } from '../../src/healer/healer';
@@ -16,9 +15,9 @@ import { describePlanStep } from '../../src/healer/healPlan';
 import { describeScheduled } from '../../src/healer/healSchedule';
 import { serviceHealText } from '../../src/healer/serviceHealText';
 import { Emitter } from '../../src/platform/event';
-import { memoryLogger } from '../support/memoryLogger';
 import { InMemoryMemento } from '../support/inMemoryMemento';
 import { ManualClock, settle } from '../support/manualClock';
+import { unitHealer } from '../support/unitHealer';
 import { containerInfo } from '../support/containerInfo';
 
 const PROJECT = 'shop';
@@ -68,24 +67,20 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
   const healers: Healer[] = [];
 
   async function makeHealer(over: { concurrency?: number } = {}): Promise<Healer> {
-    events = new Emitter<EngineEvent>();
     alertsChanged = new Emitter<void>();
     const source: AlertSource = { onDidChange: alertsChanged.event, firing: () => alerts };
-    const healer = new Healer({
-      docker: engine as unknown as DockerClient,
-      actions: new HealActions(engine as unknown as DockerClient),
+    let healer: Healer;
+    ({ healer, events } = unitHealer({
+      engine,
+      clock,
       rateLimiter: limiter,
       audit,
-      clock,
-      timers: clock,
-      logger: memoryLogger(),
       settings: () => settings,
-      projects: () => [PROJECT],
-      alerts: source,
-      engineEvents: events.event,
       state,
+      project: PROJECT,
+      alerts: source,
       concurrency: over.concurrency,
-    });
+    }));
     healer.onDidGiveUp((e) => gaveUp.push(e));
     healers.push(healer);
     await healer.start();
