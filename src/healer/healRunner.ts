@@ -37,6 +37,8 @@ export interface HealRunnerDeps {
   changed: () => void;
   /** Queues a request again (a death that joined a decision which did not act). */
   requeue: (r: HealRequest) => void;
+  /** Asks for the firing alerts to be judged again at a time (an alert that stays as it is raises no change). */
+  judgeAlertsAgainAt?: (at: number) => void;
 }
 
 const DEFER_KIND: Partial<Record<string, ScheduledKind>> = { backoff: 'backoff', 'in-grace': 'grace', 'already-recovering': 'engine-wait' };
@@ -149,7 +151,10 @@ export class HealRunner {
         : undefined;
     const decision = decide({ trigger: r.trigger, action: r.action, target, settings, now: this.deps.clock.now(), manual: r.manual, alsoDied: r.alsoDied });
     if (decision.verdict === 'skip') return this.skipped(r, key, decision);
-    return this.act(r, r.ref!, decision.containers, settings);
+    const entry = await this.act(r, r.ref!, decision.containers, settings);
+    // an alert still firing after the action is judged again when the grace after it ends
+    if (r.trigger.kind === 'alert') this.deps.judgeAlertsAgainAt?.(this.deps.clock.now() + settings.graceMs);
+    return entry;
   }
 
   /** A check that could not read the engine is retried with back-off (never dropped); a manual one reports it. */
@@ -187,6 +192,8 @@ export class HealRunner {
     if (d.reason === 'user-stopped') return this.recordLeftAlone(key, r.trigger);
     if (d.reason === 'already-recovering' && d.retryAt !== undefined && !this.awaitingEngine.has(key)) this.awaitingEngine.set(key, now);
     const kind = DEFER_KIND[d.reason];
+    // "judged again after the grace period": for an alert, by judging the firing alerts again then
+    if (kind && d.retryAt !== undefined && r.trigger.kind === 'alert' && !r.manual) this.deps.judgeAlertsAgainAt?.(d.retryAt);
     if (kind && d.retryAt !== undefined && r.ref && r.trigger.kind !== 'alert' && !r.manual) {
       const joined =
         this.joining

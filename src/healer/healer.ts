@@ -118,6 +118,7 @@ export class Healer extends Disposable {
       gaveUp: (e) => this.gaveUpEmitter.fire(e),
       changed: fire,
       requeue: (r) => this.request(r),
+      judgeAlertsAgainAt: (at) => this.alertPass.judgeAgainAt(at),
     });
     this.queue = new HealQueue(
       deps.concurrency ?? 8,
@@ -127,6 +128,7 @@ export class Healer extends Disposable {
     this.alertPass = new HealerAlerts({
       alerts: deps.alerts,
       lease: deps.lease,
+      clock: deps.clock,
       timers: this.timers,
       logger: deps.logger,
       watched: () => this.watched(),

@@ -1,6 +1,6 @@
 import type { ServiceRef } from '../core/healPolicy';
 import type { AlertResolution } from '../core/healRules';
-import type { Timers } from '../platform/clock';
+import type { Clock, Timers } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { AlertSource, HealableAlert } from './alertSource';
 import type { AuditEntry } from './auditTrail';
@@ -12,6 +12,7 @@ import { OneAtATime } from '../platform/oneAtATime';
 export interface HealerAlertsDeps {
   alerts?: AlertSource;
   lease?: HealerLeaseLike;
+  clock: Clock;
   timers: Timers;
   logger: Logger;
   /** The services alerts may name (read fresh for each pass). */
@@ -26,11 +27,15 @@ export interface HealerAlertsDeps {
  * The alert path: one pass over the firing alerts at a time (a change during a pass queues exactly
  * one more), each alert a request to the same queue the engine events use. A pass whose check
  * fails is retried with back-off (1 s doubling to 30 s) instead of waiting for the next change.
+ * The alert source fires on changes only, so an alert that keeps firing as it is would never be
+ * judged again: a decision that waits (grace, back-off, the engine) asks for a pass at its end.
  */
 export class HealerAlerts {
   private readonly passes = new OneAtATime(() => this.pass());
   private retryTimer: unknown;
   private retryMs = 1_000;
+  private againTimer: unknown;
+  private againAt = Infinity;
   private disposed = false;
 
   constructor(private readonly deps: HealerAlertsDeps) {}
@@ -42,6 +47,21 @@ export class HealerAlerts {
   run(): void {
     if (!this.deps.alerts || this.disposed) return;
     void this.passes.run();
+  }
+
+  /** Judges the firing alerts again at `at`; the earliest time asked for wins (that pass asks again for the later ones). */
+  judgeAgainAt(at: number): void {
+    if (!this.deps.alerts || this.disposed || (this.againTimer !== undefined && this.againAt <= at)) return;
+    if (this.againTimer !== undefined) this.deps.timers.clearTimeout(this.againTimer);
+    this.againAt = at;
+    this.againTimer = this.deps.timers.setTimeout(
+      () => {
+        this.againTimer = undefined;
+        this.againAt = Infinity;
+        this.run();
+      },
+      Math.max(0, at - this.deps.clock.now()),
+    );
   }
 
   /** One pass; a failed one is retried with back-off instead of waiting for the next change. */
@@ -65,6 +85,7 @@ export class HealerAlerts {
   dispose(): void {
     this.disposed = true;
     if (this.retryTimer !== undefined) this.deps.timers.clearTimeout(this.retryTimer);
+    if (this.againTimer !== undefined) this.deps.timers.clearTimeout(this.againTimer);
   }
 
   private async evaluate(): Promise<void> {

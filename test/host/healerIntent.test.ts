@@ -2,6 +2,7 @@
  * Issue 12 in the real extension host, on the harness's dockerd + Prometheus + Alertmanager:
  *  - a service the user stopped stays down when its scrape target goes down and the alert fires,
  *    with one "left alone" row; once started again, healing resumes;
+ *  - an alert that keeps firing after the restart it caused is judged again at the end of the grace;
    (the crash loop's back-off is in healerBackoff.test.ts)
  * The scrape target of `web` is a small proxy on 127.0.0.1:19102 (the harness Prometheus scrapes it as
  * job `arcanum`): it answers while web's httpd answers, so stopping web takes the target down.
@@ -16,11 +17,12 @@ import { appProjectName, composeDown, containerOf, describeTree, docker, harness
 
 const TARGET_PORT = 19102;
 
-/** Serves /metrics while web's httpd answers (found by the container's bridge address). */
-function webTarget(project: string): Promise<http.Server> {
+/** Serves /metrics while web's httpd answers (found by the container's bridge address) and `broken()` is false. */
+function webTarget(project: string, broken: () => boolean = () => false): Promise<http.Server> {
   const server = http.createServer((_req, res) => {
     void (async () => {
       try {
+        if (broken()) throw new Error('broken by the test: a fault a restart does not fix');
         const id = await containerOf(project, 'web');
         const ip = await docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', id);
         if (!ip) throw new Error('web has no address (not running)');
@@ -166,5 +168,54 @@ describe('Healer: what the user stopped stays stopped, through the real alert pa
     assert.equal(healed.action, 'restart');
     await waitFor(() => serviceNode(api, project, 'web')?.group.status === 'healthy', 'web healthy again', 60_000);
     await settings.set('realm.healer.rules', []);
+  });
+
+  it('an alert that keeps firing after the restart it caused is judged again when the grace ends: restarted again, up to the budget', async () => {
+    const api = await realmApi();
+    const prometheus = harnessUrl('REALM_IT_PROMETHEUS_URL');
+    const alertmanager = harnessUrl('REALM_IT_ALERTMANAGER_URL');
+    let broken = false;
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = await webTarget(project, () => broken);
+    await waitFor(
+      async () => (await targetHealth(prometheus)) === 'up' && !(await targetAlertFiring(alertmanager)),
+      "web's target up and its alert resolved",
+      90_000,
+    );
+    const key = `${project}/web`;
+    await vscode.commands.executeCommand('realm.healer.resetBudget', key);
+    for (const [k, v] of Object.entries({ gracePeriodSeconds: 5, backoffSeconds: 2 })) await settings.set(`realm.healer.${k}`, v);
+    await settings.set('realm.healer.rules', [
+      { alertname: 'ArcanumNeedsRestart', matchers: { instance: `127.0.0.1:${TARGET_PORT}` }, action: 'restart', service: 'web' },
+    ]);
+    const since = Date.now();
+    const mine = () => api.audit.entries().filter((e) => e.service === key && e.time >= since);
+    const alertRestarts = () => mine().filter((e) => e.outcome === 'done' && e.trigger.kind === 'alert');
+
+    // a fault no restart fixes: the target stays down, the alert keeps firing as it is (no change in the Alerts view)
+    broken = true;
+    await waitFor(() => alertRestarts().length >= 1, 'the first alert-driven restart of web', 90_000);
+    const first = alertRestarts()[0];
+    await waitFor(() => alertRestarts().length >= 3, 'two more restarts, each after the grace, the alert unchanged', 120_000).catch((e: Error) => {
+      throw new Error(
+        `${e.message}; decisions: ${mine()
+          .map((d) => `${d.outcome}:${d.reason ?? ''}:${d.detail ?? ''}`)
+          .join(' | ')}`,
+      );
+    });
+    const [, second, third] = alertRestarts();
+    // entries are dated when a restart ends, the grace runs from its start: allow for a restart's own second
+    assert.ok(second.time - first.time >= 4_000, `the second restart waited out the 5 s grace (${second.time - first.time} ms)`);
+    assert.ok(third.time - second.time >= 4_000, `so did the third (${third.time - second.time} ms)`);
+    await waitFor(() => mine().some((e) => e.reason === 'rate-limited'), 'the budget spent: a "gave up" row', 60_000);
+    const after = alertRestarts().length;
+    const seen = api.alertStore.snapshot.lastSuccessAt ?? 0;
+    await waitFor(() => (api.alertStore.snapshot.lastSuccessAt ?? 0) > seen + 8_000, 'more alert polls', 30_000);
+    assert.equal(alertRestarts().length, after, 'nothing past the budget');
+    broken = false;
+    await settings.set('realm.healer.rules', []);
+    await vscode.commands.executeCommand('realm.healer.resetBudget', key);
+    await waitFor(() => serviceNode(api, project, 'web')?.group.status === 'healthy', 'web healthy', 60_000);
   });
 });

@@ -299,6 +299,45 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     assert.equal(audit.entries().filter((e) => e.reason === 'user-stopped').length, 1, 'still recorded once');
   });
 
+  it('an alert that keeps firing unchanged is judged again when its grace or back-off ends, as the skip says', async () => {
+    const healer = await makeHealer();
+    // the alert source fires on changes only: an alert that stays as it is never fires again
+    alerts = [{ fingerprint: 'f3', startsAt: 's3', labels: { alertname: 'ArcanumNeedsRestart', service: 'web', compose_project: PROJECT } }];
+    alertsChanged.fire();
+    await clock.advance(1_000);
+    assert.deepEqual(engine.restarted, ['c-web-1'], 'the first firing restarts at once');
+    // the restart did not help: the alert still fires, unchanged, through the grace after the action
+    await clock.advance(28_000);
+    assert.deepEqual(engine.restarted, ['c-web-1'], 'not within the 30 s grace after the action');
+    await clock.advance(2_000);
+    assert.deepEqual(engine.restarted, ['c-web-1', 'c-web-1'], 'judged again when the grace ended, with no change in the alert list');
+    assert.deepEqual(outcomes(), ['done', 'done']);
+    // once it resolves, nothing is judged again
+    alerts = [];
+    alertsChanged.fire();
+    await clock.advance(120_000);
+    assert.equal(engine.restarted.length, 2);
+    assert.ok(healer.isIdle());
+  });
+
+  it('an alert skipped for back-off is restarted when the back-off ends; a spent budget ends the retries', async () => {
+    settings = { ...settings, graceMs: 5_000, backoffMs: 20_000 };
+    await makeHealer();
+    alerts = [{ fingerprint: 'f4', startsAt: 's4', labels: { alertname: 'ArcanumNeedsRestart', service: 'web', compose_project: PROJECT } }];
+    alertsChanged.fire();
+    await clock.advance(1_000);
+    assert.equal(engine.restarted.length, 1);
+    await clock.advance(5_000); // the grace after the action ended: judged again, and it must wait out the back-off
+    assert.deepEqual(outcomes(), ['done', 'backoff']);
+    assert.match(audit.entries()[1].detail ?? '', /^back-off after 1 restart$/);
+    await clock.advance(14_500);
+    assert.equal(engine.restarted.length, 2, 'restarted when the 20 s back-off ended, the alert unchanged all along');
+    await clock.advance(3_600_000);
+    assert.equal(engine.restarted.length, 3, 'the third of 3 actions this hour');
+    assert.deepEqual(outcomes().slice(-1), ['rate-limited'], 'then it stops: the budget is spent, and it says so once');
+    assert.equal(outcomes().filter((o) => o === 'rate-limited').length, 1);
+  });
+
   it('replicas that die together are one action, one budget unit, restarting all of them', async () => {
     engine.containers = [container(1), container(2)];
     const healer = await makeHealer();
