@@ -4,7 +4,8 @@
  * only ever shown as plain text, with control characters removed and lengths capped.
  */
 import { unreachableMessage } from './backendErrorText';
-import { alertTarget, clockTime, describeAge, firingAlerts, highestSeverity, RealmAlert } from './alerts';
+import { alertTarget, describeAge, firingAlerts, highestSeverity, RealmAlert } from './alerts';
+import { clockTime } from './clockTime';
 import { plain } from './text';
 
 /** The parts of the store's snapshot the summary reads. */

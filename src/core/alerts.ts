@@ -6,6 +6,7 @@
 import { formatDuration } from './duration';
 import { LabelIndex } from './labelIndex';
 import type { Matcher } from './matchers';
+import { clockTime } from './clockTime';
 
 /** An alert as Alertmanager holds it: the fields the model reads (clients' `AmAlert` carries these and more). */
 export interface ManagedAlert {
@@ -174,14 +175,6 @@ export function alertTarget(labels: Record<string, string>): string {
   const { service, instance, job } = labels;
   if (service && instance) return `${service} (${instance})`;
   return service || instance || job || '';
-}
-
-/** `10:42` (local time), with the date in front when `ms` is not on `now`'s day: for "last seen …" and "until …". */
-export function clockTime(ms: number, now: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return new Date(now).toDateString() === d.toDateString() ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
 /** How a suppressed alert reads: one word everywhere ("silenced"), "inhibited" only when no silence mutes it. */

@@ -1,4 +1,5 @@
 import { ComposeLabels, ContainerInfo } from './containers';
+import { clockTime } from './clockTime';
 
 /** What the healer can do to a service. */
 export type HealAction = 'restart' | 'scale_down' | 'cleanup';
@@ -98,12 +99,6 @@ export const DEFAULT_BACKOFF_MAX_MS = 5 * 60_000;
 /** The wait before restart number `recentActions + 1` of a service whose restarts do not hold: backoff × 2^(n−1), capped. */
 export function backoffDelay(settings: Pick<HealPolicySettings, 'backoffMs' | 'backoffMaxMs'>, recentActions: number): number {
   return Math.min(settings.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS, settings.backoffMs * 2 ** Math.max(0, recentActions - 1));
-}
-
-/** "10:42" in local time: when something happened today, as the Healer view says it. */
-export function clockTime(ms: number): string {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 export type HealDecision =

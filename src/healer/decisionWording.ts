@@ -1,4 +1,5 @@
-import { clockTime, type HealAction, type HealTrigger, type SkipReason } from '../core/healPolicy';
+import { type HealAction, type HealTrigger, type SkipReason } from '../core/healPolicy';
+import { clockTime } from '../core/clockTime';
 
 /**
  * The one wording of a healer decision — tree, hover, output channel, export and notifications all

@@ -1,17 +1,7 @@
 import type { ContainerInfo } from '../core/containers';
 import { formatDuration } from '../core/duration';
-import {
-  clockTime,
-  decide,
-  HealAction,
-  HealDecision,
-  HealTrigger,
-  needsHealing,
-  ServiceRef,
-  serviceKey,
-  ServiceSnapshot,
-  SkipReason,
-} from '../core/healPolicy';
+import { decide, HealAction, HealDecision, HealTrigger, needsHealing, ServiceRef, serviceKey, ServiceSnapshot, SkipReason } from '../core/healPolicy';
+import { clockTime } from '../core/clockTime';
 import { AlertResolution } from '../core/healRules';
 import { actionWord } from './decisionWording';
 import type { HealableAlert } from './alertSource';

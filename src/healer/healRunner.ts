@@ -1,5 +1,6 @@
 import type { ContainerInfo } from '../core/containers';
-import { CLEANUP_SERVICE, clockTime, decide, HealDecision, HealTrigger, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { CLEANUP_SERVICE, decide, HealDecision, HealTrigger, ServiceRef, serviceKey, ServiceSnapshot } from '../core/healPolicy';
+import { clockTime } from '../core/clockTime';
 import type { RateLimiter } from '../core/rateLimiter';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';

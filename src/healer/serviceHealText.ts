@@ -1,4 +1,4 @@
-import { clockTime } from '../core/healPolicy';
+import { clockTime } from '../core/clockTime';
 import { describeScheduled } from './healSchedule';
 import type { ServiceHealState } from './healer';
 
@@ -10,7 +10,7 @@ import type { ServiceHealState } from './healer';
 export function serviceHealText(s: ServiceHealState, now: number): string | undefined {
   if (s.inFlight) return 'acting…';
   if (s.optedOut) return `healing disabled (${s.optedOut === 'setting' ? 'realm.healer.optOut' : 'label realm.heal: "false"'})`;
-  if (s.stoppedByUserAt !== undefined) return `left alone: stopped by the user at ${clockTime(s.stoppedByUserAt)}`;
+  if (s.stoppedByUserAt !== undefined) return `left alone: stopped by the user at ${clockTime(s.stoppedByUserAt, now)}`;
   if (s.scheduled) return describeScheduled(s.scheduled, now);
   if (s.gaveUp) return 'gave up';
   return undefined;

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { Silence } from '../clients/alertmanagerTypes';
 import { formatDuration } from '../core/duration';
-import { alertTarget, clockTime, describeAge, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
+import { alertTarget, describeAge, RealmAlert, SeverityGroup, suppressionWord } from '../core/alerts';
+import { clockTime } from '../core/clockTime';
 import { plain } from '../core/text';
 import { describeSilenced, formatMatchers } from '../core/matchers';
 import { contextValue } from './contextValues';

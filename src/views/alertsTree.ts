@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { groupBySeverity, suppressionWord } from '../core/alerts';
-import { clockTime } from '../core/alerts';
+import { clockTime } from '../core/clockTime';
 import { alertsViewState, staleSince } from '../core/alertSummary';
 import { systemTimers, type Timers } from '../platform/clock';
 import { Disposable, toDisposable } from '../platform/disposable';

@@ -1,4 +1,4 @@
-import { clockTime } from '../core/healPolicy';
+import { clockTime } from '../core/clockTime';
 import { ContainerInfo, containerStatus, ServiceGroup, ServiceStatus } from '../core/containers';
 
 /** What the healer knows of a service that changes how it reads (from `Healer.serviceStates()`). */

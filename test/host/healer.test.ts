@@ -60,7 +60,7 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     );
     assert.equal(row.label, 'worker: restart — left alone');
     // a kill is someone's stop: it reads "stopped", not like a crash
-    assert.match(String(serviceNode(api, project, 'worker')?.description), /^stopped · left alone: stopped by the user at \d\d:\d\d$/);
+    assert.match(String(serviceNode(api, project, 'worker')?.description), /^stopped · left alone: stopped by the user at (\d{4}-\d\d-\d\d )?\d\d:\d\d$/);
     return id;
   }
 
@@ -137,7 +137,7 @@ describe('Healer: Heal Now from the command palette restarts an exited service a
     // the service's row says what the healer does about it first, then the budget
     assert.match(
       String(view.budgets.find((b) => b.service === 'worker')?.description),
-      /^left alone: stopped by the user at \d\d:\d\d · 1\/3 this hour/,
+      /^left alone: stopped by the user at (\d{4}-\d\d-\d\d )?\d\d:\d\d · 1\/3 this hour/,
       'a dry run spends no budget',
     );
     await vscode.commands.executeCommand('realm.healer.focus');

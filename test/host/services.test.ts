@@ -152,7 +152,10 @@ describe('Services: Start, Stop, the looks of each state, ticking times and read
       spy.since(t0).join(' | '),
     );
     const stopped = await waitFor(
-      () => (/^stopped · left alone: stopped by the user at \d\d:\d\d$/.test(String(node(api, 'worker')?.description)) ? node(api, 'worker') : undefined),
+      () =>
+        /^stopped · left alone: stopped by the user at (\d{4}-\d\d-\d\d )?\d\d:\d\d$/.test(String(node(api, 'worker')?.description))
+          ? node(api, 'worker')
+          : undefined,
       'worker to read "stopped"',
       30_000,
     ).catch((e: Error) => {

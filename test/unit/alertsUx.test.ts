@@ -17,7 +17,8 @@ import {
   silenceAlert,
 } from '../../src/commands/alertCommands';
 import { CriticalAlertNotifier, healedRecently } from '../../src/notifications/criticalAlertNotifier';
-import { clockTime, RealmAlert } from '../../src/core/alerts';
+import { RealmAlert } from '../../src/core/alerts';
+import { clockTime } from '../../src/core/clockTime';
 import { presentStatusBar } from '../../src/core/alertSummary';
 import { Emitter } from '../../src/platform/event';
 import { memoryLogger } from '../support/memoryLogger';

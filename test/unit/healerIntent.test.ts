@@ -193,6 +193,10 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     const stoppedAt = new Date(clock.now() - 3_000).toTimeString().slice(0, 5);
     assert.equal(describeEntry(audit.entries()[0]), `web: restart — left alone (stopped by the user at ${stoppedAt})`);
     assert.equal(serviceHealText(webState(healer)!, clock.now()), `left alone: stopped by the user at ${stoppedAt}`);
+    // read the next day, the row says which day: "at 10:00" alone would read as today
+    const stopDay = new Date(clock.now() - 3_000);
+    const day = `${stopDay.getFullYear()}-${String(stopDay.getMonth() + 1).padStart(2, '0')}-${String(stopDay.getDate()).padStart(2, '0')}`;
+    assert.equal(serviceHealText(webState(healer)!, clock.now() + 86_400_000), `left alone: stopped by the user at ${day} ${stoppedAt}`);
 
     // its target goes down and the alert fires, again and again: nothing is restarted, nothing more recorded
     alerts = [{ fingerprint: 'f1', startsAt: 's1', labels: { alertname: 'ArcanumNeedsRestart', service: 'web', compose_project: PROJECT } }];

@@ -78,7 +78,7 @@ describe('Services view UX (issue 13)', () => {
     const s = serviceStates();
     const looks = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, look(v.node)]));
     assert.deepEqual(looks.stoppedByUser, { icon: 'debug-stop', color: 'descriptionForeground', text: 'stopped', meaning: looks.stoppedByUser.meaning });
-    assert.match(String(s.stoppedByUser.node.description), /^stopped · left alone: stopped by the user at \d\d:\d\d$/, 'not "exited (143)"');
+    assert.match(String(s.stoppedByUser.node.description), /^stopped · left alone: stopped by the user at (\d{4}-\d\d-\d\d )?\d\d:\d\d$/, 'not "exited (143)"');
     assert.match(looks.stoppedByUser.meaning, /^Stopped by the user at \d\d:\d\d .*leaves it alone/);
     assert.deepEqual([looks.exitedCleanly.icon, looks.exitedCleanly.text], ['pass', 'exited cleanly (exit 0)']);
     assert.deepEqual([looks.crashed.icon, looks.crashed.color, looks.crashed.text], ['error', 'list.errorForeground', 'crashed (exit 1)']);
