@@ -210,6 +210,22 @@ export function realmLogFile(): string | undefined {
  * A workbench screenshot taken once `text` is visible on screen (in the workbench or a webview);
  * rejects when it never shows. Resolves to the PNG's path.
  */
+/** The epoch ms at which `text` was first visible in the workbench or a webview (`gone`: no longer visible anywhere), as the runner saw it. */
+export function visibleAt(text: string, options: { gone?: boolean; timeoutMs?: number } = {}): Promise<number> {
+  const base = process.env.REALM_TEST_SCREENSHOT_URL;
+  if (!base) return Promise.reject(new Error('REALM_TEST_SCREENSHOT_URL is not set: run through test/infra/runHostTests.js'));
+  const url = `${base.replace(/\/screenshot$/, '/visible-at')}?text=${encodeURIComponent(text)}&timeoutMs=${options.timeoutMs ?? 30_000}${options.gone ? '&gone=1' : ''}`;
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => (res.statusCode === 200 ? resolve(Number(body)) : reject(new Error(`visible-at "${text}": ${body}`))));
+      })
+      .on('error', reject);
+  });
+}
+
 export function screenshotWhenVisible(name: string, text: string, timeoutMs = 30_000): Promise<string> {
   const base = process.env.REALM_TEST_SCREENSHOT_URL;
   if (!base) return Promise.reject(new Error('REALM_TEST_SCREENSHOT_URL is not set: run through test/infra/runHostTests.js'));
@@ -223,4 +239,29 @@ export function screenshotWhenVisible(name: string, text: string, timeoutMs = 30
       })
       .on('error', reject);
   });
+}
+
+/** Runs a container of the app project's `service` (labels as compose gives them). */
+export async function runService(project: string, service: string, args: string[], cmd: string): Promise<string> {
+  await docker('rm', '-f', `${project}-${service}-1`).catch(() => undefined);
+  return docker(
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    `${project}-${service}-1`,
+    '--label',
+    `com.docker.compose.project=${project}`,
+    '--label',
+    `com.docker.compose.service=${service}`,
+    '--label',
+    'com.docker.compose.container-number=1',
+    '--label',
+    'com.docker.compose.oneoff=False',
+    ...args,
+    'realm-test/busybox:base',
+    'sh',
+    '-c',
+    cmd,
+  );
 }

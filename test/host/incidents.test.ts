@@ -11,38 +11,13 @@ import type { Incident } from '../../src/core/incidents';
 import type { IncidentReply, IncidentToWebview } from '../../src/shared/incidentProtocol';
 import { FakeLoki } from '../fakes/lokiFake';
 import { realmApi, waitFor } from './helpers';
-import { appProjectName, describeTree, docker, harnessUrl, screenshotWhenVisible, serviceNode, SettingsScope, showRealmViews } from './hostSupport';
+import { appProjectName, describeTree, docker, harnessUrl, runService, screenshotWhenVisible, serviceNode, SettingsScope, showRealmViews } from './hostSupport';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it') as new (opts?: { html?: boolean }) => { render(md: string): string };
 
 const HOSTILE = 'Error: ECONNREFUSED db:5432 <img src=x onerror=alert(1)> **bold** [click](javascript:alert(1))';
 const SETTLE_WAIT_MS = 120_000;
-
-/** Runs a container of the app project's `service` (labels as compose gives them). */
-async function runService(project: string, service: string, args: string[], cmd: string): Promise<string> {
-  await docker('rm', '-f', `${project}-${service}-1`).catch(() => undefined);
-  return docker(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    `${project}-${service}-1`,
-    '--label',
-    `com.docker.compose.project=${project}`,
-    '--label',
-    `com.docker.compose.service=${service}`,
-    '--label',
-    'com.docker.compose.container-number=1',
-    '--label',
-    'com.docker.compose.oneoff=False',
-    ...args,
-    'realm-test/busybox:base',
-    'sh',
-    '-c',
-    cmd,
-  );
-}
 
 /** Renders the post-mortem as VS Code's Markdown preview does and checks nothing from the log became markup. */
 function assertInert(md: string): void {

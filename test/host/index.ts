@@ -16,6 +16,8 @@ export function run(): Promise<void> {
     if (!f.endsWith('.test.js') || (only && !only.some((prefix) => f.startsWith(prefix)))) continue;
     if (f.startsWith('untrusted') !== untrusted) continue;
     if (f.startsWith('reload') !== reload) continue;
+    // bench*.test.js print figures for bench/ and run only when named
+    if (f.startsWith('bench') && !only?.some((prefix) => prefix.startsWith('bench'))) continue;
     mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {

@@ -140,6 +140,29 @@ async function waitForVisibleText(text, timeoutMs) {
 }
 
 /**
+ * Resolves with the Date.now() at which `text` was first seen visible in any frame (with `gone`: seen
+ * in none), polling as fast as the frames answer (a few ms a round); for figures (bench/incident-open).
+ */
+async function firstSeenVisible(text, timeoutMs, gone = false) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let seen = false;
+    for (const frame of page.frames()) {
+      try {
+        const loc = frame.getByText(text, { exact: false });
+        if ((await loc.count()) > 0 && (await loc.first().isVisible())) seen = true;
+      } catch {
+        /* the frame went away meanwhile */
+      }
+      if (seen) break;
+    }
+    if (seen !== gone) return Date.now();
+    if (Date.now() > deadline) throw new Error(`"${text}" was ${gone ? 'still' : 'not'} visible in the workbench after ${timeoutMs} ms`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
  * A loopback endpoint through which a test in the extension host asks for a workbench screenshot:
  * `?name=N`, optionally `&waitForText=T&timeoutMs=MS` (answers 500 when T never becomes visible).
  */
@@ -147,6 +170,18 @@ function startShotServer() {
   return new Promise((resolve) => {
     shotServer = http.createServer(async (req, res) => {
       const u = new URL(req.url, 'http://x');
+      if (u.pathname === '/visible-at') {
+        // `?text=T&timeoutMs=MS[&gone=1]`: answers the time T was first (in)visible (epoch ms), 500 when it never was
+        try {
+          if (!page) throw new Error('no page yet');
+          const text = u.searchParams.get('text') || '';
+          const at = await firstSeenVisible(text, Number(u.searchParams.get('timeoutMs')) || 20000, u.searchParams.get('gone') === '1');
+          res.writeHead(200, { 'content-type': 'text/plain' }).end(String(at));
+        } catch (e) {
+          res.writeHead(500).end(String(e));
+        }
+        return;
+      }
       const name = (u.searchParams.get('name') || 'shot').replace(/[^A-Za-z0-9._-]/g, '_');
       const file = path.join(shotDir, name.endsWith('.png') ? name : name + '.png');
       try {
