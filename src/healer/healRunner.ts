@@ -38,8 +38,8 @@ export interface HealRunnerDeps {
   changed: () => void;
   /** Queues a request again (a death that joined a decision which did not act). */
   requeue: (r: HealRequest) => void;
-  /** Asks for the firing alerts to be judged again at a time (an alert that stays as it is raises no change). */
-  judgeAlertsAgainAt?: (at: number) => void;
+  /** Asks for the firing alerts to be judged again at a time, `key`'s `alertname` waiting for it (an alert that stays as it is raises no change). */
+  judgeAlertsAgainAt?: (at: number, key: string, alertname: string) => void;
 }
 
 const DEFER_KIND: Partial<Record<string, ScheduledKind>> = { backoff: 'backoff', 'in-grace': 'grace', 'already-recovering': 'engine-wait' };
@@ -154,7 +154,7 @@ export class HealRunner {
     if (decision.verdict === 'skip') return this.skipped(r, key, decision);
     const entry = await this.act(r, r.ref!, decision.containers, settings);
     // an alert still firing after the action is judged again when the grace after it ends
-    if (r.trigger.kind === 'alert') this.deps.judgeAlertsAgainAt?.(this.deps.clock.now() + settings.graceMs);
+    if (r.trigger.kind === 'alert') this.deps.judgeAlertsAgainAt?.(this.deps.clock.now() + settings.graceMs, serviceKey(r.ref!), r.trigger.alertname);
     return entry;
   }
 
@@ -194,7 +194,7 @@ export class HealRunner {
     if (d.reason === 'already-recovering' && d.retryAt !== undefined && !this.awaitingEngine.has(key)) this.awaitingEngine.set(key, now);
     const kind = DEFER_KIND[d.reason];
     // "judged again after the grace period": for an alert, by judging the firing alerts again then
-    if (kind && d.retryAt !== undefined && r.trigger.kind === 'alert' && !r.manual) this.deps.judgeAlertsAgainAt?.(d.retryAt);
+    if (kind && d.retryAt !== undefined && r.trigger.kind === 'alert' && !r.manual) this.deps.judgeAlertsAgainAt?.(d.retryAt, key, r.trigger.alertname);
     if (kind && d.retryAt !== undefined && r.ref && r.trigger.kind !== 'alert' && !r.manual) {
       const joined =
         this.joining

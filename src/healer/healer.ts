@@ -118,7 +118,7 @@ export class Healer extends Disposable {
       gaveUp: (e) => this.gaveUpEmitter.fire(e),
       changed: fire,
       requeue: (r) => this.request(r),
-      judgeAlertsAgainAt: (at) => this.alertPass.judgeAgainAt(at),
+      judgeAlertsAgainAt: (at, key, alertname) => this.alertPass.judgeAgainAt(at, key, alertname),
     });
     this.queue = new HealQueue(
       deps.concurrency ?? 8,
@@ -135,6 +135,7 @@ export class Healer extends Disposable {
       resolve: (alert, watched) => resolveAlert(alert, deps.settings().rules, watched),
       request: (r) => this.requestAndWait(r),
       misconfigured: (alert) => misconfiguredSkip(deps.configurationProblem, alert),
+      waitsChanged: fire,
     });
     this.triggers = new EngineTriggers({
       intent: this.intent,
@@ -219,6 +220,7 @@ export class Healer extends Disposable {
       inFlight: this.runner.inFlight,
       schedule: this.schedule,
       intent: this.intent,
+      alertWaits: this.alertPass.waits,
     });
   }
 

@@ -21,6 +21,14 @@ export interface HealerAlertsDeps {
   request: (r: HealRequest & { unresolved?: HealRequest['unresolved'] }) => Promise<AuditEntry | undefined>;
   /** A skip when the alert is about a target that was never up (a wrong address, not a crash). */
   misconfigured?: (alert: HealableAlert) => Promise<HealRequest['unresolved'] | undefined>;
+  /** The services waiting for their alert to be judged again changed (the views show the wait). */
+  waitsChanged?: () => void;
+}
+
+/** A service whose firing alert is judged again at `at` (after the grace or back-off its last decision named). */
+export interface AlertWait {
+  at: number;
+  alertname: string;
 }
 
 /**
@@ -36,6 +44,9 @@ export class HealerAlerts {
   private retryMs = 1_000;
   private againTimer: unknown;
   private againAt = Infinity;
+  private waiting = new Map<string, AlertWait>();
+  /** The waits the running pass's decisions ask for; they replace `waiting` when it ends. */
+  private judged: Map<string, AlertWait> | undefined;
   private disposed = false;
 
   constructor(private readonly deps: HealerAlertsDeps) {}
@@ -49,9 +60,23 @@ export class HealerAlerts {
     void this.passes.run();
   }
 
-  /** Judges the firing alerts again at `at`; the earliest time asked for wins (that pass asks again for the later ones). */
-  judgeAgainAt(at: number): void {
-    if (!this.deps.alerts || this.disposed || (this.againTimer !== undefined && this.againAt <= at)) return;
+  /** The services whose alert waits to be judged again, by `project/service`. */
+  get waits(): ReadonlyMap<string, AlertWait> {
+    return this.waiting;
+  }
+
+  /**
+   * Judges the firing alerts again at `at` (for `key`, whose `alertname` is the one waiting); the
+   * earliest time asked for wins: that pass asks again for the later ones.
+   */
+  judgeAgainAt(at: number, key?: string, alertname?: string): void {
+    if (!this.deps.alerts || this.disposed) return;
+    if (key && alertname) {
+      (this.judged ?? this.waiting).set(key, { at, alertname });
+      // a pass says so when it ends; Heal This on an alert asks outside one
+      if (!this.judged) this.deps.waitsChanged?.();
+    }
+    if (this.againTimer !== undefined && this.againAt <= at) return;
     if (this.againTimer !== undefined) this.deps.timers.clearTimeout(this.againTimer);
     this.againAt = at;
     this.againTimer = this.deps.timers.setTimeout(
@@ -69,17 +94,25 @@ export class HealerAlerts {
     if (this.disposed) return;
     if (this.retryTimer !== undefined) this.deps.timers.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    // this pass's decisions say again which services still wait (the views keep the last ones meanwhile)
+    const before = this.waiting;
+    this.judged = new Map();
     try {
       await this.evaluate();
+      this.waiting = this.judged;
       this.retryMs = 1_000;
     } catch (e) {
+      // nothing was judged: the waits stand until the retry judges them
       this.deps.logger.warn(`[healer] alert pass failed: ${String(e)}; retrying in ${this.retryMs / 1000} s`);
       this.retryTimer = this.deps.timers.setTimeout(() => {
         this.retryTimer = undefined;
         this.run();
       }, this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, 30_000);
+    } finally {
+      this.judged = undefined;
     }
+    if (!sameWaits(before, this.waiting)) this.deps.waitsChanged?.();
   }
 
   dispose(): void {
@@ -105,4 +138,13 @@ export class HealerAlerts {
       }),
     );
   }
+}
+
+function sameWaits(a: ReadonlyMap<string, AlertWait>, b: ReadonlyMap<string, AlertWait>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, w] of a) {
+    const o = b.get(k);
+    if (!o || o.at !== w.at || o.alertname !== w.alertname) return false;
+  }
+  return true;
 }

@@ -3,6 +3,7 @@ import type { HealerSettings } from '../core/healerSettings';
 import { ServiceRef, serviceKey } from '../core/healPolicy';
 import type { BudgetStatus, RateLimiter } from '../core/rateLimiter';
 import type { EngineIntent } from './engineIntent';
+import type { AlertWait } from './healerAlerts';
 import type { GaveUp } from './healRequest';
 import type { HealSchedule, ScheduledAction } from './healSchedule';
 
@@ -15,6 +16,8 @@ export interface ServiceHealState {
   inFlight: boolean;
   /** The action waiting for its time (back-off, grace, engine restart, retry). */
   scheduled?: ScheduledAction;
+  /** A firing alert about it, judged again at this time (the grace or back-off after the healer's last decision). */
+  alertWait?: AlertWait;
   /** Stopped by the user at this time: left alone until started. */
   stoppedByUserAt?: number;
   /** Why the healer never touches it: the setting or the compose label. */
@@ -64,6 +67,7 @@ export interface HealStateSources {
   inFlight: ReadonlySet<string>;
   schedule: HealSchedule;
   intent: EngineIntent;
+  alertWaits: ReadonlyMap<string, AlertWait>;
 }
 
 /** Per-service budgets and states for every service seen, acted on, given up on, scheduled or left alone. A query: changes nothing. */
@@ -74,6 +78,7 @@ export function serviceHealStates(known: KnownServices, s: HealStateSources): Se
     ...s.gaveUp.keys(),
     ...s.schedule.all().map((x) => x.key),
     ...s.intent.all().map(([k]) => k),
+    ...s.alertWaits.keys(),
   ]);
   return [...keys]
     .sort((a, b) => a.localeCompare(b))
@@ -86,6 +91,7 @@ export function serviceHealStates(known: KnownServices, s: HealStateSources): Se
         gaveUp: s.gaveUp.has(key),
         inFlight: s.inFlight.has(key),
         scheduled: s.schedule.get(key),
+        alertWait: s.alertWaits.get(key),
         stoppedByUserAt: s.intent.stopOf(key)?.at,
         optedOut: s.settings.optOut.includes(ref.service) || s.settings.optOut.includes(key) ? 'setting' : known.optedOutByLabel(key) ? 'label' : undefined,
       };

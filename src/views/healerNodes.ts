@@ -81,7 +81,7 @@ export class ServiceBudgetNode extends vscode.TreeItem {
       ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
       : state.inFlight
         ? new vscode.ThemeIcon('sync~spin')
-        : state.scheduled
+        : state.scheduled || state.alertWait
           ? new vscode.ThemeIcon('clock')
           : state.stoppedByUserAt !== undefined || state.optedOut
             ? new vscode.ThemeIcon('debug-pause')

@@ -23,7 +23,8 @@ export interface HealerTreeDeps {
 }
 
 const cannotAct = (e: AuditEntry) => e.outcome === 'skipped' && e.reason === 'not-watched' && !e.service && e.trigger.kind === 'alert';
-const shown = (s: ServiceHealState) => s.budget.used > 0 || s.gaveUp || s.inFlight || !!s.scheduled || s.stoppedByUserAt !== undefined || !!s.optedOut;
+const shown = (s: ServiceHealState) =>
+  s.budget.used > 0 || s.gaveUp || s.inFlight || !!s.scheduled || !!s.alertWait || s.stoppedByUserAt !== undefined || !!s.optedOut;
 
 /**
  * The Healer view: mode at the top, each service's state and budget (with a countdown while an action
@@ -82,7 +83,11 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
       .slice(-RECENT_DECISIONS)
       .map((e) => e.lastRepeatAt ?? e.time);
     const unactionable = [...this.unactionable().values()].flat().map((e) => e.lastRepeatAt ?? e.time);
-    return [...decisions, ...unactionable, ...states.flatMap((s) => [s.scheduled?.at, s.budget.nextSlotAt].filter((t): t is number => t !== undefined))];
+    return [
+      ...decisions,
+      ...unactionable,
+      ...states.flatMap((s) => [s.scheduled?.at, s.alertWait?.at, s.budget.nextSlotAt].filter((t): t is number => t !== undefined)),
+    ];
   }
 
   /** What every row would read at `now` (the ticker compares it). */

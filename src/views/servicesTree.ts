@@ -119,7 +119,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
         return [s.key, { text: text === 'acting…' ? undefined : text, stoppedByUserAt: s.stoppedByUserAt, gaveUp: s.gaveUp }];
       }),
     );
-    this.scheduledAt = states.flatMap((s) => (s.scheduled ? [s.scheduled.at] : []));
+    this.scheduledAt = states.flatMap((s) => [s.scheduled?.at, s.alertWait?.at].filter((t): t is number => t !== undefined));
   }
 
   /** Every time shown relative to now: running services' starts and the healer's scheduled actions. */

@@ -200,6 +200,13 @@ describe('Healer: what the user stopped stays stopped, through the real alert pa
     broken = true;
     await waitFor(() => alertRestarts().length >= 1, 'the first alert-driven restart of web', 90_000);
     const first = alertRestarts()[0];
+    // the wait is shown where the service is, with its countdown
+    const waitShown = await waitFor(
+      () => healerRows(api).services.find((s) => s.service === 'web' && /ArcanumNeedsRestart still firing: judged again in \d+ s/.test(String(s.description))),
+      'the Healer view to show the wait for the alert to be judged again',
+      10_000,
+    );
+    assert.match(String(waitShown.description), /judged again in [1-5] s/);
     await waitFor(() => alertRestarts().length >= 3, 'two more restarts, each after the grace, the alert unchanged', 120_000).catch((e: Error) => {
       throw new Error(
         `${e.message}; decisions: ${mine()

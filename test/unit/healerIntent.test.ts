@@ -310,6 +310,8 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     alertsChanged.fire();
     await clock.advance(1_000);
     assert.deepEqual(engine.restarted, ['c-web-1'], 'the first firing restarts at once');
+    // the wait is a state the views show, with its countdown
+    assert.equal(serviceHealText(webState(healer)!, clock.now()), 'ArcanumNeedsRestart still firing: judged again in 29 s');
     // the restart did not help: the alert still fires, unchanged, through the grace after the action
     await clock.advance(28_000);
     assert.deepEqual(engine.restarted, ['c-web-1'], 'not within the 30 s grace after the action');
@@ -321,6 +323,7 @@ describe('Healer: intent, back-off, schedule, storms (injected clock)', () => {
     alertsChanged.fire();
     await clock.advance(120_000);
     assert.equal(engine.restarted.length, 2);
+    assert.equal(webState(healer)?.alertWait, undefined, 'resolved: nothing waits');
     assert.ok(healer.isIdle());
   });
 
