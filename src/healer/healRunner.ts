@@ -154,7 +154,7 @@ export class HealRunner {
     if (decision.verdict === 'skip') return this.skipped(r, key, decision);
     const entry = await this.act(r, r.ref!, decision.containers, settings);
     // an alert still firing after the action is judged again when the grace after it ends
-    if (r.trigger.kind === 'alert') this.deps.judgeAlertsAgainAt?.(this.deps.clock.now() + settings.graceMs, serviceKey(r.ref!), r.trigger.alertname);
+    if (r.trigger.kind === 'alert') this.deps.judgeAlertsAgainAt?.(this.deps.clock.now() + settings.graceMs, key, r.trigger.alertname);
     return entry;
   }
 

@@ -69,13 +69,11 @@ export class HealerAlerts {
    * Judges the firing alerts again at `at` (for `key`, whose `alertname` is the one waiting); the
    * earliest time asked for wins: that pass asks again for the later ones.
    */
-  judgeAgainAt(at: number, key?: string, alertname?: string): void {
+  judgeAgainAt(at: number, key: string, alertname: string): void {
     if (!this.deps.alerts || this.disposed) return;
-    if (key && alertname) {
-      (this.judged ?? this.waiting).set(key, { at, alertname });
-      // a pass says so when it ends; Heal This on an alert asks outside one
-      if (!this.judged) this.deps.waitsChanged?.();
-    }
+    (this.judged ?? this.waiting).set(key, { at, alertname });
+    // a pass says so when it ends; Heal This on an alert asks outside one
+    if (!this.judged) this.deps.waitsChanged?.();
     if (this.againTimer !== undefined && this.againAt <= at) return;
     if (this.againTimer !== undefined) this.deps.timers.clearTimeout(this.againTimer);
     this.againAt = at;

@@ -19,3 +19,8 @@ export function serviceHealText(s: ServiceHealState, now: number): string | unde
   if (s.gaveUp) return 'gave up';
   return undefined;
 }
+
+/** The times `serviceHealText` counts down to (a scheduled action, an alert judged again): the views redraw as they near. */
+export function healCountdowns(s: ServiceHealState): number[] {
+  return [s.scheduled?.at, s.alertWait?.at].filter((t): t is number => t !== undefined);
+}

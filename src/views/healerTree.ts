@@ -6,6 +6,7 @@ import type { HealerLeaseLike } from '../healer/lease';
 import { systemTimers, type Clock, type Timers } from '../platform/clock';
 import { Disposable } from '../platform/disposable';
 import { RelativeTimeTicker } from '../platform/relativeTimeTicker';
+import { healCountdowns } from '../healer/serviceHealText';
 import { DecisionNode, HealerGroupNode, HealerModeNode, ServiceBudgetNode, UnactionableAlertNode, type HealerTreeNode } from './healerNodes';
 
 export { DecisionNode, HealerGroupNode, HealerModeNode, ServiceBudgetNode, UnactionableAlertNode, type HealerTreeNode } from './healerNodes';
@@ -86,7 +87,8 @@ export class HealerTreeProvider extends Disposable implements vscode.TreeDataPro
     return [
       ...decisions,
       ...unactionable,
-      ...states.flatMap((s) => [s.scheduled?.at, s.alertWait?.at, s.budget.nextSlotAt].filter((t): t is number => t !== undefined)),
+      ...states.flatMap(healCountdowns),
+      ...states.flatMap((s) => (s.budget.nextSlotAt === undefined ? [] : [s.budget.nextSlotAt])),
     ];
   }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ServiceGroup } from '../core/containers';
 import type { ServiceScrapeHealth } from '../core/scrapeTargets';
 import type { ServiceHealState } from '../healer/healer';
-import { serviceHealText } from '../healer/serviceHealText';
+import { healCountdowns, serviceHealText } from '../healer/serviceHealText';
 import { systemClock, systemTimers, type Clock, type Timers } from '../platform/clock';
 import { Disposable } from '../platform/disposable';
 import type { Event } from '../platform/event';
@@ -119,7 +119,7 @@ export class ServicesTreeProvider extends Disposable implements vscode.TreeDataP
         return [s.key, { text: text === 'acting…' ? undefined : text, stoppedByUserAt: s.stoppedByUserAt, gaveUp: s.gaveUp }];
       }),
     );
-    this.scheduledAt = states.flatMap((s) => [s.scheduled?.at, s.alertWait?.at].filter((t): t is number => t !== undefined));
+    this.scheduledAt = states.flatMap(healCountdowns);
   }
 
   /** Every time shown relative to now: running services' starts and the healer's scheduled actions. */
