@@ -206,39 +206,36 @@ export function realmLogFile(): string | undefined {
   return found.sort((a, b) => b.mtime - a.mtime)[0]?.file;
 }
 
-/**
- * A workbench screenshot taken once `text` is visible on screen (in the workbench or a webview);
- * rejects when it never shows. Resolves to the PNG's path.
- */
-/** The epoch ms at which `text` was first visible in the workbench or a webview (`gone`: no longer visible anywhere), as the runner saw it. */
-export function visibleAt(text: string, options: { gone?: boolean; timeoutMs?: number } = {}): Promise<number> {
+/** Asks the test runner (runHostTests.js) at `path` with `params`; resolves to its answer, rejects with it on an error status. */
+function askRunner(path: string, params: Record<string, string | number>, what: string): Promise<string> {
   const base = process.env.REALM_TEST_SCREENSHOT_URL;
   if (!base) return Promise.reject(new Error('REALM_TEST_SCREENSHOT_URL is not set: run through test/infra/runHostTests.js'));
-  const url = `${base.replace(/\/screenshot$/, '/visible-at')}?text=${encodeURIComponent(text)}&timeoutMs=${options.timeoutMs ?? 30_000}${options.gone ? '&gone=1' : ''}`;
+  const query = Object.entries(params)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&');
   return new Promise((resolve, reject) => {
     http
-      .get(url, (res) => {
+      .get(`${base.replace(/\/screenshot$/, path)}?${query}`, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Number(body)) : reject(new Error(`visible-at "${text}": ${body}`))));
+        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${what}: ${body}`))));
       })
       .on('error', reject);
   });
 }
 
+/** The epoch ms at which `text` was first visible in the workbench or a webview (`gone`: no longer visible anywhere), as the runner saw it. */
+export async function visibleAt(text: string, options: { gone?: boolean; timeoutMs?: number } = {}): Promise<number> {
+  const params = { text, timeoutMs: options.timeoutMs ?? 30_000, ...(options.gone ? { gone: 1 } : {}) };
+  return Number(await askRunner('/visible-at', params, `visible-at "${text}"`));
+}
+
+/**
+ * A workbench screenshot taken once `text` is visible on screen (in the workbench or a webview);
+ * rejects when it never shows. Resolves to the PNG's path.
+ */
 export function screenshotWhenVisible(name: string, text: string, timeoutMs = 30_000): Promise<string> {
-  const base = process.env.REALM_TEST_SCREENSHOT_URL;
-  if (!base) return Promise.reject(new Error('REALM_TEST_SCREENSHOT_URL is not set: run through test/infra/runHostTests.js'));
-  const url = `${base}?name=${encodeURIComponent(name)}&waitForText=${encodeURIComponent(text)}&timeoutMs=${timeoutMs}`;
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`screenshot ${name}: ${body}`))));
-      })
-      .on('error', reject);
-  });
+  return askRunner('/screenshot', { name, waitForText: text, timeoutMs }, `screenshot ${name}`);
 }
 
 /** Runs a container of the app project's `service` (labels as compose gives them). */

@@ -118,47 +118,31 @@ async function finish(code, why) {
 process.on('SIGINT', () => finish(130, 'interrupted'));
 process.on('SIGTERM', () => finish(143, 'terminated'));
 
-/**
- * Resolves once `text` is visible in the workbench or in any of its frames (webviews render in
- * nested iframes), so a screenshot shows what the test asserted rather than a half-drawn view.
- */
-async function waitForVisibleText(text, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      try {
-        const loc = frame.getByText(text);
-        const n = await loc.count();
-        for (let i = 0; i < n; i++) if (await loc.nth(i).isVisible()) return;
-      } catch {
-        /* the frame went away meanwhile */
-      }
+/** True when `text` is visible in the workbench or in any of its frames (webviews render in nested iframes). */
+async function isTextVisible(text) {
+  for (const frame of page.frames()) {
+    try {
+      const loc = frame.getByText(text);
+      const n = await loc.count();
+      for (let i = 0; i < n; i++) if (await loc.nth(i).isVisible()) return true;
+    } catch {
+      /* the frame went away meanwhile */
     }
-    if (Date.now() > deadline) throw new Error(`"${text}" was not visible in the workbench after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
   }
+  return false;
 }
 
 /**
- * Resolves with the Date.now() at which `text` was first seen visible in any frame (with `gone`: seen
- * in none), polling as fast as the frames answer (a few ms a round); for figures (bench/incident-open).
+ * Resolves with the Date.now() at which `text` was first seen visible (with `gone`: visible nowhere),
+ * checking every `pollMs`; 0 polls as fast as the frames answer (a few ms a round), for the figures of
+ * bench/incident-open. A screenshot waits for its text this way, so it shows what the test asserted.
  */
-async function firstSeenVisible(text, timeoutMs, gone = false) {
+async function whenTextVisible(text, timeoutMs, { gone = false, pollMs = 200 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    let seen = false;
-    for (const frame of page.frames()) {
-      try {
-        const loc = frame.getByText(text, { exact: false });
-        if ((await loc.count()) > 0 && (await loc.first().isVisible())) seen = true;
-      } catch {
-        /* the frame went away meanwhile */
-      }
-      if (seen) break;
-    }
-    if (seen !== gone) return Date.now();
+    if ((await isTextVisible(text)) !== gone) return Date.now();
     if (Date.now() > deadline) throw new Error(`"${text}" was ${gone ? 'still' : 'not'} visible in the workbench after ${timeoutMs} ms`);
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => (pollMs ? setTimeout(r, pollMs) : setImmediate(r)));
   }
 }
 
@@ -175,7 +159,7 @@ function startShotServer() {
         try {
           if (!page) throw new Error('no page yet');
           const text = u.searchParams.get('text') || '';
-          const at = await firstSeenVisible(text, Number(u.searchParams.get('timeoutMs')) || 20000, u.searchParams.get('gone') === '1');
+          const at = await whenTextVisible(text, Number(u.searchParams.get('timeoutMs')) || 20000, { gone: u.searchParams.get('gone') === '1', pollMs: 0 });
           res.writeHead(200, { 'content-type': 'text/plain' }).end(String(at));
         } catch (e) {
           res.writeHead(500).end(String(e));
@@ -189,7 +173,7 @@ function startShotServer() {
         const waitText = u.searchParams.get('waitForText');
         if (waitText) {
           try {
-            await waitForVisibleText(waitText, Number(u.searchParams.get('timeoutMs')) || 20000);
+            await whenTextVisible(waitText, Number(u.searchParams.get('timeoutMs')) || 20000);
           } catch (e) {
             // what the workbench showed instead, beside the screenshots, for whoever reads the failure
             fs.mkdirSync(shotDir, { recursive: true });
